@@ -1,0 +1,82 @@
+// Shared helpers for Ward's benchmarks: start `ward up` as a child process on a scratch home, wait
+// for it, talk to its API, stop it. Benchmarks run against the built dist/ (npm run build).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BIN = join(ROOT, 'dist', 'main.js');
+
+export function scratchHome(prefix = 'ward-bench-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function waitFor(fn, timeoutMs = 60_000, everyMs = 5) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch {}
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Starts `ward up`; resolves once /healthz answers 200, with the time that took. */
+export async function startWard(home, port, extraEnv = {}) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, 'up'], {
+    env: { ...process.env, WARD_HOME: home, WARD_PORT: String(port), WARD_LOG_LEVEL: 'warn', ...extraEnv },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`ward up exited: ${stderr}`);
+    return (await fetch(`${url}/healthz`)).status === 200;
+  });
+  return {
+    url,
+    readyMs: performance.now() - started,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export async function api(url, method, path, { token, body } = {}) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => undefined);
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export async function operatorToken(url, home) {
+  const password = readFileSync(join(home, 'initial-admin-password'), 'utf8').trim();
+  return (await api(url, 'POST', '/api/v1/auth/login', { body: { email: 'admin@localhost', password } }))
+    .token;
+}
+
+export function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { min: s[0], median: q(0.5), max: s[s.length - 1], n: s.length };
+}
+
+export const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+export function cleanup(home) {
+  rmSync(home, { recursive: true, force: true });
+}

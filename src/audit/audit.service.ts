@@ -1,0 +1,111 @@
+/**
+ * @module audit/audit.service
+ * The one choke point for changes: `mutate` runs a change and appends its audit event in the
+ * same transaction, so a change without its event cannot commit; a refused change (any
+ * WardError) is recorded with outcome `denied` or `failure` in a transaction of its own. When
+ * the event cannot be written the caller gets 503 and nothing has changed.
+ */
+import { type Db, inTransaction, type Tx } from '../db/pool.js';
+import type { RequestContext } from '../lib/context.js';
+import { isWardError, WardError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import type { AuditAction, AuditError, AuditPayloads, AuditTarget, Outcome } from './actions.js';
+import { appendEvents, type PendingEvent } from './audit.store.js';
+
+export interface EventSpec<A extends AuditAction = AuditAction> {
+  action: A;
+  /** The chain: an org id, or OPERATOR_CHAIN for events that belong to no org. */
+  chain: string;
+  target: AuditTarget;
+  outcome?: Outcome;
+  details: AuditPayloads[A] & AuditError;
+}
+
+/** A change's event while the change runs: it may fill in details and add events. */
+export interface Draft<A extends AuditAction> extends EventSpec<A> {
+  also: EventSpec[];
+}
+
+export class AuditWriteError extends WardError {
+  constructor(cause: unknown) {
+    super('unavailable', 'the audit log could not be written, so nothing was changed; try again shortly');
+    this.cause = cause;
+  }
+}
+
+function actorOf(ctx: RequestContext): Record<string, unknown> {
+  const base = ctx.ip ? { ip: ctx.ip } : {};
+  const req = ctx.requestId ? { request_id: ctx.requestId } : {};
+  return { ...ctx.actor, ...base, ...req };
+}
+
+function pending(ctx: RequestContext, spec: EventSpec, time: string): PendingEvent {
+  return {
+    chain: spec.chain,
+    id: newId('evt'),
+    time,
+    action: spec.action,
+    outcome: spec.outcome ?? 'success',
+    actor: actorOf(ctx),
+    target: spec.target,
+    details: spec.details as Record<string, unknown>,
+  };
+}
+
+export function createAuditService(deps: { db: Db }) {
+  const { db } = deps;
+
+  async function recordIn(tx: Tx, ctx: RequestContext, specs: EventSpec[]): Promise<void> {
+    const time = new Date().toISOString();
+    try {
+      await appendEvents(
+        tx,
+        specs.map((s) => pending(ctx, s, time)),
+      );
+    } catch (err) {
+      throw new AuditWriteError(err);
+    }
+  }
+
+  async function record(ctx: RequestContext, specs: EventSpec[]): Promise<void> {
+    try {
+      await inTransaction(db, (tx) => recordIn(tx, ctx, specs));
+    } catch (err) {
+      if (err instanceof AuditWriteError) throw err;
+      throw new AuditWriteError(err);
+    }
+  }
+
+  async function mutate<A extends AuditAction, T>(
+    ctx: RequestContext,
+    spec: EventSpec<A>,
+    run: (tx: Tx, draft: Draft<A>) => Promise<T>,
+  ): Promise<T> {
+    const draft: Draft<A> = { ...spec, details: { ...spec.details }, also: [] };
+    try {
+      return await inTransaction(db, async (tx) => {
+        const value = await run(tx, draft);
+        const { also, ...main } = draft;
+        await recordIn(tx, ctx, [main as EventSpec, ...also]);
+        return value;
+      });
+    } catch (err) {
+      // Not a refusal: the audit log or the database failed. Nothing committed; no event to add.
+      if (err instanceof AuditWriteError || !isWardError(err)) throw err;
+      const outcome: Outcome =
+        err.code === 'forbidden' || err.code === 'unauthenticated' ? 'denied' : 'failure';
+      await record(ctx, [
+        {
+          ...spec,
+          outcome,
+          details: { ...draft.details, error: { code: err.code, message: err.message } },
+        } as EventSpec,
+      ]);
+      throw err;
+    }
+  }
+
+  return { mutate, record, recordIn };
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;

@@ -1,0 +1,85 @@
+/**
+ * @module config
+ * Loads Ward's settings. Precedence: environment (`WARD_*`) over `$WARD_HOME/ward.yaml` over
+ * defaults. Returns every problem at once, naming the setting and where it came from.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, type WardConfig } from './config.schema.js';
+
+export type { Region, WardConfig } from './config.schema.js';
+export { DEFAULT_REGIONS } from './config.schema.js';
+
+/** Environment variable → setting. The README lists the same table. */
+export const ENV_SETTINGS = {
+  WARD_HOST: 'host',
+  WARD_PORT: 'port',
+  WARD_GATEWAY_PORT: 'gateway_port',
+  WARD_DATABASE_URL: 'database_url',
+  WARD_DATABASE_OWNER_URL: 'database_owner_url',
+  WARD_PG_BIN: 'pg_bin',
+  WARD_SERVICE_USER: 'service_user',
+  WARD_LOG_LEVEL: 'log_level',
+  WARD_CONSOLE_DIR: 'console_dir',
+} as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Ward's settings are not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function wardHome(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.WARD_HOME || join(homedir(), '.ward'));
+}
+
+function readYaml(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError([`${path}: ${(e as Error).message}`]);
+  }
+  try {
+    const doc = parseYaml(text) ?? {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('the top level must be a mapping');
+    return doc as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError([`${path}: ${(e as Error).message}`]);
+  }
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<WardConfig> = {},
+): WardConfig {
+  const home = wardHome(env);
+  const yamlPath = join(home, 'ward.yaml');
+  const raw: Record<string, unknown> = { ...readYaml(yamlPath), home };
+  const fromEnv = new Set<string>();
+  for (const [name, key] of Object.entries(ENV_SETTINGS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      raw[key] = value;
+      fromEnv.add(key);
+    }
+  }
+  Object.assign(raw, overrides);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const envName = Object.fromEntries(Object.entries(ENV_SETTINGS).map(([k, v]) => [v, k]));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = issue.path.join('.');
+        const top = String(issue.path[0] ?? '');
+        const source = fromEnv.has(top) ? `environment ${envName[top]}` : `${yamlPath} '${key}'`;
+        return `${source}: ${issue.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,18 @@
+/**
+ * @module http/plugins/console
+ * Serves the built web console (console/dist) at `/`; see installNotFound for the fallback of
+ * the console's own routes to index.html.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist', import.meta.url));
+
+export async function installConsole(app: FastifyInstance, dir: string): Promise<boolean> {
+  if (!existsSync(join(dir, 'index.html'))) return false;
+  await app.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
+  return true;
+}

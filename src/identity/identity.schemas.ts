@@ -1,0 +1,84 @@
+/**
+ * @module identity/schemas
+ * Request and response shapes for people, sign-in and tokens; shared by the HTTP edge and the
+ * OpenAPI document.
+ */
+import { z } from 'zod';
+import { hasControlCharacters } from '../lib/text.js';
+import { PASSWORD_MAX } from './passwords.js';
+
+const noControl = (s: string) => !hasControlCharacters(s);
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(254)
+  .refine(noControl, 'must not contain control characters')
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must look like name@domain');
+
+export const displayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine(noControl, 'must not contain control characters');
+
+export const loginBody = z.strictObject({
+  email: emailSchema,
+  password: z
+    .string()
+    .min(1)
+    .max(PASSWORD_MAX * 4),
+});
+
+export const loginResponse = z.object({
+  token: z.string(),
+  expires_at: z.string(),
+  user: z.object({ id: z.string(), email: z.string(), name: z.string(), operator: z.boolean() }),
+});
+
+export const createUserBody = z.strictObject({
+  email: emailSchema,
+  name: displayName,
+  password: z.string().max(PASSWORD_MAX * 4),
+  operator: z.boolean().optional(),
+});
+
+export const userView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  operator: z.boolean(),
+  disabled: z.boolean(),
+  created_at: z.string(),
+});
+
+export const TOKEN_MAX_DAYS = 365;
+
+export const createTokenBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(64).refine(noControl, 'must not contain control characters'),
+    expires_at: z.iso.datetime({ offset: true }).optional(),
+    expires_in_days: z.number().int().min(1).max(TOKEN_MAX_DAYS).optional(),
+  })
+  .refine((b) => (b.expires_at === undefined) !== (b.expires_in_days === undefined), {
+    message: `a token must expire: give exactly one of expires_at or expires_in_days (at most ${TOKEN_MAX_DAYS} days)`,
+  });
+
+export const tokenView = z.object({
+  id: z.string(),
+  name: z.string(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+
+export const createdToken = tokenView.extend({ token: z.string() });
+
+export type LoginBody = z.infer<typeof loginBody>;
+export type CreateUserBody = z.infer<typeof createUserBody>;
+export type CreateTokenBody = z.infer<typeof createTokenBody>;
+export type UserView = z.infer<typeof userView>;
+export type TokenView = z.infer<typeof tokenView>;

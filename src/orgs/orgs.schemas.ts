@@ -1,0 +1,68 @@
+/**
+ * @module orgs/schemas
+ * Organization request and response shapes.
+ */
+import { z } from 'zod';
+import { ORG_ROLES, PLANS } from '../db/schema.js';
+import { emailSchema } from '../identity/identity.schemas.js';
+import { hasControlCharacters } from '../lib/text.js';
+
+export const NAME_RULE = 'use 2 to 40 lowercase letters, digits and dashes, starting with a letter or digit';
+
+/** Names of orgs and projects: they appear in URLs, CLI arguments and connection strings. */
+export const slugSchema = z
+  .string()
+  .min(2, `too short: ${NAME_RULE}`)
+  .max(40, `too long: ${NAME_RULE}`)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, NAME_RULE);
+
+/** An org in a URL: its id or its name. */
+export const orgRef = z
+  .string()
+  .min(2)
+  .max(40)
+  .regex(/^[a-z0-9_-]+$/, 'an org id or name');
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !hasControlCharacters(s, true), 'must not contain control characters');
+
+export const orgSettingsSchema = z.strictObject({
+  legal_name: text(200).optional(),
+  address: text(500).optional(),
+});
+
+export const createOrgBody = z.strictObject({ name: slugSchema });
+
+export const updateOrgBody = z
+  .strictObject({ plan: z.enum(PLANS).optional(), settings: orgSettingsSchema.optional() })
+  .refine((b) => b.plan !== undefined || b.settings !== undefined, 'give plan or settings to change');
+
+export const orgView = z.object({
+  id: z.string(),
+  name: z.string(),
+  plan: z.enum(PLANS),
+  hipaa_enabled: z.boolean(),
+  settings: orgSettingsSchema,
+  role: z.enum(ORG_ROLES).nullable(),
+  created_at: z.string(),
+});
+
+export const addMemberBody = z.strictObject({ email: emailSchema, role: z.enum(ORG_ROLES) });
+
+export const memberView = z.object({
+  user_id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ORG_ROLES),
+  added_at: z.string(),
+});
+
+export type OrgView = z.infer<typeof orgView>;
+export type MemberView = z.infer<typeof memberView>;
+export type UpdateOrgBody = z.infer<typeof updateOrgBody>;
+export type AddMemberBody = z.infer<typeof addMemberBody>;

@@ -1,0 +1,170 @@
+/**
+ * @module orgs/service
+ * Organizations: create (the creator becomes owner), list, read, plan and settings, members.
+ * Another org's resources answer 404, never 403: their existence is not disclosed.
+ */
+import type { AuditService } from '../audit/audit.service.js';
+import type { Db, Tx } from '../db/pool.js';
+import type { Org, OrgRole } from '../db/schema.js';
+import { principalOf } from '../identity/identity.service.js';
+import * as identityStore from '../identity/identity.store.js';
+import type { RequestContext } from '../lib/context.js';
+import { conflict, forbidden, notFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import type { AddMemberBody, MemberView, OrgView, UpdateOrgBody } from './orgs.schemas.js';
+import * as store from './orgs.store.js';
+
+export interface OrgAccess {
+  org: Org;
+  /** The person's role in the org; null for an operator who is not a member. */
+  role: OrgRole | null;
+}
+
+export const orgView = (org: Org, role: OrgRole | null): OrgView => ({
+  id: org.id,
+  name: org.name,
+  plan: org.plan,
+  hipaa_enabled: org.hipaa_enabled,
+  settings: org.settings,
+  role,
+  created_at: org.created_at.toISOString(),
+});
+
+/** Who may do what inside an org, for the checks in this issue; docs/permissions.md grows here. */
+export function requireRole(access: OrgAccess, allowed: readonly OrgRole[], what: string): OrgRole {
+  if (access.role && allowed.includes(access.role)) return access.role;
+  throw forbidden(`${what} needs the ${allowed.join(' or ')} role in '${access.org.name}'`);
+}
+
+/**
+ * Who may see an org: its members, and the operator. Everyone else gets the same 404 as for an
+ * org that does not exist. `found` is the org with the person's role, as the stores return it.
+ */
+export function accessRule(
+  ctx: RequestContext,
+  ref: string,
+  found: (Org & { role: OrgRole | null }) | undefined,
+): OrgAccess {
+  if (!found || (!found.role && !principalOf(ctx).operator)) throw notFound(`no organization '${ref}'`);
+  const { role, ...org } = found;
+  return { org, role: role ?? null };
+}
+
+export function createOrgService(deps: { db: Db; audit: AuditService }) {
+  const { db, audit } = deps;
+
+  /** The org, if the person may see it (a member, or the operator); otherwise 404. */
+  async function access(ctx: RequestContext, ref: string, q: Db | Tx = db): Promise<OrgAccess> {
+    return accessRule(ctx, ref, await store.findOrgWithRole(q, ref, principalOf(ctx).id));
+  }
+
+  async function create(ctx: RequestContext, name: string): Promise<OrgView> {
+    const me = principalOf(ctx);
+    const id = newId('org');
+    return audit.mutate(
+      ctx,
+      { action: 'org.create', chain: id, target: { type: 'org', id, name }, details: { name } },
+      async (tx) => {
+        if (await store.findOrg(tx, name))
+          throw conflict(`an organization named '${name}' already exists; choose another name`);
+        const org = await store.insertOrg(tx, { id, name });
+        await store.insertMember(tx, { org_id: id, user_id: me.id, role: 'owner' });
+        return orgView(org, 'owner');
+      },
+    );
+  }
+
+  async function list(ctx: RequestContext): Promise<OrgView[]> {
+    const me = principalOf(ctx);
+    const mine = await store.orgsOf(db, me.id);
+    if (!me.operator) return mine.map((o) => orgView(o, o.role));
+    const roles = new Map(mine.map((o) => [o.id, o.role]));
+    return (await store.allOrgs(db)).map((o) => orgView(o, roles.get(o.id) ?? null));
+  }
+
+  async function get(ctx: RequestContext, ref: string): Promise<OrgView> {
+    const a = await access(ctx, ref);
+    return orgView(a.org, a.role);
+  }
+
+  async function update(ctx: RequestContext, ref: string, body: UpdateOrgBody): Promise<OrgView> {
+    const a = await access(ctx, ref);
+    const target = { type: 'org' as const, id: a.org.id, name: a.org.name };
+    return audit.mutate(
+      ctx,
+      { action: 'org.update', chain: a.org.id, target, details: { changes: {} } },
+      async (tx, draft) => {
+        const org = (await store.lockOrg(tx, a.org.id)) ?? a.org;
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        if (body.plan !== undefined && body.plan !== org.plan) {
+          if (!principalOf(ctx).operator)
+            throw forbidden(`only the operator can change an organization's plan (asked: '${body.plan}')`);
+          changes.plan = { from: org.plan, to: body.plan };
+        }
+        let settings: Record<string, unknown> | undefined;
+        if (body.settings) {
+          requireRole(a, ['owner', 'admin'], "changing the organization's settings");
+          settings = { ...org.settings, ...body.settings };
+          for (const [k, v] of Object.entries(body.settings)) {
+            if (org.settings[k] !== v) changes[`settings.${k}`] = { from: org.settings[k] ?? null, to: v };
+          }
+        }
+        draft.details = { changes };
+        const updated = await store.updateOrg(tx, org.id, {
+          ...(changes.plan ? { plan: body.plan } : {}),
+          ...(settings ? { settings: JSON.stringify(settings) } : {}),
+        });
+        return orgView(updated, a.role);
+      },
+    );
+  }
+
+  async function listMembers(ctx: RequestContext, ref: string): Promise<MemberView[]> {
+    const a = await access(ctx, ref);
+    return (await store.members(db, a.org.id)).map((m) => ({
+      user_id: m.user_id,
+      email: m.email,
+      name: m.name,
+      role: m.role,
+      added_at: m.created_at.toISOString(),
+    }));
+  }
+
+  async function addMember(ctx: RequestContext, ref: string, body: AddMemberBody): Promise<MemberView> {
+    const a = await access(ctx, ref);
+    const target = { type: 'member' as const, id: `${a.org.id}/${body.email}`, name: body.email };
+    return audit.mutate(
+      ctx,
+      {
+        action: 'org.member.add',
+        chain: a.org.id,
+        target,
+        details: { user_id: '', email: body.email, role: body.role },
+      },
+      async (tx, draft) => {
+        requireRole(a, ['owner'], 'adding members');
+        const user = await identityStore.findUserByEmail(tx, body.email);
+        if (!user)
+          throw notFound(
+            `no account for '${body.email}'; the operator creates accounts first (ward user create)`,
+          );
+        draft.details.user_id = user.id;
+        draft.target = { type: 'member', id: `${a.org.id}/${user.id}`, name: user.email };
+        if (await store.roleOf(tx, a.org.id, user.id))
+          throw conflict(`'${body.email}' is already a member of '${a.org.name}'`);
+        await store.insertMember(tx, { org_id: a.org.id, user_id: user.id, role: body.role });
+        return {
+          user_id: user.id,
+          email: user.email,
+          name: user.name,
+          role: body.role,
+          added_at: new Date().toISOString(),
+        };
+      },
+    );
+  }
+
+  return { access, create, list, get, update, listMembers, addMember };
+}
+
+export type OrgService = ReturnType<typeof createOrgService>;

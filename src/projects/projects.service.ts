@@ -1,0 +1,192 @@
+/**
+ * @module projects/service
+ * Projects: a dedicated PostgreSQL cluster each. Creation records the request and returns at
+ * once with status `provisioning`; the provisioner moves it to `running` or `failed`.
+ * `settings.audit_log_level` is fixed at creation. HIPAA projects live only in hipaa regions,
+ * and only orgs with HIPAA enabled may have them.
+ */
+import type { AuditService } from '../audit/audit.service.js';
+import type { DataPlaneProvider } from '../dataplane/provider.js';
+import type { Db } from '../db/pool.js';
+import type { AuditLogLevel, Project } from '../db/schema.js';
+import { principalOf } from '../identity/identity.service.js';
+import type { RequestContext } from '../lib/context.js';
+import { conflict, forbidden, invalid, notFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { accessRule, type OrgService, requireRole } from '../orgs/orgs.service.js';
+import type { RegionCatalog } from '../regions/regions.js';
+import type { CreateProjectBody, ProjectView, UpdateProjectBody } from './projects.schemas.js';
+import * as store from './projects.store.js';
+import type { Provisioner } from './provisioner.js';
+
+const CREATORS = ['owner', 'admin', 'developer'] as const;
+const ADMINS = ['owner', 'admin'] as const;
+
+function encodeCursor(p: { cursor_at: string; id: string }): string {
+  return Buffer.from(JSON.stringify([p.cursor_at, p.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { created_at: string; id: string } {
+  try {
+    const [created_at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof created_at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(created_at)))
+      return { created_at, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid(`the cursor '${cursor.slice(0, 40)}' is not one this API returned; start again without it`);
+}
+
+export function createProjectService(deps: {
+  db: Db;
+  audit: AuditService;
+  orgs: OrgService;
+  regions: RegionCatalog;
+  dataplane: DataPlaneProvider;
+  provisioner: Provisioner;
+}) {
+  const { db, audit, orgs, regions, dataplane, provisioner } = deps;
+
+  const view = (p: Project): ProjectView => ({
+    id: p.id,
+    org_id: p.org_id,
+    name: p.name,
+    region_id: p.region_id,
+    settings: { audit_log_level: p.audit_log_level },
+    status: p.status,
+    status_reason: p.status_reason,
+    cluster: p.status === 'running' ? (dataplane.health(p.id) ?? null) : null,
+    created_at: p.created_at.toISOString(),
+    updated_at: p.updated_at.toISOString(),
+  });
+
+  /** The project and the person's access to its org; another org's project is 404. */
+  async function access(ctx: RequestContext, id: string) {
+    const project = await store.findProject(db, id);
+    if (!project) throw notFound(`no project '${id}'`);
+    const org = await orgs.access(ctx, project.org_id).catch(() => {
+      throw notFound(`no project '${id}'`);
+    });
+    return { project, org };
+  }
+
+  async function create(ctx: RequestContext, orgRef: string, body: CreateProjectBody): Promise<ProjectView> {
+    const org = await orgs.access(ctx, orgRef);
+    const id = newId('prj');
+    const region = regions.get(body.region_id);
+    const level: AuditLogLevel =
+      body.settings?.audit_log_level ?? (region.type === 'hipaa' ? 'hipaa' : 'standard');
+    const project = await audit.mutate(
+      ctx,
+      {
+        action: 'project.create',
+        chain: org.org.id,
+        target: { type: 'project', id, name: body.name },
+        details: { name: body.name, region_id: region.id, audit_log_level: level },
+      },
+      async (tx) => {
+        requireRole(org, CREATORS, 'creating projects');
+        if ((level === 'hipaa' || region.type === 'hipaa') && !org.org.hipaa_enabled) {
+          throw forbidden(
+            `'${org.org.name}' does not have HIPAA enabled, so it cannot create a HIPAA project${region.type === 'hipaa' ? ` or use the hipaa region '${region.id}'` : ''}; an owner enables HIPAA first (enterprise plan and a signed BAA)`,
+          );
+        }
+        if (level === 'hipaa' && region.type !== 'hipaa') {
+          throw invalid(`HIPAA projects run only in hipaa regions; '${region.id}' is a standard region`);
+        }
+        if (level === 'standard' && region.type === 'hipaa') {
+          throw invalid(
+            `projects in the hipaa region '${region.id}' have audit_log_level 'hipaa'; leave it out or set it to 'hipaa'`,
+          );
+        }
+        if (await store.findByName(tx, org.org.id, body.name)) {
+          throw conflict(`'${org.org.name}' already has a project named '${body.name}'; choose another name`);
+        }
+        return store.insertProject(tx, {
+          id,
+          org_id: org.org.id,
+          name: body.name,
+          region_id: region.id,
+          audit_log_level: level,
+          status: 'provisioning',
+          status_reason: null,
+          created_by: ctx.actor.type === 'user' ? ctx.actor.id : null,
+          deleted_at: null,
+        });
+      },
+    );
+    void provisioner.provision(project);
+    return view(project);
+  }
+
+  async function list(ctx: RequestContext, orgRef: string, page: { limit: number; cursor?: string }) {
+    const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+    const { org, projects: rows } = await store.orgAndProjects(
+      db,
+      orgRef,
+      principalOf(ctx).id,
+      page.limit,
+      after,
+    );
+    accessRule(ctx, orgRef, org);
+    const more = rows.length > page.limit;
+    const shown = more ? rows.slice(0, page.limit) : rows;
+    const last = shown[shown.length - 1];
+    return { projects: shown.map(view), next_cursor: more && last ? encodeCursor(last) : null };
+  }
+
+  async function get(ctx: RequestContext, id: string): Promise<ProjectView> {
+    return view((await access(ctx, id)).project);
+  }
+
+  async function update(ctx: RequestContext, id: string, body: UpdateProjectBody): Promise<ProjectView> {
+    const { project, org } = await access(ctx, id);
+    const target = { type: 'project' as const, id, name: project.name };
+    return audit.mutate(
+      ctx,
+      { action: 'project.update', chain: project.org_id, target, details: { changes: {} } },
+      async (tx, draft) => {
+        requireRole(org, ADMINS, 'changing a project');
+        const current = (await store.lockProject(tx, id)) ?? project;
+        const asked = body.settings?.audit_log_level;
+        if (asked !== undefined && asked !== current.audit_log_level) {
+          throw conflict(
+            `settings.audit_log_level is fixed when a project is created: '${current.name}' stays '${current.audit_log_level}'. To move data into a HIPAA project, restore it into a new project in a hipaa region.`,
+          );
+        }
+        if (body.name === undefined || body.name === current.name) return view(current);
+        if (await store.findByName(tx, current.org_id, body.name)) {
+          throw conflict(`'${org.org.name}' already has a project named '${body.name}'; choose another name`);
+        }
+        draft.details = { changes: { name: { from: current.name, to: body.name } } };
+        return view(await store.renameProject(tx, id, body.name));
+      },
+    );
+  }
+
+  async function remove(ctx: RequestContext, id: string): Promise<ProjectView> {
+    const { project, org } = await access(ctx, id);
+    const target = { type: 'project' as const, id, name: project.name };
+    const deleting = await audit.mutate(
+      ctx,
+      { action: 'project.delete', chain: project.org_id, target, details: { name: project.name } },
+      async (tx) => {
+        requireRole(org, ADMINS, 'deleting a project');
+        const current = (await store.lockProject(tx, id)) ?? project;
+        if (current.status === 'provisioning') {
+          throw conflict(
+            `project '${current.name}' is still being created; delete it once its status is running or failed`,
+          );
+        }
+        return (await store.setStatus(tx, id, 'deleting')) ?? current;
+      },
+    );
+    await provisioner.destroy(deleting);
+    const after = await store.findProject(db, id);
+    return after ? view(after) : { ...view(deleting), status: 'deleted', cluster: null };
+  }
+
+  return { create, list, get, update, remove };
+}
+
+export type ProjectService = ReturnType<typeof createProjectService>;

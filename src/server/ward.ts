@@ -1,0 +1,165 @@
+/**
+ * @module server/ward
+ * The composition root: builds every service from the settings, starts the edges, and stops
+ * them in order (HTTP first, then in-flight provisioning, then project clusters, then the
+ * control database).
+ */
+import { unlink } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { createAuditService } from '../audit/audit.service.js';
+import type { WardConfig } from '../config/config.js';
+import { findPgBinaries } from '../dataplane/local/binaries.js';
+import { createLocalProvider } from '../dataplane/local/local-provider.js';
+import { createSupervisor } from '../dataplane/local/supervisor.js';
+import { buildApp } from '../http/app.js';
+import { DEFAULT_CONSOLE_DIR } from '../http/plugins/console.js';
+import { createIdentityService } from '../identity/identity.service.js';
+import { SYSTEM } from '../lib/context.js';
+import { writeFileAtomic } from '../lib/fs.js';
+import type { Logger } from '../lib/logger.js';
+import { currentUser, isRoot, serviceUser } from '../lib/os-user.js';
+import { createOrgService } from '../orgs/orgs.service.js';
+import { createProjectService } from '../projects/projects.service.js';
+import * as projectStore from '../projects/projects.store.js';
+import { createProvisioner } from '../projects/provisioner.js';
+import { createRegionCatalog } from '../regions/regions.js';
+import { VERSION } from '../version.js';
+import { openControlDatabase } from './control-db.js';
+import { prepareHome, type WardHome } from './home.js';
+
+export interface RunningWard {
+  url: string;
+  home: WardHome;
+  app: FastifyInstance;
+  /** The operator's one-time password when this start created the account. */
+  initialAdminPassword?: string;
+  stop(): Promise<void>;
+}
+
+export async function startWard(config: WardConfig, log: Logger): Promise<RunningWard> {
+  const service = await serviceUser(config.service_user);
+  const wardUser = await currentUser();
+  const runAs = { user: service, switching: isRoot() && service.uid !== 0 };
+  const home = await prepareHome(config.home, service);
+  for (const dir of home.traverseGranted)
+    log.warn(
+      { dir, user: service.name },
+      'granted search permission (ACL u:<user>:x) so PostgreSQL can reach WARD_HOME',
+    );
+  const bin = await findPgBinaries(config.pg_bin);
+
+  const control = await openControlDatabase(config, { root: home.control, bin, runAs, wardUser, log });
+  const db = control.app;
+  const audit = createAuditService({ db });
+  const identity = createIdentityService({
+    db,
+    audit,
+    settings: {
+      sessionTtlMinutes: config.session_ttl_minutes,
+      lockout: { maxFailures: config.lockout.max_failures, minutes: config.lockout.minutes },
+    },
+  });
+  const orgs = createOrgService({ db, audit });
+  const regions = createRegionCatalog(config.regions);
+  const supervisor = createSupervisor({
+    onRestart: (id, reason) => {
+      log.warn({ project: id, reason }, 'project cluster stopped; restarting it');
+      void projectStore
+        .findProject(db, id)
+        .then((p) =>
+          p
+            ? audit.record(SYSTEM, [
+                {
+                  action: 'project.cluster.restart',
+                  chain: p.org_id,
+                  target: { type: 'project', id, name: p.name },
+                  details: { reason },
+                },
+              ])
+            : undefined,
+        )
+        .catch((err) => log.error({ err }, 'could not record a cluster restart'));
+    },
+    onError: (id, err) =>
+      log.error({ project: id, err: err.message }, 'project cluster restart failed; retrying'),
+  });
+  const dataplane = createLocalProvider({ projectsDir: home.projects, bin, runAs, wardUser, supervisor });
+  const provisioner = createProvisioner({
+    db,
+    audit,
+    dataplane,
+    log: log.child({ component: 'provisioner' }),
+  });
+  const projects = createProjectService({ db, audit, orgs, regions, dataplane, provisioner });
+
+  const stopData = async () => {
+    await provisioner.drain();
+    await dataplane.stopAll();
+    await control.close();
+  };
+
+  let initialAdminPassword: string | undefined;
+  let app: FastifyInstance | undefined;
+  try {
+    initialAdminPassword = await bootstrapOperator(identity, home.adminPasswordFile);
+    await provisioner.resume();
+    app = await buildApp({
+      log,
+      identity,
+      orgs,
+      projects,
+      regions,
+      version: VERSION,
+      consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
+      secureCookies: config.tls !== undefined,
+      health: async () => {
+        await control.appPool.query('SELECT 1');
+      },
+      clusterStates: () => {
+        const counts: Record<string, number> = {};
+        for (const id of supervisor.ids()) {
+          const state = supervisor.health(id)?.state ?? 'stopped';
+          counts[state] = (counts[state] ?? 0) + 1;
+        }
+        return counts;
+      },
+    });
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app?.close();
+    await stopData();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const scheme = config.tls ? 'https' : 'http';
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const running = app;
+  return {
+    url: `${scheme}://${host}:${port}`,
+    home,
+    app,
+    initialAdminPassword,
+    async stop() {
+      await running.close();
+      await stopData();
+    },
+  };
+}
+
+/**
+ * Creates the operator account on the first start. The password file is written before the
+ * account commits, so a crash in between never leaves an account whose password nobody has.
+ */
+async function bootstrapOperator(
+  identity: ReturnType<typeof createIdentityService>,
+  file: string,
+): Promise<string | undefined> {
+  let written: string | undefined;
+  const password = await identity.bootstrapOperator(SYSTEM, async (pw) => {
+    await writeFileAtomic(file, `${pw}\n`, 0o600);
+    written = pw;
+  });
+  if (!password && written) await unlink(file).catch(() => undefined);
+  return password;
+}

@@ -1,0 +1,205 @@
+/**
+ * The `ward` CLI as a built binary (dist/main.js, what `npx ward` runs) against a real Ward:
+ * tables for people, JSON for scripts, one line and a non-zero exit on error.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
+
+const BIN = new URL('../dist/main.js', import.meta.url).pathname;
+let w: TestWard;
+let configDir: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function ward(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: configDir,
+        WARD_URL: w.url,
+        WARD_CONFIG_DIR: configDir,
+        ...opts.env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
+
+function failsWith(r: Run, message: RegExp) {
+  expect(r.code).not.toBe(0);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^ward: /);
+  expect(lines[0]).toMatch(message);
+}
+
+beforeAll(async () => {
+  w = await startTestWard();
+  configDir = await mkdtemp(join(tmpdir(), 'ward-cli-'));
+  await w.user('alice@acme.test');
+});
+afterAll(() => w?.stop());
+
+describe('ward CLI', () => {
+  it('explains itself', async () => {
+    const help = await ward(['--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of ['up', 'login', 'org', 'project', 'token', 'user', 'region'])
+      expect(help.stdout).toMatch(new RegExp(`\\n\\s+${cmd}\\b`));
+    const project = await ward(['project', 'create', '--help']);
+    expect(project.stdout).toMatch(/--region <region>/);
+    expect(project.stdout).toMatch(/--json/);
+  });
+
+  it('says how to sign in when there is no session', async () => {
+    failsWith(await ward(['org', 'list']), /not signed in to http:\/\/127\.0\.0\.1:\d+: run `ward login`/);
+  });
+
+  it('signs in with the password on stdin and keeps the session in a 0600 file', async () => {
+    const bad = await ward(['login', '--email', 'alice@acme.test', '--password-stdin'], {
+      stdin: 'wrong password\n',
+    });
+    failsWith(bad, /email or password is incorrect/);
+    const r = await ward(['login', '--email', 'alice@acme.test', '--password-stdin'], {
+      stdin: `${PASSWORD}\n`,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Signed in to http:\/\/127\.0\.0\.1:\d+ as alice@acme\.test until /);
+    const file = join(configDir, 'credentials.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(file, 'utf8')).token).toMatch(/^ward_ses_/);
+    const me = await ward(['whoami', '--json']);
+    expect(JSON.parse(me.stdout)).toMatchObject({ email: 'alice@acme.test', operator: false });
+  });
+
+  it('creates and lists orgs, with one clear line on a conflict', async () => {
+    const r = await ward(['org', 'create', 'acme']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Created organization acme \(org_[a-z2-7]{16}\); you are its owner\n$/);
+    failsWith(await ward(['org', 'create', 'acme']), /an organization named 'acme' already exists/);
+    failsWith(await ward(['org', 'create', 'Not Valid']), /body\.name: /);
+    const table = await ward(['org', 'list']);
+    expect(table.stdout).toMatch(/│ acme │ basic │\s+│ owner │ org_/);
+    const json = JSON.parse((await ward(['org', 'list', '--json'])).stdout);
+    expect(json.map((o: any) => o.name)).toEqual(['acme']);
+  });
+
+  let projectId: string;
+
+  it('creates a project and waits until it runs', async () => {
+    const r = await ward(['project', 'create', '--org', 'acme', '--name', 'records', '--region', 'local']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const m = /^Project records \((prj_[a-z2-7]{16})\) is running in local\n$/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    projectId = m?.[1] ?? '';
+  });
+
+  it('refuses bad project input with one line', async () => {
+    failsWith(
+      await ward(['project', 'create', '--org', 'acme', '--name', 'records', '--region', 'local']),
+      /already has a project named 'records'/,
+    );
+    failsWith(
+      await ward(['project', 'create', '--org', 'acme', '--name', 'other', '--region', 'mars']),
+      /unknown region 'mars'/,
+    );
+    failsWith(
+      await ward([
+        'project',
+        'create',
+        '--org',
+        'acme',
+        '--name',
+        'hip',
+        '--region',
+        'local-hipaa',
+        '--hipaa',
+      ]),
+      /does not have HIPAA enabled/,
+    );
+    failsWith(
+      await ward(['project', 'create', '--org', 'globex', '--name', 'x1', '--region', 'local']),
+      /no organization 'globex'/,
+    );
+    const missing = await ward(['project', 'create', '--org', 'acme']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/required option '--name <name>' not specified/);
+  });
+
+  it('lists and shows projects as tables and JSON', async () => {
+    const table = await ward(['project', 'list']);
+    expect(table.stdout).toMatch(/│ records │ acme │ local\s+│ standard │ running │ prj_/);
+    const list = JSON.parse((await ward(['project', 'list', '--org', 'acme', '--json'])).stdout);
+    expect(list).toEqual([expect.objectContaining({ id: projectId, name: 'records', status: 'running' })]);
+    const show = await ward(['project', 'show', 'records']);
+    expect(show.stdout).toMatch(/^name\s+records$/m);
+    expect(show.stdout).toMatch(/^status\s+running$/m);
+    const byId = JSON.parse((await ward(['project', 'show', projectId, '--json'])).stdout);
+    expect(byId.cluster.state).toBe('running');
+    failsWith(await ward(['project', 'show', 'nothing']), /no project 'nothing' in your organizations/);
+    failsWith(await ward(['project', 'show', 'prj_aaaaaaaaaaaaaaaa']), /no project 'prj_aaaaaaaaaaaaaaaa'/);
+  });
+
+  it('deletes a project', async () => {
+    const r = await ward(['project', 'delete', 'records', '--org', 'acme']);
+    expect(r.stdout).toBe(`Project records (${projectId}) is deleted\n`);
+    expect(JSON.parse((await ward(['project', 'list', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('creates, lists and revokes a personal token, which then works as WARD_TOKEN until revoked', async () => {
+    const created = await ward(['token', 'create', '--name', 'ci', '--expires-in', '7d', '--json']);
+    const token = JSON.parse(created.stdout);
+    expect(token.token).toMatch(/^ward_pat_/);
+    const who = await ward(['whoami', '--json'], {
+      env: { WARD_TOKEN: token.token, WARD_CONFIG_DIR: join(configDir, 'none') },
+    });
+    expect(JSON.parse(who.stdout).email).toBe('alice@acme.test');
+    const list = await ward(['token', 'list']);
+    expect(list.stdout).toContain(token.id);
+    expect(list.stdout).not.toContain(token.token);
+    expect((await ward(['token', 'revoke', token.id])).stdout).toBe(`Revoked ${token.id} 'ci'\n`);
+    failsWith(await ward(['whoami'], { env: { WARD_TOKEN: token.token } }), /revoked/);
+    failsWith(
+      await ward(['token', 'create', '--name', 'x', '--expires-in', 'forever']),
+      /--expires-in 'forever' is not a number of days/,
+    );
+  });
+
+  it('only lets the operator create accounts', async () => {
+    failsWith(
+      await ward(['user', 'create', '--email', 'z@acme.test', '--name', 'Z', '--password-stdin'], {
+        stdin: `${PASSWORD}\n`,
+      }),
+      /only the operator can create accounts/,
+    );
+  });
+
+  it('signs out', async () => {
+    expect((await ward(['logout'])).stdout).toBe('Signed out.\n');
+    failsWith(await ward(['whoami']), /not signed in/);
+  });
+
+  it('says so when Ward is not running', async () => {
+    failsWith(
+      await ward(['whoami'], { env: { WARD_URL: 'http://127.0.0.1:9', WARD_TOKEN: 'x' } }),
+      /cannot reach Ward at http:\/\/127\.0\.0\.1:9 .*is `ward up` running\?/,
+    );
+  });
+});
