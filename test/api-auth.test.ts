@@ -120,6 +120,64 @@ describe('sign-in', () => {
   });
 });
 
+describe('console sessions (cookie)', () => {
+  const cookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split(';')[0]).join('; ');
+
+  it('sign in with an httpOnly SameSite=Strict cookie and no token in the body; changes need the CSRF header', async () => {
+    const login = await w.request('POST', '/api/v1/auth/login', {
+      body: { email: 'admin@localhost', password: w.adminPassword, cookie: true },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.token).toBeUndefined();
+    const setCookies = login.headers.getSetCookie();
+    const session = setCookies.find((c) => c.startsWith('ward_session='));
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Strict/i);
+    const csrf = /ward_csrf=([^;]+)/.exec(setCookies.join('\n'))?.[1];
+    expect(csrf).toBe(login.body.csrf_token);
+    const cookie = cookieHeader(setCookies);
+
+    expect((await w.request('GET', '/api/v1/me', { headers: { cookie } })).body.email).toBe(
+      'admin@localhost',
+    );
+    const forged = await w.request('POST', '/api/v1/orgs', {
+      headers: { cookie },
+      body: { name: 'csrf-victim' },
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.message).toMatch(/x-csrf-token/);
+    const wrong = await w.request('POST', '/api/v1/orgs', {
+      headers: { cookie, 'x-csrf-token': 'guess' },
+      body: { name: 'csrf-victim' },
+    });
+    expect(wrong.status).toBe(403);
+    const ok = await w.request('POST', '/api/v1/orgs', {
+      headers: { cookie, 'x-csrf-token': csrf ?? '' },
+      body: { name: 'csrf-ok' },
+    });
+    expect(ok.status).toBe(201);
+  });
+
+  it('a session ended elsewhere does not lock the browser out: 401 clears the cookies, sign-in still works', async () => {
+    const login = await w.request('POST', '/api/v1/auth/login', {
+      body: { email: 'admin@localhost', password: w.adminPassword, cookie: true },
+    });
+    const cookie = cookieHeader(login.headers.getSetCookie());
+    const csrf = login.body.csrf_token;
+    expect(
+      (await w.request('POST', '/api/v1/auth/logout', { headers: { cookie, 'x-csrf-token': csrf } })).status,
+    ).toBe(204);
+    const me = await w.request('GET', '/api/v1/me', { headers: { cookie } });
+    expect(me.status).toBe(401);
+    expect(me.headers.getSetCookie().join(';')).toMatch(/ward_session=;/);
+    const again = await w.request('POST', '/api/v1/auth/login', {
+      headers: { cookie },
+      body: { email: 'admin@localhost', password: w.adminPassword },
+    });
+    expect(again.status).toBe(200);
+  });
+});
+
 describe('personal API tokens', () => {
   it('require an expiry, are shown once, listed without the secret, and stop working when revoked', async () => {
     const session = await w.user('erin@acme.test');

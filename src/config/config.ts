@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { configSchema, type WardConfig } from './config.schema.js';
+import { configSchema, crossFieldProblems, type WardConfig } from './config.schema.js';
 
 export type { Region, WardConfig } from './config.schema.js';
 export { DEFAULT_REGIONS } from './config.schema.js';
@@ -70,13 +70,20 @@ export function loadConfig(
   }
   Object.assign(raw, overrides);
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
+  const issues = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }))),
+    ...crossFieldProblems(raw).map((p) => ({ path: [p.path], message: p.message })),
+  ];
+  if (issues.length > 0 || !parsed.success) {
     const envName = Object.fromEntries(Object.entries(ENV_SETTINGS).map(([k, v]) => [v, k]));
     throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const key = issue.path.join('.');
-        const top = String(issue.path[0] ?? '');
-        const source = fromEnv.has(top) ? `environment ${envName[top]}` : `${yamlPath} '${key}'`;
+      issues.map((issue) => {
+        const top = issue.path[0] ?? '';
+        const source = fromEnv.has(top)
+          ? `environment ${envName[top]}`
+          : `${yamlPath} '${issue.path.join('.')}'`;
         return `${source}: ${issue.message}`;
       }),
     );

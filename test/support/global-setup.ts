@@ -1,5 +1,12 @@
 /**
- * Runs once before every test file: builds what the tests start as real processes (the server
- * and CLI binaries, the console bundle) when sources are newer than the build.
+ * Runs once before the test files: the same set-up as `npm test` (quick when nothing changed),
+ * so that tests which start real processes (the built CLI, the console bundle) never run a
+ * stale build, also when vitest is started directly.
  */
-export default async function setup() {}
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export default function setup(): void {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  execFileSync(process.execPath, ['scripts/setup.mjs', '--test'], { cwd: root, stdio: 'inherit' });
+}

@@ -100,8 +100,9 @@ export async function startTestWard(
     log: () => readFile(logFile, 'utf8'),
     async stop() {
       await ward.stop();
-      stream.end();
+      await new Promise((r) => stream.end(r));
       await rm(home, { recursive: true, force: true });
+      await rm(logFile, { force: true });
     },
   };
   return t;

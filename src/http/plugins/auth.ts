@@ -52,10 +52,13 @@ function bearerOf(header: string | undefined): string | undefined {
 
 export function installAuth(app: FastifyInstance, identity: IdentityService): void {
   app.decorateRequest('ctx', null as unknown as RequestContext);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     req.ctx = anonymous(req.ip, req.id);
+    const isPublic = req.routeOptions.config?.public === true || req.routeOptions.url === undefined;
     let token = bearerOf(req.headers.authorization);
-    if (!token && req.cookies[SESSION_COOKIE]) {
+    // Public routes (sign-in, the console's files) never act on the cookie's authority.
+    const fromCookie = !token && !isPublic && req.cookies[SESSION_COOKIE] !== undefined;
+    if (fromCookie) {
       token = req.cookies[SESSION_COOKIE];
       if (!SAFE_METHODS.has(req.method)) {
         const sent = req.headers[CSRF_HEADER];
@@ -68,13 +71,21 @@ export function installAuth(app: FastifyInstance, identity: IdentityService): vo
       }
     }
     if (token) {
-      const p = await identity.authenticate(token);
+      let p: Awaited<ReturnType<IdentityService['authenticate']>>;
+      try {
+        p = await identity.authenticate(token);
+      } catch (err) {
+        // A session that ended (signed out elsewhere, expired, revoked) must not lock the browser
+        // out: its cookies are dropped with the 401, and the console shows sign-in.
+        if (fromCookie) clearSessionCookies(reply);
+        throw err;
+      }
       req.ctx = {
         actor: { type: 'user', id: p.userId, email: p.email, operator: p.operator, token_id: p.tokenId },
         ip: req.ip,
         requestId: req.id,
       };
-    } else if (!req.routeOptions.config?.public && req.routeOptions.url !== undefined) {
+    } else if (!isPublic) {
       throw unauthenticated('sign in first: send "Authorization: Bearer <token>" (ward login prints one)');
     }
   });

@@ -13,6 +13,13 @@ export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist'
 
 export async function installConsole(app: FastifyInstance, dir: string): Promise<boolean> {
   if (!existsSync(join(dir, 'index.html'))) return false;
-  await app.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
+  // The bundle's files hold no data, and the sign-in page must load before anyone signs in:
+  // every route registered in this scope (the static files, nothing else) is public.
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), public: true };
+    });
+    await scope.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
+  });
   return true;
 }

@@ -1,0 +1,55 @@
+/**
+ * @module components/layout
+ * The frame around every signed-in page: a header with the org switcher, links and sign-out.
+ */
+import { Anchor, AppShell, Button, Container, Group, Text } from '@mantine/core';
+import { Link, Outlet } from 'react-router';
+import { useSignOut } from '../api/auth';
+import type { User } from '../api/types';
+import { ErrorAlert } from './error-alert';
+import { OrgSwitcher } from './org-switcher';
+
+export function Layout({ me }: { me: User }) {
+  const signOut = useSignOut();
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header>
+        <Container size="lg" h="100%">
+          <Group h="100%" justify="space-between" wrap="nowrap">
+            <Group gap="lg" wrap="nowrap">
+              <Anchor component={Link} to="/orgs" fw={700} size="lg" underline="never" c="inherit">
+                Ward
+              </Anchor>
+              <nav aria-label="Main">
+                <Anchor component={Link} to="/orgs" size="sm">
+                  Organizations
+                </Anchor>
+              </nav>
+              <OrgSwitcher />
+            </Group>
+            <Group gap="sm" wrap="nowrap">
+              <Text size="sm" c="dimmed" visibleFrom="sm">
+                {me.email}
+                {me.operator ? ' (operator)' : ''}
+              </Text>
+              <Button
+                variant="default"
+                size="xs"
+                loading={signOut.isPending}
+                onClick={() => signOut.mutate()}
+              >
+                Sign out
+              </Button>
+            </Group>
+          </Group>
+        </Container>
+      </AppShell.Header>
+      <AppShell.Main>
+        <Container size="lg">
+          {signOut.error ? <ErrorAlert error={signOut.error} title="Signing out failed" /> : null}
+          <Outlet />
+        </Container>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * @module pages/project-page
+ * One project (`/projects/:id`): what it is, its status (polled every second while it changes,
+ * announced to screen readers), why it failed, its cluster, and deletion.
+ */
+import { Alert, Anchor, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import { useOrg } from '../api/orgs';
+import { useProject, useRegions } from '../api/projects';
+import type { Project } from '../api/types';
+import { ErrorAlert } from '../components/error-alert';
+import { Loading } from '../components/loading';
+import { StatusBadge } from '../components/status-badge';
+import { usePageTitle } from '../lib/use-page-title';
+import { DeleteProjectButton } from './delete-project-button';
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Th scope="row" w={200}>
+        {label}
+      </Table.Th>
+      <Table.Td>{children}</Table.Td>
+    </Table.Tr>
+  );
+}
+
+function ClusterRows({ project }: { project: Project }) {
+  const c = project.cluster;
+  if (!c) return <Row label="Cluster">{project.status === 'running' ? 'not supervised' : 'none yet'}</Row>;
+  return (
+    <>
+      <Row label="Cluster state">{c.state}</Row>
+      <Row label="Restarts">{c.restarts}</Row>
+      {c.last_error ? <Row label="Last cluster error">{c.last_error}</Row> : null}
+    </>
+  );
+}
+
+export function ProjectPage() {
+  const id = useParams().id ?? '';
+  const project = useProject(id);
+  const org = useOrg(project.data?.org_id);
+  const regions = useRegions();
+  usePageTitle(project.data?.name ?? id);
+
+  if (project.isPending) return <Loading what="the project" />;
+  if (project.error && !project.data) {
+    return <ErrorAlert error={project.error} title="Could not open the project" />;
+  }
+  const p = project.data;
+  const orgName = org.data?.name ?? p.org_id;
+  const orgPath = `/orgs/${encodeURIComponent(orgName)}`;
+  const region = regions.data?.find((r) => r.id === p.region_id);
+
+  return (
+    <Stack>
+      <Anchor component={Link} to={orgPath} size="sm">
+        ← {orgName}
+      </Anchor>
+      <Group justify="space-between" align="center">
+        <Group gap="sm" align="center">
+          <Title order={1} size="h2">
+            {p.name}
+          </Title>
+          <StatusBadge status={p.status} live />
+        </Group>
+        <DeleteProjectButton project={p} orgPath={orgPath} />
+      </Group>
+      <ErrorAlert error={project.error} title="Could not refresh the project" />
+      {p.status === 'failed' && p.status_reason ? (
+        <Alert color="red" variant="light" title="The project failed">
+          {p.status_reason}
+        </Alert>
+      ) : null}
+      {p.status === 'provisioning' ? (
+        <Text size="sm" c="dimmed">
+          Ward is creating the PostgreSQL cluster; this page updates by itself.
+        </Text>
+      ) : null}
+      <Table aria-label="Project details" withTableBorder>
+        <Table.Tbody>
+          <Row label="Name">{p.name}</Row>
+          <Row label="ID">
+            <Code>{p.id}</Code>
+          </Row>
+          <Row label="Region">{region ? `${region.name} · ${region.id}` : p.region_id}</Row>
+          {region ? <Row label="Storage encryption">{region.storage_encryption}</Row> : null}
+          <Row label="Audit log level">{p.settings.audit_log_level}</Row>
+          <ClusterRows project={p} />
+          <Row label="Created">{new Date(p.created_at).toLocaleString()}</Row>
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
