@@ -211,6 +211,27 @@ describe('personal API tokens', () => {
     expect(use.body.error.message).toMatch(/revoked/);
   });
 
+  it('carry the scopes they were created with; an unknown scope is refused', async () => {
+    const session = await w.user('scoped@acme.test');
+    const t = await w.request('POST', '/api/v1/tokens', {
+      token: session,
+      body: { name: 'app', expires_in_days: 1, scopes: ['db:connect'] },
+    });
+    expect(t.status).toBe(201);
+    expect(t.body.scopes).toEqual(['db:connect']);
+    const all = await w.request('POST', '/api/v1/tokens', {
+      token: session,
+      body: { name: 'all', expires_in_days: 1 },
+    });
+    expect(all.body.scopes).toEqual(['*']);
+    const bad = await w.request('POST', '/api/v1/tokens', {
+      token: session,
+      body: { name: 'x', expires_in_days: 1, scopes: ['root'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^body\.scopes\.0: /);
+  });
+
   it('stop working once expired', async () => {
     const session = await w.user('frank@acme.test');
     const soon = new Date(Date.now() + 1500).toISOString();

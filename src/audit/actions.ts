@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = {
   'project.update': { category: 'project', summary: "a project's settings changed" },
   'project.delete': { category: 'project', summary: 'a project was deleted: cluster stopped and removed' },
   'project.cluster.restart': { category: 'project', summary: "the supervisor restarted a project's cluster" },
+  'key.rotate': { category: 'keys', summary: "an org's key was rotated: its project keys re-wrapped" },
+  'key.destroy': { category: 'keys', summary: "a project's keys were destroyed (crypto-shredding)" },
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -31,7 +33,7 @@ export const AUDIT_ACTION_NAMES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
 export type Outcome = 'success' | 'failure' | 'denied';
 
 export interface AuditTarget {
-  type: 'user' | 'token' | 'org' | 'member' | 'project' | 'system';
+  type: 'user' | 'token' | 'org' | 'member' | 'project' | 'system' | 'key';
   id: string;
   name?: string;
 }
@@ -46,7 +48,7 @@ export interface AuditPayloads {
   };
   'auth.logout': { token_id: string };
   'user.create': { email: string; name: string; operator: boolean };
-  'token.create': { name: string; expires_at: string };
+  'token.create': { name: string; expires_at: string; scopes: string[] };
   'token.revoke': Record<string, never>;
   'org.create': { name: string };
   'org.update': { changes: Record<string, { from: unknown; to: unknown }> };
@@ -56,6 +58,8 @@ export interface AuditPayloads {
   'project.update': { changes: Record<string, { from: unknown; to: unknown }> };
   'project.delete': { name: string };
   'project.cluster.restart': { reason: string };
+  'key.rotate': { old_key_id: string | null; new_key_id: string; rewrapped: number };
+  'key.destroy': { key_ids: string[] };
 }
 
 /** Failure events carry the refused request's error in place of (or beside) the payload. */

@@ -11,6 +11,7 @@ import { isWardError, WardError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { AuditAction, AuditError, AuditPayloads, AuditTarget, Outcome } from './actions.js';
 import { appendEvents, type PendingEvent } from './audit.store.js';
+import { createAuditWriter } from './writer.js';
 
 export interface EventSpec<A extends AuditAction = AuditAction> {
   action: A;
@@ -54,6 +55,7 @@ function pending(ctx: RequestContext, spec: EventSpec, time: string): PendingEve
 
 export function createAuditService(deps: { db: Db }) {
   const { db } = deps;
+  const writer = createAuditWriter({ db });
 
   async function recordIn(tx: Tx, ctx: RequestContext, specs: EventSpec[]): Promise<void> {
     const time = new Date().toISOString();
@@ -105,7 +107,23 @@ export function createAuditService(deps: { db: Db }) {
     }
   }
 
-  return { mutate, record, recordIn };
+  /**
+   * Durable append for events that record no change in Ward's own tables (statements through the
+   * gateway): batched with other callers' events by chain; resolves once committed, rejects with
+   * AuditWriteError if they could not be, so the caller can refuse to go on (fail closed).
+   */
+  async function append(ctx: RequestContext, specs: EventSpec[]): Promise<void> {
+    const time = new Date().toISOString();
+    const byChain = new Map<string, PendingEvent[]>();
+    for (const s of specs) byChain.set(s.chain, [...(byChain.get(s.chain) ?? []), pending(ctx, s, time)]);
+    try {
+      await Promise.all([...byChain].map(([chain, events]) => writer.append(chain, events)));
+    } catch (err) {
+      throw new AuditWriteError(err);
+    }
+  }
+
+  return { mutate, record, recordIn, append, drain: () => writer.drain() };
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;

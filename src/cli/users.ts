@@ -23,6 +23,7 @@ interface TokenRow {
   expires_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  scopes: string[];
   token?: string;
 }
 
@@ -100,6 +101,7 @@ export function registerUsers(program: Command): void {
       printTable(tokens, [
         { header: 'ID', value: (t) => t.id },
         { header: 'NAME', value: (t) => t.name },
+        { header: 'SCOPES', value: (t) => t.scopes.join(' ') },
         { header: 'EXPIRES', value: (t) => t.expires_at },
         { header: 'LAST USED', value: (t) => t.last_used_at },
         { header: 'REVOKED', value: (t) => t.revoked_at },

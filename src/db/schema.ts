@@ -41,6 +41,7 @@ export interface TokensTable {
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export const PLANS = ['basic', 'scale', 'enterprise'] as const;
@@ -105,6 +106,18 @@ export interface AuditEventsTable {
   hash: Buffer;
 }
 
+export interface KeysTable {
+  id: string;
+  scope_type: 'system' | 'org' | 'project';
+  scope_id: string;
+  wrapped_by: string;
+  wrapped: Buffer | null;
+  state: 'active' | 'retired' | 'destroyed';
+  created_at: DefaultTimestamp;
+  retired_at: Timestamp | null;
+  destroyed_at: Timestamp | null;
+}
+
 export interface DB {
   users: UsersTable;
   sign_in_failures: SignInFailuresTable;
@@ -114,6 +127,7 @@ export interface DB {
   projects: ProjectsTable;
   audit_chains: AuditChainsTable;
   audit_events: AuditEventsTable;
+  keys: KeysTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -121,3 +135,6 @@ export type Token = Selectable<TokensTable>;
 export type Org = Selectable<OrgsTable>;
 export type Project = Selectable<ProjectsTable>;
 export type NewProject = Insertable<ProjectsTable>;
+export const PROJECT_ROLES = ['owner', 'readwrite', 'readonly'] as const;
+export type ProjectRole = (typeof PROJECT_ROLES)[number];
+export type KeyRow = Selectable<KeysTable>;

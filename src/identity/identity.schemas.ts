@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { hasControlCharacters } from '../lib/text.js';
 import { PASSWORD_MAX } from './passwords.js';
+import { SCOPE_NAMES, type Scope } from './scopes.js';
 
 const noControl = (s: string) => !hasControlCharacters(s);
 
@@ -61,6 +62,11 @@ export const createTokenBody = z
     name: z.string().trim().min(1).max(64).refine(noControl, 'must not contain control characters'),
     expires_at: z.iso.datetime({ offset: true }).optional(),
     expires_in_days: z.number().int().min(1).max(TOKEN_MAX_DAYS).optional(),
+    scopes: z
+      .array(z.enum(SCOPE_NAMES as [Scope, ...Scope[]]))
+      .min(1)
+      .max(SCOPE_NAMES.length)
+      .optional(),
   })
   .refine((b) => (b.expires_at === undefined) !== (b.expires_in_days === undefined), {
     message: `a token must expire: give exactly one of expires_at or expires_in_days (at most ${TOKEN_MAX_DAYS} days)`,
@@ -73,6 +79,7 @@ export const tokenView = z.object({
   expires_at: z.string(),
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
+  scopes: z.array(z.string()),
 });
 
 export const createdToken = tokenView.extend({ token: z.string() });

@@ -39,6 +39,8 @@ export interface Principal {
   operator: boolean;
   tokenId: string;
   tokenKind: Token['kind'];
+  /** What the token may be used for (`*` for a sign-in session); see identity/scopes.ts. */
+  scopes: string[];
 }
 
 export const userView = (u: User): UserView => ({
@@ -57,6 +59,7 @@ const tokenView = (t: Token): TokenView => ({
   expires_at: t.expires_at.toISOString(),
   last_used_at: t.last_used_at?.toISOString() ?? null,
   revoked_at: t.revoked_at?.toISOString() ?? null,
+  scopes: t.scopes,
 });
 
 const INCORRECT = 'email or password is incorrect';
@@ -220,6 +223,7 @@ export function createIdentityService(deps: { db: Db; audit: AuditService; setti
       operator: row.is_operator,
       tokenId: row.token_id,
       tokenKind: row.kind,
+      scopes: row.scopes,
     };
     return { principal, expires: row.expires_at };
   }
@@ -259,7 +263,7 @@ export function createIdentityService(deps: { db: Db; audit: AuditService; setti
         action: 'token.create',
         chain: OPERATOR_CHAIN,
         target: { type: 'token', id, name: body.name },
-        details: { name: body.name, expires_at: expires.toISOString() },
+        details: { name: body.name, expires_at: expires.toISOString(), scopes: body.scopes ?? ['*'] },
       },
       async (tx) => {
         if (expires.getTime() <= Date.now()) throw invalid(`expires_at '${body.expires_at}' is in the past`);
@@ -274,6 +278,7 @@ export function createIdentityService(deps: { db: Db; audit: AuditService; setti
           name: body.name,
           digest,
           expires_at: expires,
+          scopes: body.scopes ?? ['*'],
         });
         return { ...tokenView(row), token };
       },

@@ -63,7 +63,15 @@ export const orgIdsOf = async (q: Q, userId: string): Promise<string[]> =>
 
 export async function insertToken(
   q: Q,
-  t: { id: string; user_id: string; kind: TokenKind; name: string; digest: Buffer; expires_at: Date },
+  t: {
+    id: string;
+    user_id: string;
+    kind: TokenKind;
+    name: string;
+    digest: Buffer;
+    expires_at: Date;
+    scopes?: string[];
+  },
 ): Promise<Token> {
   return q.insertInto('tokens').values(t).returningAll().executeTakeFirstOrThrow();
 }
@@ -79,12 +87,13 @@ export interface TokenWithUser {
   name: string;
   is_operator: boolean;
   disabled_at: Date | null;
+  scopes: string[];
 }
 
 /** Runs on every authenticated request: a plain parameterized statement, no query builder. */
 export async function findTokenWithUser(q: Q, digest: Buffer): Promise<TokenWithUser | undefined> {
   const { rows } = await sql<TokenWithUser>`
-    SELECT t.id AS token_id, t.kind, t.expires_at, t.revoked_at, t.last_used_at,
+    SELECT t.id AS token_id, t.kind, t.expires_at, t.revoked_at, t.last_used_at, t.scopes,
            u.id AS user_id, u.email, u.name, u.is_operator, u.disabled_at
       FROM tokens t JOIN users u ON u.id = t.user_id
      WHERE t.digest = ${digest}`.execute(q);

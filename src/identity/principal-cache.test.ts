@@ -9,6 +9,7 @@ const alice: Principal = {
   operator: false,
   tokenId: 'tok_a',
   tokenKind: 'session',
+  scopes: ['*'],
 };
 const later = () => new Date(Date.now() + 3600_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,7 +5,7 @@
  */
 
 export type Actor =
-  | { type: 'user'; id: string; email: string; operator: boolean; token_id: string }
+  | { type: 'user'; id: string; email: string; operator: boolean; token_id: string; scopes?: string[] }
   | { type: 'system'; id: 'ward' }
   | { type: 'anonymous' };
 

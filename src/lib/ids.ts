@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
-export const ID_PREFIXES = ['usr', 'org', 'prj', 'tok', 'evt', 'op'] as const;
+export const ID_PREFIXES = ['usr', 'org', 'prj', 'tok', 'evt', 'op', 'key'] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
 export function newId(prefix: IdPrefix): string {

@@ -6,19 +6,25 @@
  */
 import { unlink } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { createAuditService } from '../audit/audit.service.js';
+import { type AuditService, createAuditService } from '../audit/audit.service.js';
 import type { WardConfig } from '../config/config.js';
 import { findPgBinaries } from '../dataplane/local/binaries.js';
 import { createLocalProvider } from '../dataplane/local/local-provider.js';
 import { createSupervisor } from '../dataplane/local/supervisor.js';
+import type { DataPlaneProvider } from '../dataplane/provider.js';
+import type { Db } from '../db/pool.js';
 import { buildApp } from '../http/app.js';
 import { DEFAULT_CONSOLE_DIR } from '../http/plugins/console.js';
+import type { IdentityService } from '../identity/identity.service.js';
 import { createIdentityService } from '../identity/identity.service.js';
+import { createFileKeystore, createKeyService, type KeyService } from '../keys/index.js';
 import { SYSTEM } from '../lib/context.js';
 import { writeFileAtomic } from '../lib/fs.js';
 import type { Logger } from '../lib/logger.js';
 import { currentUser, isRoot, serviceUser } from '../lib/os-user.js';
+import type { OrgService } from '../orgs/orgs.service.js';
 import { createOrgService } from '../orgs/orgs.service.js';
+import type { ProjectService } from '../projects/projects.service.js';
 import { createProjectService } from '../projects/projects.service.js';
 import * as projectStore from '../projects/projects.store.js';
 import { createProvisioner } from '../projects/provisioner.js';
@@ -27,12 +33,24 @@ import { VERSION } from '../version.js';
 import { openControlDatabase } from './control-db.js';
 import { prepareHome, type WardHome } from './home.js';
 
+/** The domain services of a running Ward, for the edges and for tests that drive them directly. */
+export interface Services {
+  audit: AuditService;
+  identity: IdentityService;
+  orgs: OrgService;
+  projects: ProjectService;
+  keys: KeyService;
+  dataplane: DataPlaneProvider;
+  db: Db;
+}
+
 export interface RunningWard {
   url: string;
   home: WardHome;
   app: FastifyInstance;
   /** The operator's one-time password when this start created the account. */
   initialAdminPassword?: string;
+  services: Services;
   stop(): Promise<void>;
 }
 
@@ -51,6 +69,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   const control = await openControlDatabase(config, { root: home.control, bin, runAs, wardUser, log });
   const db = control.app;
   const audit = createAuditService({ db });
+  const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
   const identity = createIdentityService({
     db,
     audit,
@@ -94,6 +113,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
 
   const stopData = async () => {
     await provisioner.drain();
+    await audit.drain();
     await dataplane.stopAll();
     await control.close();
   };
@@ -140,6 +160,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     home,
     app,
     initialAdminPassword,
+    services: { audit, identity, orgs, projects, keys, dataplane, db },
     async stop() {
       await running.close();
       await stopData();

@@ -81,7 +81,14 @@ export function installAuth(app: FastifyInstance, identity: IdentityService): vo
         throw err;
       }
       req.ctx = {
-        actor: { type: 'user', id: p.userId, email: p.email, operator: p.operator, token_id: p.tokenId },
+        actor: {
+          type: 'user',
+          id: p.userId,
+          email: p.email,
+          operator: p.operator,
+          token_id: p.tokenId,
+          scopes: p.scopes,
+        },
         ip: req.ip,
         requestId: req.id,
       };

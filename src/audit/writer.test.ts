@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestWard, type TestWard } from '../../test/support/ward.js';
+import { SYSTEM } from '../lib/context.js';
+import { chainHash, GENESIS_HASH } from './chain.js';
+
+let w: TestWard;
+beforeAll(async () => {
+  w = await startTestWard();
+});
+afterAll(() => w?.stop());
+
+async function superuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+const statement = (i: number) => ({
+  action: 'project.cluster.restart' as const,
+  chain: 'org_writertestaaaaaaa',
+  target: { type: 'project' as const, id: 'prj_aaaaaaaaaaaaaaaa' },
+  details: { reason: `event ${i}` },
+});
+
+describe('the batched audit writer', () => {
+  it('commits concurrent callers into one gapless chain that recomputes, interleaved with changes', async () => {
+    const { audit } = w.ward.services;
+    const callers = Array.from({ length: 40 }, (_, i) =>
+      audit.append(SYSTEM, [statement(i), statement(i + 1000)]),
+    );
+    const change = audit.mutate(
+      SYSTEM,
+      { ...statement(-1), chain: 'org_writertestaaaaaaa' },
+      async () => 'changed',
+    );
+    await Promise.all([...callers, change]);
+    const rows = await superuser(
+      async (c) =>
+        (
+          await c.query(
+            "SELECT *, xmin::text AS tx FROM ward.audit_events WHERE chain_id = 'org_writertestaaaaaaa' ORDER BY seq",
+          )
+        ).rows,
+    );
+    expect(rows).toHaveLength(81);
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 81 }, (_, i) => i + 1));
+    let prev: Buffer = GENESIS_HASH;
+    for (const r of rows) {
+      expect(r.prev_hash.equals(prev)).toBe(true);
+      const hash = chainHash(prev, {
+        chain: r.chain_id,
+        seq: Number(r.seq),
+        id: r.id,
+        time: r.time.toISOString(),
+        action: r.action,
+        outcome: r.outcome,
+        actor: r.actor,
+        target: r.target,
+        details: r.details,
+      });
+      expect(hash.equals(r.hash)).toBe(true);
+      prev = hash;
+    }
+    // Group commit: the 41 callers' events went in with fewer transactions than callers, and
+    // each caller's two events in the same one.
+    const txs = new Set(rows.map((r) => r.tx));
+    expect(txs.size).toBeLessThan(20);
+    for (const r of rows.filter(
+      (x) => /^event \d+$/.test(x.details.reason) && Number(x.details.reason.slice(6)) < 40,
+    )) {
+      const twin = rows.find((x) => x.details.reason === `event ${Number(r.details.reason.slice(6)) + 1000}`);
+      expect(twin.tx).toBe(r.tx);
+    }
+  });
+
+  it('rejects, never resolves, when the events cannot be written', async () => {
+    const { audit } = w.ward.services;
+    await superuser((c) => c.query('REVOKE INSERT ON ward.audit_events FROM ward_app'));
+    try {
+      await expect(audit.append(SYSTEM, [statement(1)])).rejects.toThrow(/audit log could not be written/);
+    } finally {
+      await superuser((c) => c.query('GRANT INSERT ON ward.audit_events TO ward_app'));
+    }
+    await expect(audit.append(SYSTEM, [statement(2)])).resolves.toBeUndefined();
+  });
+});

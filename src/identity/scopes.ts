@@ -1,0 +1,21 @@
+/**
+ * @module identity/scopes
+ * What a token may be used for. A session token holds `*` (whatever its person may do); a
+ * personal or service token holds the scopes it was created with. Scopes only ever narrow a
+ * person's own permissions, never widen them.
+ */
+
+export const SCOPES = {
+  '*': 'everything the token’s owner may do',
+  'projects:read': 'read organizations and projects',
+  'projects:write': 'create, change and delete projects',
+  'db:connect': 'open a database through the gateway, with the token as the password',
+  'audit:read': 'read, verify and export audit logs',
+} as const;
+
+export type Scope = keyof typeof SCOPES;
+export const SCOPE_NAMES = Object.keys(SCOPES) as Scope[];
+
+export function hasScope(granted: readonly string[], needed: Scope): boolean {
+  return granted.includes('*') || granted.includes(needed);
+}

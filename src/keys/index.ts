@@ -1,0 +1,7 @@
+/**
+ * @module keys
+ * Envelope encryption: keystores (the root), org/project/system keys, rotation, crypto-shredding.
+ */
+export { createKeyService, KeyDestroyedError, type KeyScope, type KeyService } from './keys.service.js';
+export type { Keystore } from './keystore.js';
+export { createFileKeystore } from './keystores/file/file-keystore.js';

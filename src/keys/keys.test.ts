@@ -1,0 +1,111 @@
+import { chmod, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestWard, type TestWard } from '../../test/support/ward.js';
+import { SYSTEM } from '../lib/context.js';
+import { keyIdOf } from './envelope.js';
+import { createFileKeystore } from './keystores/file/file-keystore.js';
+
+let w: TestWard;
+let orgId: string;
+const project = (projectId: string) => ({ type: 'project' as const, projectId, orgId });
+
+beforeAll(async () => {
+  w = await startTestWard();
+  const alice = await w.user('alice@acme.test');
+  orgId = (await w.request('POST', '/api/v1/orgs', { token: alice, body: { name: 'acme' } })).body.id;
+});
+afterAll(() => w?.stop());
+
+async function superuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('keys', () => {
+  it('encrypt under a project key and open again; the ciphertext names its key and is bound to its purpose', async () => {
+    const { keys } = w.ward.services;
+    const sealed = await keys.encrypt(
+      project('prj_aaaaaaaaaaaaaaaa'),
+      'SELECT * FROM patients WHERE ssn = 123-45-6789',
+      'statement',
+    );
+    expect(sealed.toString('latin1')).not.toContain('123-45-6789');
+    expect(keyIdOf(sealed)).toMatch(/^key_[a-z2-7]{16}$/);
+    expect((await keys.decrypt(sealed, 'statement')).toString()).toContain('123-45-6789');
+    await expect(keys.decrypt(sealed, 'role-password')).rejects.toThrow();
+    const flipped = Buffer.from(sealed);
+    flipped[flipped.length - 20] = (flipped[flipped.length - 20] ?? 0) ^ 1;
+    await expect(keys.decrypt(flipped, 'statement')).rejects.toThrow();
+  });
+
+  it('stores only wrapped keys, each bound to its own row', async () => {
+    const rows = await superuser(
+      async (c) => (await c.query('SELECT id, scope_type, wrapped_by, wrapped FROM ward.keys')).rows,
+    );
+    expect(rows.map((r) => r.scope_type).sort()).toEqual(['org', 'project']);
+    const org = rows.find((r) => r.scope_type === 'org');
+    const prj = rows.find((r) => r.scope_type === 'project');
+    expect(org.wrapped_by).toBe('file:root');
+    expect(prj.wrapped_by).toBe(org.id);
+    // A wrapped key moved onto another row does not open.
+    await superuser((c) => c.query('UPDATE ward.keys SET wrapped = $1 WHERE id = $2', [org.wrapped, prj.id]));
+    const { keys } = w.ward.services;
+    keys.forget();
+    await expect(keys.encrypt(project('prj_aaaaaaaaaaaaaaaa'), 'x', 'statement')).rejects.toThrow();
+    await superuser((c) => c.query('UPDATE ward.keys SET wrapped = $1 WHERE id = $2', [prj.wrapped, prj.id]));
+  });
+
+  it('rotation re-wraps project keys under a new org key; old ciphertexts still open, and it is audited', async () => {
+    const { keys } = w.ward.services;
+    keys.forget();
+    const before = await keys.encrypt(project('prj_bbbbbbbbbbbbbbbb'), 'role password 1', 'role-password');
+    const result = await keys.rotateOrg(SYSTEM, orgId);
+    expect(result.rewrapped).toBe(2);
+    keys.forget();
+    expect((await keys.decrypt(before, 'role-password')).toString()).toBe('role password 1');
+    const orgKeys = await keys.describe({ type: 'org', orgId });
+    expect(orgKeys.map((k) => k.state)).toEqual(['retired', 'active']);
+    const event = await superuser(
+      async (c) =>
+        (
+          await c.query(
+            "SELECT details FROM ward.audit_events WHERE chain_id = $1 AND action = 'key.rotate'",
+            [orgId],
+          )
+        ).rows[0],
+    );
+    expect(event.details).toMatchObject({ new_key_id: result.key_id, rewrapped: 2 });
+  });
+
+  it('crypto-shredding: after a project key is destroyed nothing encrypted under it can be read, even by a fresh process', async () => {
+    const { keys, db } = w.ward.services;
+    const sealed = await keys.encrypt(project('prj_cccccccccccccccc'), 'pgbackrest passphrase', 'backup');
+    await db.transaction().execute((tx) => keys.destroyProjectKeys(tx, 'prj_cccccccccccccccc'));
+    await expect(keys.decrypt(sealed, 'backup')).rejects.toThrow(/destroyed .*crypto-shredded/);
+    keys.forget();
+    await expect(keys.decrypt(sealed, 'backup')).rejects.toThrow(/crypto-shredded/);
+    const row = await superuser(
+      async (c) =>
+        (await c.query("SELECT wrapped, state FROM ward.keys WHERE scope_id = 'prj_cccccccccccccccc'"))
+          .rows[0],
+    );
+    expect(row).toEqual({ wrapped: null, state: 'destroyed' });
+  });
+
+  it('keeps the root key readable by Ward alone', async () => {
+    const path = join(w.home, 'keys', 'root.key');
+    expect(Buffer.from((await readFile(path, 'utf8')).trim(), 'base64')).toHaveLength(32);
+    await chmod(path, 0o644);
+    await expect(createFileKeystore(join(w.home, 'keys'))).rejects.toThrow(
+      /mode 644; the root key must be readable by Ward alone/,
+    );
+    await chmod(path, 0o600);
+  });
+});
