@@ -5,3 +5,4 @@
 export { createKeyService, KeyDestroyedError, type KeyScope, type KeyService } from './keys.service.js';
 export type { Keystore } from './keystore.js';
 export { createFileKeystore } from './keystores/file/file-keystore.js';
+export { keyIdOfPublicKey, loadSigner, type Signer, verifySignature } from './signing.js';

@@ -109,3 +109,16 @@ describe('keys', () => {
     await chmod(path, 0o600);
   });
 });
+
+describe('signing key', () => {
+  it('signs so that the public key alone verifies, and any change to the data fails', async () => {
+    const { signer } = w.ward.services;
+    const { verifySignature, keyIdOfPublicKey, loadSigner } = await import('./signing.js');
+    const sig = signer.sign('tree head 42');
+    expect(verifySignature(signer.publicKeyPem, 'tree head 42', sig)).toBe(true);
+    expect(verifySignature(signer.publicKeyPem, 'tree head 43', sig)).toBe(false);
+    expect(keyIdOfPublicKey(signer.publicKeyPem)).toBe(signer.keyId);
+    // The same key on the next start.
+    expect((await loadSigner(join(w.home, 'keys'))).keyId).toBe(signer.keyId);
+  });
+});

@@ -17,7 +17,13 @@ import { buildApp } from '../http/app.js';
 import { DEFAULT_CONSOLE_DIR } from '../http/plugins/console.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import { createIdentityService } from '../identity/identity.service.js';
-import { createFileKeystore, createKeyService, type KeyService } from '../keys/index.js';
+import {
+  createFileKeystore,
+  createKeyService,
+  type KeyService,
+  loadSigner,
+  type Signer,
+} from '../keys/index.js';
 import { SYSTEM } from '../lib/context.js';
 import { writeFileAtomic } from '../lib/fs.js';
 import type { Logger } from '../lib/logger.js';
@@ -40,6 +46,7 @@ export interface Services {
   orgs: OrgService;
   projects: ProjectService;
   keys: KeyService;
+  signer: Signer;
   dataplane: DataPlaneProvider;
   db: Db;
 }
@@ -70,6 +77,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   const db = control.app;
   const audit = createAuditService({ db });
   const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
+  const signer = await loadSigner(home.keys);
   const identity = createIdentityService({
     db,
     audit,
@@ -160,7 +168,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     home,
     app,
     initialAdminPassword,
-    services: { audit, identity, orgs, projects, keys, dataplane, db },
+    services: { audit, identity, orgs, projects, keys, signer, dataplane, db },
     async stop() {
       await running.close();
       await stopData();
