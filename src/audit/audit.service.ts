@@ -20,6 +20,8 @@ export interface EventSpec<A extends AuditAction = AuditAction> {
   target: AuditTarget;
   outcome?: Outcome;
   details: AuditPayloads[A] & AuditError;
+  /** The project the event concerns, when the target is not the project itself (hashed, as details.project_id). */
+  project?: string;
 }
 
 /** A change's event while the change runs: it may fill in details and add events. */
@@ -49,7 +51,9 @@ function pending(ctx: RequestContext, spec: EventSpec, time: string): PendingEve
     outcome: spec.outcome ?? 'success',
     actor: actorOf(ctx),
     target: spec.target,
-    details: spec.details as Record<string, unknown>,
+    details: spec.project
+      ? { ...spec.details, project_id: spec.project }
+      : (spec.details as Record<string, unknown>),
   };
 }
 

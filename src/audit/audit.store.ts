@@ -5,10 +5,11 @@
  * the writer, the events go in as one multi-row INSERT, and the head moves. The lock is held to
  * COMMIT, so concurrent writers, in this process or another, keep each chain gapless.
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Tx } from '../db/pool.js';
+import type { Db, Tx } from '../db/pool.js';
 import type { AuditTarget, Outcome } from './actions.js';
-import { type ChainedFields, chainHash, GENESIS_HASH } from './chain.js';
+import { type ChainedFields, canonicalEvent, GENESIS_HASH } from './chain.js';
 
 export interface PendingEvent {
   chain: string;
@@ -21,7 +22,14 @@ export interface PendingEvent {
   details: Record<string, unknown>;
 }
 
+/** The project an event concerns: a project target, or `details.project_id`. */
+export function projectOf(e: Pick<PendingEvent, 'target' | 'details'>): string | null {
+  if (e.target.type === 'project') return e.target.id;
+  return typeof e.details.project_id === 'string' ? e.details.project_id : null;
+}
+
 export interface StoredEvent extends ChainedFields {
+  body: string;
   prev_hash: Buffer;
   hash: Buffer;
 }
@@ -45,26 +53,29 @@ export async function appendEvents(tx: Tx, events: PendingEvent[]): Promise<Stor
     const head = await lockHead(tx, chain);
     let { seq, hash } = head;
     const rows: StoredEvent[] = [];
+    const projects: (string | null)[] = [];
     for (const e of byChain.get(chain) ?? []) {
       seq += 1;
       const fields: ChainedFields = { ...e, seq };
-      const next = chainHash(hash, fields);
-      rows.push({ ...fields, prev_hash: hash, hash: next });
+      const body = canonicalEvent(fields);
+      const next = createHash('sha256').update(hash).update(body, 'utf8').digest();
+      rows.push({ ...fields, body, prev_hash: hash, hash: next });
+      projects.push(projectOf(e));
       hash = next;
     }
     await tx
       .insertInto('audit_events')
       .values(
-        rows.map((r) => ({
+        rows.map((r, i) => ({
           chain_id: r.chain,
           seq: r.seq,
           id: r.id,
           time: r.time,
           action: r.action,
           outcome: r.outcome,
-          actor: JSON.stringify(r.actor),
-          target: JSON.stringify(r.target),
-          details: JSON.stringify(r.details),
+          actor_id: typeof r.actor.id === 'string' ? r.actor.id : null,
+          project_id: projects[i] ?? null,
+          body: r.body,
           prev_hash: r.prev_hash,
           hash: r.hash,
         })),
@@ -78,4 +89,82 @@ export async function appendEvents(tx: Tx, events: PendingEvent[]): Promise<Stor
     stored.push(...rows);
   }
   return stored;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: Buffer;
+}
+
+/** The chain's head, creating the chain (at the genesis hash) when it has none. */
+export async function readHead(db: Db, chain: string): Promise<ChainHead> {
+  await db
+    .insertInto('audit_chains')
+    .values({ id: chain, last_seq: 0, last_hash: GENESIS_HASH })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  const h = await db
+    .selectFrom('audit_chains')
+    .select(['last_seq', 'last_hash'])
+    .where('id', '=', chain)
+    .executeTakeFirstOrThrow();
+  return { seq: Number(h.last_seq), hash: h.last_hash };
+}
+
+/** A batch hashed after a given head, ready to send. */
+export interface PreparedBatch {
+  head: ChainHead;
+  next: ChainHead;
+  json: string;
+}
+
+/** Hashes `events` after `head` (no database work): the rows to send and the head they lead to. */
+export function prepareBatch(head: ChainHead, events: PendingEvent[]): PreparedBatch {
+  const rows: Record<string, unknown>[] = [];
+  let { seq, hash } = head;
+  for (const e of events) {
+    seq += 1;
+    const body = canonicalEvent({ ...e, seq });
+    const next = createHash('sha256').update(hash).update(body, 'utf8').digest();
+    rows.push({
+      s: seq,
+      i: e.id,
+      t: e.time,
+      a: e.action,
+      o: e.outcome,
+      ai: typeof e.actor.id === 'string' ? e.actor.id : null,
+      pi: projectOf(e),
+      b: body,
+      p: hash.toString('hex'),
+      h: next.toString('hex'),
+    });
+    hash = next;
+  }
+  return { head, next: { seq, hash }, json: JSON.stringify(rows) };
+}
+
+/**
+ * Sends a prepared batch as one autocommitted statement: the chain head moves from the batch's
+ * head to its last event and the events go in, both or neither (the batch travels as one JSON
+ * parameter, parsed once by PostgreSQL). False when the chain's head was no longer the batch's
+ * head (another writer appended, or an earlier batch failed): nothing was written then.
+ */
+export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promise<boolean> {
+  const { rows } = await sql<{ moved: number }>`
+    WITH head AS (
+      UPDATE audit_chains SET last_seq = ${b.next.seq}, last_hash = ${b.next.hash}
+       WHERE id = ${chain} AND last_seq = ${b.head.seq} AND last_hash = ${b.head.hash}
+      RETURNING id
+    ), ins AS (
+      INSERT INTO audit_events (chain_id, seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash)
+      SELECT ${chain}, r.s, r.i, r.t, r.a, r.o, r.ai, r.pi, r.b, decode(r.p, 'hex'), decode(r.h, 'hex')
+        FROM json_to_recordset(${b.json}::json)
+             AS r(s bigint, i text, t timestamptz, a text, o text, ai text, pi text, b text, p text, h text)
+       WHERE EXISTS (SELECT 1 FROM head)
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM head)::int AS moved, (SELECT count(*) FROM ins)::int AS inserted`.execute(
+    db,
+  );
+  return rows[0]?.moved === 1;
 }

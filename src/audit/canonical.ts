@@ -3,28 +3,50 @@
  * RFC 8785 JSON Canonicalization Scheme for the JSON values audit events hold. ECMAScript's
  * JSON.stringify already serializes numbers and strings exactly as RFC 8785 §3.2.2 requires;
  * what remains is sorting object members by their UTF-16 code units, recursively, and refusing
- * values JSON cannot represent exactly (NaN, Infinity, undefined members are dropped as JSON does).
+ * values JSON cannot represent exactly (NaN, Infinity; undefined members are dropped as JSON
+ * does). Written as one pass with no intermediate arrays of entries: it runs for every event.
  */
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-export function canonicalize(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`cannot canonicalize the number ${value}`);
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? 'null' : canonicalize(v))).join(',')}]`;
-  if (typeof value === 'object') {
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-      return canonicalize((value as { toJSON(): unknown }).toJSON());
-    }
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
+function write(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`cannot canonicalize the number ${value}`);
+      return JSON.stringify(value);
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          const v = value[i];
+          out += v === undefined || typeof v === 'function' ? 'null' : write(v);
+        }
+        return `${out}]`;
+      }
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return write(toJSON.call(value));
       // Default sort compares UTF-16 code units, which is what RFC 8785 §3.2.3 specifies.
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalize(v)}`).join(',')}}`;
+      const keys = Object.keys(value).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = (value as Record<string, unknown>)[k];
+        if (v === undefined || typeof v === 'function') continue;
+        out += `${first ? '' : ','}${JSON.stringify(k)}:${write(v)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw new TypeError(`cannot canonicalize a ${typeof value}`);
   }
-  throw new TypeError(`cannot canonicalize a ${typeof value}`);
+}
+
+export function canonicalize(value: unknown): string {
+  return write(value);
 }

@@ -52,7 +52,10 @@ describe('the batched audit writer', () => {
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 81 }, (_, i) => i + 1));
     let prev: Buffer = GENESIS_HASH;
     for (const r of rows) {
+      r.details = JSON.parse(r.body).details;
       expect(r.prev_hash.equals(prev)).toBe(true);
+      // The hash recomputed from the columns (and the record's own actor/target/details).
+      const { actor, target, details } = JSON.parse(r.body);
       const hash = chainHash(prev, {
         chain: r.chain_id,
         seq: Number(r.seq),
@@ -60,9 +63,9 @@ describe('the batched audit writer', () => {
         time: r.time.toISOString(),
         action: r.action,
         outcome: r.outcome,
-        actor: r.actor,
-        target: r.target,
-        details: r.details,
+        actor,
+        target,
+        details,
       });
       expect(hash.equals(r.hash)).toBe(true);
       prev = hash;
@@ -88,5 +91,48 @@ describe('the batched audit writer', () => {
       await superuser((c) => c.query('GRANT INSERT ON ward.audit_events TO ward_app'));
     }
     await expect(audit.append(SYSTEM, [statement(2)])).resolves.toBeUndefined();
+  });
+});
+
+describe('two writers on one chain (as two processes would be)', () => {
+  it('stay gapless: a writer whose cached head went stale re-reads it and re-hashes', async () => {
+    const { createDb, createPool } = await import('../db/pool.js');
+    const { createAuditService } = await import('./audit.service.js');
+    const pool = createPool({
+      connection: { host: join(w.home, 'control', 'run'), user: 'ward_app', database: 'ward' },
+      applicationName: 'second-writer',
+    });
+    const other = createAuditService({ db: createDb(pool) });
+    const mine = w.ward.services.audit;
+    const ev = (who: string, i: number) => ({
+      ...statement(i),
+      chain: 'org_twowritersaaaa',
+      details: { reason: `${who} ${i}` },
+    });
+    try {
+      await Promise.all([
+        ...Array.from({ length: 60 }, (_, i) => mine.append(SYSTEM, [ev('a', i)])),
+        ...Array.from({ length: 60 }, (_, i) => other.append(SYSTEM, [ev('b', i)])),
+        ...Array.from({ length: 5 }, (_, i) => mine.mutate(SYSTEM, ev('m', i), async () => undefined)),
+      ]);
+    } finally {
+      await pool.end();
+    }
+    const rows = await superuser(
+      async (c) =>
+        (
+          await c.query(
+            "SELECT seq, body, prev_hash, hash FROM ward.audit_events WHERE chain_id = 'org_twowritersaaaa' ORDER BY seq",
+          )
+        ).rows,
+    );
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 125 }, (_, i) => i + 1));
+    let prev: Buffer = GENESIS_HASH;
+    for (const r of rows) {
+      expect(r.prev_hash.equals(prev)).toBe(true);
+      const { createHash } = await import('node:crypto');
+      expect(createHash('sha256').update(prev).update(r.body).digest().equals(r.hash)).toBe(true);
+      prev = r.hash;
+    }
   });
 });

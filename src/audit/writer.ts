@@ -1,17 +1,31 @@
 /**
  * @module audit/writer
- * Durable appends at volume (the gateway's statement events): group commit per chain. Events
- * queue while a chain's commit is in flight and go in together on the next one: one transaction
- * locks the chain head, inserts the whole batch (hashes computed here), moves the head and
- * commits. `append` resolves only after its events are committed (synchronous_commit on), and
- * rejects if they could not be, so a caller that waits never acts on an event that is not
- * durable. Changes made through `audit.mutate` lock the same head row, so both paths keep one
- * gapless chain, across processes too.
+ * Durable appends at volume (the gateway's statement events): group commit per chain, pipelined.
+ * Events queue while a chain's writes are in flight and go in together on the next one, each
+ * write a single autocommitted statement (one round trip, one WAL flush) that moves the chain
+ * head from an expected head and inserts the batch (hashes computed here), both or neither.
+ * Up to PIPELINE writes per chain are in flight: the next batch is hashed after the head the
+ * previous one will leave, so preparing it overlaps the previous commit; PostgreSQL's row lock
+ * on the chain head orders them. If a write finds the head elsewhere (another process, a change
+ * through `audit.mutate`, or an earlier batch that failed), nothing of it was written: it and
+ * every batch after it are re-hashed after the head read afresh, in their original order. Writes
+ * are settled in order, so callers are answered in order; `append` resolves only after its events
+ * are committed (synchronous_commit on) and rejects if they could not be, so a caller that waits
+ * never acts on an event that is not durable.
  */
 import type { Db } from '../db/pool.js';
-import { appendEvents, type PendingEvent } from './audit.store.js';
+import {
+  type ChainHead,
+  type PendingEvent,
+  type PreparedBatch,
+  prepareBatch,
+  readHead,
+  sendBatch,
+} from './audit.store.js';
 
 const MAX_BATCH = 2000;
+const PIPELINE = 2;
+const MAX_ATTEMPTS = 20;
 
 interface Waiter {
   events: PendingEvent[];
@@ -19,36 +33,89 @@ interface Waiter {
   reject(err: unknown): void;
 }
 
+interface Batch {
+  waiters: Waiter[];
+  attempts: number;
+}
+
+interface InFlight {
+  batch: Batch;
+  sent: Promise<boolean>;
+}
+
 export function createAuditWriter(deps: { db: Db }) {
-  const queues = new Map<string, Waiter[]>();
+  const queues = new Map<string, Batch[]>();
   const flushing = new Map<string, Promise<void>>();
+  /** The head after the last batch sent on each chain; unknown after a failure or a stale head. */
+  const predicted = new Map<string, ChainHead>();
+
+  /** The next batch: queued retries first, then whole callers until the batch is full. */
+  function take(chain: string): Batch | undefined {
+    const queue = queues.get(chain);
+    if (!queue?.length) return undefined;
+    const first = queue.shift() as Batch;
+    if (first.attempts > 0) return first;
+    let rows = first.waiters.reduce((n, w) => n + w.events.length, 0);
+    while (queue.length && (queue[0] as Batch).attempts === 0) {
+      const w = (queue[0] as Batch).waiters[0] as Waiter;
+      if (rows + w.events.length > MAX_BATCH) break;
+      queue.shift();
+      first.waiters.push(w);
+      rows += w.events.length;
+    }
+    return first;
+  }
 
   async function flush(chain: string): Promise<void> {
+    const inflight: InFlight[] = [];
     for (;;) {
-      const queue = queues.get(chain) ?? [];
-      if (queue.length === 0) {
-        queues.delete(chain);
-        return;
+      while (inflight.length < PIPELINE) {
+        const batch = take(chain);
+        if (!batch) break;
+        let prepared: PreparedBatch;
+        try {
+          const head = predicted.get(chain) ?? (await readHead(deps.db, chain));
+          prepared = prepareBatch(
+            head,
+            batch.waiters.flatMap((w) => w.events),
+          );
+        } catch (err) {
+          for (const w of batch.waiters) w.reject(err);
+          continue;
+        }
+        predicted.set(chain, prepared.next);
+        const sent = sendBatch(deps.db, chain, prepared);
+        sent.catch(() => undefined);
+        inflight.push({ batch, sent });
       }
-      // Take whole callers until the batch is full; a caller's events always commit together.
-      const taken: Waiter[] = [];
-      let rows = 0;
-      while (queue.length > 0 && (taken.length === 0 || rows + (queue[0]?.events.length ?? 0) <= MAX_BATCH)) {
-        const w = queue.shift() as Waiter;
-        taken.push(w);
-        rows += w.events.length;
-      }
+      const first = inflight.shift();
+      if (!first) return;
+      let outcome: boolean | Error;
       try {
-        await deps.db.transaction().execute((tx) =>
-          appendEvents(
-            tx,
-            taken.flatMap((w) => w.events),
-          ),
-        );
-        for (const w of taken) w.resolve();
+        outcome = await first.sent;
       } catch (err) {
-        for (const w of taken) w.reject(err);
+        outcome = err as Error;
       }
+      if (outcome === true) {
+        for (const w of first.batch.waiters) w.resolve();
+        continue;
+      }
+      // Nothing of this batch was written, and every batch sent after it was hashed after a head
+      // that never came: let them settle (unwritten), then re-hash all of them, in order.
+      predicted.delete(chain);
+      const later = inflight.splice(0);
+      await Promise.allSettled(later.map((f) => f.sent));
+      const retry: Batch[] = [];
+      if (outcome instanceof Error) {
+        for (const w of first.batch.waiters) w.reject(outcome);
+      } else retry.push(first.batch);
+      retry.push(...later.map((f) => f.batch));
+      for (const b of retry) b.attempts += 1;
+      const given = retry.filter((b) => b.attempts > MAX_ATTEMPTS);
+      for (const b of given)
+        for (const w of b.waiters)
+          w.reject(new Error(`the head of audit chain ${chain} kept moving; the events were not written`));
+      queues.set(chain, [...retry.filter((b) => b.attempts <= MAX_ATTEMPTS), ...(queues.get(chain) ?? [])]);
     }
   }
 
@@ -67,7 +134,7 @@ export function createAuditWriter(deps: { db: Db }) {
       if (events.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const queue = queues.get(chain) ?? [];
-        queue.push({ events, resolve, reject });
+        queue.push({ waiters: [{ events, resolve, reject }], attempts: 0 });
         queues.set(chain, queue);
         kick(chain);
       });

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// Issue 3's figures, each beside a baseline measured in the same run on this machine:
+//   1. durable appends/s, one process, ~500-byte events (Ward's batched writer, 64 concurrent
+//      callers)                                                          target ≥ 20,000/s
+//      baselines: raw INSERTs of the same rows into a plain table, 1 row per transaction and
+//      100 rows per statement, 64 connections
+//   2. verification of a chain of EVENTS events                          target ≥ 200,000 events/s
+//      baseline: the SHA-256 chain over the same bodies in memory (the ceiling)
+//   3. filtered list p99 over HTTP with EVENTS events in the org          target ≤ 50 ms
+//      (filters by actor, action, project, time; 8 connections, 10 s, after a 3 s warm-up)
+// Usage: npm run build && node bench/audit.mjs   (EVENTS=1000000 APPEND_SECONDS=10)
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadConfig } from '../dist/config/config.js';
+import { createLogger } from '../dist/lib/logger.js';
+import { startWard } from '../dist/server/ward.js';
+import { cleanup, operatorToken, scratchHome } from './lib.mjs';
+
+const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
+const APPEND_SECONDS = Number(process.env.APPEND_SECONDS ?? 10);
+const CALLERS = 64;
+const PAD = 'x'.repeat(260);
+const ACTIONS = [
+  'project.create',
+  'project.update',
+  'org.update',
+  'token.create',
+  'auth.login.success',
+  'db.statement',
+];
+
+function event(chain, i) {
+  return {
+    action: ACTIONS[i % ACTIONS.length],
+    chain,
+    target: { type: 'project', id: `prj_${String(i % 100).padStart(16, 'a')}`, name: `project-${i % 100}` },
+    details: { note: PAD, n: i },
+  };
+}
+const actor = (i) => ({
+  actor: {
+    type: 'user',
+    id: `usr_bench${String(i % 50).padStart(11, '0')}`,
+    email: `user${i % 50}@bench.test`,
+    operator: false,
+    token_id: 'tok_bench',
+  },
+  ip: '127.0.0.1',
+});
+
+async function appendFor(audit, chain, seconds) {
+  let n = 0;
+  const stop = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CALLERS }, async (_, c) => {
+      while (Date.now() < stop) {
+        const i = n++;
+        await audit.append(actor(i + c), [event(chain, i)]);
+      }
+    }),
+  );
+  return n;
+}
+
+async function rawInserts(socket, seconds, perStatement) {
+  const pool = new pg.Pool({ host: socket, user: 'ward_admin', database: 'ward', max: CALLERS });
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_raw (chain_id text, seq bigint, id text, time timestamptz, action text, outcome text, actor_id text, project_id text, actor jsonb, target jsonb, details jsonb, body text, prev_hash bytea, hash bytea)',
+  );
+  const row = (i) => {
+    const body = JSON.stringify({ ...event('raw', i), ...actor(i) });
+    return [
+      'raw',
+      i,
+      `evt_${i}`,
+      new Date().toISOString(),
+      ACTIONS[i % 6],
+      'success',
+      'usr_x',
+      'prj_x',
+      '{}',
+      '{}',
+      JSON.stringify({ note: PAD }),
+      body,
+      Buffer.alloc(32),
+      createHash('sha256').update(body).digest(),
+    ];
+  };
+  let n = 0;
+  const stop = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CALLERS }, async () => {
+      while (Date.now() < stop) {
+        const values = [];
+        const params = [];
+        for (let k = 0; k < perStatement; k++) {
+          const r = row(n++);
+          values.push(`(${r.map((_, j) => `$${params.length + j + 1}`).join(',')})`);
+          params.push(...r);
+        }
+        await pool.query(`INSERT INTO bench_raw VALUES ${values.join(',')}`, params);
+      }
+    }),
+  );
+  await pool.query('DROP TABLE bench_raw');
+  await pool.end();
+  return n;
+}
+
+async function main() {
+  const home = scratchHome();
+  const config = loadConfig({ WARD_HOME: home }, { port: 0, gateway_port: 0, log_level: 'warn' });
+  const ward = await startWard(config, createLogger('warn', createWriteStream('/dev/null')));
+  const { audit, auditReader, checkpointer } = ward.services;
+  const socket = join(home, 'control', 'run');
+  const token = await operatorToken(ward.url, home);
+  const org = await (
+    await fetch(`${ward.url}/api/v1/orgs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench' }),
+    })
+  ).json();
+
+  // 1. appends
+  const raw1 = await rawInserts(socket, APPEND_SECONDS, 1);
+  const raw100 = await rawInserts(socket, APPEND_SECONDS, 100);
+  const appended = await appendFor(audit, org.id, APPEND_SECONDS);
+  const perSecond = appended / APPEND_SECONDS;
+
+  // Fill the chain to EVENTS for the next two figures.
+  const fillStart = Date.now();
+  let total = appended + 2;
+  while (total < EVENTS) {
+    const batch = Math.min(20_000, EVENTS - total);
+    const specs = Array.from({ length: batch }, (_, k) => event(org.id, total + k));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, c) =>
+        audit.append(actor(total + c), specs.slice((c * batch) / 20, ((c + 1) * batch) / 20)),
+      ),
+    );
+    total += batch;
+  }
+  await checkpointer.checkpoint(org.id, true);
+  const fillSeconds = (Date.now() - fillStart) / 1000;
+  // Autovacuum keeps planner statistics current under steady load; a bulk fill outruns it, so
+  // analyze once, as it would within a minute.
+  const admin = new pg.Client({ host: socket, user: 'ward_admin', database: 'ward' });
+  await admin.connect();
+  await admin.query('ANALYZE ward.audit_events');
+  await admin.end();
+
+  // 2. verification
+  const t0 = performance.now();
+  const report = await auditReader.verify(org.id);
+  const verifyMs = performance.now() - t0;
+  const c = new pg.Client({ host: socket, user: 'ward_admin', database: 'ward' });
+  await c.connect();
+  const bodies = [];
+  const cur = await c.query(
+    'SELECT body FROM ward.audit_events WHERE chain_id = $1 ORDER BY seq LIMIT 200000',
+    [org.id],
+  );
+  for (const r of cur.rows) bodies.push(r.body);
+  await c.end();
+  const h0 = performance.now();
+  let prev = Buffer.alloc(32);
+  for (const b of bodies) prev = createHash('sha256').update(prev).update(b).digest();
+  const hashRate = bodies.length / ((performance.now() - h0) / 1000);
+
+  // 3. filtered list under load
+  const since = encodeURIComponent(new Date(Date.now() - 3600_000).toISOString());
+  const base = `/api/v1/orgs/bench/audit-events`;
+  const requests = [
+    { path: `${base}?action=project.update&limit=50` },
+    { path: `${base}?actor=usr_bench00000000007&limit=50` },
+    { path: `${base}?project=prj_aaaaaaaaaaaaaa42&limit=50` },
+    { path: `${base}?action=db.*&since=${since}&limit=50` },
+    { path: `${base}?outcome=success&limit=50` },
+  ];
+  const opts = { url: ward.url, connections: 8, headers: { authorization: `Bearer ${token}` }, requests };
+  await autocannon({ ...opts, duration: 3 });
+  const load = await autocannon({ ...opts, duration: 10 });
+  await ward.stop();
+  cleanup(home);
+
+  const row = (a, b, c2, d) => console.log(`${a.padEnd(40)} ${b.padEnd(30)} ${c2.padEnd(44)} ${d}`);
+  console.log(
+    `# Ward audit benchmark — ${new Date().toISOString()} — ${EVENTS.toLocaleString('en')} events, ~${JSON.stringify(event(org.id, 1)).length + 200} bytes each`,
+  );
+  row('figure', 'Ward', 'baseline, same run', 'target');
+  row(
+    'durable appends/s (64 callers)',
+    `${Math.round(perSecond).toLocaleString('en')}/s`,
+    `raw INSERT 1/tx ${Math.round(raw1 / APPEND_SECONDS).toLocaleString('en')}/s, 100/stmt ${Math.round(raw100 / APPEND_SECONDS).toLocaleString('en')}/s (×${(perSecond / (raw100 / APPEND_SECONDS)).toFixed(2)})`,
+    '≥ 20,000/s',
+  );
+  row(
+    `verification of ${report.events.toLocaleString('en')} events`,
+    `${Math.round(report.events / (verifyMs / 1000)).toLocaleString('en')} events/s (${(verifyMs / 1000).toFixed(2)} s)`,
+    `SHA-256 chain in memory ${Math.round(hashRate).toLocaleString('en')}/s`,
+    '≥ 200,000 events/s',
+  );
+  row(
+    'filtered list over HTTP, p99',
+    `${load.latency.p99} ms (p50 ${load.latency.p50} ms, ${Math.round(load.requests.average)} req/s)`,
+    '-',
+    '≤ 50 ms',
+  );
+  console.log(
+    `(filling to ${EVENTS.toLocaleString('en')} took ${fillSeconds.toFixed(1)} s; verify ok=${report.ok}; non-2xx=${load.non2xx})`,
+  );
+}
+
+await main();

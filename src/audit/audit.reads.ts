@@ -1,0 +1,281 @@
+/**
+ * @module audit/reads
+ * Reading the audit log: filtered pages (newest first, keyset on seq), one event, an inclusion
+ * proof against a signed checkpoint, verification, and exports that verify offline. Every view of
+ * an event is built from its hashed record, never from the columns beside it.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/pool.js';
+import type { Signer } from '../keys/signing.js';
+import type { RequestContext } from '../lib/context.js';
+import { invalid, notFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import type { AuditEventView, InclusionProofView, ListAuditQuery } from './audit.schemas.js';
+import type { AuditService } from './audit.service.js';
+import type { Checkpointer } from './checkpointer.js';
+import { type Checkpoint, checkpointFromRow } from './checkpoints.js';
+import { CompactRange, inclusionPath, leafHash, prefixedSubtrees } from './merkle.js';
+import { toOcsf } from './ocsf.js';
+import { verifyStoredChain } from './verify.db.js';
+import type { VerifyReport } from './verify.js';
+
+const PROOF_FORMAT = 'ward-audit-inclusion-proof/v1' as const;
+export const EXPORT_FORMAT = 'ward-audit-export/v1';
+
+interface StoredRow {
+  seq: number | string;
+  body: string;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+export function eventView(r: StoredRow): AuditEventView {
+  const e = JSON.parse(r.body);
+  return { ...e, seq: Number(r.seq), prev_hash: r.prev_hash.toString('hex'), hash: r.hash.toString('hex') };
+}
+
+const encodeCursor = (seq: number) => Buffer.from(`s${seq}`).toString('base64url');
+function decodeCursor(cursor: string): number {
+  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw invalid(`the cursor '${cursor}' is not one this API returned; start again without it`);
+  return Number(m[1]);
+}
+
+export function createAuditReader(deps: {
+  db: Db;
+  audit: AuditService;
+  signer: Signer;
+  checkpointer: Checkpointer;
+  /** Checkpoints of a chain held outside the database (file sinks). */
+  heldElsewhere?: (chain: string) => Promise<Checkpoint[]>;
+}) {
+  const { db, signer, checkpointer } = deps;
+
+  async function list(chain: string, q: ListAuditQuery) {
+    const filters = [sql`chain_id = ${chain}`];
+    // Names resolve to ids first, so each filter is one indexed column.
+    if (q.actor) {
+      const ids = q.actor.includes('@')
+        ? (
+            await db
+              .selectFrom('users')
+              .select('id')
+              .where(sql<string>`lower(email)`, '=', q.actor.toLowerCase())
+              .execute()
+          ).map((u) => u.id)
+        : [q.actor];
+      filters.push(ids.length ? sql`actor_id = ANY(${ids})` : sql`false`);
+    }
+    if (q.action) {
+      filters.push(
+        q.action.endsWith('*') ? sql`action LIKE ${`${q.action.slice(0, -1)}%`}` : sql`action = ${q.action}`,
+      );
+    }
+    if (q.project) {
+      const named = await db
+        .selectFrom('projects')
+        .select('id')
+        .where('org_id', '=', chain)
+        .where('name', '=', q.project)
+        .execute();
+      filters.push(sql`project_id = ANY(${[q.project, ...named.map((p) => p.id)]})`);
+    }
+    if (q.outcome) filters.push(sql`outcome = ${q.outcome}`);
+    if (q.since) filters.push(sql`time >= ${q.since}::timestamptz`);
+    if (q.until) filters.push(sql`time < ${q.until}::timestamptz`);
+    if (q.cursor) filters.push(sql`seq < ${decodeCursor(q.cursor)}`);
+    const { rows } = await sql<StoredRow>`
+      SELECT seq, body, prev_hash, hash FROM audit_events
+       WHERE ${sql.join(filters, sql` AND `)}
+       ORDER BY seq DESC LIMIT ${q.limit + 1}`.execute(db);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      events: page.map(eventView),
+      next_cursor: rows.length > q.limit && last ? encodeCursor(Number(last.seq)) : null,
+    };
+  }
+
+  async function row(chain: string, eventId: string): Promise<StoredRow> {
+    const r = await db
+      .selectFrom('audit_events')
+      .select(['seq', 'body', 'prev_hash', 'hash'])
+      .where('chain_id', '=', chain)
+      .where('id', '=', eventId)
+      .executeTakeFirst();
+    if (!r) throw notFound(`no audit event '${eventId}'`);
+    return r;
+  }
+
+  const get = async (chain: string, eventId: string) => eventView(await row(chain, eventId));
+
+  async function prove(chain: string, eventId: string): Promise<InclusionProofView> {
+    const event = await row(chain, eventId);
+    const seq = Number(event.seq);
+    let cp = await db
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .where('chain_id', '=', chain)
+      .where('tree_size', '>=', seq)
+      .orderBy('tree_size')
+      .limit(1)
+      .executeTakeFirst();
+    if (!cp) {
+      await checkpointer.checkpoint(chain, true);
+      cp = await db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .where('chain_id', '=', chain)
+        .where('tree_size', '>=', seq)
+        .orderBy('tree_size')
+        .limit(1)
+        .executeTakeFirst();
+    }
+    if (!cp)
+      throw notFound(`event '${eventId}' is not covered by a checkpoint yet; try again in a few seconds`);
+    const anchor = await db
+      .selectFrom('audit_anchors')
+      .selectAll()
+      .where('chain_id', '=', chain)
+      .executeTakeFirst();
+    const from = Number(anchor?.seq ?? 0);
+    const tail = await db
+      .selectFrom('audit_events')
+      .select('hash')
+      .where('chain_id', '=', chain)
+      .where('seq', '>', from)
+      .where('seq', '<=', Number(cp.tree_size))
+      .orderBy('seq')
+      .execute();
+    const prefix = new CompactRange(from, anchor?.frontier ?? []);
+    const path = inclusionPath(
+      prefixedSubtrees(
+        prefix,
+        tail.map((t) => leafHash(t.hash)),
+      ),
+      seq - 1,
+      Number(cp.tree_size),
+    );
+    return {
+      format: PROOF_FORMAT,
+      event: {
+        body: event.body,
+        prev_hash: event.prev_hash.toString('hex'),
+        hash: event.hash.toString('hex'),
+      },
+      leaf_index: seq - 1,
+      tree_size: Number(cp.tree_size),
+      audit_path: path.map((p) => p.toString('hex')),
+      checkpoint: checkpointFromRow(cp),
+      public_key: signer.publicKeyPem,
+    };
+  }
+
+  async function verify(chain: string, external: Checkpoint[] = []): Promise<VerifyReport> {
+    const held = deps.heldElsewhere ? await deps.heldElsewhere(chain) : [];
+    return verifyStoredChain(db, chain, signer.publicKeyPem, [...external, ...held]);
+  }
+
+  /**
+   * The chain as JSON lines: a header (the anchor, if retention removed a prefix, and the public
+   * key), each event's hashed record, and each checkpoint right after the event it ends at. A
+   * checkpoint at the current head is made first, so the whole export is covered by signatures.
+   */
+  async function* exportLines(chain: string, format: 'jsonl' | 'ocsf', upTo: number): AsyncIterable<string> {
+    const anchor = await db
+      .selectFrom('audit_anchors')
+      .selectAll()
+      .where('chain_id', '=', chain)
+      .executeTakeFirst();
+    yield JSON.stringify({
+      type: 'header',
+      format: EXPORT_FORMAT,
+      event_format: format,
+      chain,
+      exported_at: new Date().toISOString(),
+      up_to_seq: upTo,
+      key_id: signer.keyId,
+      public_key: signer.publicKeyPem,
+      anchor: anchor
+        ? {
+            seq: Number(anchor.seq),
+            hash: anchor.hash.toString('hex'),
+            frontier: anchor.frontier.map((f) => f.toString('hex')),
+          }
+        : null,
+    });
+    const checkpoints = (
+      await db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .where('chain_id', '=', chain)
+        .where('tree_size', '<=', upTo)
+        .orderBy('tree_size')
+        .execute()
+    ).map(checkpointFromRow);
+    let next = 0;
+    for (let after = Number(anchor?.seq ?? 0); after < upTo; ) {
+      const rows = await db
+        .selectFrom('audit_events')
+        .select(['seq', 'body', 'prev_hash', 'hash'])
+        .where('chain_id', '=', chain)
+        .where('seq', '>', after)
+        .where('seq', '<=', upTo)
+        .orderBy('seq')
+        .limit(5000)
+        .execute();
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const ward = {
+          seq: Number(r.seq),
+          body: r.body,
+          prev_hash: r.prev_hash.toString('hex'),
+          hash: r.hash.toString('hex'),
+        };
+        yield JSON.stringify(format === 'ocsf' ? toOcsf(eventView(r), ward) : { type: 'event', ...ward });
+        while (checkpoints[next] && (checkpoints[next] as Checkpoint).tree_size <= ward.seq) {
+          yield JSON.stringify({ type: 'checkpoint', ...checkpoints[next] });
+          next += 1;
+        }
+      }
+      after = Number(rows[rows.length - 1]?.seq);
+    }
+  }
+
+  /**
+   * Starts an export: a checkpoint at the chain's head ends it, and the copy is recorded (as an
+   * audited change) so retention knows these events exist outside Ward with their checkpoint.
+   */
+  async function startExport(ctx: RequestContext, chain: string, format: 'jsonl' | 'ocsf'): Promise<number> {
+    await checkpointer.checkpoint(chain, true);
+    const upTo = (await checkpointer.latest(chain))?.tree_size ?? 0;
+    await deps.audit.mutate(
+      ctx,
+      {
+        action: 'audit.export',
+        chain,
+        target: { type: 'audit_chain', id: chain },
+        details: { format, up_to_seq: upTo },
+      },
+      async (tx) => {
+        if (upTo > 0)
+          await tx
+            .insertInto('audit_exports')
+            .values({
+              id: newId('op'),
+              chain_id: chain,
+              up_to_seq: upTo,
+              checkpoint_size: upTo,
+              kind: 'download',
+              sink_id: null,
+            })
+            .execute();
+      },
+    );
+    return upTo;
+  }
+
+  return { list, get, prove, verify, exportLines, startExport };
+}
+
+export type AuditReader = ReturnType<typeof createAuditReader>;

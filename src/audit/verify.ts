@@ -1,0 +1,209 @@
+/**
+ * @module audit/verify
+ * Recomputes a chain and names the first bad `seq` and the kind of damage:
+ *
+ * - modified    an event's bytes (or a column beside them) no longer match its hash, or an
+ *               event was rewritten and re-hashed so the next event's link breaks, or a
+ *               checkpoint's signature does not verify;
+ * - deleted     a gap in `seq` inside the chain;
+ * - reordered   an intact event sits at the wrong place (its link names another event);
+ * - truncated   the chain ends before what Ward's own records (chain head, checkpoints) say;
+ * - rolled_back the chain is consistent but a checkpoint held elsewhere (a sink, an export)
+ *               covers more events than remain: the database was restored to an earlier state;
+ * - forked      the chain is consistent but a signed checkpoint's root differs from the events
+ *               (history was rewritten after it was signed), or two events claim one `seq`.
+ *
+ * The source is abstract (batches of rows in seq order) so the same code checks the database
+ * and an export file offline.
+ */
+import { createHash } from 'node:crypto';
+import { GENESIS_HASH } from './chain.js';
+import { type Checkpoint, checkpointSignatureValid } from './checkpoints.js';
+import { CompactRange, leafHash } from './merkle.js';
+
+export const DAMAGE = ['modified', 'deleted', 'reordered', 'truncated', 'rolled_back', 'forked'] as const;
+export type Damage = (typeof DAMAGE)[number];
+
+export interface VerifyReport {
+  ok: boolean;
+  chain: string;
+  events: number;
+  checkpoints: number;
+  external_checkpoints: number;
+  first_bad_seq: number | null;
+  damage: Damage | null;
+  detail: string | null;
+}
+
+export interface ChainRow {
+  seq: number;
+  body: string;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+export interface Anchor {
+  seq: number;
+  hash: Buffer;
+  frontier: Buffer[];
+}
+
+export interface VerifyInput {
+  chain: string;
+  publicKeyPem: string;
+  anchor?: Anchor;
+  /** Batches of rows in (seq, time) order. */
+  rows: AsyncIterable<ChainRow[]>;
+  /** The source's own signed checkpoints. */
+  checkpoints: Checkpoint[];
+  /** Checkpoints held elsewhere (sinks, earlier exports). */
+  external?: Checkpoint[];
+  /** How many events the source's own head says the chain has. */
+  head?: number;
+  /** Whether `hash` is the hash of some event in the chain (tells reordering from rewriting). */
+  knownHash?(hash: Buffer): Promise<boolean>;
+  /** The first event whose stored columns disagree with its hashed bytes (database only). */
+  columnMismatch?: Promise<{ seq: number; column: string } | undefined>;
+}
+
+interface Finding {
+  seq: number;
+  damage: Damage;
+  detail: string;
+}
+
+const hex = (b: Buffer) => b.toString('hex');
+
+export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
+  const { chain, anchor } = input;
+  const findings: Finding[] = [];
+  const found = (seq: number, damage: Damage, detail: string) => findings.push({ seq, damage, detail });
+
+  // Signed checkpoints first: a bad signature is tampering wherever it sits.
+  // Signed checkpoints first: a bad signature is tampering wherever it sits, and an unsigned
+  // claim is never used to judge the events.
+  const signed = (cp: Checkpoint) => cp.chain === chain && checkpointSignatureValid(cp, input.publicKeyPem);
+  const internal = [...input.checkpoints]
+    .sort((a, b) => a.tree_size - b.tree_size)
+    .filter((cp) => {
+      if (signed(cp)) return true;
+      found(
+        cp.tree_size,
+        'modified',
+        `the checkpoint at size ${cp.tree_size} does not carry a valid signature for chain ${chain}`,
+      );
+      return false;
+    });
+  const external = (input.external ?? []).filter(signed);
+  const wanted = new Map<number, Checkpoint[]>();
+  for (const cp of [...internal, ...external])
+    wanted.set(cp.tree_size, [...(wanted.get(cp.tree_size) ?? []), cp]);
+
+  const range = anchor ? new CompactRange(anchor.seq, anchor.frontier) : new CompactRange();
+  let prev = anchor?.hash ?? GENESIS_HASH;
+  let expected = (anchor?.seq ?? 0) + 1;
+  let lastGoodCheckpoint = anchor?.seq ?? 0;
+  let events = 0;
+  const roots = new Map<number, Buffer>();
+  // The hashes of recent events: a copy delivered at least once may repeat a batch, and an
+  // identical repeat (same seq, same hash) is not damage. A different event at an old seq is.
+  const recent = new Map<number, string>();
+
+  stream: for await (const batch of input.rows) {
+    for (const row of batch) {
+      if (row.seq < expected) {
+        if (recent.get(row.seq) === hex(row.hash)) continue;
+        found(row.seq, 'forked', `two events claim seq ${row.seq}`);
+        break stream;
+      }
+      if (row.seq > expected) {
+        found(
+          expected,
+          'deleted',
+          `events ${expected}${row.seq - 1 > expected ? `–${row.seq - 1}` : ''} are missing`,
+        );
+        break stream;
+      }
+      const hash = createHash('sha256').update(row.prev_hash).update(row.body, 'utf8').digest();
+      const intact = hash.equals(row.hash);
+      if (!row.prev_hash.equals(prev)) {
+        if (intact && input.knownHash && (await input.knownHash(row.prev_hash))) {
+          found(
+            row.seq,
+            'reordered',
+            `event ${row.seq} is intact but links to another event than ${row.seq - 1}: events were moved`,
+          );
+        } else if (intact && row.seq > (anchor?.seq ?? 0) + 1) {
+          found(
+            row.seq - 1,
+            'modified',
+            `event ${row.seq - 1} was rewritten: event ${row.seq} links to a different hash`,
+          );
+        } else {
+          found(row.seq, 'modified', `event ${row.seq} does not link to the event before it`);
+        }
+        break stream;
+      }
+      if (!intact) {
+        found(row.seq, 'modified', `event ${row.seq} no longer matches its hash`);
+        break stream;
+      }
+      range.append(leafHash(row.hash));
+      recent.set(row.seq, hex(row.hash));
+      if (recent.size > 10_000) recent.delete(row.seq - 10_000);
+      prev = row.hash;
+      expected += 1;
+      events += 1;
+      for (const cp of wanted.get(range.size) ?? []) {
+        const root = range.root();
+        roots.set(range.size, root);
+        if (cp.root_hash !== hex(root) || cp.last_hash !== hex(row.hash)) {
+          const whose = external.includes(cp) ? 'a checkpoint held elsewhere' : 'the signed checkpoint';
+          found(
+            lastGoodCheckpoint + 1,
+            'forked',
+            `${whose} at size ${cp.tree_size} disagrees with the events: history was rewritten after event ${lastGoodCheckpoint}`,
+          );
+          break stream;
+        }
+        lastGoodCheckpoint = range.size;
+      }
+    }
+  }
+
+  const mismatch = await input.columnMismatch;
+  if (mismatch)
+    found(
+      mismatch.seq,
+      'modified',
+      `event ${mismatch.seq}'s ${mismatch.column} column differs from its hashed record`,
+    );
+
+  if (findings.length === 0) {
+    const n = expected - 1;
+    const internalMax = Math.max(input.head ?? 0, ...internal.map((c) => c.tree_size));
+    const externalMax = Math.max(0, ...external.map((c) => c.tree_size));
+    if (internalMax > n)
+      found(n + 1, 'truncated', `Ward's records say the chain had ${internalMax} events; it ends at ${n}`);
+    else if (externalMax > n)
+      found(
+        n + 1,
+        'rolled_back',
+        `a checkpoint held elsewhere covers ${externalMax} events; the chain ends at ${n}: the database was restored to an earlier state`,
+      );
+  }
+
+  const first = findings.sort(
+    (a, b) => a.seq - b.seq || DAMAGE.indexOf(a.damage) - DAMAGE.indexOf(b.damage),
+  )[0];
+  return {
+    ok: first === undefined,
+    chain,
+    events,
+    checkpoints: internal.filter((c) => c.tree_size <= expected - 1).length,
+    external_checkpoints: external.length,
+    first_bad_seq: first?.seq ?? null,
+    damage: first?.damage ?? null,
+    detail: first?.detail ?? null,
+  };
+}

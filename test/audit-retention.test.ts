@@ -1,0 +1,131 @@
+/**
+ * Retention: events older than the org keeps are removed only once a copy with its checkpoint
+ * exists outside Ward; what remains still verifies (from an anchor) and still proves; HIPAA orgs
+ * keep at least six years. Old events are made by running Ward's clock 40 days back while they
+ * are written, so their recorded times (and hashes) really are old.
+ */
+
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { checkProof, verifyExportFile } from '../src/audit/offline.js';
+import { startTestWard, type TestWard } from './support/ward.js';
+
+let w: TestWard;
+let alice: string;
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  w = await startTestWard({
+    audit: { checkpoint_every_events: 1_000_000, checkpoint_every_seconds: 86_400 },
+  });
+  alice = await w.user('alice@acme.test');
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() - 40 * DAY);
+  try {
+    await w.request('POST', '/api/v1/orgs', { token: alice, body: { name: 'acme' } });
+    for (let i = 0; i < 10; i++)
+      await w.request('PATCH', '/api/v1/orgs/acme', {
+        token: alice,
+        body: { settings: { legal_name: `Old ${i}` } },
+      });
+    const org = (await w.request('GET', '/api/v1/orgs/acme', { token: alice })).body;
+    await w.ward.services.checkpointer.checkpoint(org.id, true);
+  } finally {
+    vi.useRealTimers();
+  }
+  for (let i = 0; i < 3; i++)
+    await w.request('PATCH', '/api/v1/orgs/acme', {
+      token: alice,
+      body: { settings: { legal_name: `New ${i}` } },
+    });
+});
+afterAll(() => w?.stop());
+
+describe('retention', () => {
+  it('keeps events past their age until a copy with a checkpoint exists, then removes exactly those', async () => {
+    const { maintenance } = w.ward.services;
+    expect(
+      (
+        await w.request('PATCH', '/api/v1/orgs/acme', {
+          token: alice,
+          body: { settings: { audit_retention_days: 30 } },
+        })
+      ).status,
+    ).toBe(200);
+    expect(await maintenance.applyRetention()).toEqual({});
+
+    const exported = await w.request('GET', '/api/v1/orgs/acme/audit-events/export', { token: alice });
+    expect(exported.status).toBe(200);
+    const org = (await w.request('GET', '/api/v1/orgs/acme', { token: alice })).body;
+    expect(await maintenance.applyRetention()).toEqual({ [org.id]: 11 });
+
+    const { events } = (await w.request('GET', '/api/v1/orgs/acme/audit-events?limit=500', { token: alice }))
+      .body;
+    expect(Math.min(...events.map((e: any) => e.seq))).toBe(12);
+    const purge = events.find((e: any) => e.action === 'audit.retention.purge');
+    expect(purge.details).toEqual({ removed: 11, up_to_seq: 11, keep_days: 30 });
+  });
+
+  it('leaves a chain that still verifies and proves, through the API and offline', async () => {
+    const report = (await w.request('GET', '/api/v1/orgs/acme/audit-events/verify', { token: alice })).body;
+    expect(report).toMatchObject({ ok: true, damage: null });
+    const { events } = (
+      await w.request('GET', '/api/v1/orgs/acme/audit-events?action=org.update&limit=1', { token: alice })
+    ).body;
+    const proof = (
+      await w.request('GET', `/api/v1/orgs/acme/audit-events/${events[0].id}/proof`, { token: alice })
+    ).body;
+    const key = w.ward.services.signer.publicKeyPem;
+    expect(checkProof(proof, key)).toMatchObject({ ok: true, event: { seq: events[0].seq } });
+
+    const dir = await mkdtemp(join(tmpdir(), 'ward-ret-'));
+    const file = join(dir, 'export.jsonl');
+    await writeFile(
+      file,
+      (await w.request('GET', '/api/v1/orgs/acme/audit-events/export', { token: alice })).body,
+    );
+    // The export starts at the anchor (event 11 removed) and holds exactly what remains.
+    const offline = await verifyExportFile(file, key);
+    expect(offline).toMatchObject({ ok: true, events: report.events });
+  });
+
+  it('refuses less than six years for a HIPAA org, in the API and in the database', async () => {
+    const globex = (await w.request('POST', '/api/v1/orgs', { token: alice, body: { name: 'globex' } })).body;
+    const su = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
+    await su.connect();
+    try {
+      await su.query('UPDATE ward.orgs SET hipaa_enabled = true WHERE id = $1', [globex.id]);
+    } finally {
+      await su.end();
+    }
+    const r = await w.request('PATCH', '/api/v1/orgs/globex', {
+      token: alice,
+      body: { settings: { audit_retention_days: 365 } },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toBe(
+      "'globex' has HIPAA enabled, so its audit log is kept at least 2192 days (6 years); asked: 365",
+    );
+    expect(
+      (
+        await w.request('PATCH', '/api/v1/orgs/globex', {
+          token: alice,
+          body: { settings: { audit_retention_days: 2555 } },
+        })
+      ).status,
+    ).toBe(200);
+    const app = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_app', database: 'ward' });
+    await app.connect();
+    try {
+      await expect(app.query('SELECT ward.audit_purge($1, 365)', [globex.id])).rejects.toThrow(
+        /shorter than the minimum of 2192 days/,
+      );
+      await expect(app.query('DELETE FROM ward.audit_anchors')).rejects.toThrow(/permission denied/);
+    } finally {
+      await app.end();
+    }
+  });
+});

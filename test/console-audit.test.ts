@@ -1,0 +1,261 @@
+/**
+ * The console's audit pages in a real browser (Debian's chromium through playwright-core) against
+ * a real Ward: an owner reads the org's audit log with actors and outcomes, filters it by action,
+ * opens an event and downloads its inclusion proof, verifies the chain, exports it; on the audit
+ * settings page adds a file sink and watches it catch up with the chain, sees Ward's refusals (an
+ * http webhook, a too-short retention) next to the forms; a developer sees the API's refusal.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Download, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ORG = 'acme-audit';
+const OWNER = 'olivia@acme-audit.test';
+const DEV = 'dev@acme-audit.test';
+
+describe('console: audit pages', () => {
+  let ward: TestWard;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+
+  async function ok(method: string, path: string, token: string, body: unknown, status: number) {
+    const r = await ward.request(method, path, { token, body });
+    if (r.status !== status) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+
+  async function signIn(email: string) {
+    await page.goto('/');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
+  }
+
+  async function downloaded(click: () => Promise<void>): Promise<{ file: Download; text: string }> {
+    const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+    return { file, text: await readFile(await file.path(), 'utf8') };
+  }
+
+  const eventsTable = (): Locator => page.getByRole('table', { name: /Audit events/ });
+
+  beforeAll(async () => {
+    ward = await startTestWard({
+      audit: { checkpoint_every_events: 1_000_000, checkpoint_every_seconds: 86_400 },
+    });
+    const owner = await ward.user(OWNER);
+    const dev = await ward.user(DEV);
+    await ok('POST', '/api/v1/orgs', owner, { name: ORG }, 201);
+    await ok('POST', `/api/v1/orgs/${ORG}/members`, owner, { email: DEV, role: 'developer' }, 201);
+    await ok('PATCH', `/api/v1/orgs/${ORG}`, owner, { settings: { legal_name: 'Acme Audit LLC' } }, 200);
+    // A developer may not change the org: Ward refuses and records the refusal as `denied`.
+    await ok('PATCH', `/api/v1/orgs/${ORG}`, dev, { settings: { legal_name: 'Mine now' } }, 403);
+
+    profile = await mkdtemp(join(tmpdir(), 'ward-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      baseURL: ward.url,
+      acceptDownloads: true,
+    });
+    context.setDefaultTimeout(10_000);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+      if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await ward?.stop();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('shows the org audit log to its owner: actors, actions, outcomes, targets', async () => {
+    await signIn(OWNER);
+    await page.goto(`/orgs/${ORG}`);
+    await page
+      .getByRole('navigation', { name: 'Organization' })
+      .getByRole('link', { name: 'Audit log' })
+      .click();
+    await page.getByRole('heading', { name: `${ORG}: Audit log`, level: 1 }).waitFor();
+
+    const table = eventsTable();
+    await table
+      .getByRole('row', { name: new RegExp(`org\\.update.*${OWNER}|${OWNER}.*org\\.update`) })
+      .waitFor();
+    const update = table.getByRole('row').filter({ hasText: 'org.update' });
+    await update.filter({ hasText: OWNER }).filter({ hasText: 'success' }).waitFor();
+    await update.filter({ hasText: DEV }).filter({ hasText: 'denied' }).waitFor();
+    await table
+      .getByRole('row')
+      .filter({ hasText: 'org.member.add' })
+      .filter({ hasText: `member ${DEV}` })
+      .waitFor();
+    await table
+      .getByRole('row')
+      .filter({ hasText: 'org.create' })
+      .filter({ hasText: `org ${ORG}` })
+      .waitFor();
+    // Newest first: the refused update, the owner's update, member.add, org.create.
+    const rows = await table.getByRole('row').allTextContents();
+    const at = (...parts: string[]) => rows.findIndex((r) => parts.every((p) => r.includes(p)));
+    const order = [
+      at('org.update', 'denied'),
+      at('org.update', 'success'),
+      at('org.member.add'),
+      at('org.create'),
+    ];
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('filters by action prefix, outcome and time, keeping the filters in the address', async () => {
+    const apply = () => page.getByRole('button', { name: 'Apply filters' }).click();
+    // The table's caption names the filters it shows, so it tells when the new page has arrived.
+    const shown = async (caption: RegExp, text: string) => {
+      const table = page.getByRole('table', { name: caption });
+      await table.waitFor();
+      const rows = (await table.getByRole('row').allTextContents()).slice(1);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row).toContain(text);
+    };
+
+    await page.getByLabel('Action', { exact: true }).fill('org.member.*');
+    await apply();
+    await page.waitForURL(/action=org\.member\.\*/);
+    await shown(/: action org\.member\.\*$/, 'org.member.add');
+
+    await page.getByLabel('Action', { exact: true }).fill('');
+    await page.getByLabel('Outcome', { exact: true }).selectOption('denied');
+    await apply();
+    await shown(/: outcome denied$/, DEV);
+
+    await page.getByLabel('Time range').selectOption('hour');
+    await apply();
+    await page.waitForURL(/outcome=denied&range=hour/);
+    await shown(/: outcome denied, since /, 'denied');
+
+    await page.getByLabel('Time range').selectOption('custom');
+    await page.getByLabel('Since').fill('2099-01-01T00:00');
+    await apply();
+    await page.getByText(/No audit events match these filters: outcome denied, since .*2099/).waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByRole('table', { name: 'Audit events, newest first' }).waitFor();
+  });
+
+  it('opens an event with every field and downloads its inclusion proof', async () => {
+    await eventsTable().getByRole('row').filter({ hasText: 'org.member.add' }).getByRole('button').click();
+    const drawer = page.getByRole('dialog', { name: /Audit event \d+/ });
+    const fields = drawer.getByRole('table', { name: 'Event fields' });
+    await fields.getByRole('row', { name: /Action\s*org\.member\.add/ }).waitFor();
+    expect(await fields.getByRole('row', { name: /^Hash/ }).textContent()).toMatch(/[0-9a-f]{64}/);
+    expect(await fields.getByRole('row', { name: /Previous hash/ }).textContent()).toMatch(/[0-9a-f]{64}/);
+    expect(await drawer.getByRole('region', { name: 'Details' }).textContent()).toContain(
+      '"role": "developer"',
+    );
+    expect(await drawer.getByRole('region', { name: 'Actor' }).textContent()).toContain(
+      `"email": "${OWNER}"`,
+    );
+
+    const { file, text } = await downloaded(() =>
+      drawer.getByRole('button', { name: 'Download proof' }).click(),
+    );
+    expect(file.suggestedFilename()).toMatch(/^evt_[a-z2-7]{16}-proof\.json$/);
+    const proof = JSON.parse(text);
+    expect(proof.format).toBe('ward-audit-inclusion-proof/v1');
+    expect(proof.checkpoint.signature).toBeTruthy();
+    await drawer.getByRole('button', { name: 'Close event detail' }).click();
+    await drawer.waitFor({ state: 'hidden' });
+  });
+
+  it('verifies the chain and exports it', async () => {
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    const result = page.getByRole('status').filter({ hasText: 'Audit chain verified: OK' });
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(/\d+ events, \d+ signed checkpoints/);
+
+    const { file, text } = await downloaded(() =>
+      page.getByRole('button', { name: 'Export JSON lines' }).click(),
+    );
+    expect(file.suggestedFilename()).toMatch(/-audit-jsonl\.jsonl$/);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines[0].type).toBe('header');
+    expect(lines.some((l) => l.type === 'checkpoint')).toBe(true);
+  });
+
+  it('adds a file sink and sees it catch up with the chain; shows refusals beside the forms', async () => {
+    await page.getByRole('link', { name: 'Audit settings' }).click();
+    await page.getByRole('heading', { name: `${ORG}: Audit settings`, level: 1 }).waitFor();
+    await page.getByText('Audit events are kept for 2192 days').waitFor();
+
+    await page.getByLabel('Sink name').fill('siem-copy');
+    await page.getByLabel('Kind').selectOption('file');
+    await page.getByRole('button', { name: 'Add sink' }).click();
+    const sinks = page.getByRole('table', { name: /Audit sinks/ });
+    const row = sinks.getByRole('row').filter({ hasText: 'siem-copy' });
+    await row.filter({ hasText: 'siem-copy.jsonl' }).waitFor();
+    await row.filter({ hasText: 'caught up' }).waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toMatch(/(\d+) of \1/);
+    expect(await row.getByRole('switch', { name: 'Enabled: siem-copy' }).isChecked()).toBe(true);
+
+    await page.getByLabel('Sink name').fill('hook');
+    await page.getByLabel('Kind').selectOption('webhook');
+    await page.getByLabel('URL').fill('http://siem.example.test/ingest');
+    await page.getByRole('button', { name: 'Add sink' }).click();
+    await page.getByRole('alert').filter({ hasText: 'is not https' }).waitFor();
+    // An https webhook is accepted; its signing key is shown once.
+    await page.getByLabel('URL').fill('https://127.0.0.1:9/ingest');
+    await page.getByRole('button', { name: 'Add sink' }).click();
+    const key = page.getByRole('status').filter({ hasText: 'Ward will not show it again' });
+    await key.waitFor();
+    expect((await key.locator('pre').textContent())?.trim().length).toBeGreaterThanOrEqual(32);
+    await sinks.getByRole('row').filter({ hasText: 'https://127.0.0.1:9/ingest' }).waitFor();
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await key.waitFor({ state: 'detached' });
+
+    const days = page.getByLabel('Keep audit events for (days)');
+    await days.fill('10');
+    await page.getByRole('button', { name: 'Save retention' }).click();
+    await page.getByRole('alert').filter({ hasText: 'audit_retention_days' }).waitFor();
+    await days.fill('3000');
+    await page.getByRole('button', { name: 'Save retention' }).click();
+    await page.getByText('Audit events are kept for 3000 days').waitFor();
+  });
+
+  it("shows a developer the API's refusal, and no audit link", async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(DEV);
+    await page.goto(`/orgs/${ORG}`);
+    await page.getByRole('heading', { name: ORG, level: 1 }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Organization' });
+    await nav.getByRole('link', { name: 'Projects' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+
+    await page.goto(`/orgs/${ORG}/audit`);
+    await page
+      .getByRole('alert')
+      .filter({ hasText: "reading the organization's audit log needs the" })
+      .waitFor();
+    expect(problems).toEqual([]);
+  });
+});
