@@ -1,0 +1,24 @@
+/**
+ * @module api/db
+ * Getting into a project's database through the gateway: short-lived credentials, and the
+ * project's audit delivery setting (sync or async).
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, seg } from './client';
+import { keys } from './keys';
+import type { AuditDelivery, DbCredentials, Project } from './types';
+
+export function useDbCredentials(projectId: string) {
+  return useMutation({
+    mutationFn: () => api<DbCredentials>('POST', `/projects/${seg(projectId)}/credentials`, {}),
+  });
+}
+
+export function useSetAuditDelivery(projectId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (delivery: AuditDelivery) =>
+      api<Project>('PATCH', `/projects/${seg(projectId)}`, { settings: { audit_delivery: delivery } }),
+    onSuccess: (project) => qc.setQueryData(keys.project(project.id), project),
+  });
+}

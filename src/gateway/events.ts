@@ -1,0 +1,150 @@
+/**
+ * @module gateway/events
+ * The audit events of database sessions: `db.connect`, `db.statement` (when a statement
+ * arrives), `db.statement.result` (its outcome) and `db.disconnect`. Statement text appears only
+ * normalized (literals removed); the raw text only sealed (dbaccess/statement-text.ts). Error
+ * messages from the server are never recorded: they can quote values. See docs/audit-events.md.
+ */
+import type { EventSpec } from '../audit/audit.service.js';
+import type { Statement } from './expectations.js';
+import type { StatementInfo } from './statements/normalizer.js';
+
+export interface SessionInfo {
+  sid: string;
+  projectId: string;
+  projectName: string;
+  orgId: string;
+  orgName: string;
+  userId: string;
+  login: string;
+  dbRole: string;
+  projectRole: 'owner' | 'readwrite' | 'readonly';
+  tls: string | null;
+  hipaa: boolean;
+  delivery: 'sync' | 'async';
+  method: 'scram' | 'token';
+  credentialId: string | null;
+  tokenId: string | null;
+  startedAt: number;
+}
+
+export type Protocol = 'simple' | 'extended' | 'function';
+
+/** Raw text, sealed, and the id events use to refer to it. */
+export interface SealedText {
+  id: number;
+  sealed: Buffer;
+  bytes: number;
+  /** Whether an event already carried the ciphertext (later events refer to it by id). */
+  recorded: boolean;
+}
+
+const MAX_STATEMENT_CHARS = 8_000;
+
+const target = (s: SessionInfo) => ({ type: 'project' as const, id: s.projectId, name: s.projectName });
+
+export function statementEvent(
+  s: SessionInfo,
+  stmt: Statement,
+  protocol: Protocol,
+  info: StatementInfo,
+  text: SealedText | undefined,
+  refused?: { sqlstate: string; reason: string },
+): EventSpec<'db.statement'> {
+  const carry = text !== undefined && !text.recorded;
+  if (text) text.recorded = true;
+  return {
+    action: 'db.statement',
+    chain: s.orgId,
+    target: target(s),
+    outcome: refused ? 'denied' : 'success',
+    details: {
+      session_id: s.sid,
+      seq: stmt.seq,
+      protocol,
+      // A refused statement's names may be the PHI it was refused for: only its sealed text stays.
+      statement: refused ? null : info.normalized.slice(0, MAX_STATEMENT_CHARS),
+      ...(!refused && info.normalized.length > MAX_STATEMENT_CHARS ? { statement_truncated: true } : {}),
+      fingerprint: refused ? null : info.fingerprint,
+      command: info.command,
+      text_id: text?.id ?? null,
+      ...(carry && text ? { text_sealed: text.sealed.toString('base64'), text_bytes: text.bytes } : {}),
+      tls: s.tls,
+      ...(refused ? { refused } : {}),
+    },
+  };
+}
+
+const SUCCESS_CLASSES = new Set(['00', '01', '02']);
+
+export function resultEvent(
+  s: SessionInfo,
+  stmt: Statement,
+  now: number,
+  skipped = false,
+): EventSpec<'db.statement.result'> {
+  const failed = stmt.sqlstate !== null && !SUCCESS_CLASSES.has(stmt.sqlstate.slice(0, 2));
+  return {
+    action: 'db.statement.result',
+    chain: s.orgId,
+    target: target(s),
+    outcome: failed || skipped ? 'failure' : 'success',
+    details: {
+      session_id: s.sid,
+      seq: stmt.seq,
+      command_tag: stmt.tags.join('; ').slice(0, 200),
+      rows: stmt.rows,
+      duration_ms: Math.round((now - stmt.startedAt) * 1000) / 1000,
+      sqlstate: stmt.sqlstate ?? (skipped ? null : '00000'),
+      ...(skipped ? { skipped: true } : {}),
+    },
+  };
+}
+
+export function connectEvent(s: SessionInfo, textKey: Buffer): EventSpec<'db.connect'> {
+  return {
+    action: 'db.connect',
+    chain: s.orgId,
+    target: target(s),
+    details: {
+      session_id: s.sid,
+      login: s.login,
+      method: s.method,
+      credential_id: s.credentialId,
+      token_id: s.tokenId,
+      db_role: s.dbRole,
+      project_role: s.projectRole,
+      tls: s.tls,
+      audit_delivery: s.delivery,
+      text_key: textKey.toString('base64'),
+    },
+  };
+}
+
+export function refusedConnectEvent(
+  chain: string,
+  projectId: string | null,
+  details: { login: string; database: string; reason: string; tls: string | null },
+): EventSpec<'db.connect'> {
+  return {
+    action: 'db.connect',
+    chain,
+    outcome: 'denied',
+    target: { type: 'project', id: projectId ?? 'unknown', name: details.database },
+    details: { ...details, session_id: null },
+  };
+}
+
+export function disconnectEvent(
+  s: SessionInfo,
+  reason: string,
+  statements: number,
+  now: number,
+): EventSpec<'db.disconnect'> {
+  return {
+    action: 'db.disconnect',
+    chain: s.orgId,
+    target: target(s),
+    details: { session_id: s.sid, reason, statements, duration_ms: Math.round(now - s.startedAt) },
+  };
+}

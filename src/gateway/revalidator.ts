@@ -1,0 +1,98 @@
+/**
+ * @module gateway/revalidator
+ * Every 500 ms, one query re-checks the authority of every live session in this process
+ * (membership and project role, account, token or credential, project state, the org's idle and
+ * absolute limits) and ends those that lost it, with a FATAL message saying why. Nothing waits
+ * for an event from the identity code, so removals made by any Ward process, or straight in the
+ * database, end connections within a second. If the check itself cannot run for a second, every
+ * session ends: the gateway cannot vouch for them. It also ends sessions whose audit events are
+ * overdue.
+ */
+import type { DbAccessService, EndReason } from '../dbaccess/index.js';
+import type { Logger } from '../lib/logger.js';
+import { AUDIT_DEADLINE_MS } from './audit-gate.js';
+import { GatewayError } from './errors.js';
+import { SQLSTATE } from './protocol/codes.js';
+import type { Registry } from './registry.js';
+
+export const REVALIDATE_EVERY_MS = 500;
+const GIVE_UP_AFTER_FAILURES = 2;
+
+const SQLSTATE_OF: Record<EndReason, string> = {
+  access_revoked: SQLSTATE.invalid_authorization_specification,
+  role_changed: SQLSTATE.invalid_authorization_specification,
+  account_disabled: SQLSTATE.invalid_authorization_specification,
+  token_ended: SQLSTATE.invalid_authorization_specification,
+  credential_revoked: SQLSTATE.invalid_authorization_specification,
+  project_unavailable: SQLSTATE.admin_shutdown,
+  idle_timeout: SQLSTATE.idle_session_timeout,
+  absolute_lifetime: SQLSTATE.admin_shutdown,
+};
+
+export function startRevalidator(deps: { registry: Registry; dbaccess: DbAccessService; log: Logger }) {
+  const { registry, dbaccess, log } = deps;
+  let failures = 0;
+  let running = false;
+
+  async function tick(): Promise<void> {
+    if (running || registry.size === 0) return;
+    running = true;
+    const now = Date.now();
+    const sessions = registry.all();
+    try {
+      for (const s of sessions) {
+        if (s.gate.overdue(now, AUDIT_DEADLINE_MS))
+          s.end(
+            'audit_unavailable',
+            new GatewayError(
+              SQLSTATE.cannot_connect_now,
+              `the audit log did not confirm this session's statements within ${AUDIT_DEADLINE_MS / 1000} s, so the gateway refuses work: results not yet recorded were withheld; try again shortly`,
+            ),
+          );
+      }
+      const live = sessions.filter((s) => !s.ended);
+      const verdicts = await dbaccess.revalidate(
+        live.map((s) => ({
+          sid: s.info.sid,
+          project_id: s.info.projectId,
+          user_id: s.info.userId,
+          token_id: s.info.tokenId,
+          credential_id: s.info.credentialId,
+          state: {
+            projectName: s.info.projectName,
+            orgName: s.info.orgName,
+            projectRole: s.info.projectRole,
+            startedAt: s.info.startedAt,
+            lastActivity: s.lastActivity,
+            busy: s.busy > 0,
+          },
+        })),
+        now,
+      );
+      failures = 0;
+      for (const s of live) {
+        const v = verdicts.get(s.info.sid);
+        if (v) s.end(v.reason, new GatewayError(SQLSTATE_OF[v.reason], v.message));
+      }
+    } catch (err) {
+      failures++;
+      log.error({ err: (err as Error).message, failures }, 'could not re-validate gateway sessions');
+      if (failures >= GIVE_UP_AFTER_FAILURES) {
+        for (const s of registry.all())
+          s.end(
+            'access_unconfirmed',
+            new GatewayError(
+              SQLSTATE.cannot_connect_now,
+              'Ward cannot confirm your access right now (its control database does not answer), so the session ends; connect again shortly',
+            ),
+          );
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  const timer = setInterval(() => void tick(), REVALIDATE_EVERY_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer), tick };
+}

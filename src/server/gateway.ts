@@ -1,0 +1,81 @@
+/**
+ * @module server/gateway
+ * Wires the gateway and the database-access domain it relies on: Ward's TLS certificates (made
+ * at first start), the listener on `host:gateway_port`, and the address clients are given.
+ */
+
+import type { Registry } from 'prom-client';
+import type { AuditService } from '../audit/audit.service.js';
+import type { WardConfig } from '../config/config.js';
+import type { DataPlaneProvider } from '../dataplane/provider.js';
+import type { Db } from '../db/pool.js';
+import { createDbAccessService, type DbAccessService, type GatewayAddress } from '../dbaccess/index.js';
+import { type Gateway, startGateway } from '../gateway/index.js';
+import { createGatewayMetrics } from '../gateway/metrics.js';
+import type { IdentityService } from '../identity/identity.service.js';
+import type { KeyService } from '../keys/keys.service.js';
+import type { Logger } from '../lib/logger.js';
+import type { OrgService } from '../orgs/orgs.service.js';
+import { ensureWardTls, type WardTls } from '../tls/ca.js';
+import type { WardHome } from './home.js';
+
+export interface GatewayParts {
+  dbaccess: DbAccessService;
+  /** The gateway's Prometheus metrics (served at /metrics). */
+  metrics: Registry;
+  /** Where clients connect; undefined until started. */
+  address(): GatewayAddress | undefined;
+  /** The running gateway (its live sessions), once started. */
+  running(): Gateway | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function wireGateway(deps: {
+  config: WardConfig;
+  home: WardHome;
+  log: Logger;
+  db: Db;
+  audit: AuditService;
+  identity: IdentityService;
+  keys: KeyService;
+  orgs: OrgService;
+  dataplane: DataPlaneProvider;
+}): GatewayParts {
+  let gateway: Gateway | undefined;
+  let tls: WardTls | undefined;
+  const address = (): GatewayAddress | undefined =>
+    gateway && tls
+      ? { host: gateway.host, port: gateway.port, caCert: tls.caCert, caCertPath: tls.caCertPath }
+      : undefined;
+  const dbaccess = createDbAccessService({ ...deps, gateway: address });
+  const metrics = createGatewayMetrics(
+    () => gateway?.sessions().length ?? 0,
+    () => gateway?.backlog() ?? 0,
+  );
+  return {
+    dbaccess,
+    metrics: metrics.registry,
+    address,
+    running: () => gateway,
+    async start() {
+      tls = await ensureWardTls(deps.home.tls, deps.config.host);
+      gateway = await startGateway({
+        host: deps.config.host,
+        port: deps.config.gateway_port,
+        log: deps.log,
+        audit: deps.audit,
+        identity: deps.identity,
+        dbaccess,
+        keys: deps.keys,
+        dataplane: deps.dataplane,
+        tls,
+        metrics,
+      });
+    },
+    async stop() {
+      await gateway?.stop();
+      gateway = undefined;
+    },
+  };
+}

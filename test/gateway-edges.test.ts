@@ -1,0 +1,229 @@
+/**
+ * The gateway's CLI and console edges against a real Ward: `ward db credentials` (the built
+ * binary) prints a password and a URI that psql connects with; `ward db audit-delivery` shows
+ * and sets a project's delivery; the project page in a real browser issues credentials and
+ * switches delivery; and a project on asynchronous delivery still records every statement.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from './support/access.js';
+import { type Creds, dbEvents, projectWithPeople, psql, runClient } from './support/gateway.js';
+import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
+
+const BIN = new URL('../dist/main.js', import.meta.url).pathname;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let w: TestWard;
+let project: Awaited<ReturnType<typeof projectWithPeople>>;
+
+function ward(
+  args: string[],
+  token: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: tmpdir(),
+        WARD_URL: w.url,
+        WARD_TOKEN: token,
+        WARD_CONFIG_DIR: join(tmpdir(), 'ward-none'),
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  w = await startTestWard();
+  project = await projectWithPeople(w, 'acme', 'records');
+});
+afterAll(() => w?.stop());
+
+describe('ward db', () => {
+  it('credentials: a table for people with a psql command that works, JSON for scripts', async () => {
+    const r = await ward(
+      ['db', 'credentials', '--project', 'records', '--ttl', '30m'],
+      project.tokens.developer as string,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^user\s+developer@acme\.test$/m);
+    expect(r.stdout).toMatch(/^role\s+readwrite \(database role developer@acme\.test\)$/m);
+    const password = /^password\s+(\S+)$/m.exec(r.stdout)?.[1] ?? '';
+    const uri = /^uri\s+(\S+)$/m.exec(r.stdout)?.[1] ?? '';
+    expect(r.stdout).toContain(`PGPASSWORD='${password}' psql "${uri}"`);
+    const expires = /^expires\s+(\S+)$/m.exec(r.stdout)?.[1] ?? '';
+    expect(Date.parse(expires) - Date.now()).toBeGreaterThan(29 * 60_000);
+    const viaUri = await runClient('psql', ['-X', '-At', uri, '-c', 'SELECT current_user'], {
+      PGPASSWORD: password,
+    });
+    expect(viaUri.stdout.trim()).toBe('developer@acme.test');
+    const json = JSON.parse(
+      (await ward(['db', 'credentials', '--project', 'records', '--json'], project.tokens.member as string))
+        .stdout,
+    );
+    expect(json).toMatchObject({
+      user: 'member@acme.test',
+      project_role: 'readonly',
+      database: 'records',
+      sslmode: 'verify-full',
+    });
+  });
+
+  it('fails with one line: too long a ttl, an auditor, an unknown project', async () => {
+    const long = await ward(
+      ['db', 'credentials', '--project', 'records', '--ttl', '2h'],
+      project.tokens.developer as string,
+    );
+    expect(long.code).not.toBe(0);
+    expect(long.stderr).toMatch(/^ward: body\.ttl_minutes: .*at most 60/);
+    const auditor = await ward(
+      ['db', 'credentials', '--project', 'records'],
+      project.tokens.auditor as string,
+    );
+    expect(auditor.stderr.trim().split('\n')).toHaveLength(1);
+    expect(auditor.stderr).toMatch(/^ward: /);
+    const none = await ward(
+      ['db', 'credentials', '--project', 'nothing'],
+      project.tokens.developer as string,
+    );
+    expect(none.stderr).toBe("ward: no project 'nothing' in your organizations\n");
+  });
+
+  it('audit-delivery: shows and sets it; HIPAA projects stay sync', async () => {
+    expect((await ward(['db', 'audit-delivery', 'records'], project.tokens.owner as string)).stdout).toBe(
+      'records: audit delivery sync\n',
+    );
+    const set = await ward(
+      ['db', 'audit-delivery', 'records', 'async', '--json'],
+      project.tokens.owner as string,
+    );
+    expect(JSON.parse(set.stdout)).toMatchObject({ name: 'records', audit_delivery: 'async' });
+    const dev = await ward(['db', 'audit-delivery', 'records', 'sync'], project.tokens.developer as string);
+    expect(dev.code).not.toBe(0);
+    await ward(['db', 'audit-delivery', 'records', 'sync'], project.tokens.owner as string);
+  });
+});
+
+describe('an application', () => {
+  it('connects as its service account with a db:connect token as the password, its name as the user', async () => {
+    const sa = await call(w, 'POST', '/api/v1/orgs/acme/service-accounts', {
+      token: project.tokens.owner,
+      body: { name: 'etl', role: 'developer' },
+    });
+    expect(sa.status).toBe(201);
+    const t = await call(w, 'POST', `/api/v1/orgs/acme/service-accounts/${sa.body.id}/tokens`, {
+      token: project.tokens.owner,
+      body: { name: 'etl-db', scopes: ['db:connect'], expires_in_days: 30 },
+    });
+    expect(t.status).toBe(201);
+    const creds = (
+      await call(w, 'POST', `/api/v1/projects/${project.projectId}/credentials`, {
+        token: project.tokens.developer,
+        body: {},
+      })
+    ).body as Creds;
+    const r = await psql({ ...creds, user: 'etl', password: t.body.token }, ['-c', 'SELECT session_user']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('etl@acme.service');
+  });
+});
+
+describe('asynchronous delivery', () => {
+  it('does not hold results, and still records every statement and its outcome', async () => {
+    await call(w, 'PATCH', `/api/v1/projects/${project.projectId}`, {
+      token: project.tokens.owner,
+      body: { settings: { audit_delivery: 'async' } },
+    });
+    const c = (
+      await call(w, 'POST', `/api/v1/projects/${project.projectId}/credentials`, {
+        token: project.tokens.owner,
+        body: {},
+      })
+    ).body as Creds;
+    const script = Array.from({ length: 200 }, (_, i) => `SELECT ${i} AS n;`).join('\n');
+    const r = await psql(c, ['-f', '-'], { stdin: script });
+    expect(r.stdout.trim().split('\n')).toHaveLength(200);
+    const session = (await dbEvents(w, 'db.connect', project.projectId)).at(-1)?.details.session_id;
+    expect((await dbEvents(w, 'db.connect', project.projectId)).at(-1)?.details.audit_delivery).toBe('async');
+    await eventually(async () => {
+      const results = (await dbEvents(w, 'db.statement.result', project.projectId)).filter(
+        (e) => e.details.session_id === session,
+      );
+      return results.length === 200 ? true : undefined;
+    });
+    await call(w, 'PATCH', `/api/v1/projects/${project.projectId}`, {
+      token: project.tokens.owner,
+      body: { settings: { audit_delivery: 'sync' } },
+    });
+  });
+});
+
+describe('the project page', () => {
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    profile = await mkdtemp(join(tmpdir(), 'ward-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      baseURL: w.url,
+    });
+    context.setDefaultTimeout(10_000);
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+  afterAll(async () => {
+    await context?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('issues database credentials that psql connects with, and switches audit delivery', async () => {
+    await page.goto('/');
+    await page.getByLabel('Email').fill('owner@acme.test');
+    await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
+    await page.goto(`/projects/${project.projectId}`);
+    await page.getByRole('heading', { name: 'Database', level: 2 }).waitFor();
+    await page.getByRole('button', { name: 'Get database credentials' }).click();
+    const table = page.getByRole('table', { name: 'Database credentials' });
+    await table.waitFor();
+    const password =
+      (await table
+        .getByRole('row', { name: /Password/ })
+        .getByRole('cell')
+        .textContent()) ?? '';
+    const uri = (await table.getByRole('row', { name: /URI/ }).getByRole('cell').textContent()) ?? '';
+    expect(uri).toMatch(/^postgresql:\/\/owner%40acme\.test@127\.0\.0\.1:\d+\/records\?sslmode=verify-full/);
+    const r = await runClient('psql', ['-X', '-At', uri, '-c', 'SELECT session_user'], {
+      PGPASSWORD: password,
+    });
+    expect(r.stdout.trim()).toBe('owner@acme.test');
+
+    await page.getByRole('radio', { name: 'Asynchronous' }).click();
+    await page.getByRole('status').filter({ hasText: 'Audit delivery is now asynchronous' }).waitFor();
+    const p = await call(w, 'GET', `/api/v1/projects/${project.projectId}`, { token: project.tokens.owner });
+    expect(p.body.settings.audit_delivery).toBe('async');
+  });
+});
