@@ -31,6 +31,8 @@ export const loginBody = z.strictObject({
     .string()
     .min(1)
     .max(PASSWORD_MAX * 4),
+  /** The current TOTP code, or a recovery code, for an account with two-step verification. */
+  totp: z.string().trim().min(6).max(24).optional(),
 });
 
 export const loginResponse = z.object({
@@ -83,6 +85,29 @@ export const tokenView = z.object({
 });
 
 export const createdToken = tokenView.extend({ token: z.string() });
+
+export const userId = z.object({
+  id: z.string().regex(/^usr_[a-z2-7]{16}$/, 'an account id looks like usr_ followed by 16 characters'),
+});
+
+export const totpCodeBody = z.strictObject({ code: z.string().trim().min(6).max(24) });
+
+export const totpEnrollment = z.object({ secret: z.string(), otpauth_uri: z.string(), qr_svg: z.string() });
+
+export const mfaStatus = z.object({
+  totp: z.enum(['off', 'pending', 'enabled']),
+  recovery_codes_left: z.number(),
+  required: z.boolean(),
+  session_mfa: z.boolean(),
+});
+
+export const sessionView = z.object({
+  user: userView,
+  expires_at: z.string(),
+  idle_minutes: z.number().nullable(),
+  mfa: z.boolean(),
+  mfa_required: z.boolean(),
+});
 
 export type LoginBody = z.infer<typeof loginBody>;
 export type CreateUserBody = z.infer<typeof createUserBody>;

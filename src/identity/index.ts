@@ -1,6 +1,6 @@
 /**
  * @module identity
- * People, sign-in, tokens. MFA, SSO and session policy build on this.
+ * People, sign-in (password, TOTP, SSO sessions), session policy, MFA, tokens.
  */
 
 export * as identitySchemas from './identity.schemas.js';

@@ -1,9 +1,11 @@
 /**
  * @module identity/passwords
  * Password hashing with argon2id (OWASP parameters: 19 MiB, 2 passes, 1 lane) and the password
- * policy: 12 to 128 characters, no composition rules (NIST SP 800-63B).
+ * policy: 12 to 128 characters, not one of the ~49,000 most common passwords (the list zxcvbn
+ * ships), no composition rules (NIST SP 800-63B).
  */
 import { hash, type Options, verify } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
 import { invalid } from '../lib/errors.js';
 
 // `Algorithm` is a const enum in the binding's types, which isolated modules cannot inline.
@@ -19,6 +21,16 @@ export function checkPasswordPolicy(password: string): void {
     throw invalid(`the password has ${length} characters; use at least ${PASSWORD_MIN}`);
   if (length > PASSWORD_MAX)
     throw invalid(`the password has ${length} characters; use at most ${PASSWORD_MAX}`);
+  if (isCommon(password))
+    throw invalid('that password is on the list of commonly used passwords; choose one nobody would guess');
+}
+
+let common: Set<string> | undefined;
+
+/** Only the list's entries of 12 characters or more can ever match; the rest fail the length. */
+function isCommon(password: string): boolean {
+  common ??= new Set(dictionary['passwords-common'].filter((p) => p.length >= PASSWORD_MIN));
+  return common.has(password.toLowerCase());
 }
 
 export function hashPassword(password: string): Promise<string> {

@@ -10,6 +10,11 @@ const alice: Principal = {
   tokenId: 'tok_a',
   tokenKind: 'session',
   scopes: ['*'],
+  service: false,
+  mfa: false,
+  mfaRequired: false,
+  idleMinutes: 60,
+  expiresAt: new Date(Date.now() + 3600_000),
 };
 const later = () => new Date(Date.now() + 3600_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

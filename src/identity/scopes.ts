@@ -2,7 +2,8 @@
  * @module identity/scopes
  * What a token may be used for. A session token holds `*` (whatever its person may do); a
  * personal or service token holds the scopes it was created with. Scopes only ever narrow a
- * person's own permissions, never widen them.
+ * person's own permissions, never widen them; src/policy/permissions.ts says which scope each
+ * permission needs.
  */
 
 export const SCOPES = {
@@ -11,6 +12,8 @@ export const SCOPES = {
   'projects:write': 'create, change and delete projects',
   'db:connect': 'open a database through the gateway, with the token as the password',
   'audit:read': 'read, verify and export audit logs',
+  'org:read': 'read members, grants, service accounts, break-glass records and access reviews',
+  'org:admin': 'manage members, settings, project grants and service accounts',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

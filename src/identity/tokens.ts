@@ -7,8 +7,12 @@
 import type { TokenKind } from '../db/schema.js';
 import { randomSecret, sha256 } from '../lib/secrets.js';
 
-const PREFIX: Record<TokenKind, string> = { session: 'ward_ses_', personal: 'ward_pat_' };
-const SHAPE = /^ward_(ses|pat)_[A-Za-z0-9_-]{43}$/;
+const PREFIX: Record<TokenKind, string> = {
+  session: 'ward_ses_',
+  personal: 'ward_pat_',
+  service: 'ward_sat_',
+};
+const SHAPE = /^ward_(ses|pat|sat)_[A-Za-z0-9_-]{43}$/;
 
 export function newToken(kind: TokenKind): { token: string; digest: Buffer } {
   const token = `${PREFIX[kind]}${randomSecret(32)}`;
