@@ -119,6 +119,8 @@ export function createKeyService(deps: { db: Db; keystore: Keystore; audit: Audi
   async function rotateOrg(
     ctx: RequestContext,
     orgId: string,
+    /** A permission check run inside the audited change, so that a refusal is recorded too. */
+    check?: () => void,
   ): Promise<{ key_id: string; rewrapped: number }> {
     return audit.mutate(
       ctx,
@@ -129,6 +131,7 @@ export function createKeyService(deps: { db: Db; keystore: Keystore; audit: Audi
         details: { old_key_id: null, new_key_id: '', rewrapped: 0 },
       },
       async (tx, draft) => {
+        check?.();
         const old = await activeKey({ type: 'org', orgId }, tx);
         const oldKey = await unwrap(old, tx);
         await store.retireKey(tx, old.id);

@@ -76,7 +76,7 @@ describe('keys', () => {
       async (c) =>
         (
           await c.query(
-            "SELECT details FROM ward.audit_events WHERE chain_id = $1 AND action = 'key.rotate'",
+            "SELECT body::jsonb->'details' AS details FROM ward.audit_events WHERE chain_id = $1 AND action = 'key.rotate'",
             [orgId],
           )
         ).rows[0],

@@ -9,4 +9,11 @@ export const keys = {
   regions: ['regions'] as const,
   projects: (org: string) => ['orgs', org, 'projects'] as const,
   project: (id: string) => ['projects', id] as const,
+  auditEvents: (org: string, filters: object) => ['orgs', org, 'audit-events', filters] as const,
+  auditSinks: (org: string) => ['orgs', org, 'audit-sinks'] as const,
+  hipaa: (org: string) => ['orgs', org, 'hipaa'] as const,
+  baa: (org: string) => ['orgs', org, 'baa'] as const,
+  orgKeys: (org: string) => ['orgs', org, 'keys'] as const,
+  certificates: (org: string) => ['orgs', org, 'certificates'] as const,
+  pendingBaas: ['baas', 'pending'] as const,
 };

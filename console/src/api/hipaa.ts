@@ -1,0 +1,114 @@
+/**
+ * @module api/hipaa
+ * HIPAA enablement: the org's HIPAA state, the BAA (render, sign, countersign, read), the switch,
+ * BAAs waiting for the operator, org details, keys and certificates of destruction.
+ */
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, seg } from './client';
+import type { Baa, BaaDocument, CertificateSummary, HipaaState, OrgKeys, PendingBaa } from './hipaa-types';
+import { keys } from './keys';
+import type { Org } from './types';
+
+/** Refreshes everything an org's HIPAA change can touch (by id or name: the page may use either). */
+const refreshOrg = (qc: ReturnType<typeof useQueryClient>) =>
+  qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'orgs' || q.queryKey[0] === 'baas' });
+
+export function useHipaa(org: string) {
+  return useQuery({
+    queryKey: keys.hipaa(org),
+    queryFn: () => api<HipaaState>('GET', `/orgs/${seg(org)}/hipaa`),
+  });
+}
+
+/** The signed (or executed) BAA with its text; only fetched when there is one. */
+export function useBaa(org: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.baa(org),
+    queryFn: enabled ? () => api<Baa>('GET', `/orgs/${seg(org)}/baa`) : skipToken,
+  });
+}
+
+export function useRequestBaa(org: string) {
+  return useMutation({ mutationFn: () => api<BaaDocument>('POST', `/orgs/${seg(org)}/baa`) });
+}
+
+export function useSignBaa(org: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { document_sha256: string; name: string; title: string; accept: boolean }) =>
+      api<Baa>('POST', `/orgs/${seg(org)}/baa/sign`, body),
+    onSuccess: () => refreshOrg(qc),
+  });
+}
+
+export function useCountersignBaa(org: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { document_sha256: string; name: string; title: string }) =>
+      api<Baa>('POST', `/orgs/${seg(org)}/baa/countersign`, body),
+    onSuccess: () => refreshOrg(qc),
+  });
+}
+
+export function useSetHipaa(org: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (enabled: boolean) => api<HipaaState>('PUT', `/orgs/${seg(org)}/hipaa`, { enabled }),
+    onSuccess: () => refreshOrg(qc),
+  });
+}
+
+export function usePendingBaas(enabled: boolean) {
+  return useQuery({
+    queryKey: keys.pendingBaas,
+    queryFn: enabled
+      ? async () => (await api<{ baas: PendingBaa[] }>('GET', '/baas/pending')).baas
+      : skipToken,
+  });
+}
+
+export function useUpdateOrgDetails(org: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: { legal_name: string; address: string }) =>
+      api<Org>('PATCH', `/orgs/${seg(org)}`, { settings }),
+    onSuccess: () => refreshOrg(qc),
+  });
+}
+
+export function useSetPlan(org: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (plan: Org['plan']) => api<Org>('PATCH', `/orgs/${seg(org)}`, { plan }),
+    onSuccess: () => refreshOrg(qc),
+  });
+}
+
+export function useOrgKeys(org: string) {
+  return useQuery({
+    queryKey: keys.orgKeys(org),
+    queryFn: () => api<OrgKeys>('GET', `/orgs/${seg(org)}/keys`),
+  });
+}
+
+export function useRotateOrgKey(org: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<{ key_id: string; rewrapped: number }>('POST', `/orgs/${seg(org)}/keys/rotate`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.orgKeys(org) }),
+  });
+}
+
+export function useCertificates(org: string) {
+  return useQuery({
+    queryKey: keys.certificates(org),
+    queryFn: async () =>
+      (await api<{ certificates: CertificateSummary[] }>('GET', `/orgs/${seg(org)}/certificates`))
+        .certificates,
+  });
+}
+
+/** Where the browser downloads a PDF (a GET with the session cookie). */
+export const baaPdfUrl = (org: string) => `/api/v1/orgs/${seg(org)}/baa.pdf`;
+export const certificateUrl = (org: string, id: string, pdf: boolean) =>
+  `/api/v1/orgs/${seg(org)}/certificates/${seg(id)}${pdf ? '.pdf' : ''}`;

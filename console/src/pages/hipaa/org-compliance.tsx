@@ -1,0 +1,35 @@
+/**
+ * @module pages/hipaa/org-compliance
+ * The HIPAA tab's sections: the plan (operator), organization details, HIPAA, encryption keys
+ * and certificates of destruction. HIPAA, keys and certificates are for owners, admins, auditors
+ * and the operator.
+ */
+import { Divider, Stack } from '@mantine/core';
+import { useMe } from '../../api/auth';
+import type { Org } from '../../api/types';
+import { CertificatesSection } from './certificates-section';
+import { HipaaSection } from './hipaa-section';
+import { KeysSection } from './keys-section';
+import { OrgDetailsForm } from './org-details-form';
+import { PlanForm } from './plan-form';
+
+export function OrgCompliance({ org, orgRef }: { org: Org; orgRef: string }) {
+  const me = useMe().data;
+  const oversight = me?.operator || org.role === 'owner' || org.role === 'admin' || org.role === 'auditor';
+  return (
+    <Stack>
+      {me?.operator ? <PlanForm org={org} orgRef={orgRef} /> : null}
+      <OrgDetailsForm org={org} orgRef={orgRef} />
+      {oversight ? (
+        <>
+          <Divider />
+          <HipaaSection org={org} orgRef={orgRef} />
+          <Divider />
+          <KeysSection org={org} orgRef={orgRef} />
+          <Divider />
+          <CertificatesSection orgRef={orgRef} />
+        </>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,12 @@
+/**
+ * @module hipaa
+ * HIPAA enablement: plans, the Business Associate Agreement (render, sign, countersign, PDF) and
+ * the org's HIPAA switch.
+ */
+
+export { type BaaService, type BusinessAssociate, createBaaService } from './baa.service.js';
+export { baaPdf } from './baa-pdf.js';
+export { CURRENT_BAA_VERSION, renderBaa, sha256Hex } from './baa-template.js';
+export * as hipaaSchemas from './hipaa.schemas.js';
+export { createHipaaService, type HipaaService } from './hipaa.service.js';
+export { HIPAA_PLAN, requireHipaaPlan } from './plans.js';

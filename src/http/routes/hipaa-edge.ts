@@ -1,0 +1,32 @@
+/**
+ * @module http/routes/hipaa-edge
+ * Registers the routes of HIPAA enablement (HIPAA and BAA, keys, certificates of destruction,
+ * regions with their storage-encryption check) from one set of services, so the app wires them
+ * in one line.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CertificateService } from '../../certificates/certificates.service.js';
+import type { BaaService } from '../../hipaa/baa.service.js';
+import type { HipaaService } from '../../hipaa/hipaa.service.js';
+import type { OrgKeys } from '../../keys/org-keys.js';
+import type { RegionCatalog } from '../../regions/regions.js';
+import type { StorageChecker } from '../../regions/storage-encryption.js';
+import { certificateRoutes } from './certificates.js';
+import { hipaaRoutes } from './hipaa.js';
+import { keyRoutes } from './keys.js';
+import { regionRoutes } from './regions.js';
+
+export interface HipaaEdge {
+  hipaa: HipaaService;
+  baa: BaaService;
+  certificates: CertificateService;
+  keys: OrgKeys;
+  storage: StorageChecker;
+}
+
+export function installHipaaRoutes(app: FastifyInstance, deps: HipaaEdge, regions: RegionCatalog): void {
+  regionRoutes(app, regions, deps.storage);
+  hipaaRoutes(app, deps);
+  keyRoutes(app, deps.keys);
+  certificateRoutes(app, deps.certificates);
+}
