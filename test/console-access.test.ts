@@ -15,7 +15,7 @@ let closeBrowser: (() => Promise<void>) | undefined;
 let page: Page;
 let secret: string;
 let projectId: string;
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
   ward = await startTestWard();
@@ -30,11 +30,7 @@ beforeAll(async () => {
     body: { name: 'records', region_id: 'local' },
   });
   projectId = p.body.id;
-  ({ page, close: closeBrowser } = await openBrowser(ward.url));
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
+  ({ page, problems, close: closeBrowser } = await openBrowser(ward.url));
 }, 120_000);
 
 afterAll(async () => {

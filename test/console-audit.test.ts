@@ -5,33 +5,20 @@
  * settings page adds a file sink and watches it catch up with the chain, sees Ward's refusals (an
  * http webhook, a too-short retention) next to the forms; a developer sees the API's refusal.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Download, type Locator, type Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, openBrowser } from './support/browser.js';
 import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ORG = 'acme-audit';
 const OWNER = 'olivia@acme-audit.test';
 const DEV = 'dev@acme-audit.test';
 
 describe('console: audit pages', () => {
   let ward: TestWard;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
 
   async function ok(method: string, path: string, token: string, body: unknown, status: number) {
     const r = await ward.request(method, path, { token, body });
@@ -65,26 +52,13 @@ describe('console: audit pages', () => {
     // A developer may not change the org: Ward refuses and records the refusal as `denied`.
     await ok('PATCH', `/api/v1/orgs/${ORG}`, dev, { settings: { legal_name: 'Mine now' } }, 403);
 
-    profile = await mkdtemp(join(tmpdir(), 'ward-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      baseURL: ward.url,
-      acceptDownloads: true,
-    });
-    context.setDefaultTimeout(10_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
+    browser = await openBrowser(ward.url, { acceptDownloads: true });
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await ward?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('shows the org audit log to its owner: actors, actions, outcomes, targets', async () => {
@@ -256,6 +230,6 @@ describe('console: audit pages', () => {
       .getByRole('alert')
       .filter({ hasText: "reading the organization's audit log needs the" })
       .waitFor();
-    expect(problems).toEqual([]);
+    expect(browser.problems).toEqual([]);
   });
 });

@@ -4,30 +4,15 @@
  * watch the project go from provisioning to running, see the API's own error messages, delete the
  * project, sign out. The global setup builds the console bundle when its sources changed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, openBrowser } from './support/browser.js';
 import { startTestWard, type TestWard } from './support/ward.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('web console', () => {
   let ward: TestWard;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     ward = await startTestWard();
@@ -37,25 +22,13 @@ describe('web console', () => {
         `Ward does not serve the console: GET / answered ${index.status} ${JSON.stringify(index.body)}`,
       );
     }
-    profile = await mkdtemp(join(tmpdir(), 'ward-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      baseURL: ward.url,
-    });
-    context.setDefaultTimeout(10_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
+    browser = await openBrowser(ward.url);
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await ward?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('signs in with an httpOnly session cookie, after showing the API error for a wrong password', async () => {
@@ -71,7 +44,7 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
 
-    const cookies = await context.cookies(ward.url);
+    const cookies = await browser.context.cookies(ward.url);
     const session = cookies.find((c) => c.name === 'ward_session');
     const csrf = cookies.find((c) => c.name === 'ward_csrf');
     expect(session?.httpOnly).toBe(true);
@@ -93,21 +66,21 @@ describe('web console', () => {
     await page.getByText('HIPAA not enabled').waitFor();
   });
 
-  it('offers HIPAA choices only disabled, with the reason, when the org has no HIPAA', async () => {
-    // Native <optgroup>s: Standard and HIPAA compliant; the HIPAA region is there, disabled, with the reason.
-    const region = page.getByLabel('Region');
-    const hipaaRegion = region
-      .locator('optgroup[label="HIPAA compliant"]')
-      .getByRole('option', { name: /HIPAA must be enabled for this organization/ });
-    expect(await hipaaRegion.isDisabled()).toBe(true);
-    expect(await region.locator('optgroup[label="Standard"] option').count()).toBe(1);
-    expect(await page.getByRole('radio', { name: 'HIPAA' }).isDisabled()).toBe(true);
-    expect(await page.getByRole('radio', { name: 'Standard' }).isChecked()).toBe(true);
+  it('offers only standard regions to an org without HIPAA, and says why', async () => {
+    // HIPAA compliant regions are offered to HIPAA orgs only (test/console-hipaa.test.ts shows them).
+    const types = page.getByRole('radiogroup', { name: 'Region type' });
+    expect(await types.getByRole('radio', { name: 'Standard' }).isChecked()).toBe(true);
+    expect(await types.getByRole('radio', { name: 'HIPAA compliant' }).count()).toBe(0);
+    await page.getByText('HIPAA compliant regions are offered to organizations with HIPAA enabled').waitFor();
+    expect(await page.getByLabel('Region', { exact: true }).locator('option').allTextContents()).toEqual([
+      'Local (this machine)',
+    ]);
+    await page.getByText('Audit log level: standard').waitFor();
   });
 
   it('creates a project and shows it provisioning, then running, without a reload', async () => {
     await page.getByLabel('Project name').fill('records');
-    await page.getByLabel('Region').selectOption('local');
+    await page.getByLabel('Region', { exact: true }).selectOption('local');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.waitForURL(/\/projects\/prj_[a-z2-7]{16}$/);
 
@@ -151,8 +124,8 @@ describe('web console', () => {
   it('signs out, and the session cookie is gone', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Ward' }).waitFor();
-    const names = (await context.cookies(ward.url)).map((c) => c.name);
+    const names = (await browser.context.cookies(ward.url)).map((c) => c.name);
     expect(names).not.toContain('ward_session');
-    expect(problems).toEqual([]);
+    expect(browser.problems).toEqual([]);
   });
 });
