@@ -5,11 +5,10 @@
  * the writer, the events go in as one multi-row INSERT, and the head moves. The lock is held to
  * COMMIT, so concurrent writers, in this process or another, keep each chain gapless.
  */
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/pool.js';
 import type { AuditTarget, Outcome } from './actions.js';
-import { type ChainedFields, canonicalEvent, GENESIS_HASH } from './chain.js';
+import { type ChainedFields, canonicalEvent, GENESIS_HASH, linkHash } from './chain.js';
 
 export interface PendingEvent {
   chain: string;
@@ -58,7 +57,7 @@ export async function appendEvents(tx: Tx, events: PendingEvent[]): Promise<Stor
       seq += 1;
       const fields: ChainedFields = { ...e, seq };
       const body = canonicalEvent(fields);
-      const next = createHash('sha256').update(hash).update(body, 'utf8').digest();
+      const next = linkHash(hash, body);
       rows.push({ ...fields, body, prev_hash: hash, hash: next });
       projects.push(projectOf(e));
       hash = next;
@@ -125,7 +124,7 @@ export function prepareBatch(head: ChainHead, events: PendingEvent[]): PreparedB
   for (const e of events) {
     seq += 1;
     const body = canonicalEvent({ ...e, seq });
-    const next = createHash('sha256').update(hash).update(body, 'utf8').digest();
+    const next = linkHash(hash, body);
     rows.push({
       s: seq,
       i: e.id,

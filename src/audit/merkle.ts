@@ -7,23 +7,34 @@
  * verified with RFC 9162 §2.1.3.2/§2.1.4.2, which consume every element of a proof: a proof that
  * is too long, too short, or for a leaf outside the tree fails.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export const EMPTY_ROOT = createHash('sha256').digest();
 
+// Scratch inputs for one-shot hashing (leaves and nodes are over 32-byte hashes on the hot path).
+const leafInput = Buffer.alloc(33);
+const nodeInput = Buffer.from([1, ...new Array(64).fill(0)]);
+
 export function leafHash(data: Buffer): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(data)
-    .digest();
+  if (data.length !== 32)
+    return createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(data)
+      .digest();
+  data.copy(leafInput, 1);
+  return hash('sha256', leafInput, 'buffer');
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
+  if (left.length !== 32 || right.length !== 32)
+    return createHash('sha256')
+      .update(Buffer.from([1]))
+      .update(left)
+      .update(right)
+      .digest();
+  left.copy(nodeInput, 1);
+  right.copy(nodeInput, 33);
+  return hash('sha256', nodeInput, 'buffer');
 }
 
 /** The largest power of two smaller than n (n > 1). */

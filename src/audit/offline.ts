@@ -4,10 +4,11 @@
  * and an export file (`ward audit verify --file`). The public key is the one the user passes,
  * never one found inside the file.
  */
-import { createHash } from 'node:crypto';
+
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { InclusionProofView } from './audit.schemas.js';
+import { linkHash } from './chain.js';
 import { type Checkpoint, checkpointSignatureValid } from './checkpoints.js';
 import { leafHash, verifyInclusion } from './merkle.js';
 import { type ChainRow, type VerifyReport, verifyChain } from './verify.js';
@@ -29,10 +30,7 @@ export function checkProof(proof: InclusionProofView, publicKeyPem: string): Pro
     return fail('the event is incomplete');
   if (!Array.isArray(proof.audit_path) || !proof.audit_path.every(hexOk))
     return fail('the audit path holds something that is not a 32-byte hash');
-  const hash = createHash('sha256')
-    .update(Buffer.from(event.prev_hash, 'hex'))
-    .update(event.body, 'utf8')
-    .digest();
+  const hash = linkHash(Buffer.from(event.prev_hash, 'hex'), event.body);
   if (hash.toString('hex') !== event.hash) return fail("the event's record does not match its hash");
   let fields: { chain: string; seq: number; id: string; action: string; time: string };
   try {

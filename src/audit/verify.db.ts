@@ -16,15 +16,27 @@ import { type ChainRow, type VerifyReport, verifyChain } from './verify.js';
 
 const BATCH = 20_000;
 
-/** The chain in (seq, time) order through one server-side cursor: one plan, one index scan. */
+/**
+ * The chain in (seq, time) order through one server-side cursor: one plan, one index scan. The
+ * next batch is already being fetched while the caller hashes the current one, so the database
+ * and Node work at the same time.
+ */
 async function* batches(tx: Tx, chain: string, afterSeq: number): AsyncIterable<ChainRow[]> {
   await sql`DECLARE ward_verify NO SCROLL CURSOR FOR
-    SELECT seq, body, prev_hash, hash FROM audit_events
+    SELECT seq::int8::float8 AS seq, body, prev_hash, hash FROM audit_events
      WHERE chain_id = ${chain} AND seq > ${afterSeq} ORDER BY seq, time`.execute(tx);
-  for (;;) {
-    const rows = await sql<ChainRow>`FETCH ${sql.raw(String(BATCH))} FROM ward_verify`.execute(tx);
-    if (rows.rows.length === 0) break;
-    yield rows.rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  const fetch = () => sql<ChainRow>`FETCH ${sql.raw(String(BATCH))} FROM ward_verify`.execute(tx);
+  let next = fetch();
+  try {
+    for (;;) {
+      const { rows } = await next;
+      if (rows.length === 0) break;
+      next = fetch();
+      yield rows;
+    }
+  } finally {
+    // A caller that stops early (damage found) leaves one fetch in flight; let it finish first.
+    await next.catch(() => undefined);
   }
   await sql`CLOSE ward_verify`.execute(tx);
 }

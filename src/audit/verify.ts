@@ -16,8 +16,7 @@
  * The source is abstract (batches of rows in seq order) so the same code checks the database
  * and an export file offline.
  */
-import { createHash } from 'node:crypto';
-import { GENESIS_HASH } from './chain.js';
+import { GENESIS_HASH, linkHash } from './chain.js';
 import { type Checkpoint, checkpointSignatureValid } from './checkpoints.js';
 import { CompactRange, leafHash } from './merkle.js';
 
@@ -107,12 +106,12 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
   const roots = new Map<number, Buffer>();
   // The hashes of recent events: a copy delivered at least once may repeat a batch, and an
   // identical repeat (same seq, same hash) is not damage. A different event at an old seq is.
-  const recent = new Map<number, string>();
+  const recent = new Map<number, Buffer>();
 
   stream: for await (const batch of input.rows) {
     for (const row of batch) {
       if (row.seq < expected) {
-        if (recent.get(row.seq) === hex(row.hash)) continue;
+        if (recent.get(row.seq)?.equals(row.hash)) continue;
         found(row.seq, 'forked', `two events claim seq ${row.seq}`);
         break stream;
       }
@@ -124,7 +123,7 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
         );
         break stream;
       }
-      const hash = createHash('sha256').update(row.prev_hash).update(row.body, 'utf8').digest();
+      const hash = linkHash(row.prev_hash, row.body);
       const intact = hash.equals(row.hash);
       if (!row.prev_hash.equals(prev)) {
         if (intact && input.knownHash && (await input.knownHash(row.prev_hash))) {
@@ -149,7 +148,7 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
         break stream;
       }
       range.append(leafHash(row.hash));
-      recent.set(row.seq, hex(row.hash));
+      recent.set(row.seq, row.hash);
       if (recent.size > 10_000) recent.delete(row.seq - 10_000);
       prev = row.hash;
       expected += 1;
