@@ -28,17 +28,21 @@ export async function waitFor(fn, timeoutMs = 60_000, everyMs = 5) {
 /** Starts `ward up`; resolves once /healthz answers 200, with the time that took. */
 export async function startWard(home, port, extraEnv = {}) {
   const started = performance.now();
-  const child = spawn(process.execPath, [...(process.env.WARD_NODE_ARGS ?? '').split(' ').filter(Boolean), BIN, 'up'], {
-    env: {
-      ...process.env,
-      WARD_HOME: home,
-      WARD_PORT: String(port),
-      WARD_GATEWAY_PORT: String(port + 1),
-      WARD_LOG_LEVEL: 'warn',
-      ...extraEnv,
+  const child = spawn(
+    process.execPath,
+    [...(process.env.WARD_NODE_ARGS ?? '').split(' ').filter(Boolean), BIN, 'up'],
+    {
+      env: {
+        ...process.env,
+        WARD_HOME: home,
+        WARD_PORT: String(port),
+        WARD_GATEWAY_PORT: String(port + 1),
+        WARD_LOG_LEVEL: 'warn',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Ward's set-up, run first by `npm start` and `npm test`, using only Node's built-ins so that it
 // works on a fresh machine before `npm ci`. Quick when nothing is missing:
-//   1. Debian packages: PostgreSQL (15+), pgBackRest, acl (as root); with --test also Chromium,
-//      pgaudit and openssl. As root it installs what is missing; otherwise it prints the exact
+//   1. Debian packages: PostgreSQL (15+), pgBackRest, openssl, acl (as root); with --test also
+//      Chromium and pgaudit. As root it installs what is missing; otherwise it prints the exact
 //      command and exits non-zero.
 //   2. `npm ci` when node_modules is missing or older than package-lock.json.
 //   3. The build (server, migrations, console) when any source changed since the last one.
@@ -66,9 +66,10 @@ function debianPackages() {
   // As root, clusters run as an unprivileged user who may need search permission (an ACL) on
   // WARD_HOME's parents.
   if (root_ && !onPath('setfacl')) missing.push('acl');
+  // Ward's CA and the gateway's certificate are signed with Debian's openssl (docs/adr/0011).
+  if (!onPath('openssl')) missing.push('openssl');
   if (forTests) {
     if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-    if (!onPath('openssl')) missing.push('openssl');
     if (major && !existsSync(`/usr/lib/postgresql/${major}/lib/pgaudit.so`))
       missing.push(`postgresql-${major}-pgaudit`);
   }

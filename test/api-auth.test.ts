@@ -6,7 +6,7 @@ import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
 let w: TestWard;
 beforeAll(async () => {
-  w = await startTestWard({ lockout: { max_failures: 5, minutes: 15 } });
+  w = await startTestWard({ lockout: { max_failures: 5, minutes: 15, address_max_failures: 20 } });
 });
 afterAll(() => w?.stop());
 

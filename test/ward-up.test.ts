@@ -15,7 +15,13 @@ const url = `http://127.0.0.1:${port}`;
 
 function up(): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [BIN, 'up'], {
-    env: { ...process.env, WARD_HOME: home, WARD_PORT: String(port), WARD_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      WARD_HOME: home,
+      WARD_PORT: String(port),
+      WARD_GATEWAY_PORT: String(port + 1),
+      WARD_LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -9,6 +9,16 @@ import { useMe } from './api/auth';
 import { ErrorAlert } from './components/error-alert';
 import { Layout } from './components/layout';
 import { Loading } from './components/loading';
+import { MfaGate } from './components/mfa-gate';
+import { AccessReviewPage, AccessReviewsPage } from './pages/access/access-reviews-page';
+import { BreakGlassPage } from './pages/access/break-glass-page';
+import { MembersPage } from './pages/access/members-page';
+import { ServiceAccountsPage } from './pages/access/service-accounts-page';
+import { SettingsPage } from './pages/access/settings-page';
+import { AccountPage } from './pages/account-page';
+import { AuditPage } from './pages/audit/audit-page';
+import { AuditSettingsPage } from './pages/audit/audit-settings-page';
+import { HipaaPage } from './pages/hipaa/hipaa-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { OrgPage } from './pages/org-page';
 import { OrgsPage } from './pages/orgs-page';
@@ -30,16 +40,28 @@ export function App() {
   }
   if (!me.data) return <SignInPage />;
   return (
-    <BrowserRouter>
-      <Routes>
-        <Route element={<Layout me={me.data} />}>
-          <Route index element={<Navigate to="/orgs" replace />} />
-          <Route path="orgs" element={<OrgsPage />} />
-          <Route path="orgs/:org" element={<OrgPage />} />
-          <Route path="projects/:id" element={<ProjectPage />} />
-          <Route path="*" element={<NotFoundPage />} />
-        </Route>
-      </Routes>
-    </BrowserRouter>
+    <MfaGate>
+      <BrowserRouter>
+        <Routes>
+          <Route element={<Layout me={me.data} />}>
+            <Route index element={<Navigate to="/orgs" replace />} />
+            <Route path="orgs" element={<OrgsPage />} />
+            <Route path="orgs/:org" element={<OrgPage />} />
+            <Route path="orgs/:org/audit" element={<AuditPage />} />
+            <Route path="orgs/:org/audit/settings" element={<AuditSettingsPage />} />
+            <Route path="projects/:id" element={<ProjectPage />} />
+            <Route path="account" element={<AccountPage />} />
+            <Route path="orgs/:org/members" element={<MembersPage />} />
+            <Route path="orgs/:org/service-accounts" element={<ServiceAccountsPage />} />
+            <Route path="orgs/:org/break-glass" element={<BreakGlassPage />} />
+            <Route path="orgs/:org/access-reviews" element={<AccessReviewsPage />} />
+            <Route path="orgs/:org/access-reviews/:id" element={<AccessReviewPage />} />
+            <Route path="orgs/:org/settings" element={<SettingsPage />} />
+            <Route path="orgs/:org/hipaa" element={<HipaaPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </MfaGate>
   );
 }

@@ -20,23 +20,43 @@ export function registerAuth(program: Command): void {
       .description('sign in and save a session token for the next commands')
       .option('--url <url>', `Ward's address (default ${defaultUrl()}, or WARD_URL)`)
       .option('--email <email>', 'your email (asked for when omitted)')
-      .option('--password-stdin', 'read the password from the first line of standard input'),
+      .option('--password-stdin', 'read the password from the first line of standard input')
+      .option('--totp <code>', 'the code from your authenticator app (asked for when needed)'),
   ).action(
-    action(async (opts: { url?: string; email?: string; passwordStdin?: boolean; json?: boolean }) => {
-      const api = await connect({ url: opts.url, anonymous: true });
-      const email = opts.email ?? (await ask('Email: '));
-      const password = opts.passwordStdin ? await readFirstLine() : await ask('Password: ', true);
-      if (!password) throw new CliError('no password given', 2);
-      const answer = await api.request<LoginAnswer>('POST', '/api/v1/auth/login', { email, password });
-      await saveLogin({
-        url: api.url,
-        token: answer.token,
-        email: answer.user.email,
-        expires_at: answer.expires_at,
-      });
-      if (opts.json) printJson({ url: api.url, user: answer.user, expires_at: answer.expires_at });
-      else say(`Signed in to ${api.url} as ${answer.user.email} until ${answer.expires_at}`);
-    }),
+    action(
+      async (opts: {
+        url?: string;
+        email?: string;
+        passwordStdin?: boolean;
+        totp?: string;
+        json?: boolean;
+      }) => {
+        const api = await connect({ url: opts.url, anonymous: true });
+        const email = opts.email ?? (await ask('Email: '));
+        const password = opts.passwordStdin ? await readFirstLine() : await ask('Password: ', true);
+        if (!password) throw new CliError('no password given', 2);
+        const signIn = (totp?: string) =>
+          api.request<LoginAnswer>('POST', '/api/v1/auth/login', {
+            email,
+            password,
+            ...(totp ? { totp } : {}),
+          });
+        const answer = await signIn(opts.totp).catch(async (err: unknown) => {
+          // Two-step verification: ask for the code on a terminal, as for the password.
+          if (err instanceof CliError && err.reason === 'mfa_required' && !opts.totp && process.stdin.isTTY)
+            return signIn(await ask('Authentication code: '));
+          throw err;
+        });
+        await saveLogin({
+          url: api.url,
+          token: answer.token,
+          email: answer.user.email,
+          expires_at: answer.expires_at,
+        });
+        if (opts.json) printJson({ url: api.url, user: answer.user, expires_at: answer.expires_at });
+        else say(`Signed in to ${api.url} as ${answer.user.email} until ${answer.expires_at}`);
+      },
+    ),
   );
 
   program

@@ -13,6 +13,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** The API's machine-readable refinement, when it gave one (e.g. `mfa_required`). */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -55,6 +57,8 @@ export function defaultUrl(env = process.env): string {
 export interface Api {
   url: string;
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** The answer as a stream (exports); fails like request() on an error status. */
+  stream(path: string): Promise<ReadableStream<Uint8Array>>;
 }
 
 export async function connect(opts: { url?: string; anonymous?: boolean } = {}): Promise<Api> {
@@ -64,32 +68,44 @@ export async function connect(opts: { url?: string; anonymous?: boolean } = {}):
     process.env.WARD_TOKEN || (saved && saved.url.replace(/\/+$/, '') === url ? saved.token : undefined);
   if (!token && !opts.anonymous)
     throw new CliError(`not signed in to ${url}: run \`ward login\` (or set WARD_TOKEN)`);
+  const headers = (json: boolean) => ({
+    ...(token && !opts.anonymous ? { authorization: `Bearer ${token}` } : {}),
+    ...(json ? { 'content-type': 'application/json' } : {}),
+  });
+  async function send(method: string, path: string, body?: unknown): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(`${url}${path}`, {
+        method,
+        headers: headers(body !== undefined),
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new CliError(`cannot reach Ward at ${url} (${cause}); is \`ward up\` running?`);
+    }
+    if (!res.ok) {
+      const parsed = safeJson(await res.text()) as
+        | { error?: { message?: string; reason?: string } }
+        | undefined;
+      throw new CliError(
+        parsed?.error?.message ?? `${res.status} ${res.statusText}`,
+        1,
+        parsed?.error?.reason,
+      );
+    }
+    return res;
+  }
   return {
     url,
     async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      let res: Response;
-      try {
-        res = await fetch(`${url}${path}`, {
-          method,
-          headers: {
-            ...(token && !opts.anonymous ? { authorization: `Bearer ${token}` } : {}),
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          body: body !== undefined ? JSON.stringify(body) : undefined,
-        });
-      } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-        throw new CliError(`cannot reach Ward at ${url} (${cause}); is \`ward up\` running?`);
-      }
-      const text = await res.text();
-      const parsed = text ? safeJson(text) : undefined;
-      if (!res.ok) {
-        const message =
-          (parsed as { error?: { message?: string } } | undefined)?.error?.message ??
-          `${res.status} ${res.statusText}`;
-        throw new CliError(message);
-      }
-      return parsed as T;
+      const text = await (await send(method, path, body)).text();
+      return (text ? safeJson(text) : undefined) as T;
+    },
+    async stream(path: string) {
+      const res = await send('GET', path);
+      if (!res.body) throw new CliError(`Ward sent an empty answer for ${path}`);
+      return res.body;
     },
   };
 }

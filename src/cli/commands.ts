@@ -3,14 +3,28 @@
  * Registers every client command group.
  */
 import type { Command } from 'commander';
+import { registerAccess } from './access.js';
+import { registerAccessReviews } from './access-reviews.js';
+import { registerAudit } from './audit.js';
 import { registerAuth } from './auth.js';
+import { registerDb } from './db.js';
+import { registerHipaa } from './hipaa.js';
+import { registerMfa } from './mfa.js';
 import { registerOrgs } from './orgs.js';
 import { registerProjects } from './projects.js';
+import { registerServiceAccounts } from './service-accounts.js';
 import { registerUsers } from './users.js';
 
 export function registerClientCommands(program: Command): void {
+  registerAudit(program);
   registerAuth(program);
   registerUsers(program);
   registerOrgs(program);
   registerProjects(program);
+  registerMfa(program);
+  registerAccess(program);
+  registerServiceAccounts(program);
+  registerAccessReviews(program);
+  registerDb(program);
+  registerHipaa(program);
 }

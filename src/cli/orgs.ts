@@ -39,6 +39,15 @@ function showOrg(o: OrgRow): void {
     ['your role', o.role ?? '(operator)'],
     ['legal name', o.settings.legal_name],
     ['address', o.settings.address],
+    [
+      'session idle limit',
+      o.settings.session_idle_minutes ? `${o.settings.session_idle_minutes} min` : 'default',
+    ],
+    [
+      'session lifetime',
+      o.settings.session_absolute_hours ? `${o.settings.session_absolute_hours} h` : 'default',
+    ],
+    ['require MFA', o.hipaa_enabled || String(o.settings.require_mfa) === 'true' ? 'yes' : 'no'],
     ['created', o.created_at],
   ]);
 }
@@ -98,17 +107,41 @@ export function registerOrgs(program: Command): void {
       .description("change an organization's details (owner, admin)")
       .argument('<org>', 'name or id')
       .option('--legal-name <text>', 'legal name, as it appears on the BAA')
-      .option('--address <text>', 'postal address'),
+      .option('--address <text>', 'postal address')
+      .option(
+        '--audit-retention-days <days>',
+        'how long the audit log keeps events (HIPAA: at least 2192, 6 years)',
+      )
+      .option('--session-idle-minutes <n>', 'end sessions after this many minutes without activity (5-60)')
+      .option('--session-absolute-hours <n>', 'end sessions this many hours after sign-in (1-24)')
+      .option('--require-mfa <yes|no>', 'require two-step verification of every member'),
   ).action(
-    action(async (ref: string, opts: { legalName?: string; address?: string; json?: boolean }) => {
-      const settings = {
-        ...(opts.legalName ? { legal_name: opts.legalName } : {}),
-        ...(opts.address ? { address: opts.address } : {}),
-      };
-      const o = await (await connect()).request<OrgRow>('PATCH', orgPath(ref), { settings });
-      if (opts.json) printJson(o);
-      else showOrg(o);
-    }),
+    action(
+      async (
+        ref: string,
+        opts: {
+          legalName?: string;
+          address?: string;
+          auditRetentionDays?: string;
+          sessionIdleMinutes?: string;
+          sessionAbsoluteHours?: string;
+          requireMfa?: string;
+          json?: boolean;
+        },
+      ) => {
+        const settings = {
+          ...(opts.legalName ? { legal_name: opts.legalName } : {}),
+          ...(opts.address ? { address: opts.address } : {}),
+          ...(opts.auditRetentionDays ? { audit_retention_days: Number(opts.auditRetentionDays) } : {}),
+          ...(opts.sessionIdleMinutes ? { session_idle_minutes: Number(opts.sessionIdleMinutes) } : {}),
+          ...(opts.sessionAbsoluteHours ? { session_absolute_hours: Number(opts.sessionAbsoluteHours) } : {}),
+          ...(opts.requireMfa ? { require_mfa: /^(yes|true|on)$/i.test(opts.requireMfa) } : {}),
+        };
+        const o = await (await connect()).request<OrgRow>('PATCH', orgPath(ref), { settings });
+        if (opts.json) printJson(o);
+        else showOrg(o);
+      },
+    ),
   );
 
   const member = org.command('member').description('members of an organization');

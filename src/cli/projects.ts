@@ -19,6 +19,8 @@ export interface ProjectRow {
   cluster: { state: string; restarts: number; pid?: number } | null;
   created_at: string;
   updated_at: string;
+  /** A deleted HIPAA project: recoverable until purge_after. */
+  deletion?: { purge_after: string; requested_at: string | null } | null;
 }
 
 interface RegionRow {
@@ -27,6 +29,7 @@ interface RegionRow {
   type: string;
   provider: string;
   storage_encryption: string;
+  storage_encryption_status: { state: string; detail: string };
 }
 
 async function orgProjects(api: Api, org: string): Promise<ProjectRow[]> {
@@ -71,6 +74,7 @@ function show(p: ProjectRow): void {
         : null,
     ],
     ['created', p.created_at],
+    ['destroyed after', p.deletion?.purge_after],
   ]);
 }
 
@@ -169,16 +173,28 @@ export function registerProjects(program: Command): void {
   withJson(
     project
       .command('delete')
-      .description('delete a project: stop and remove its cluster')
+      .description('delete a project: stop and remove its cluster (HIPAA: after a grace period)')
       .argument('<project>', 'id, or name')
-      .option('--org <org>', 'organization, when naming by name'),
+      .option('--org <org>', 'organization, when naming by name')
+      .option(
+        '--audit-log-exported',
+        "HIPAA projects: you confirm that the project's audit log was exported",
+      ),
   ).action(
-    action(async (ref: string, opts: { org?: string; json?: boolean }) => {
+    action(async (ref: string, opts: { org?: string; auditLogExported?: boolean; json?: boolean }) => {
       const api = await connect();
       const target = await resolveProject(api, ref, opts.org);
-      const p = await api.request<ProjectRow>('DELETE', `/api/v1/projects/${target.id}`);
+      const p = await api.request<ProjectRow>(
+        'DELETE',
+        `/api/v1/projects/${target.id}`,
+        opts.auditLogExported ? { audit_log_exported: true } : undefined,
+      );
       if (opts.json) return printJson(p);
       if (p.status === 'failed') throw new CliError(`deleting '${p.name}' failed: ${p.status_reason}`);
+      if (p.deletion)
+        return say(
+          `Project ${p.name} (${p.id}) is deleted; its cluster and keys are destroyed after ${p.deletion.purge_after} unless you run: ward project undelete ${p.id}`,
+        );
       say(`Project ${p.name} (${p.id}) is ${p.status}`);
     }),
   );
@@ -193,6 +209,7 @@ export function registerProjects(program: Command): void {
         { header: 'NAME', value: (r) => r.name },
         { header: 'TYPE', value: (r) => r.type },
         { header: 'STORAGE ENCRYPTION', value: (r) => r.storage_encryption },
+        { header: 'CHECKED', value: (r) => r.storage_encryption_status.state },
       ]);
     }),
   );

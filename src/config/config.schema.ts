@@ -38,6 +38,16 @@ export const DEFAULT_REGIONS: Region[] = [
   },
 ];
 
+const DURATION_RULE = 'a duration such as 7d, 12h, 30m or 45s';
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 } as const;
+
+/** "7d", "12h", "30m", "45s" → milliseconds (at least one second, at most a year). */
+export const durationSchema = z
+  .string()
+  .regex(/^\d{1,6}(d|h|m|s)$/, DURATION_RULE)
+  .transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.slice(-1) as keyof typeof UNIT_MS])
+  .refine((ms) => ms >= 1000 && ms <= 366 * 86_400_000, `${DURATION_RULE}, from 1s to 366d`);
+
 const PORT_RULE = 'must be a port number from 0 to 65535';
 const port = z.coerce.number({ error: PORT_RULE }).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE);
 
@@ -70,10 +80,27 @@ export const configSchema = z.strictObject({
         .min(1)
         .max(24 * 60)
         .default(15),
+      /** Failed sign-ins from one client address, within `minutes`, before it is locked. */
+      address_max_failures: z.coerce.number().int().min(5).max(10_000).default(20),
     })
-    .default({ max_failures: 5, minutes: 15 }),
+    .default({ max_failures: 5, minutes: 15, address_max_failures: 20 }),
   regions: z.array(regionSchema).min(1).max(100).default(DEFAULT_REGIONS),
   console_dir: z.string().max(500).optional(),
+  /** The business associate a BAA names: the organization that runs this Ward (the operator's). */
+  business_associate: z
+    .strictObject({
+      legal_name: z.string().trim().min(1).max(200),
+      address: z.string().trim().min(1).max(500),
+    })
+    .optional(),
+  /** How long a deleted HIPAA project stays recoverable before its cluster and keys are destroyed. */
+  hipaa_deletion_grace: durationSchema.prefault('7d'),
+  audit: z
+    .strictObject({
+      checkpoint_every_events: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+      checkpoint_every_seconds: z.coerce.number().int().min(1).max(86_400).default(10),
+    })
+    .default({ checkpoint_every_events: 1000, checkpoint_every_seconds: 10 }),
 });
 
 /**

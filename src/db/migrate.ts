@@ -13,7 +13,11 @@ import { WARD_SCHEMA } from './pool.js';
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** Tables the runtime role may only read and append to: no UPDATE, DELETE or TRUNCATE. */
-export const APPEND_ONLY_TABLES = ['audit_events'] as const;
+export const APPEND_ONLY_TABLES = ['audit_events', 'audit_checkpoints', 'destruction_certificates'] as const;
+/** Tables the runtime role may only read: retention (owner rights) alone writes them. */
+export const READ_ONLY_TABLES = ['audit_anchors'] as const;
+/** Functions that run with the owner's rights and that the runtime role may call. */
+export const OWNER_FUNCTIONS = ['audit_ensure_partitions(int)', 'audit_purge(text, int)'] as const;
 
 async function sqlMigrations(dir: string): Promise<Record<string, Migration>> {
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
@@ -62,5 +66,13 @@ export async function grantRuntimeRole(owner: Kysely<any>, appRole: string): Pro
   );
   for (const table of APPEND_ONLY_TABLES) {
     await sql`REVOKE UPDATE, DELETE, TRUNCATE ON ${sql.id(WARD_SCHEMA, table)} FROM ${app}`.execute(owner);
+  }
+  for (const table of READ_ONLY_TABLES) {
+    await sql`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${sql.id(WARD_SCHEMA, table)} FROM ${app}`.execute(
+      owner,
+    );
+  }
+  for (const fn of OWNER_FUNCTIONS) {
+    await sql`GRANT EXECUTE ON FUNCTION ${sql.raw(`${WARD_SCHEMA}.${fn}`)} TO ${app}`.execute(owner);
   }
 }

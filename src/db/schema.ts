@@ -4,6 +4,8 @@
  * the source of truth; this file mirrors them.
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { AccessTables } from './schema-access.js';
+import type { HipaaTables } from './schema-hipaa.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default: optional on insert. */
@@ -15,11 +17,16 @@ export interface UsersTable {
   id: string;
   email: string;
   name: string;
-  password_hash: string;
+  /** Null for service accounts, which never sign in with a password. */
+  password_hash: string | null;
   is_operator: Generated<boolean>;
   disabled_at: Timestamp | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  kind: Generated<'person' | 'service'>;
+  /** The org a service account belongs to; null for people. */
+  org_id: string | null;
+  last_sign_in_at: Timestamp | null;
 }
 
 export interface SignInFailuresTable {
@@ -29,7 +36,7 @@ export interface SignInFailuresTable {
   last_failure_at: Timestamp;
 }
 
-export type TokenKind = 'session' | 'personal';
+export type TokenKind = 'session' | 'personal' | 'service';
 
 export interface TokensTable {
   id: string;
@@ -42,6 +49,9 @@ export interface TokensTable {
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
   scopes: ColumnType<string[], string[] | undefined, string[]>;
+  /** Opened with a second factor (TOTP or the org's identity provider), or created from such a session. */
+  mfa: Generated<boolean>;
+  method: Generated<'password' | 'sso' | 'token'>;
 }
 
 export const PLANS = ['basic', 'scale', 'enterprise'] as const;
@@ -67,10 +77,19 @@ export interface OrgMembersTable {
   created_at: DefaultTimestamp;
 }
 
-export const PROJECT_STATUSES = ['provisioning', 'running', 'failed', 'deleting', 'deleted'] as const;
+export const PROJECT_STATUSES = [
+  'provisioning',
+  'running',
+  'failed',
+  'pending_deletion',
+  'deleting',
+  'deleted',
+] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 export const AUDIT_LOG_LEVELS = ['standard', 'hipaa'] as const;
 export type AuditLogLevel = (typeof AUDIT_LOG_LEVELS)[number];
+export const AUDIT_DELIVERIES = ['sync', 'async'] as const;
+export type AuditDelivery = (typeof AUDIT_DELIVERIES)[number];
 
 export interface ProjectsTable {
   id: string;
@@ -84,6 +103,13 @@ export interface ProjectsTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   deleted_at: Timestamp | null;
+  /** HIPAA deletion (migration 0030): recoverable until purge_after, then destroyed. */
+  purge_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  deletion_requested_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  deletion_requested_by: ColumnType<string | null, string | null | undefined, string | null>;
+  audit_export_confirmed: ColumnType<boolean, boolean | undefined, boolean>;
+  /** How statement events reach the audit log (migration 0010): HIPAA projects are always 'sync'. */
+  audit_delivery: ColumnType<AuditDelivery, AuditDelivery | undefined, AuditDelivery>;
 }
 
 export interface AuditChainsTable {
@@ -99,11 +125,66 @@ export interface AuditEventsTable {
   time: Timestamp;
   action: string;
   outcome: string;
-  actor: Json<Record<string, unknown>>;
-  target: Json<Record<string, unknown>>;
-  details: Json<Record<string, unknown>>;
+  actor_id: string | null;
+  project_id: string | null;
+  body: string;
   prev_hash: Buffer;
   hash: Buffer;
+}
+
+export interface AuditCheckpointsTable {
+  chain_id: string;
+  tree_size: number;
+  root_hash: Buffer;
+  last_hash: Buffer;
+  time: Timestamp;
+  key_id: string;
+  signature: Buffer;
+  frontier: Buffer[];
+}
+
+export interface AuditAnchorsTable {
+  chain_id: string;
+  seq: number;
+  hash: Buffer;
+  frontier: Buffer[];
+  purged_at: Timestamp;
+}
+
+export interface AuditSinksTable {
+  id: string;
+  chain_id: string;
+  name: string;
+  kind: 'file' | 'syslog' | 'webhook';
+  format: 'json' | 'ocsf';
+  config: Json<Record<string, unknown>>;
+  secret_sealed: Buffer | null;
+  enabled: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface AuditSinkStateTable {
+  sink_id: string;
+  delivered_seq: Generated<number>;
+  delivered_checkpoint: Generated<number>;
+  last_success_at: Timestamp | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+}
+
+export interface AuditExportsTable {
+  id: string;
+  chain_id: string;
+  up_to_seq: number;
+  checkpoint_size: number;
+  kind: 'download' | 'sink';
+  sink_id: string | null;
+  at: DefaultTimestamp;
 }
 
 export interface KeysTable {
@@ -118,7 +199,7 @@ export interface KeysTable {
   destroyed_at: Timestamp | null;
 }
 
-export interface DB {
+export interface DB extends AccessTables, HipaaTables {
   users: UsersTable;
   sign_in_failures: SignInFailuresTable;
   tokens: TokensTable;
@@ -127,6 +208,11 @@ export interface DB {
   projects: ProjectsTable;
   audit_chains: AuditChainsTable;
   audit_events: AuditEventsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_anchors: AuditAnchorsTable;
+  audit_exports: AuditExportsTable;
+  audit_sinks: AuditSinksTable;
+  audit_sink_state: AuditSinkStateTable;
   keys: KeysTable;
 }
 

@@ -8,7 +8,14 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
+import type { AccessServices } from '../access/index.js';
+import type { AuditAccess } from '../audit/audit.access.js';
+import type { AuditReader } from '../audit/audit.reads.js';
+import type { SinkService } from '../audit/sinks/sinks.service.js';
+import type { DbAccessService } from '../dbaccess/index.js';
 import type { IdentityService } from '../identity/identity.service.js';
+import type { Signer } from '../keys/signing.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import type { OrgService } from '../orgs/orgs.service.js';
@@ -19,8 +26,13 @@ import { installAuth } from './plugins/auth.js';
 import { installConsole } from './plugins/console.js';
 import { installMetrics } from './plugins/metrics.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
+import { accessRoutes } from './routes/access.js';
+import { auditRoutes } from './routes/audit.js';
+import { auditSinkRoutes } from './routes/audit-sinks.js';
 import { authRoutes } from './routes/auth.js';
+import { dbRoutes } from './routes/db.js';
 import { healthRoutes } from './routes/health.js';
+import { type HipaaEdge, installHipaaRoutes } from './routes/hipaa-edge.js';
 import { orgRoutes } from './routes/orgs.js';
 import { projectRoutes } from './routes/projects.js';
 import { userRoutes } from './routes/users.js';
@@ -28,12 +40,19 @@ import { serializerCompiler } from './serializer.js';
 
 export interface AppDeps {
   log: Logger;
+  audit: { reader: AuditReader; access: AuditAccess; signer: Signer; sinks: SinkService };
   identity: IdentityService;
+  access: AccessServices;
   orgs: OrgService;
   projects: ProjectService;
+  dbaccess: DbAccessService;
   regions: RegionCatalog;
+  /** HIPAA enablement: BAA, keys, certificates, storage-encryption checks. */
+  hipaa: HipaaEdge;
   health: () => Promise<void>;
   clusterStates: () => Record<string, number>;
+  /** Registries of other parts (the gateway) served at /metrics. */
+  metrics?: Registry[];
   consoleDir?: string;
   secureCookies?: boolean;
   version: string;
@@ -77,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installAuth(app, deps.identity);
-  installMetrics(app, deps.clusterStates);
+  installMetrics(app, deps.clusterStates, deps.metrics);
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
@@ -97,8 +116,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps.health);
   authRoutes(app, deps.identity, { secureCookies: deps.secureCookies ?? false });
   userRoutes(app, deps.identity);
+  accessRoutes(app, {
+    access: deps.access,
+    identity: deps.identity,
+    secureCookies: deps.secureCookies ?? false,
+  });
   orgRoutes(app, deps.orgs);
-  projectRoutes(app, deps.projects, deps.regions);
+  projectRoutes(app, deps.projects);
+  dbRoutes(app, deps.dbaccess);
+  installHipaaRoutes(app, deps.hipaa, deps.regions);
+  auditRoutes(app, deps.audit);
+  auditSinkRoutes(app, deps.audit);
   installNotFound(app, deps.consoleDir ? await installConsole(app, deps.consoleDir) : false);
   return app;
 }

@@ -35,7 +35,8 @@ function describeIssues(err: FastifyError): string {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (isWardError(err)) {
-      return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+      const error = { code: err.code, message: err.message, ...(err.reason ? { reason: err.reason } : {}) };
+      return reply.code(err.status).send({ error });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       return reply.code(400).send({ error: { code: 'invalid', message: describeIssues(err) } });

@@ -5,7 +5,18 @@
  */
 
 export type Actor =
-  | { type: 'user'; id: string; email: string; operator: boolean; token_id: string; scopes?: string[] }
+  | {
+      type: 'user';
+      id: string;
+      email: string;
+      operator: boolean;
+      token_id: string;
+      scopes?: string[];
+      /** A service account rather than a person. */
+      service?: boolean;
+      /** The session (or the session that made this token) passed a second factor. */
+      mfa?: boolean;
+    }
   | { type: 'system'; id: 'ward' }
   | { type: 'anonymous' };
 

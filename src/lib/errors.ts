@@ -22,6 +22,8 @@ export class WardError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** A machine-readable refinement for clients that must react (e.g. `mfa_required`). */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'WardError';
@@ -33,8 +35,9 @@ export class WardError extends Error {
 }
 
 export const invalid = (message: string) => new WardError('invalid', message);
-export const unauthenticated = (message: string) => new WardError('unauthenticated', message);
-export const forbidden = (message: string) => new WardError('forbidden', message);
+export const unauthenticated = (message: string, reason?: string) =>
+  new WardError('unauthenticated', message, reason);
+export const forbidden = (message: string, reason?: string) => new WardError('forbidden', message, reason);
 export const notFound = (message: string) => new WardError('not_found', message);
 export const conflict = (message: string) => new WardError('conflict', message);
 export const rateLimited = (message: string) => new WardError('rate_limited', message);

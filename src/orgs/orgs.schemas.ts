@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ORG_ROLES, PLANS } from '../db/schema.js';
 import { emailSchema } from '../identity/identity.schemas.js';
 import { hasControlCharacters } from '../lib/text.js';
+import { ABSOLUTE_RANGE, IDLE_RANGE } from './session-policy.js';
 
 export const NAME_RULE = 'use 2 to 40 lowercase letters, digits and dashes, starting with a letter or digit';
 
@@ -31,9 +32,20 @@ const text = (max: number) =>
     .max(max)
     .refine((s) => !hasControlCharacters(s, true), 'must not contain control characters');
 
+/** Audit retention in days: 30 days to 100 years; HIPAA orgs keep at least 6 years (45 CFR 164.316(b)(2)). */
+export const AUDIT_RETENTION = { min: 30, max: 36_500, hipaaMin: 2192, default: 2192 } as const;
+
 export const orgSettingsSchema = z.strictObject({
   legal_name: text(200).optional(),
   address: text(500).optional(),
+  /** Minutes without activity before a console (and gateway) session ends; HIPAA default 15. */
+  session_idle_minutes: z.number().int().min(IDLE_RANGE.min).max(IDLE_RANGE.max).optional(),
+  /** Hours after sign-in when a session ends whatever happens; default 12. */
+  session_absolute_hours: z.number().int().min(ABSOLUTE_RANGE.min).max(ABSOLUTE_RANGE.max).optional(),
+  /** Members must use two-step verification (always so with HIPAA enabled). */
+  require_mfa: z.boolean().optional(),
+  /** Days the audit log keeps events (and then only once exported); HIPAA orgs at least 2,192 (6 years). */
+  audit_retention_days: z.number().int().min(AUDIT_RETENTION.min).max(AUDIT_RETENTION.max).optional(),
 });
 
 export const createOrgBody = z.strictObject({ name: slugSchema });

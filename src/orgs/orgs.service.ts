@@ -9,9 +9,16 @@ import type { Org, OrgRole } from '../db/schema.js';
 import { principalOf } from '../identity/identity.service.js';
 import * as identityStore from '../identity/identity.store.js';
 import type { RequestContext } from '../lib/context.js';
-import { conflict, forbidden, notFound } from '../lib/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import type { AddMemberBody, MemberView, OrgView, UpdateOrgBody } from './orgs.schemas.js';
+import { authorize } from '../policy/policy.js';
+import {
+  type AddMemberBody,
+  AUDIT_RETENTION,
+  type MemberView,
+  type OrgView,
+  type UpdateOrgBody,
+} from './orgs.schemas.js';
 import * as store from './orgs.store.js';
 
 export interface OrgAccess {
@@ -55,7 +62,27 @@ export function createOrgService(deps: { db: Db; audit: AuditService }) {
 
   /** The org, if the person may see it (a member, or the operator); otherwise 404. */
   async function access(ctx: RequestContext, ref: string, q: Db | Tx = db): Promise<OrgAccess> {
-    return accessRule(ctx, ref, await store.findOrgWithRole(q, ref, principalOf(ctx).id));
+    const found = await store.findOrgWithRole(q, ref, principalOf(ctx).id);
+    if (found && !found.role && !principalOf(ctx).operator) {
+      // Someone outside the org reached for it (another org's token, a guessed id): its chain
+      // keeps a record, though the caller is told only that no such org exists.
+      await audit.record(ctx, [
+        {
+          action: 'access.denied',
+          chain: found.id,
+          outcome: 'denied',
+          target: { type: 'org', id: found.id, name: found.name },
+          details: {
+            method: '',
+            route: '',
+            status: 404,
+            reason: 'not_a_member',
+            message: `no organization '${ref}'`,
+          },
+        },
+      ]);
+    }
+    return accessRule(ctx, ref, found);
   }
 
   async function create(ctx: RequestContext, name: string): Promise<OrgView> {
@@ -99,11 +126,22 @@ export function createOrgService(deps: { db: Db; audit: AuditService }) {
         if (body.plan !== undefined && body.plan !== org.plan) {
           if (!principalOf(ctx).operator)
             throw forbidden(`only the operator can change an organization's plan (asked: '${body.plan}')`);
+          if (org.hipaa_enabled && body.plan !== 'enterprise')
+            throw conflict(
+              `'${org.name}' has HIPAA enabled, which needs the enterprise plan; it stays on enterprise until an owner turns HIPAA off (asked: '${body.plan}')`,
+            );
           changes.plan = { from: org.plan, to: body.plan };
         }
         let settings: Record<string, unknown> | undefined;
         if (body.settings) {
-          requireRole(a, ['owner', 'admin'], "changing the organization's settings");
+          authorize(ctx, a, 'org.update');
+          if (org.hipaa_enabled && body.settings.require_mfa === false)
+            throw conflict(`'${org.name}' has HIPAA enabled, which always requires two-step verification`);
+          const keep = body.settings.audit_retention_days;
+          if (org.hipaa_enabled && keep !== undefined && keep < AUDIT_RETENTION.hipaaMin)
+            throw invalid(
+              `'${org.name}' has HIPAA enabled, so its audit log is kept at least ${AUDIT_RETENTION.hipaaMin} days (6 years); asked: ${keep}`,
+            );
           settings = { ...org.settings, ...body.settings };
           for (const [k, v] of Object.entries(body.settings)) {
             if (org.settings[k] !== v) changes[`settings.${k}`] = { from: org.settings[k] ?? null, to: v };
@@ -121,6 +159,7 @@ export function createOrgService(deps: { db: Db; audit: AuditService }) {
 
   async function listMembers(ctx: RequestContext, ref: string): Promise<MemberView[]> {
     const a = await access(ctx, ref);
+    authorize(ctx, a, 'member.list');
     return (await store.members(db, a.org.id)).map((m) => ({
       user_id: m.user_id,
       email: m.email,
@@ -142,7 +181,9 @@ export function createOrgService(deps: { db: Db; audit: AuditService }) {
         details: { user_id: '', email: body.email, role: body.role },
       },
       async (tx, draft) => {
-        requireRole(a, ['owner'], 'adding members');
+        authorize(ctx, a, 'member.manage');
+        if (body.role === 'owner' && a.role !== 'owner')
+          throw forbidden('only an owner can make someone an owner');
         const user = await identityStore.findUserByEmail(tx, body.email);
         if (!user)
           throw notFound(

@@ -4,14 +4,18 @@
  * `{"project": {...}}`, so scripts written for Neon's API work unchanged.
  */
 import { z } from 'zod';
-import { AUDIT_LOG_LEVELS, PROJECT_STATUSES } from '../db/schema.js';
+import { AUDIT_DELIVERIES, AUDIT_LOG_LEVELS, PROJECT_STATUSES } from '../db/schema.js';
 import { slugSchema } from '../orgs/orgs.schemas.js';
 
 export const projectId = z
   .string()
   .regex(/^prj_[a-z2-7]{16}$/, 'a project id looks like prj_ followed by 16 characters');
 
-const settings = z.strictObject({ audit_log_level: z.enum(AUDIT_LOG_LEVELS).optional() });
+const settings = z.strictObject({
+  audit_log_level: z.enum(AUDIT_LOG_LEVELS).optional(),
+  /** How the gateway delivers statement events: `sync` (durable before results) or `async`. */
+  audit_delivery: z.enum(AUDIT_DELIVERIES).optional(),
+});
 
 const createFields = z.strictObject({
   name: slugSchema,
@@ -50,13 +54,18 @@ export const projectView = z.object({
   org_id: z.string(),
   name: z.string(),
   region_id: z.string(),
-  settings: z.object({ audit_log_level: z.enum(AUDIT_LOG_LEVELS) }),
+  settings: z.object({ audit_log_level: z.enum(AUDIT_LOG_LEVELS), audit_delivery: z.enum(AUDIT_DELIVERIES) }),
   status: z.enum(PROJECT_STATUSES),
   status_reason: z.string().nullable(),
   cluster: clusterView.nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  /** A deleted HIPAA project, recoverable (ward project undelete) until purge_after. */
+  deletion: z.object({ purge_after: z.string(), requested_at: z.string().nullable() }).nullable(),
 });
+
+/** Deleting a HIPAA project needs the owner's confirmation that its audit log was exported. */
+export const deleteProjectBody = z.strictObject({ audit_log_exported: z.boolean().optional() }).nullish();
 
 export const projectList = z.object({ projects: z.array(projectView), next_cursor: z.string().nullable() });
 

@@ -13,14 +13,13 @@ import { principalOf } from '../identity/identity.service.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, forbidden, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import { accessRule, type OrgService, requireRole } from '../orgs/orgs.service.js';
+import { accessRule, type OrgService } from '../orgs/orgs.service.js';
+import { authorize } from '../policy/policy.js';
 import type { RegionCatalog } from '../regions/regions.js';
+import type { HipaaDeletion } from './hipaa-deletion.js';
 import type { CreateProjectBody, ProjectView, UpdateProjectBody } from './projects.schemas.js';
 import * as store from './projects.store.js';
 import type { Provisioner } from './provisioner.js';
-
-const CREATORS = ['owner', 'admin', 'developer'] as const;
-const ADMINS = ['owner', 'admin'] as const;
 
 function encodeCursor(p: { cursor_at: string; id: string }): string {
   return Buffer.from(JSON.stringify([p.cursor_at, p.id])).toString('base64url');
@@ -37,6 +36,30 @@ function decodeCursor(cursor: string): { created_at: string; id: string } {
   throw invalid(`the cursor '${cursor.slice(0, 40)}' is not one this API returned; start again without it`);
 }
 
+/**
+ * The HIPAA rules for where a project may run: HIPAA projects only in hipaa regions, hipaa regions
+ * only for HIPAA projects, and both only for orgs with HIPAA enabled.
+ */
+export function checkPlacement(
+  org: { name: string; hipaa_enabled: boolean },
+  region: { id: string; type: 'standard' | 'hipaa' },
+  level: AuditLogLevel,
+): void {
+  if ((level === 'hipaa' || region.type === 'hipaa') && !org.hipaa_enabled) {
+    throw forbidden(
+      `'${org.name}' does not have HIPAA enabled, so it cannot create a HIPAA project${region.type === 'hipaa' ? ` or use the hipaa region '${region.id}'` : ''}; an owner enables HIPAA first (enterprise plan and a signed BAA)`,
+    );
+  }
+  if (level === 'hipaa' && region.type !== 'hipaa') {
+    throw invalid(`HIPAA projects run only in hipaa regions; '${region.id}' is a standard region`);
+  }
+  if (level === 'standard' && region.type === 'hipaa') {
+    throw invalid(
+      `projects in the hipaa region '${region.id}' have audit_log_level 'hipaa'; leave it out or set it to 'hipaa'`,
+    );
+  }
+}
+
 export function createProjectService(deps: {
   db: Db;
   audit: AuditService;
@@ -44,20 +67,29 @@ export function createProjectService(deps: {
   regions: RegionCatalog;
   dataplane: DataPlaneProvider;
   provisioner: Provisioner;
+  /** HIPAA projects are deleted after a grace period, with a certificate (hipaa-deletion.ts). */
+  hipaaDeletion: HipaaDeletion;
 }) {
-  const { db, audit, orgs, regions, dataplane, provisioner } = deps;
+  const { db, audit, orgs, regions, dataplane, provisioner, hipaaDeletion } = deps;
 
   const view = (p: Project): ProjectView => ({
     id: p.id,
     org_id: p.org_id,
     name: p.name,
     region_id: p.region_id,
-    settings: { audit_log_level: p.audit_log_level },
+    settings: { audit_log_level: p.audit_log_level, audit_delivery: p.audit_delivery ?? 'sync' },
     status: p.status,
     status_reason: p.status_reason,
     cluster: p.status === 'running' ? (dataplane.health(p.id) ?? null) : null,
     created_at: p.created_at.toISOString(),
     updated_at: p.updated_at.toISOString(),
+    deletion:
+      p.status === 'pending_deletion' && p.purge_after
+        ? {
+            purge_after: new Date(p.purge_after).toISOString(),
+            requested_at: p.deletion_requested_at ? new Date(p.deletion_requested_at).toISOString() : null,
+          }
+        : null,
   });
 
   /** The project and the person's access to its org; another org's project is 404. */
@@ -85,20 +117,8 @@ export function createProjectService(deps: {
         details: { name: body.name, region_id: region.id, audit_log_level: level },
       },
       async (tx) => {
-        requireRole(org, CREATORS, 'creating projects');
-        if ((level === 'hipaa' || region.type === 'hipaa') && !org.org.hipaa_enabled) {
-          throw forbidden(
-            `'${org.org.name}' does not have HIPAA enabled, so it cannot create a HIPAA project${region.type === 'hipaa' ? ` or use the hipaa region '${region.id}'` : ''}; an owner enables HIPAA first (enterprise plan and a signed BAA)`,
-          );
-        }
-        if (level === 'hipaa' && region.type !== 'hipaa') {
-          throw invalid(`HIPAA projects run only in hipaa regions; '${region.id}' is a standard region`);
-        }
-        if (level === 'standard' && region.type === 'hipaa') {
-          throw invalid(
-            `projects in the hipaa region '${region.id}' have audit_log_level 'hipaa'; leave it out or set it to 'hipaa'`,
-          );
-        }
+        authorize(ctx, org, 'project.create');
+        checkPlacement(org.org, region, level);
         if (await store.findByName(tx, org.org.id, body.name)) {
           throw conflict(`'${org.org.name}' already has a project named '${body.name}'; choose another name`);
         }
@@ -128,6 +148,8 @@ export function createProjectService(deps: {
       page.limit,
       after,
     );
+    // Someone outside the org: orgs.access records the attempt in its chain, then answers 404.
+    if (org && !org.role && !principalOf(ctx).operator) await orgs.access(ctx, orgRef);
     accessRule(ctx, orgRef, org);
     const more = rows.length > page.limit;
     const shown = more ? rows.slice(0, page.limit) : rows;
@@ -146,32 +168,52 @@ export function createProjectService(deps: {
       ctx,
       { action: 'project.update', chain: project.org_id, target, details: { changes: {} } },
       async (tx, draft) => {
-        requireRole(org, ADMINS, 'changing a project');
+        authorize(ctx, org, 'project.manage');
         const current = (await store.lockProject(tx, id)) ?? project;
+        if (current.status === 'pending_deletion')
+          throw conflict(
+            `project '${current.name}' is deleted (recoverable until its grace period ends); undelete it first`,
+          );
         const asked = body.settings?.audit_log_level;
         if (asked !== undefined && asked !== current.audit_log_level) {
           throw conflict(
-            `settings.audit_log_level is fixed when a project is created: '${current.name}' stays '${current.audit_log_level}'. To move data into a HIPAA project, restore it into a new project in a hipaa region.`,
+            `settings.audit_log_level is fixed when a project is created: '${current.name}' stays '${current.audit_log_level}'. Create a new HIPAA project in a hipaa region and move the data there.`,
           );
         }
-        if (body.name === undefined || body.name === current.name) return view(current);
+        let updated = current;
+        const delivery = body.settings?.audit_delivery;
+        if (delivery !== undefined && delivery !== current.audit_delivery) {
+          if (current.audit_log_level === 'hipaa')
+            throw conflict(
+              `HIPAA projects deliver audit events synchronously (every statement durable before its result); '${current.name}' stays 'sync'`,
+            );
+          draft.details.changes.audit_delivery = { from: current.audit_delivery, to: delivery };
+          updated = await store.setAuditDelivery(tx, id, delivery);
+        }
+        if (body.name === undefined || body.name === current.name) return view(updated);
         if (await store.findByName(tx, current.org_id, body.name)) {
           throw conflict(`'${org.org.name}' already has a project named '${body.name}'; choose another name`);
         }
-        draft.details = { changes: { name: { from: current.name, to: body.name } } };
+        draft.details.changes.name = { from: current.name, to: body.name };
         return view(await store.renameProject(tx, id, body.name));
       },
     );
   }
 
-  async function remove(ctx: RequestContext, id: string): Promise<ProjectView> {
+  async function remove(
+    ctx: RequestContext,
+    id: string,
+    confirm: { audit_log_exported?: boolean } = {},
+  ): Promise<ProjectView> {
     const { project, org } = await access(ctx, id);
+    if (project.audit_log_level === 'hipaa')
+      return view(await hipaaDeletion.schedule(ctx, project, org, confirm.audit_log_exported === true));
     const target = { type: 'project' as const, id, name: project.name };
     const deleting = await audit.mutate(
       ctx,
       { action: 'project.delete', chain: project.org_id, target, details: { name: project.name } },
       async (tx) => {
-        requireRole(org, ADMINS, 'deleting a project');
+        authorize(ctx, org, 'project.manage');
         const current = (await store.lockProject(tx, id)) ?? project;
         if (current.status === 'provisioning') {
           throw conflict(
@@ -186,7 +228,13 @@ export function createProjectService(deps: {
     return after ? view(after) : { ...view(deleting), status: 'deleted', cluster: null };
   }
 
-  return { create, list, get, update, remove };
+  /** A HIPAA project scheduled for deletion comes back (owner or admin, within the grace period). */
+  async function undelete(ctx: RequestContext, id: string): Promise<ProjectView> {
+    const { project, org } = await access(ctx, id);
+    return view(await hipaaDeletion.undelete(ctx, project, org));
+  }
+
+  return { create, list, get, update, remove, undelete };
 }
 
 export type ProjectService = ReturnType<typeof createProjectService>;

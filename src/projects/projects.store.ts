@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/pool.js';
-import type { NewProject, Project, ProjectStatus } from '../db/schema.js';
+import type { AuditDelivery, NewProject, Project, ProjectStatus } from '../db/schema.js';
 import { looksLikeId } from '../lib/ids.js';
 import type { OrgWithRole } from '../orgs/orgs.store.js';
 
@@ -100,6 +100,14 @@ export const renameProject = (q: Q, id: string, name: string) =>
   q
     .updateTable('projects')
     .set({ name, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+export const setAuditDelivery = (q: Q, id: string, delivery: AuditDelivery) =>
+  q
+    .updateTable('projects')
+    .set({ audit_delivery: delivery, updated_at: new Date() })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();

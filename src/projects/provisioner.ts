@@ -95,7 +95,8 @@ export function createProvisioner(deps: {
     await Promise.all(
       projects.map(async (p) => {
         if (p.status === 'provisioning') return provision(p);
-        if (p.status === 'deleting') return destroy(p);
+        // A HIPAA project whose grace period ended is destroyed by hipaa-deletion.ts (with its keys).
+        if (p.status === 'deleting') return p.purge_after ? undefined : destroy(p);
         try {
           await dataplane.start(spec(p));
         } catch (err) {

@@ -20,6 +20,8 @@ export interface WardHome {
   projects: string;
   keys: string;
   tls: string;
+  /** Audit file sinks: copies of chains, one directory per chain. */
+  sinks: string;
   adminPasswordFile: string;
   /** Directories outside $WARD_HOME that were given search permission for the service user. */
   traverseGranted: string[];
@@ -34,6 +36,7 @@ export async function prepareHome(root: string, service: OsUser): Promise<WardHo
     projects: join(root, 'projects'),
     keys: join(root, 'keys'),
     tls: join(root, 'tls'),
+    sinks: join(root, 'sinks'),
     adminPasswordFile: join(root, 'initial-admin-password'),
     traverseGranted: [],
   };
@@ -41,7 +44,7 @@ export async function prepareHome(root: string, service: OsUser): Promise<WardHo
     await ensureDir(dir, shared);
     if (switching) await chown(dir, 0, service.gid);
   }
-  for (const dir of [home.keys, home.tls]) await ensureDir(dir, 0o700);
+  for (const dir of [home.keys, home.tls, home.sinks]) await ensureDir(dir, 0o700);
   if (switching) home.traverseGranted = await grantTraverse(home.root, service);
   return home;
 }

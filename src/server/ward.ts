@@ -4,9 +4,17 @@
  * them in order (HTTP first, then in-flight provisioning, then project clusters, then the
  * control database).
  */
+
 import { unlink } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { type AccessServices, createAccessServices } from '../access/index.js';
+import { createAuditAccess } from '../audit/audit.access.js';
+import { type AuditReader, createAuditReader } from '../audit/audit.reads.js';
 import { type AuditService, createAuditService } from '../audit/audit.service.js';
+import { type Checkpointer, createCheckpointer } from '../audit/checkpointer.js';
+import { type AuditMaintenance, createAuditMaintenance } from '../audit/maintenance.js';
+import { createSinkDelivery, type SinkDelivery } from '../audit/sinks/delivery.js';
+import { createSinkService, fileSinkCheckpoints, type SinkService } from '../audit/sinks/sinks.service.js';
 import type { WardConfig } from '../config/config.js';
 import { findPgBinaries } from '../dataplane/local/binaries.js';
 import { createLocalProvider } from '../dataplane/local/local-provider.js';
@@ -37,16 +45,26 @@ import { createProvisioner } from '../projects/provisioner.js';
 import { createRegionCatalog } from '../regions/regions.js';
 import { VERSION } from '../version.js';
 import { openControlDatabase } from './control-db.js';
+import { type GatewayParts, wireGateway } from './gateway.js';
+import { type HipaaParts, wireHipaa } from './hipaa.js';
 import { prepareHome, type WardHome } from './home.js';
 
 /** The domain services of a running Ward, for the edges and for tests that drive them directly. */
 export interface Services {
   audit: AuditService;
   identity: IdentityService;
+  access: AccessServices;
   orgs: OrgService;
   projects: ProjectService;
   keys: KeyService;
   signer: Signer;
+  hipaa: HipaaParts;
+  checkpointer: Checkpointer;
+  auditReader: AuditReader;
+  sinks: SinkService;
+  delivery: SinkDelivery;
+  maintenance: AuditMaintenance;
+  gateway: GatewayParts;
   dataplane: DataPlaneProvider;
   db: Db;
 }
@@ -78,15 +96,53 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   const audit = createAuditService({ db });
   const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
   const signer = await loadSigner(home.keys);
+  const checkpointer = createCheckpointer({
+    db,
+    signer,
+    log: log.child({ component: 'audit' }),
+    policy: {
+      everyEvents: config.audit.checkpoint_every_events,
+      everyMs: config.audit.checkpoint_every_seconds * 1000,
+    },
+  });
+  const sinks = createSinkService({ db, audit, keys, sinksDir: home.sinks });
+  const delivery = createSinkDelivery({
+    db,
+    keys,
+    signer,
+    sinksDir: home.sinks,
+    log: log.child({ component: 'audit-sinks' }),
+  });
+  const maintenance = createAuditMaintenance({ db, audit, log: log.child({ component: 'audit' }) });
+  const auditReader = createAuditReader({
+    db,
+    audit,
+    signer,
+    checkpointer,
+    heldElsewhere: (chain) => fileSinkCheckpoints(db, home.sinks, chain),
+  });
   const identity = createIdentityService({
     db,
     audit,
+    keys,
     settings: {
       sessionTtlMinutes: config.session_ttl_minutes,
-      lockout: { maxFailures: config.lockout.max_failures, minutes: config.lockout.minutes },
+      lockout: {
+        maxFailures: config.lockout.max_failures,
+        minutes: config.lockout.minutes,
+        addressMaxFailures: config.lockout.address_max_failures,
+      },
     },
   });
   const orgs = createOrgService({ db, audit });
+  const access = createAccessServices({
+    db,
+    audit,
+    keys,
+    orgs,
+    identity,
+    log: log.child({ component: 'access' }),
+  });
   const regions = createRegionCatalog(config.regions);
   const supervisor = createSupervisor({
     onRestart: (id, reason) => {
@@ -110,18 +166,50 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     onError: (id, err) =>
       log.error({ project: id, err: err.message }, 'project cluster restart failed; retrying'),
   });
-  const dataplane = createLocalProvider({ projectsDir: home.projects, bin, runAs, wardUser, supervisor });
+  const dataplane = createLocalProvider({
+    projectsDir: home.projects,
+    bin,
+    runAs,
+    wardUser,
+    supervisor,
+  });
   const provisioner = createProvisioner({
     db,
     audit,
     dataplane,
     log: log.child({ component: 'provisioner' }),
   });
-  const projects = createProjectService({ db, audit, orgs, regions, dataplane, provisioner });
+  const hipaa = wireHipaa({
+    config,
+    db,
+    audit,
+    orgs,
+    keys,
+    signer,
+    dataplane,
+    projectsDir: home.projects,
+    log,
+  });
+  const projects = createProjectService({
+    db,
+    audit,
+    orgs,
+    regions,
+    dataplane,
+    provisioner,
+    hipaaDeletion: hipaa.deletion,
+  });
+  const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
 
   const stopData = async () => {
+    await gateway.stop();
+    await hipaa.deletion.stop();
     await provisioner.drain();
+    await access.alerts.drain();
     await audit.drain();
+    await checkpointer.stop();
+    await delivery.stop();
+    maintenance.stop();
     await dataplane.stopAll();
     await control.close();
   };
@@ -131,12 +219,23 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   try {
     initialAdminPassword = await bootstrapOperator(identity, home.adminPasswordFile);
     await provisioner.resume();
+    await hipaa.deletion.start();
+    await maintenance.ensurePartitions();
+    maintenance.start();
+    checkpointer.start();
+    delivery.start();
+    await gateway.start();
     app = await buildApp({
       log,
+      audit: { reader: auditReader, access: createAuditAccess({ orgs }), signer, sinks },
       identity,
+      access,
       orgs,
       projects,
+      dbaccess: gateway.dbaccess,
+      metrics: [gateway.metrics],
       regions,
+      hipaa: hipaa.edge,
       version: VERSION,
       consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
       secureCookies: config.tls !== undefined,
@@ -168,7 +267,24 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     home,
     app,
     initialAdminPassword,
-    services: { audit, identity, orgs, projects, keys, signer, dataplane, db },
+    services: {
+      audit,
+      auditReader,
+      sinks,
+      delivery,
+      maintenance,
+      identity,
+      access,
+      orgs,
+      projects,
+      keys,
+      signer,
+      hipaa,
+      checkpointer,
+      gateway,
+      dataplane,
+      db,
+    },
     async stop() {
       await running.close();
       await stopData();

@@ -45,7 +45,10 @@ export async function startTestWard(
   const home = await mkdtemp(join(tmpdir(), 'ward-t-'));
   const logFile = join(tmpdir(), `${home.split('/').pop()}.log`);
   const stream = createWriteStream(logFile);
-  const config = loadConfig({ WARD_HOME: home, ...env }, { port: 0, log_level: 'info', ...overrides });
+  const config = loadConfig(
+    { WARD_HOME: home, ...env },
+    { port: 0, gateway_port: 0, log_level: 'info', ...overrides },
+  );
   const ward = await startWard(config, createLogger('info', stream));
   const adminPassword = (await readFile(ward.home.adminPasswordFile, 'utf8')).trim();
   let admin: string | undefined;

@@ -27,7 +27,7 @@ export function useMe() {
 export function useSignIn() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (creds: { email: string; password: string }) =>
+    mutationFn: (creds: { email: string; password: string; totp?: string }) =>
       api<LoginResult>('POST', '/auth/login', { ...creds, cookie: true }),
     onSuccess: async () => {
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== keys.me[0] });

@@ -9,7 +9,7 @@
 const CSRF_COOKIE = 'ward_csrf';
 const CSRF_HEADER = 'x-csrf-token';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** An answer of `{"error": {"code", "message"}}`, or no answer at all (status 0). */
 export class ApiError extends Error {
@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The API's machine-readable refinement, e.g. `mfa_required`. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -33,13 +35,20 @@ function readCookie(name: string): string | undefined {
   return undefined;
 }
 
-function errorOf(status: number, data: unknown, text: string): ApiError {
-  const error = (data as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+export function errorOf(status: number, data: unknown, text: string): ApiError {
+  const error = (data as { error?: { code?: unknown; message?: unknown; reason?: unknown } } | undefined)
+    ?.error;
   if (error && typeof error.message === 'string') {
-    return new ApiError(status, typeof error.code === 'string' ? error.code : 'error', error.message);
+    const reason = typeof error.reason === 'string' ? error.reason : undefined;
+    return new ApiError(status, typeof error.code === 'string' ? error.code : 'error', error.message, reason);
   }
   return new ApiError(status, 'error', `Ward answered ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
 }
+
+let lastActivity = Date.now();
+
+/** When the console last made a request that counts as activity for the session's idle limit. */
+export const lastActivityAt = (): number => lastActivity;
 
 /** Calls `/api/v1{path}`; resolves with the JSON body (undefined for 204), rejects with ApiError. */
 export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
@@ -50,6 +59,8 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
     const csrf = readCookie(CSRF_COOKIE);
     if (csrf) headers[CSRF_HEADER] = csrf;
   }
+  // Asking about the session is not activity (Ward does not count it either).
+  if (path !== '/auth/session') lastActivity = Date.now();
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {

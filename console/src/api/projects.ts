@@ -64,13 +64,31 @@ export function useCreateProject(org: string) {
 export function useDeleteProject() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api<Project>('DELETE', `/projects/${seg(id)}`),
+    /** A HIPAA project needs the confirmation that its audit log was exported. */
+    mutationFn: ({ id, auditLogExported }: { id: string; auditLogExported?: boolean }) =>
+      api<Project>(
+        'DELETE',
+        `/projects/${seg(id)}`,
+        auditLogExported === undefined ? undefined : { audit_log_exported: auditLogExported },
+      ),
     onSuccess: (project) => {
       qc.setQueryData(keys.project(project.id), project);
       // The org page may be keyed by the org's id or its name: refresh every org's list.
       return qc.invalidateQueries({
         predicate: (q) => q.queryKey[0] === 'orgs' && q.queryKey[2] === 'projects',
       });
+    },
+  });
+}
+
+/** Keeps a deleted HIPAA project during its grace period. */
+export function useUndeleteProject() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<Project>('POST', `/projects/${seg(id)}/undelete`),
+    onSuccess: (project) => {
+      qc.setQueryData(keys.project(project.id), project);
+      return qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'orgs' });
     },
   });
 }

@@ -9,7 +9,13 @@
 export type Plan = 'basic' | 'scale' | 'enterprise';
 export type OrgRole = 'owner' | 'admin' | 'developer' | 'auditor' | 'member';
 export type AuditLogLevel = 'standard' | 'hipaa';
-export type ProjectStatus = 'provisioning' | 'running' | 'failed' | 'deleting' | 'deleted';
+export type ProjectStatus =
+  | 'provisioning'
+  | 'running'
+  | 'failed'
+  | 'pending_deletion'
+  | 'deleting'
+  | 'deleted';
 export type ClusterState = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
 export interface User {
@@ -32,7 +38,8 @@ export interface Org {
   name: string;
   plan: Plan;
   hipaa_enabled: boolean;
-  settings: { legal_name?: string; address?: string };
+  /** audit_retention_days absent means Ward's default (lib/audit-format.ts DEFAULT_RETENTION_DAYS). */
+  settings: { legal_name?: string; address?: string; audit_retention_days?: number };
   /** Your role; null for an operator who is not a member. */
   role: OrgRole | null;
   created_at: string;
@@ -44,6 +51,8 @@ export interface Region {
   type: 'standard' | 'hipaa';
   provider: 'local';
   storage_encryption: 'none' | 'dm-crypt' | 'provider';
+  /** What Ward found under the data directory: verified, declared (cannot check) or none. */
+  storage_encryption_status: { state: 'verified' | 'declared' | 'none'; detail: string; checked_at: string };
 }
 
 export interface Cluster {
@@ -60,13 +69,15 @@ export interface Project {
   org_id: string;
   name: string;
   region_id: string;
-  settings: { audit_log_level: AuditLogLevel };
+  settings: { audit_log_level: AuditLogLevel; audit_delivery: AuditDelivery };
   status: ProjectStatus;
   status_reason: string | null;
   /** Present only while the project is running. */
   cluster: Cluster | null;
   created_at: string;
   updated_at: string;
+  /** A deleted HIPAA project: recoverable until purge_after. */
+  deletion: { purge_after: string; requested_at: string | null } | null;
 }
 
 export interface ProjectPage {
@@ -78,4 +89,25 @@ export interface CreateProjectBody {
   name: string;
   region_id: string;
   settings: { audit_log_level: AuditLogLevel };
+}
+
+/** How the gateway delivers a project's statement events to the audit log. */
+export type AuditDelivery = 'sync' | 'async';
+
+/** POST /projects/{id}/credentials: a short-lived database password and how to connect. */
+export interface DbCredentials {
+  id: string;
+  project_id: string;
+  user: string;
+  password: string;
+  expires_at: string;
+  host: string;
+  port: number;
+  database: string;
+  sslmode: 'verify-full';
+  ca_cert: string;
+  ca_cert_path: string;
+  uri: string;
+  project_role: 'owner' | 'readwrite' | 'readonly';
+  db_role: string;
 }

@@ -7,6 +7,7 @@ import { Link, Outlet } from 'react-router';
 import { useSignOut } from '../api/auth';
 import type { User } from '../api/types';
 import { ErrorAlert } from './error-alert';
+import { IdleWatch } from './idle-watch';
 import { OrgSwitcher } from './org-switcher';
 
 export function Layout({ me }: { me: User }) {
@@ -23,6 +24,9 @@ export function Layout({ me }: { me: User }) {
               <nav aria-label="Main">
                 <Anchor component={Link} to="/orgs" size="sm">
                   Organizations
+                </Anchor>{' '}
+                <Anchor component={Link} to="/account" size="sm" ml="sm">
+                  Account
                 </Anchor>
               </nav>
               <OrgSwitcher />
@@ -48,6 +52,7 @@ export function Layout({ me }: { me: User }) {
         <Container size="lg">
           {signOut.error ? <ErrorAlert error={signOut.error} title="Signing out failed" /> : null}
           <Outlet />
+          <IdleWatch />
         </Container>
       </AppShell.Main>
     </AppShell>

@@ -10,6 +10,7 @@ const COLORS: Record<ProjectStatus, string> = {
   provisioning: 'blue',
   running: 'green',
   failed: 'red',
+  pending_deletion: 'orange',
   deleting: 'orange',
   deleted: 'gray',
 };

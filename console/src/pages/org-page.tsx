@@ -9,6 +9,7 @@ import { useOrg } from '../api/orgs';
 import { ErrorAlert } from '../components/error-alert';
 import { HipaaBadge } from '../components/hipaa-badge';
 import { Loading } from '../components/loading';
+import { OrgTabs } from '../components/org-tabs';
 import { usePageTitle } from '../lib/use-page-title';
 import { NewProjectForm } from './new-project-form';
 import { ProjectsTable } from './projects-table';
@@ -42,6 +43,7 @@ export function OrgPage() {
           </Badge>
         </Group>
       </Group>
+      <OrgTabs org={ref} />
       {notice ? (
         <Alert color="green" variant="light" role="status">
           {notice}

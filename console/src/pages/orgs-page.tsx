@@ -5,6 +5,7 @@
  */
 import { Anchor, Divider, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
+import { useMe } from '../api/auth';
 import { useOrgs } from '../api/orgs';
 import type { Org } from '../api/types';
 import { ErrorAlert } from '../components/error-alert';
@@ -12,6 +13,7 @@ import { HipaaBadge } from '../components/hipaa-badge';
 import { Loading } from '../components/loading';
 import { usePageTitle } from '../lib/use-page-title';
 import { CreateOrgForm } from './create-org-form';
+import { PendingBaas } from './hipaa/pending-baas';
 
 function OrgRow({ org }: { org: Org }) {
   return (
@@ -33,6 +35,7 @@ function OrgRow({ org }: { org: Org }) {
 export function OrgsPage() {
   usePageTitle('Organizations');
   const orgs = useOrgs();
+  const me = useMe().data;
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -60,6 +63,7 @@ export function OrgsPage() {
           </Table.Tbody>
         </Table>
       ) : null}
+      <PendingBaas operator={me?.operator === true} />
       <Divider />
       <CreateOrgForm />
     </Stack>

@@ -13,7 +13,10 @@ import { ErrorAlert } from '../components/error-alert';
 import { Loading } from '../components/loading';
 import { StatusBadge } from '../components/status-badge';
 import { usePageTitle } from '../lib/use-page-title';
+import { ProjectAccess } from './access/project-access';
+import { DatabasePanel } from './database-panel';
 import { DeleteProjectButton } from './delete-project-button';
+import { PendingDeletionAlert } from './pending-deletion-alert';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -69,6 +72,7 @@ export function ProjectPage() {
         <DeleteProjectButton project={p} orgPath={orgPath} />
       </Group>
       <ErrorAlert error={project.error} title="Could not refresh the project" />
+      <PendingDeletionAlert project={p} />
       {p.status === 'failed' && p.status_reason ? (
         <Alert color="red" variant="light" title="The project failed">
           {p.status_reason}
@@ -86,12 +90,19 @@ export function ProjectPage() {
             <Code>{p.id}</Code>
           </Row>
           <Row label="Region">{region ? `${region.name} · ${region.id}` : p.region_id}</Row>
-          {region ? <Row label="Storage encryption">{region.storage_encryption}</Row> : null}
+          {region ? (
+            <Row label="Storage encryption">
+              {region.storage_encryption_status.state} (declared {region.storage_encryption}):{' '}
+              {region.storage_encryption_status.detail}
+            </Row>
+          ) : null}
           <Row label="Audit log level">{p.settings.audit_log_level}</Row>
           <ClusterRows project={p} />
           <Row label="Created">{new Date(p.created_at).toLocaleString()}</Row>
         </Table.Tbody>
       </Table>
+      <DatabasePanel project={p} />
+      <ProjectAccess projectId={p.id} />
     </Stack>
   );
 }

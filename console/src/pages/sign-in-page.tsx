@@ -1,53 +1,95 @@
 /**
  * @module pages/sign-in-page
- * Email and password. Ward answers with an httpOnly session cookie, never a token the page sees.
+ * Email and password, then the authenticator code when the account has two-step verification;
+ * or single sign-on through the org's identity provider (a link: the browser goes there and
+ * comes back with a session cookie, or with `?sso_error=` to show here). Ward answers with
+ * an httpOnly session cookie, never a token the page sees.
  */
-import { Button, Center, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Center, Divider, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useSignIn } from '../api/auth';
+import { ApiError } from '../api/client';
 import { ErrorAlert } from '../components/error-alert';
 import { usePageTitle } from '../lib/use-page-title';
+
+const ssoError = new URLSearchParams(window.location.search).get('sso_error');
 
 export function SignInPage() {
   usePageTitle('Sign in');
   const signIn = useSignIn();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const needsCode = signIn.error instanceof ApiError && signIn.error.reason === 'mfa_required';
+  const [askCode, setAskCode] = useState(false);
+  if (needsCode && !askCode) setAskCode(true);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    signIn.mutate({ email: email.trim(), password });
+    signIn.mutate({ email: email.trim(), password, ...(askCode && totp ? { totp: totp.trim() } : {}) });
   };
 
   return (
     <Center mih="100vh" p="md">
       <Paper withBorder p="xl" w="100%" maw={400}>
-        <form onSubmit={submit} aria-labelledby="sign-in-title">
-          <Stack>
-            <Title order={1} size="h2" id="sign-in-title">
-              Sign in to Ward
-            </Title>
-            <ErrorAlert error={signIn.error} title="Sign-in failed" />
-            <TextInput
-              label="Email"
-              type="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-            />
-            <PasswordInput
-              label="Password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-            />
-            <Button type="submit" loading={signIn.isPending}>
-              Sign in
-            </Button>
-          </Stack>
-        </form>
+        <Stack>
+          <form onSubmit={submit} aria-labelledby="sign-in-title">
+            <Stack>
+              <Title order={1} size="h2" id="sign-in-title">
+                Sign in to Ward
+              </Title>
+              {ssoError ? (
+                <Alert color="red" variant="light" title="Single sign-on failed">
+                  {ssoError}
+                </Alert>
+              ) : null}
+              <ErrorAlert error={signIn.error} title={needsCode ? 'One more step' : 'Sign-in failed'} />
+              <TextInput
+                label="Email"
+                type="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+              />
+              <PasswordInput
+                label="Password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+              {askCode ? (
+                <TextInput
+                  label="Authentication code"
+                  description="The 6-digit code from your authenticator app, or a recovery code"
+                  autoComplete="one-time-code"
+                  inputMode="numeric"
+                  required
+                  autoFocus
+                  value={totp}
+                  onChange={(e) => setTotp(e.currentTarget.value)}
+                />
+              ) : null}
+              <Button type="submit" loading={signIn.isPending}>
+                Sign in
+              </Button>
+            </Stack>
+          </form>
+          <Divider label="or" />
+          {/* A link, not a form: the browser follows Ward's redirect to the identity provider. */}
+          <Button
+            component="a"
+            variant="default"
+            href={`/api/v1/auth/sso/start?email=${encodeURIComponent(email.trim())}`}
+            data-disabled={!email.includes('@') || undefined}
+            onClick={(e) => {
+              if (!email.includes('@')) e.preventDefault();
+            }}
+          >
+            Sign in with SSO
+          </Button>
+        </Stack>
       </Paper>
     </Center>
   );

@@ -19,7 +19,16 @@ export async function installConsole(app: FastifyInstance, dir: string): Promise
     scope.addHook('onRoute', (route) => {
       route.config = { ...(route.config ?? {}), public: true };
     });
-    await scope.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
+    await scope.register(fastifyStatic, {
+      root: dir,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      decorateReply: false,
+    });
   });
+  // The not-found fallback (installNotFound) runs in the root context, which cannot see a scope's
+  // decorators: give it reply.sendFile there, serving no routes of its own.
+  await app.register(fastifyStatic, { root: dir, serve: false });
   return true;
 }

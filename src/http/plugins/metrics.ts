@@ -6,7 +6,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export function installMetrics(app: FastifyInstance, clusterStates: () => Record<string, number>): Registry {
+export function installMetrics(
+  app: FastifyInstance,
+  clusterStates: () => Record<string, number>,
+  /** Other parts' registries (the gateway's), served with these. */
+  extra: Registry[] = [],
+): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ward_' });
   const requests = new Counter({
@@ -39,7 +44,7 @@ export function installMetrics(app: FastifyInstance, clusterStates: () => Record
   });
   app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     reply.type(registry.contentType);
-    return registry.metrics();
+    return extra.length === 0 ? registry.metrics() : Registry.merge([registry, ...extra]).metrics();
   });
   return registry;
 }

@@ -22,6 +22,7 @@ export function orgRoutes(app: FastifyInstance, orgs: OrgService) {
   r.post(
     '/api/v1/orgs',
     {
+      config: { permission: 'org.create' },
       schema: {
         tags: ['orgs'],
         summary: 'Create an organization; you become its owner',
@@ -33,15 +34,21 @@ export function orgRoutes(app: FastifyInstance, orgs: OrgService) {
   );
   r.get(
     '/api/v1/orgs',
-    { schema: { tags: ['orgs'], response: { 200: z.object({ orgs: z.array(orgView) }) } } },
+    {
+      config: { permission: 'org.list' },
+      schema: { tags: ['orgs'], response: { 200: z.object({ orgs: z.array(orgView) }) } },
+    },
     async (req) => ({ orgs: await orgs.list(req.ctx) }),
   );
-  r.get('/api/v1/orgs/:org', { schema: { tags: ['orgs'], params, response: { 200: orgView } } }, (req) =>
-    orgs.get(req.ctx, req.params.org),
+  r.get(
+    '/api/v1/orgs/:org',
+    { config: { permission: 'org.read' }, schema: { tags: ['orgs'], params, response: { 200: orgView } } },
+    (req) => orgs.get(req.ctx, req.params.org),
   );
   r.patch(
     '/api/v1/orgs/:org',
     {
+      config: { permission: 'org.update' },
       schema: {
         tags: ['orgs'],
         summary: 'Change the plan (operator) or settings (owner, admin)',
@@ -54,7 +61,10 @@ export function orgRoutes(app: FastifyInstance, orgs: OrgService) {
   );
   r.get(
     '/api/v1/orgs/:org/members',
-    { schema: { tags: ['orgs'], params, response: { 200: z.object({ members: z.array(memberView) }) } } },
+    {
+      config: { permission: 'member.list' },
+      schema: { tags: ['orgs'], params, response: { 200: z.object({ members: z.array(memberView) }) } },
+    },
     async (req) => ({
       members: await orgs.listMembers(req.ctx, req.params.org),
     }),
@@ -62,6 +72,7 @@ export function orgRoutes(app: FastifyInstance, orgs: OrgService) {
   r.post(
     '/api/v1/orgs/:org/members',
     {
+      config: { permission: 'member.manage' },
       schema: {
         tags: ['orgs'],
         summary: 'Add an existing account with a role (owner)',

@@ -1,14 +1,14 @@
 /**
  * @module http/routes/projects
- * Projects, and the regions they can run in.
+ * Projects (regions are in routes/regions.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { regionSchema } from '../../config/config.schema.js';
 import { orgRef } from '../../orgs/orgs.schemas.js';
 import {
   createProjectBody,
+  deleteProjectBody,
   listProjectsQuery,
   projectId,
   projectList,
@@ -16,20 +16,15 @@ import {
   updateProjectBody,
 } from '../../projects/projects.schemas.js';
 import type { ProjectService } from '../../projects/projects.service.js';
-import type { RegionCatalog } from '../../regions/regions.js';
 
-export function projectRoutes(app: FastifyInstance, projects: ProjectService, regions: RegionCatalog) {
+export function projectRoutes(app: FastifyInstance, projects: ProjectService) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const byOrg = z.object({ org: orgRef });
   const byId = z.object({ id: projectId });
-  r.get(
-    '/api/v1/regions',
-    { schema: { tags: ['regions'], response: { 200: z.object({ regions: z.array(regionSchema) }) } } },
-    async () => ({ regions: regions.list() }),
-  );
   r.post(
     '/api/v1/orgs/:org/projects',
     {
+      config: { permission: 'project.create' },
       schema: {
         tags: ['projects'],
         summary: 'Create a project: a dedicated PostgreSQL cluster',
@@ -43,6 +38,7 @@ export function projectRoutes(app: FastifyInstance, projects: ProjectService, re
   r.get(
     '/api/v1/orgs/:org/projects',
     {
+      config: { permission: 'project.read' },
       schema: {
         tags: ['projects'],
         params: byOrg,
@@ -54,24 +50,46 @@ export function projectRoutes(app: FastifyInstance, projects: ProjectService, re
   );
   r.get(
     '/api/v1/projects/:id',
-    { schema: { tags: ['projects'], params: byId, response: { 200: projectView } } },
+    {
+      config: { permission: 'project.read' },
+      schema: { tags: ['projects'], params: byId, response: { 200: projectView } },
+    },
     (req) => projects.get(req.ctx, req.params.id),
   );
   r.patch(
     '/api/v1/projects/:id',
-    { schema: { tags: ['projects'], params: byId, body: updateProjectBody, response: { 200: projectView } } },
+    {
+      config: { permission: 'project.manage' },
+      schema: { tags: ['projects'], params: byId, body: updateProjectBody, response: { 200: projectView } },
+    },
     (req) => projects.update(req.ctx, req.params.id, req.body),
   );
   r.delete(
     '/api/v1/projects/:id',
     {
+      config: { permission: 'project.manage' },
       schema: {
         tags: ['projects'],
-        summary: 'Delete a project: stop and remove its cluster',
+        summary:
+          'Delete a project: stop and remove its cluster. A HIPAA project needs {"audit_log_exported": true} and is destroyed after a grace period',
+        params: byId,
+        body: deleteProjectBody,
+        response: { 200: projectView },
+      },
+    },
+    (req) => projects.remove(req.ctx, req.params.id, req.body ?? {}),
+  );
+  r.post(
+    '/api/v1/projects/:id/undelete',
+    {
+      config: { permission: 'project.undelete' },
+      schema: {
+        tags: ['projects'],
+        summary: 'Keep a deleted HIPAA project during its grace period: it runs again',
         params: byId,
         response: { 200: projectView },
       },
     },
-    (req) => projects.remove(req.ctx, req.params.id),
+    (req) => projects.undelete(req.ctx, req.params.id),
   );
 }

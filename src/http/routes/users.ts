@@ -23,6 +23,7 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService) {
   r.post(
     '/api/v1/users',
     {
+      config: { permission: 'user.create' },
       schema: {
         tags: ['users'],
         summary: 'Create an account (operator)',
@@ -35,6 +36,7 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService) {
   r.get(
     '/api/v1/users',
     {
+      config: { permission: 'user.admin' },
       schema: {
         tags: ['users'],
         summary: 'List accounts (operator)',
@@ -48,6 +50,7 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService) {
   r.post(
     '/api/v1/tokens',
     {
+      config: { permission: 'token.manage' },
       schema: {
         tags: ['tokens'],
         summary: 'Create a personal API token; the secret is shown once',
@@ -59,7 +62,10 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService) {
   );
   r.get(
     '/api/v1/tokens',
-    { schema: { tags: ['tokens'], response: { 200: z.object({ tokens: z.array(tokenView) }) } } },
+    {
+      config: { permission: 'token.manage' },
+      schema: { tags: ['tokens'], response: { 200: z.object({ tokens: z.array(tokenView) }) } },
+    },
     async (req) => ({
       tokens: await identity.listTokens(req.ctx),
     }),
@@ -67,6 +73,7 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService) {
   r.delete(
     '/api/v1/tokens/:id',
     {
+      config: { permission: 'token.manage' },
       schema: {
         tags: ['tokens'],
         summary: 'Revoke a personal API token',
