@@ -137,14 +137,16 @@ async function main() {
   const body = await api(w.url, 'GET', listPath, { token: t });
   const bare = Fastify();
   bare.get(listPath, async () => body);
-  await bare.listen({ port: PORT + 1, host: '127.0.0.1' });
+  // Not PORT + 1: that is where the Ward under test runs its gateway (bench/lib.mjs).
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const barePort = bare.server.address().port;
   // Each target gets a 3 s warm-up first (JIT, pools, prepared statements), then the measured run.
   const load = async (url) => {
     const opts = { url, connections: CONNECTIONS, headers: { authorization: `Bearer ${t}` } };
     await autocannon({ ...opts, duration: 3 });
     return autocannon({ ...opts, duration: DURATION });
   };
-  const baseline = await load(`http://127.0.0.1:${PORT + 1}${listPath}`);
+  const baseline = await load(`http://127.0.0.1:${barePort}${listPath}`);
   const ward = await load(`${w.url}${listPath}`);
   await bare.close();
   await w.stop();
