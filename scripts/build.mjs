@@ -31,6 +31,10 @@ run(process.execPath, [
 // Files the server reads at run time besides the compiled code.
 cpSync(join(root, 'src', 'db', 'migrations'), join(next, 'db', 'migrations'), { recursive: true });
 cpSync(join(root, 'src', 'hipaa', 'templates'), join(next, 'hipaa', 'templates'), { recursive: true });
+cpSync(
+  join(root, 'src', 'backups', 'wal', 'pgbackrest-wal.mjs'),
+  join(next, 'backups', 'wal', 'pgbackrest-wal.mjs'),
+);
 chmodSync(join(next, 'main.js'), 0o755);
 const old = join(root, 'dist.old');
 rmSync(old, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, type Rule } from '../src/policy/permissions.js';
 import { call, orgWithRoles } from './support/access.js';
 import { allows, type Caller, matrixRows, ROLES } from './support/matrix.js';
-import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
+import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
 let w: TestWard;
 const tokens: Record<string, string> = {};
@@ -32,6 +32,7 @@ function idFor(url: string): string {
     ['/audit-sinks/', ids.sink],
     ['/certificates/', 'crt_aaaaaaaaaaaaaaaa'],
     ['/api/v1/tokens/', 'tok_aaaaaaaaaaaaaaaa'],
+    ['/api/v1/operations/', ids.operation],
   ];
   return table.find(([part]) => url.includes(part))?.[1] ?? (ids.project as string);
 }
@@ -82,6 +83,8 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     'POST /api/v1/operator/audit-events/verify': () => ({ checkpoints: [] }),
     'DELETE /api/v1/auth/mfa/totp': () => ({ code: '000000' }),
     'PUT /api/v1/orgs/:org/hipaa': () => ({ enabled: false }),
+    'PUT /api/v1/orgs/:org/backup-policy': () => ({ retention_days: 7 }),
+    'POST /api/v1/projects/:id/restore': () => ({ name: `r${uniq()}`, region_id: 'local' }),
     'POST /api/v1/orgs/:org/baa/sign': () => ({
       document_sha256: '0'.repeat(64),
       name: 'N',
@@ -143,6 +146,14 @@ beforeAll(async () => {
     body: { name: 'walk-a', region_id: 'local' },
   });
   ids.project = p.body.id;
+  // An operation of the org's (a backup of walk-a) for GET /api/v1/operations/:id.
+  await eventually(async () => {
+    const r = await call(w, 'GET', `/api/v1/projects/${ids.project}`, { token: owner });
+    return r.body.status === 'running' || undefined;
+  });
+  ids.operation = (
+    await call(w, 'POST', `/api/v1/projects/${ids.project}/backups`, { token: owner })
+  ).body.id;
   const sa = await call(w, 'POST', '/api/v1/orgs/walk/service-accounts', {
     token: owner,
     body: { name: 'app', role: 'developer' },

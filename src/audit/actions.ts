@@ -104,6 +104,31 @@ export const AUDIT_ACTIONS = {
     summary:
       "a deleted HIPAA project's grace period ended: cluster destroyed, keys shredded, certificate issued",
   },
+  'backup.create': { category: 'backup', summary: 'a backup was asked for (by a person or the schedule)' },
+  'backup.finish': { category: 'backup', summary: 'a backup finished, or failed for good' },
+  'backup.verify': {
+    category: 'backup',
+    summary: "a verification of a project's backup repository was asked for",
+  },
+  'backup.verify.finish': {
+    category: 'backup',
+    summary: "a verification of a project's backup repository ended: intact or damaged",
+  },
+  'backup.drill': {
+    category: 'backup',
+    summary: 'a restore drill was asked for (by a person or the schedule)',
+  },
+  'backup.drill.finish': { category: 'backup', summary: 'a restore drill ended: green or red' },
+  'backup.restore.finish': {
+    category: 'backup',
+    summary: 'a restore into a new project ended, with its verification against the source',
+  },
+  'backup.expire': { category: 'backup', summary: 'retention removed backups older than the org keeps' },
+  'backup.policy.update': { category: 'backup', summary: "an org's backup schedule or retention changed" },
+  'backup.repository.delete': {
+    category: 'backup',
+    summary: "a deleted project's backup repository was removed",
+  },
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -222,6 +247,13 @@ export interface AuditPayloads {
     name: string;
     region_id: string;
     audit_log_level: string;
+    /** A project made from another's backup (backups/restore.ts). */
+    restore?: {
+      source_project_id: string;
+      backup_id: string | null;
+      target_time: string | null;
+      operation_id: string;
+    };
   };
   'project.provision': { status: string; reason?: string; duration_ms?: number };
   'project.update': { changes: Record<string, { from: unknown; to: unknown }> };
@@ -304,6 +336,32 @@ export interface AuditPayloads {
   'hipaa.disable': { hipaa_projects?: string[] };
   'project.undelete': { name: string };
   'project.purge': { name: string; certificate_id: string; key_ids: string[]; signing_key_id: string };
+  'backup.create': { operation_id: string; trigger: string; type: string | null; already_queued?: boolean };
+  'backup.finish': BackupEnding & {
+    type: unknown;
+    backup_id: unknown;
+    size_bytes: unknown;
+    duration_ms: unknown;
+  };
+  'backup.verify': { operation_id: string; trigger: string; already_queued?: boolean };
+  'backup.verify.finish': BackupEnding & { backups: unknown; problems: unknown };
+  'backup.drill': { operation_id: string; trigger: string; already_queued?: boolean };
+  'backup.drill.finish': BackupEnding & { backup_id: unknown; green: boolean };
+  'backup.restore.finish': BackupEnding & {
+    source_project_id: string;
+    timeline: unknown;
+    identical: boolean | null;
+  };
+  'backup.expire': { removed: string[]; kept: number; retention_days: number };
+  'backup.policy.update': { changes: Record<string, { from: unknown; to: unknown }> };
+  'backup.repository.delete': { project_name: string };
+}
+
+/** What every event that ends a backup operation carries. */
+interface BackupEnding {
+  operation_id: string;
+  trigger: string;
+  reason?: string;
 }
 
 /** Failure events carry the refused request's error in place of (or beside) the payload. */

@@ -7,6 +7,7 @@ import { registerAccess } from './access.js';
 import { registerAccessReviews } from './access-reviews.js';
 import { registerAudit } from './audit.js';
 import { registerAuth } from './auth.js';
+import { registerBackups, registerRestore } from './backups.js';
 import { registerDb } from './db.js';
 import { registerHipaa } from './hipaa.js';
 import { registerMfa } from './mfa.js';
@@ -20,7 +21,8 @@ export function registerClientCommands(program: Command): void {
   registerAuth(program);
   registerUsers(program);
   registerOrgs(program);
-  registerProjects(program);
+  registerRestore(registerProjects(program));
+  registerBackups(program);
   registerMfa(program);
   registerAccess(program);
   registerServiceAccounts(program);

@@ -96,7 +96,8 @@ async function waitForSettled(api: Api, p: ProjectRow, timeoutMs: number): Promi
   return current;
 }
 
-export function registerProjects(program: Command): void {
+/** Registers `ward project …` and `ward region list`; returns `project` for its other subcommands. */
+export function registerProjects(program: Command): Command {
   const project = program.command('project').description('projects: a dedicated PostgreSQL database each');
   withJson(
     project
@@ -213,4 +214,5 @@ export function registerProjects(program: Command): void {
       ]);
     }),
   );
+  return project;
 }

@@ -95,6 +95,20 @@ export const configSchema = z.strictObject({
     .optional(),
   /** How long a deleted HIPAA project stays recoverable before its cluster and keys are destroyed. */
   hipaa_deletion_grace: durationSchema.prefault('7d'),
+  /** Backups (pgBackRest): how often Ward looks for due work, drills, retries. */
+  backups: z
+    .strictObject({
+      /** How often the scheduler looks for due backups and drills (the org's time is per minute). */
+      scheduler_tick: durationSchema.prefault('1m'),
+      /** How often each project gets a restore drill. */
+      drill_every: durationSchema.prefault('7d'),
+      /** The first retry of a failed backup job after this; each later one waits twice as long. */
+      retry_delay: durationSchema.prefault('1m'),
+      retry_limit: z.coerce.number().int().min(0).max(10).default(3),
+      /** pgBackRest's process-max: parallel compression and transfer per backup or restore. */
+      process_max: z.coerce.number().int().min(1).max(32).default(1),
+    })
+    .prefault({}),
   audit: z
     .strictObject({
       checkpoint_every_events: z.coerce.number().int().min(1).max(1_000_000).default(1000),

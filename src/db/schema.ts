@@ -5,6 +5,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AccessTables } from './schema-access.js';
+import type { BackupTables } from './schema-backups.js';
 import type { HipaaTables } from './schema-hipaa.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -79,6 +80,8 @@ export interface OrgMembersTable {
 
 export const PROJECT_STATUSES = [
   'provisioning',
+  /** Made from a backup (migration 0040): its restore job owns it until it runs. */
+  'restoring',
   'running',
   'failed',
   'pending_deletion',
@@ -199,7 +202,7 @@ export interface KeysTable {
   destroyed_at: Timestamp | null;
 }
 
-export interface DB extends AccessTables, HipaaTables {
+export interface DB extends AccessTables, HipaaTables, BackupTables {
   users: UsersTable;
   sign_in_failures: SignInFailuresTable;
   tokens: TokensTable;

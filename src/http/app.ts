@@ -13,6 +13,7 @@ import type { AccessServices } from '../access/index.js';
 import type { AuditAccess } from '../audit/audit.access.js';
 import type { AuditReader } from '../audit/audit.reads.js';
 import type { SinkService } from '../audit/sinks/sinks.service.js';
+import type { BackupsEdge } from '../backups/index.js';
 import type { DbAccessService } from '../dbaccess/index.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import type { Signer } from '../keys/signing.js';
@@ -30,6 +31,7 @@ import { accessRoutes } from './routes/access.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditSinkRoutes } from './routes/audit-sinks.js';
 import { authRoutes } from './routes/auth.js';
+import { backupRoutes } from './routes/backups.js';
 import { dbRoutes } from './routes/db.js';
 import { healthRoutes } from './routes/health.js';
 import { type HipaaEdge, installHipaaRoutes } from './routes/hipaa-edge.js';
@@ -49,6 +51,8 @@ export interface AppDeps {
   regions: RegionCatalog;
   /** HIPAA enablement: BAA, keys, certificates, storage-encryption checks. */
   hipaa: HipaaEdge;
+  /** Backups, restores, drills, operations and backup policies. */
+  backups: BackupsEdge;
   health: () => Promise<void>;
   clusterStates: () => Record<string, number>;
   /** Registries of other parts (the gateway) served at /metrics. */
@@ -125,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   projectRoutes(app, deps.projects);
   dbRoutes(app, deps.dbaccess);
   installHipaaRoutes(app, deps.hipaa, deps.regions);
+  backupRoutes(app, deps.backups);
   auditRoutes(app, deps.audit);
   auditSinkRoutes(app, deps.audit);
   installNotFound(app, deps.consoleDir ? await installConsole(app, deps.consoleDir) : false);

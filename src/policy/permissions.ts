@@ -215,6 +215,29 @@ export const PERMISSIONS = {
     scope: 'org:admin',
     service: true,
   },
+  'backup.read': {
+    summary: "list a project's backups, its operations and restore drills, and the org's backup policy",
+    who: ['owner', 'admin', 'developer', 'auditor'],
+    operator: true,
+    scope: 'projects:read',
+    service: true,
+  },
+  'backup.create': {
+    summary: 'take a backup now, verify the backup repository, run a restore drill',
+    who: ['owner', 'admin', 'developer'],
+    scope: 'projects:write',
+    service: true,
+  },
+  'backup.restore': {
+    summary: 'restore a backup or a moment of a project into a new project (any region the org may use)',
+    who: ADMINS,
+    scope: 'projects:write',
+  },
+  'backup.configure': {
+    summary: "change the org's daily backup time and retention (7 to 35 days)",
+    who: ADMINS,
+    scope: 'org:admin',
+  },
 } as const satisfies Record<string, Rule>;
 
 export type Permission = keyof typeof PERMISSIONS;

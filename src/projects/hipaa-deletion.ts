@@ -69,7 +69,7 @@ export function createHipaaDeletion(deps: {
       async (tx) => {
         authorize(ctx, org, 'hipaa.manage');
         const current = (await lockProject(tx, p.id)) ?? p;
-        if (current.status === 'provisioning')
+        if (current.status === 'provisioning' || current.status === 'restoring')
           throw conflict(
             `project '${current.name}' is still being created; delete it once it is running or failed`,
           );

@@ -38,7 +38,8 @@ function decodeCursor(cursor: string): { created_at: string; id: string } {
 
 /**
  * The HIPAA rules for where a project may run: HIPAA projects only in hipaa regions, hipaa regions
- * only for HIPAA projects, and both only for orgs with HIPAA enabled.
+ * only for HIPAA projects, and both only for orgs with HIPAA enabled. Creation and restores
+ * (backups/restore.service.ts) apply the same rules.
  */
 export function checkPlacement(
   org: { name: string; hipaa_enabled: boolean },
@@ -177,7 +178,7 @@ export function createProjectService(deps: {
         const asked = body.settings?.audit_log_level;
         if (asked !== undefined && asked !== current.audit_log_level) {
           throw conflict(
-            `settings.audit_log_level is fixed when a project is created: '${current.name}' stays '${current.audit_log_level}'. Create a new HIPAA project in a hipaa region and move the data there.`,
+            `settings.audit_log_level is fixed when a project is created: '${current.name}' stays '${current.audit_log_level}'. To move data into a HIPAA project, restore it into a new project in a hipaa region.`,
           );
         }
         let updated = current;
@@ -215,7 +216,7 @@ export function createProjectService(deps: {
       async (tx) => {
         authorize(ctx, org, 'project.manage');
         const current = (await store.lockProject(tx, id)) ?? project;
-        if (current.status === 'provisioning') {
+        if (current.status === 'provisioning' || current.status === 'restoring') {
           throw conflict(
             `project '${current.name}' is still being created; delete it once its status is running or failed`,
           );

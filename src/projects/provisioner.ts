@@ -18,6 +18,12 @@ export function createProvisioner(deps: {
   audit: AuditService;
   dataplane: DataPlaneProvider;
   log: Logger;
+  /**
+   * Runs once a new cluster accepts connections, before the project is `running` (backups create
+   * the project's pgBackRest stanza here, so WAL archiving works from the first WAL file). A
+   * failure is logged, not fatal: the project runs, and whoever needs the work retries it.
+   */
+  afterStart?: (p: Project) => Promise<void>;
 }) {
   const { db, audit, dataplane, log } = deps;
   const inflight = new Map<string, Promise<void>>();
@@ -63,6 +69,9 @@ export function createProvisioner(deps: {
         );
         return;
       }
+      await deps
+        .afterStart?.(p)
+        .catch((err) => log.error({ project: p.id, err: (err as Error).message }, 'after-start work failed'));
       await finish(p, 'running', null, started).catch(async (err) => {
         // The cluster exists but its state could not be recorded; leave nothing half-made.
         log.error({ project: p.id, err }, 'could not record provisioning; removing the cluster');

@@ -15,6 +15,7 @@ import { type Checkpointer, createCheckpointer } from '../audit/checkpointer.js'
 import { type AuditMaintenance, createAuditMaintenance } from '../audit/maintenance.js';
 import { createSinkDelivery, type SinkDelivery } from '../audit/sinks/delivery.js';
 import { createSinkService, fileSinkCheckpoints, type SinkService } from '../audit/sinks/sinks.service.js';
+import { archiveCommand, type BackupParts, prepareBackupPaths } from '../backups/index.js';
 import type { WardConfig } from '../config/config.js';
 import { findPgBinaries } from '../dataplane/local/binaries.js';
 import { createLocalProvider } from '../dataplane/local/local-provider.js';
@@ -44,6 +45,7 @@ import * as projectStore from '../projects/projects.store.js';
 import { createProvisioner } from '../projects/provisioner.js';
 import { createRegionCatalog } from '../regions/regions.js';
 import { VERSION } from '../version.js';
+import { wireBackupParts } from './backups.js';
 import { openControlDatabase } from './control-db.js';
 import { type GatewayParts, wireGateway } from './gateway.js';
 import { type HipaaParts, wireHipaa } from './hipaa.js';
@@ -65,6 +67,7 @@ export interface Services {
   delivery: SinkDelivery;
   maintenance: AuditMaintenance;
   gateway: GatewayParts;
+  backups: BackupParts;
   dataplane: DataPlaneProvider;
   db: Db;
 }
@@ -166,18 +169,22 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     onError: (id, err) =>
       log.error({ project: id, err: err.message }, 'project cluster restart failed; retrying'),
   });
+  const backupPaths = await prepareBackupPaths(home.root, runAs);
   const dataplane = createLocalProvider({
     projectsDir: home.projects,
     bin,
     runAs,
     wardUser,
     supervisor,
+    archiveCommand: (id) => archiveCommand(backupPaths, id),
   });
   const provisioner = createProvisioner({
     db,
     audit,
     dataplane,
     log: log.child({ component: 'provisioner' }),
+    // Bound late: backups are wired below, and nothing is provisioned before start-up ends.
+    afterStart: (p) => backups.repos.ensureStanza(p),
   });
   const hipaa = wireHipaa({
     config,
@@ -200,17 +207,35 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     hipaaDeletion: hipaa.deletion,
   });
   const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
+  const backups = await wireBackupParts({
+    config,
+    control,
+    audit,
+    keys,
+    orgs,
+    regions,
+    access,
+    dataplane,
+    bin,
+    runAs,
+    wardUser,
+    projectsDir: home.projects,
+    paths: backupPaths,
+    log,
+  });
 
   const stopData = async () => {
     await gateway.stop();
     await hipaa.deletion.stop();
     await provisioner.drain();
+    await backups.stopJobs();
     await access.alerts.drain();
     await audit.drain();
     await checkpointer.stop();
     await delivery.stop();
     maintenance.stop();
     await dataplane.stopAll();
+    await backups.stopWal();
     await control.close();
   };
 
@@ -218,7 +243,9 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   let app: FastifyInstance | undefined;
   try {
     initialAdminPassword = await bootstrapOperator(identity, home.adminPasswordFile);
+    await backups.startWal();
     await provisioner.resume();
+    await backups.startJobs();
     await hipaa.deletion.start();
     await maintenance.ensurePartitions();
     maintenance.start();
@@ -236,6 +263,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       metrics: [gateway.metrics],
       regions,
       hipaa: hipaa.edge,
+      backups: backups.edge,
       version: VERSION,
       consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
       secureCookies: config.tls !== undefined,
@@ -282,6 +310,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       hipaa,
       checkpointer,
       gateway,
+      backups,
       dataplane,
       db,
     },

@@ -9,7 +9,7 @@ import { keys } from './keys';
 import type { CreateProjectBody, Project, ProjectPage, ProjectStatus, Region } from './types';
 
 const POLL_MS = 1000;
-const CHANGING: readonly ProjectStatus[] = ['provisioning', 'deleting'];
+const CHANGING: readonly ProjectStatus[] = ['provisioning', 'restoring', 'deleting'];
 
 export const isChanging = (status: ProjectStatus): boolean => CHANGING.includes(status);
 

@@ -11,6 +11,7 @@ export type OrgRole = 'owner' | 'admin' | 'developer' | 'auditor' | 'member';
 export type AuditLogLevel = 'standard' | 'hipaa';
 export type ProjectStatus =
   | 'provisioning'
+  | 'restoring'
   | 'running'
   | 'failed'
   | 'pending_deletion'

@@ -8,6 +8,7 @@ import type { ProjectStatus } from '../api/types';
 
 const COLORS: Record<ProjectStatus, string> = {
   provisioning: 'blue',
+  restoring: 'blue',
   running: 'green',
   failed: 'red',
   pending_deletion: 'orange',
@@ -16,7 +17,7 @@ const COLORS: Record<ProjectStatus, string> = {
 };
 
 export function StatusBadge({ status, live = false }: { status: ProjectStatus; live?: boolean }) {
-  const busy = status === 'provisioning' || status === 'deleting';
+  const busy = status === 'provisioning' || status === 'restoring' || status === 'deleting';
   const badge = (
     <Badge
       color={COLORS[status]}

@@ -54,8 +54,9 @@ export function DeleteProjectButton({ project, orgPath }: { project: Project; or
             <>
               <Text size="sm">
                 This is a HIPAA project. Ward stops its cluster now and keeps it recoverable for a grace
-                period; then it destroys the cluster, shreds the project's keys and issues a signed
-                certificate of destruction. The audit log stays for its retention: export it first.
+                period; then it destroys the cluster, shreds the project's keys (backups become unreadable)
+                and issues a signed certificate of destruction. The audit log stays for its retention: export
+                it first.
               </Text>
               <Checkbox
                 label="I have exported this project's audit log"

@@ -14,6 +14,7 @@ import { Loading } from '../components/loading';
 import { StatusBadge } from '../components/status-badge';
 import { usePageTitle } from '../lib/use-page-title';
 import { ProjectAccess } from './access/project-access';
+import { BackupsPanel } from './backups/backups-panel';
 import { DatabasePanel } from './database-panel';
 import { DeleteProjectButton } from './delete-project-button';
 import { PendingDeletionAlert } from './pending-deletion-alert';
@@ -102,6 +103,7 @@ export function ProjectPage() {
         </Table.Tbody>
       </Table>
       <DatabasePanel project={p} />
+      <BackupsPanel project={p} />
       <ProjectAccess projectId={p.id} />
     </Stack>
   );

@@ -33,6 +33,15 @@ export function hardenedSettings(layout: ClusterLayout): ClusterFiles['settings'
   };
 }
 
+/**
+ * WAL archiving for point-in-time restores: every finished WAL file goes to the project's
+ * pgBackRest repository through Ward (backups/wal, docs/adr/0040). A quiet database still switches
+ * to a new WAL file every 5 minutes, which bounds what a lost machine can take with it.
+ */
+export function archiveSettings(archiveCommand: string): ClusterFiles['settings'] {
+  return { archive_mode: 'on', archive_command: archiveCommand, archive_timeout: '5min' };
+}
+
 /** pgaudit, for HIPAA projects where the extension is installed: role and DDL changes only. */
 export function pgauditSettings(): ClusterFiles['settings'] {
   return {

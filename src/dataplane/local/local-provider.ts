@@ -21,7 +21,7 @@ import {
   stopCluster,
   writeClusterFiles,
 } from './cluster.js';
-import { accessRules, hardenedSettings, pgauditSettings } from './hardening.js';
+import { accessRules, archiveSettings, hardenedSettings, pgauditSettings } from './hardening.js';
 import type { RunAs } from './run-as.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -32,6 +32,8 @@ export interface LocalProviderDeps {
   /** The OS user Ward itself runs as: the only one peer authentication lets in as ward_admin. */
   wardUser: OsUser;
   supervisor: Supervisor;
+  /** PostgreSQL's archive_command for a project (backups/wal); no WAL archiving without it. */
+  archiveCommand?: (id: string) => string;
 }
 
 async function pgauditInstalled(bin: PgBinaries): Promise<boolean> {
@@ -49,7 +51,11 @@ export function createLocalProvider(deps: LocalProviderDeps): DataPlaneProvider 
   async function configure(spec: ClusterSpec, layout: ClusterLayout) {
     const audit = spec.hipaa && (await pgaudit);
     await writeClusterFiles(runAs, layout, {
-      settings: { ...hardenedSettings(layout), ...(audit ? pgauditSettings() : {}) },
+      settings: {
+        ...hardenedSettings(layout),
+        ...(deps.archiveCommand ? archiveSettings(deps.archiveCommand(spec.id)) : {}),
+        ...(audit ? pgauditSettings() : {}),
+      },
       ...accessRules(deps.wardUser),
     });
   }

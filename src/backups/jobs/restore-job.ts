@@ -1,0 +1,114 @@
+/**
+ * @module backups/jobs/restore-job
+ * Makes a new project from a backup or a moment of another project: the source's latest WAL is
+ * archived first (when it runs), the backup is restored into the new project's own directory and
+ * recovered onto a new timeline, the source's logins are disabled (the new project grants its
+ * own), and the cluster then runs supervised like any other, archiving into its own new
+ * repository. Last, the new database is compared with the source: schema, row counts and content
+ * checksums per table (verification.ts).
+ */
+import { join } from 'node:path';
+import pg from 'pg';
+import { clusterLayout, stopCluster } from '../../dataplane/local/cluster.js';
+import type { Project } from '../../db/schema.js';
+import { findProject } from '../../projects/projects.store.js';
+import { adminQuery, type RecoveryTarget, recover } from '../recovery.js';
+import { compare, inspect } from '../verification.js';
+import { type JobDeps, OperationFailed, type Runner } from './context.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const DISABLE_LOGINS = `
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname <> current_user LOOP
+    EXECUTE format('ALTER ROLE %I NOLOGIN PASSWORD NULL', r.rolname);
+  END LOOP;
+END $$`;
+
+/** Closes the source's current WAL file and waits (up to a minute) until it is archived. */
+async function archiveLatest(deps: JobDeps, source: Project): Promise<void> {
+  const c = new pg.Client(deps.dataplane.adminConnection(source.id, 'postgres'));
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ wal: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS wal');
+    const wanted = rows[0]?.wal ?? '';
+    for (let i = 0; i < 600; i++) {
+      const { rows: st } = await c.query<{ last: string | null }>(
+        'SELECT last_archived_wal AS last FROM pg_stat_archiver',
+      );
+      if ((st[0]?.last ?? '') >= wanted) return;
+      await sleep(100);
+    }
+  } finally {
+    await c.end();
+  }
+}
+
+export const runRestore: Runner = async (deps, op, progress) => {
+  const targetId = op.target_project_id ?? '';
+  const fresh = await findProject(deps.db, targetId);
+  if (fresh?.status !== 'restoring')
+    throw new OperationFailed(`the new project ${targetId} is ${fresh?.status ?? 'gone'}; the restore stops`);
+  const source = await findProject(deps.db, op.project_id);
+  if (!source) throw new OperationFailed(`the source project ${op.project_id} no longer exists`);
+  const sourceTarget = () => deps.repos.target(source, false);
+  await sourceTarget();
+  const params = op.params as { backup_id: string | null; target_time: string | null; set: string | null };
+  const target: RecoveryTarget = params.backup_id
+    ? { kind: 'backup', label: params.backup_id }
+    : params.target_time && params.set
+      ? { kind: 'time', label: params.set, time: params.target_time }
+      : { kind: 'latest' };
+  const sourceRuns = source.status === 'running' && deps.dataplane.health(source.id)?.state === 'running';
+  if (sourceRuns && target.kind !== 'backup') {
+    progress.report('archiving the source’s latest WAL', 1);
+    await archiveLatest(deps, source);
+  }
+  const layout = clusterLayout(join(deps.projectsDir, fresh.id));
+  const { handle, timeline } = await recover(deps.recovery, {
+    clusterId: fresh.id,
+    layout,
+    source: sourceTarget,
+    target,
+    progress: (phase, pct) => progress.report(phase, 2 + pct * 0.7),
+  });
+  try {
+    await adminQuery(layout, DISABLE_LOGINS);
+  } finally {
+    await stopCluster(handle);
+  }
+  progress.report('starting the new project', 75);
+  const hipaa = fresh.audit_log_level === 'hipaa';
+  await deps.dataplane.start({ id: fresh.id, hipaa });
+  if (hipaa) {
+    for (const database of ['postgres', 'app']) {
+      const [row] = await adminQuery<{ on: boolean }>(
+        layout,
+        "SELECT current_setting('shared_preload_libraries') LIKE '%pgaudit%' AS on",
+        database,
+      );
+      if (row?.on) await adminQuery(layout, 'CREATE EXTENSION IF NOT EXISTS pgaudit', database);
+    }
+  }
+  await deps.repos.ensureStanza(fresh);
+  progress.report('comparing with the source', 85);
+  let report = null;
+  if (sourceRuns) {
+    const [before, after] = [
+      await inspect(deps.recovery.bin, clusterLayout(join(deps.projectsDir, source.id)).socketDir),
+      await inspect(deps.recovery.bin, layout.socketDir),
+    ];
+    report = compare(before, after);
+  }
+  return {
+    project_id: fresh.id,
+    timeline,
+    recovered_to: target.kind === 'latest' ? { latest: true } : target,
+    report,
+    ...(sourceRuns
+      ? {}
+      : { report_note: `the source '${source.name}' is not running, so nothing was compared` }),
+  };
+};

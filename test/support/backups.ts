@@ -1,0 +1,57 @@
+/**
+ * Helpers for the backup tests: a running project, SQL in its cluster as Ward's administrative
+ * role, and waiting for an operation to end.
+ */
+import pg from 'pg';
+import { eventually, type TestWard } from './ward.js';
+
+export async function runningProject(
+  w: TestWard,
+  token: string,
+  org: string,
+  name: string,
+  region = 'local',
+) {
+  const r = await w.request('POST', `/api/v1/orgs/${org}/projects`, {
+    token,
+    body: { name, region_id: region },
+  });
+  if (r.status !== 201) throw new Error(`create ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+  return eventually(async () => {
+    const p = (await w.request('GET', `/api/v1/projects/${r.body.id}`, { token })).body;
+    if (p.status === 'failed') throw new Error(`project ${name} failed: ${p.status_reason}`);
+    return p.status === 'running' ? (p as { id: string; name: string }) : undefined;
+  }, 60_000);
+}
+
+/** Runs SQL in a project's app database as ward_admin (through its socket). */
+export async function sql<T = any>(w: TestWard, projectId: string, text: string): Promise<T[]> {
+  const c = new pg.Client(w.ward.services.dataplane.adminConnection(projectId));
+  await c.connect();
+  try {
+    return (await c.query(text)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** Waits until an operation has ended and returns it (whatever the outcome). */
+export async function operationEnd(w: TestWard, token: string, id: string, ms = 180_000) {
+  return eventually(
+    async () => {
+      const op = (await w.request('GET', `/api/v1/operations/${id}`, { token })).body;
+      return op.status === 'succeeded' || op.status === 'failed' ? op : undefined;
+    },
+    ms,
+    200,
+  );
+}
+
+/** Starts an operation with POST and waits for it to succeed. */
+export async function succeeded(w: TestWard, token: string, path: string, body?: unknown) {
+  const r = await w.request('POST', path, { token, body });
+  if (r.status !== 202) throw new Error(`POST ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  const op = await operationEnd(w, token, r.body.id);
+  if (op.status !== 'succeeded') throw new Error(`operation ${op.id} (${op.kind}) failed: ${op.error}`);
+  return op;
+}
