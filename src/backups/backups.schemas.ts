@@ -93,6 +93,8 @@ export const backupList = z.object({
   project_id: z.string(),
   backups: z.array(backupView),
   policy: policyView,
+  /** Where the project's repository is: Ward's disk, or an S3 bucket and prefix. */
+  repository: z.object({ type: z.enum(['local', 's3']), location: z.string() }),
   drill: drillView,
   /** The earliest and latest moment a restore can reach (null until the first backup). */
   restorable: z.object({ from: z.string(), to: z.string() }).nullable(),

@@ -15,6 +15,7 @@ import { findProject } from '../projects/projects.store.js';
 import type { BackupView, DrillView, PolicyBody } from './backups.schemas.js';
 import * as store from './backups.store.js';
 import * as ops from './operations.js';
+import type { Repositories } from './repository.js';
 import type { RequestKind, Requests } from './requests.js';
 
 const backupView = (b: BackupRow): BackupView => ({
@@ -38,8 +39,9 @@ export function createBackupService(deps: {
   audit: AuditService;
   orgs: OrgService;
   requests: Requests;
+  repos: Repositories;
 }) {
-  const { db, audit, orgs, requests } = deps;
+  const { db, audit, orgs, requests, repos } = deps;
 
   /** The project and the caller's access to its org; another org's project is 404. */
   async function access(ctx: RequestContext, id: string) {
@@ -75,6 +77,7 @@ export function createBackupService(deps: {
       project_id: project.id,
       backups: backups.map(backupView),
       policy: { org_id: project.org_id, ...policy },
+      repository: await repos.describe(project.id),
       drill: await drill(project.id),
       restorable: oldest ? { from: oldest.stopped_at.toISOString(), to: new Date().toISOString() } : null,
       operations: (await ops.recentOperations(db, project.id, 20)).map(ops.operationView),

@@ -14,10 +14,18 @@ export const findRepository = (q: Q, projectId: string) =>
   q.selectFrom('backup_repositories').selectAll().where('project_id', '=', projectId).executeTakeFirst();
 
 /** Records a new repository's sealed passphrase unless another writer got there first. */
-export const insertRepository = (q: Q, row: { project_id: string; org_id: string; sealed: Buffer }) =>
+export const insertRepository = (
+  q: Q,
+  row: { project_id: string; org_id: string; sealed: Buffer; storage: string },
+) =>
   q
     .insertInto('backup_repositories')
-    .values({ project_id: row.project_id, org_id: row.org_id, cipher_pass_sealed: row.sealed })
+    .values({
+      project_id: row.project_id,
+      org_id: row.org_id,
+      cipher_pass_sealed: row.sealed,
+      storage: row.storage,
+    })
     .onConflict((oc) => oc.column('project_id').doNothing())
     .execute();
 
@@ -33,7 +41,7 @@ export const orphanedRepositories = (q: Q) =>
   q
     .selectFrom('backup_repositories as r')
     .innerJoin('projects as p', 'p.id', 'r.project_id')
-    .select(['r.project_id', 'r.org_id', 'p.name'])
+    .select(['r.project_id', 'r.org_id', 'r.storage', 'p.name'])
     .where('r.deleted_at', 'is', null)
     .where('p.status', '=', 'deleted')
     .execute();

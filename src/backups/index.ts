@@ -30,10 +30,12 @@ import { createRepositories, type Repositories } from './repository.js';
 import { createRequests } from './requests.js';
 import { createRestoreService, type RestoreService } from './restore.service.js';
 import { createScheduler } from './scheduler.js';
+import type { RepositoryStorage } from './storage.js';
 import { createWalServer } from './wal/server.js';
 
 export { installJobQueues } from './jobs/queue.js';
 export { prepareBackupPaths } from './paths.js';
+export { storageFromConfig } from './storage.js';
 export { archiveCommand } from './wal/server.js';
 
 export interface BackupSettings extends QueueSettings {
@@ -60,6 +62,8 @@ export function wireBackups(deps: {
   wardUser: OsUser;
   projectsDir: string;
   paths: BackupPaths;
+  /** Where the repositories are (backups/storage). */
+  storage: RepositoryStorage;
   log: Logger;
   settings: BackupSettings;
   alert: JobDeps['alert'];
@@ -119,7 +123,7 @@ export function wireBackups(deps: {
     drillEveryMs: deps.settings.drillEveryMs,
   });
   const edge: BackupsEdge = {
-    backups: createBackupService({ db: deps.db, audit: deps.audit, orgs: deps.orgs, requests }),
+    backups: createBackupService({ db: deps.db, audit: deps.audit, orgs: deps.orgs, requests, repos }),
     restores: createRestoreService({ ...deps, repos, requests }),
   };
 

@@ -1,7 +1,8 @@
 /**
  * @module backups/repository
- * Each project's pgBackRest repository: `$WARD_HOME/backups/repos/<project>`, one stanza named
- * after the project, encrypted (aes-256-cbc) with a random 64-character passphrase made for it.
+ * Each project's pgBackRest repository: `$WARD_HOME/backups/repos/<project>`, or `<prefix>/<project>`
+ * in an S3 bucket (backups/storage), one stanza named after the project, encrypted (aes-256-cbc)
+ * with a random 64-character passphrase made for it.
  * The passphrase is sealed with the project's key (keys module) and only ever opened in Ward's
  * memory, to be handed to pgBackRest in its environment. Destroying the project's key
  * (crypto-shredding) therefore makes every backup of the project unreadable for good.
@@ -14,9 +15,9 @@ import { KeyDestroyedError, type KeyService } from '../keys/keys.service.js';
 import { conflict } from '../lib/errors.js';
 import { randomSecret } from '../lib/secrets.js';
 import * as store from './backups.store.js';
-import type { BackupPaths } from './paths.js';
 import { parseInfo } from './pgbackrest/info.js';
 import type { PgBackRest, StanzaTarget } from './pgbackrest/pgbackrest.js';
+import { describeLocation, locationOf, locator, type RepositoryStorage } from './storage.js';
 
 export interface ProjectRef {
   id: string;
@@ -29,14 +30,15 @@ const aad = (projectId: string) => `ward-backup-passphrase:${projectId}`;
 export function createRepositories(deps: {
   db: Db;
   keys: KeyService;
-  paths: BackupPaths;
+  storage: RepositoryStorage;
   pgbackrest: PgBackRest;
   projectsDir: string;
 }) {
-  const { db, keys, paths, pgbackrest } = deps;
+  const { db, keys, storage, pgbackrest } = deps;
+  const here = locator(storage);
   const stanzas = new Map<string, Promise<void>>();
 
-  /** The repository passphrase, made (and sealed) on first use. */
+  /** The repository passphrase, made (and sealed) on first use, in the storage set now. */
   async function passphrase(p: ProjectRef): Promise<string> {
     let row = await store.findRepository(db, p.id);
     if (!row) {
@@ -45,11 +47,15 @@ export function createRepositories(deps: {
         randomSecret(48),
         aad(p.id),
       );
-      await store.insertRepository(db, { project_id: p.id, org_id: p.org_id, sealed });
+      await store.insertRepository(db, { project_id: p.id, org_id: p.org_id, sealed, storage: here });
       row = await store.findRepository(db, p.id);
     }
     if (!row?.cipher_pass_sealed)
       throw conflict(`the backups of '${p.name}' were deleted with the project; there is nothing to restore`);
+    if (row.storage !== here)
+      throw conflict(
+        `the backups of '${p.name}' are in ${row.storage === 'local' ? "the Ward server's disk" : row.storage}, but Ward is set to keep backups in ${here === 'local' ? 'its disk' : here}; ask the operator to set backups.repository in ward.yaml back to where they are`,
+      );
     try {
       return (await keys.decrypt(row.cipher_pass_sealed, aad(p.id))).toString('utf8');
     } catch (err) {
@@ -66,7 +72,7 @@ export function createRepositories(deps: {
     const layout = clusterLayout(join(deps.projectsDir, p.id));
     return {
       projectId: p.id,
-      repoPath: paths.repoOf(p.id),
+      repository: locationOf(storage, p.id),
       passphrase: await passphrase(p),
       ...(cluster ? { pg: { data: layout.data, socketDir: layout.socketDir } } : {}),
     };
@@ -92,14 +98,40 @@ export function createRepositories(deps: {
     return parseInfo(out).backups;
   }
 
-  /** Removes a repository's files (its project is gone) and forgets the passphrase. */
+  /**
+   * Removes a repository's files (its project is gone) and forgets the passphrase. In S3 that is
+   * pgBackRest's stanza-delete, which reads no encrypted file: it works after the project's key
+   * was shredded, and for a stanza that was never made.
+   */
   async function remove(projectId: string): Promise<void> {
-    await rm(paths.repoOf(projectId), { recursive: true, force: true });
+    const repository = locationOf(storage, projectId);
+    if (storage.type === 'local') await rm(repository.path, { recursive: true, force: true });
+    else {
+      const t: StanzaTarget = {
+        projectId,
+        repository,
+        passphrase: 'stanza-delete-reads-no-encrypted-file',
+        // stanza-delete insists on a data directory; --force says the cluster is gone.
+        pg: { data: `/nonexistent/ward-deleted-project/${projectId}`, socketDir: '/nonexistent' },
+      };
+      await pgbackrest.run(t, 'stop');
+      await pgbackrest.run(t, 'stanza-delete', ['--force']);
+    }
     await store.markRepositoryDeleted(db, projectId);
     await store.removeCatalog(db, projectId);
   }
 
-  return { passphrase, target, ensureStanza, backups, remove };
+  /** Where a project's repository is (or will be), for people. */
+  async function describe(projectId: string): Promise<{ type: 'local' | 's3'; location: string }> {
+    const recorded = (await store.findRepository(db, projectId))?.storage ?? here;
+    if (recorded === here) return describeLocation(locationOf(storage, projectId));
+    // Made where the setting no longer points: its place as recorded, unreachable until it does.
+    return recorded === 'local'
+      ? { type: 'local', location: "the Ward server's disk" }
+      : { type: 's3', location: recorded };
+  }
+
+  return { here, passphrase, target, ensureStanza, backups, remove, describe };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;

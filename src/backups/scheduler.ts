@@ -84,6 +84,8 @@ export function createScheduler(deps: {
 
   async function removeOrphans(): Promise<void> {
     for (const r of await store.orphanedRepositories(db)) {
+      // A repository in storage Ward is no longer set to use cannot be reached; it waits.
+      if (r.storage !== repos.here) continue;
       await audit.mutate(
         SYSTEM,
         {

@@ -37,6 +37,7 @@ interface Backup {
 
 interface BackupList {
   backups: Backup[];
+  repository: { type: 'local' | 's3'; location: string };
   policy: { daily_at: string; retention_days: number };
   drill: { status: string; at: string | null; error: string | null };
   restorable: { from: string; to: string } | null;
@@ -182,6 +183,7 @@ export function registerBackups(program: Command): void {
       printFields([
         ['restorable', list.restorable ? `${list.restorable.from} to ${list.restorable.to}` : 'not yet'],
         ['schedule', `daily at ${list.policy.daily_at} UTC, kept ${list.policy.retention_days} days`],
+        ['repository', list.repository.location],
         [
           'restore drill',
           `${list.drill.status}${list.drill.at ? ` (${list.drill.at})` : ''}${list.drill.error ? `: ${list.drill.error}` : ''}`,

@@ -51,6 +51,50 @@ export const durationSchema = z
 const PORT_RULE = 'must be a port number from 0 to 65535';
 const port = z.coerce.number({ error: PORT_RULE }).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE);
 
+/**
+ * Where backup repositories live: Ward's disk, or an S3-compatible bucket over HTTPS. The keys
+ * can come from the environment (WARD_BACKUPS_S3_ACCESS_KEY_ID, WARD_BACKUPS_S3_SECRET_ACCESS_KEY)
+ * so that they need not be in ward.yaml.
+ */
+const s3Key = (variable: string) =>
+  z
+    .string({
+      error: (i) => (i.input === undefined ? `is required (here or in ${variable})` : 'must be text'),
+    })
+    .min(1, `is required (here or in ${variable})`);
+
+export const repositorySchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('local') }),
+  z.strictObject({
+    type: z.literal('s3'),
+    endpoint: z
+      .string()
+      .max(253)
+      .regex(
+        /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/,
+        'a host name such as s3.us-east-1.amazonaws.com, without https:// or a path',
+      ),
+    port: port.default(443),
+    bucket: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'an S3 bucket name: 3 to 63 lowercase letters, digits, dots and dashes',
+      ),
+    region: z.string().regex(/^[a-z0-9-]{1,50}$/, 'a region such as us-east-1'),
+    prefix: z
+      .string()
+      .max(200)
+      .regex(/^(\/[A-Za-z0-9._-]+)+$/, 'a key prefix such as /ward (a leading slash, no trailing slash)')
+      .default('/ward'),
+    uri_style: z.enum(['host', 'path']).default('host'),
+    /** CA certificates (PEM) to trust for the endpoint besides the system's, for a private S3. */
+    ca_file: z.string().min(1).max(500).optional(),
+    access_key_id: s3Key('WARD_BACKUPS_S3_ACCESS_KEY_ID').max(200),
+    secret_access_key: s3Key('WARD_BACKUPS_S3_SECRET_ACCESS_KEY').max(500),
+  }),
+]);
+
 export const configSchema = z.strictObject({
   home: z.string().min(1).max(200),
   host: z.string().min(1).max(255).default('127.0.0.1'),
@@ -107,6 +151,7 @@ export const configSchema = z.strictObject({
       retry_limit: z.coerce.number().int().min(0).max(10).default(3),
       /** pgBackRest's process-max: parallel compression and transfer per backup or restore. */
       process_max: z.coerce.number().int().min(1).max(32).default(1),
+      repository: repositorySchema.prefault({ type: 'local' }),
     })
     .prefault({}),
   audit: z

@@ -25,6 +25,24 @@ export const ENV_SETTINGS = {
   WARD_CONSOLE_DIR: 'console_dir',
 } as const;
 
+/** Environment variable → a setting inside a section: keys that need not be written in ward.yaml. */
+export const ENV_NESTED_SETTINGS = {
+  WARD_BACKUPS_S3_ACCESS_KEY_ID: ['backups', 'repository', 'access_key_id'],
+  WARD_BACKUPS_S3_SECRET_ACCESS_KEY: ['backups', 'repository', 'secret_access_key'],
+} as const;
+
+/** Sets raw[path] = value, making the sections on the way (copies, so the YAML is not changed). */
+function setNested(raw: Record<string, unknown>, path: readonly string[], value: string): void {
+  let at = raw;
+  for (const key of path.slice(0, -1)) {
+    const next = at[key];
+    const section = next && typeof next === 'object' && !Array.isArray(next) ? { ...next } : {};
+    at[key] = section;
+    at = section as Record<string, unknown>;
+  }
+  at[path[path.length - 1] as string] = value;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Ward's settings are not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -60,12 +78,20 @@ export function loadConfig(
   const home = wardHome(env);
   const yamlPath = join(home, 'ward.yaml');
   const raw: Record<string, unknown> = { ...readYaml(yamlPath), home };
-  const fromEnv = new Set<string>();
+  /** Setting path ('port', 'backups.repository.access_key_id') → the variable that set it. */
+  const fromEnv = new Map<string, string>();
   for (const [name, key] of Object.entries(ENV_SETTINGS)) {
     const value = env[name];
     if (value !== undefined && value !== '') {
       raw[key] = value;
-      fromEnv.add(key);
+      fromEnv.set(key, name);
+    }
+  }
+  for (const [name, path] of Object.entries(ENV_NESTED_SETTINGS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      setNested(raw, path, value);
+      fromEnv.set(path.join('.'), name);
     }
   }
   Object.assign(raw, overrides);
@@ -77,13 +103,10 @@ export function loadConfig(
     ...crossFieldProblems(raw).map((p) => ({ path: [p.path], message: p.message })),
   ];
   if (issues.length > 0 || !parsed.success) {
-    const envName = Object.fromEntries(Object.entries(ENV_SETTINGS).map(([k, v]) => [v, k]));
     throw new ConfigError(
       issues.map((issue) => {
-        const top = issue.path[0] ?? '';
-        const source = fromEnv.has(top)
-          ? `environment ${envName[top]}`
-          : `${yamlPath} '${issue.path.join('.')}'`;
+        const variable = fromEnv.get(issue.path.join('.')) ?? fromEnv.get(issue.path[0] ?? '');
+        const source = variable ? `environment ${variable}` : `${yamlPath} '${issue.path.join('.')}'`;
         return `${source}: ${issue.message}`;
       }),
     );

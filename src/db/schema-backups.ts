@@ -24,6 +24,8 @@ export interface BackupRepositoriesTable {
   project_id: string;
   org_id: string;
   cipher_pass_sealed: Buffer | null;
+  /** 'local', or the bucket as backups/storage `locator` names it (migration 0041). */
+  storage: string;
   stanza_created_at: NullableTimestamp;
   created_at: DefaultTimestamp;
   deleted_at: NullableTimestamp;

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { AccessServices } from '../access/index.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { type BackupParts, installJobQueues, wireBackups } from '../backups/index.js';
+import { type BackupParts, installJobQueues, storageFromConfig, wireBackups } from '../backups/index.js';
 import type { BackupPaths } from '../backups/paths.js';
 import type { WardConfig } from '../config/config.js';
 import type { PgBinaries } from '../dataplane/local/binaries.js';
@@ -46,6 +46,7 @@ export async function wireBackupParts(deps: {
     ...deps,
     db: control.app,
     pool: control.appPool,
+    storage: storageFromConfig(config.backups.repository, deps.paths.root),
     settings: {
       tickMs: config.backups.scheduler_tick,
       drillEveryMs: config.backups.drill_every,

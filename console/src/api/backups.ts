@@ -32,6 +32,8 @@ export interface Operation {
 export interface BackupList {
   backups: Backup[];
   policy: { daily_at: string; retention_days: number };
+  /** Where the project's repository is: Ward's disk, or an S3 bucket and prefix. */
+  repository: { type: 'local' | 's3'; location: string };
   drill: { status: 'green' | 'red' | 'none' | 'running'; at: string | null; error: string | null };
   restorable: { from: string; to: string } | null;
 }

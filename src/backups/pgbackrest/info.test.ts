@@ -37,4 +37,24 @@ describe('pgBackRest output', () => {
       'P00   WARN: something\nP00  ERROR: [068]: archive_command must contain pgbackrest\n      HINT: fix it\n';
     expect(failureDetail(out)).toBe('ERROR: [068]: archive_command must contain pgbackrest HINT: fix it');
   });
+
+  it('adds the object store’s error code and message to a refused S3 request, not its headers', () => {
+    const out = [
+      'P00  ERROR: [039]: HTTP request failed with 403 (Forbidden):',
+      '            *** Path/Query ***:',
+      '            GET /bucket/?list-type=2&prefix=ward%2Fprj_1%2F',
+      '            *** Request Headers ***:',
+      '            authorization: <redacted>',
+      '            x-amz-date: 20261122T144100Z',
+      '            *** Response Content ***:',
+      '            <?xml version="1.0" encoding="UTF-8"?>',
+      '            <Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does not',
+      '            exist in our records.</Message><AWSAccessKeyId>AKIAEXAMPLE</AWSAccessKeyId></Error>',
+    ].join('\n');
+    const detail = failureDetail(out);
+    expect(detail).toBe(
+      "ERROR: [039]: HTTP request failed with 403 (Forbidden): the object store answered InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records. HINT: the object store refused Ward's credentials; check backups.repository's access_key_id and secret_access_key, and what the bucket's policy allows that key",
+    );
+    expect(detail).not.toContain('AKIAEXAMPLE');
+  });
 });

@@ -3,17 +3,19 @@
  * Runs pgBackRest for one project's repository. Every option goes through the environment
  * (PGBACKREST_*; pgBackRest ignores those a command does not take), the repository passphrase
  * among them, so nothing secret is on a command line (visible in `ps`) or in a file, and no
- * configuration file is read (`--no-config`). pgBackRest runs as Ward's own OS user: the
- * repositories belong to it alone; the service user that runs the clusters cannot read them.
+ * configuration file is read (`--no-config`). The repository is a local folder or an S3 prefix
+ * (backups/storage). pgBackRest runs as Ward's own OS user: the repositories belong to it alone;
+ * the service user that runs the clusters cannot read them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ADMIN_ROLE, PG_PORT } from '../../dataplane/local/cluster.js';
+import { type RepositoryLocation, repositoryEnvironment } from '../storage.js';
 
 /** One project's repository (and, for commands that need it, its cluster). */
 export interface StanzaTarget {
   projectId: string;
-  repoPath: string;
+  repository: RepositoryLocation;
   passphrase: string;
   pg?: { data: string; socketDir: string };
 }
@@ -36,11 +38,22 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
-/** The lines that say why pgBackRest failed: ERROR lines and their HINTs, else the last lines. */
+/**
+ * The lines that say why pgBackRest failed: ERROR lines and their HINTs, else the last lines; and
+ * for a refused S3 request, the store's error code and message (not the request, whose headers
+ * name the access key).
+ */
 export function failureDetail(output: string): string {
   const lines = output.split('\n').map((l) => l.replace(/^(\S+ \S+ )?P\d+ +/, '').trim());
   const errors = lines.filter((l) => /^(ERROR|HINT):/.test(l) || /^ERROR: \[\d+\]/.test(l));
   const picked = errors.length ? errors : lines.filter(Boolean).slice(-3);
+  const code = /<Error>.*?<Code>([^<]{1,100})<\/Code>/s.exec(output)?.[1];
+  const message = /<Error>.*?<Message>([^<]{1,300})<\/Message>/s.exec(output)?.[1];
+  if (code) picked.push(`the object store answered ${code}${message ? `: ${message}` : ''}`);
+  if (/HTTP request failed with 403/.test(output))
+    picked.push(
+      "HINT: the object store refused Ward's credentials; check backups.repository's access_key_id and secret_access_key, and what the bucket's policy allows that key",
+    );
   return picked.join(' ').replace(/\s+/g, ' ').slice(0, 2000) || 'no message';
 }
 
@@ -54,7 +67,7 @@ export function createPgBackRest(deps: { workDir: string; processMax?: number; b
       LC_ALL: 'C',
       TZ: 'UTC',
       PGBACKREST_STANZA: t.projectId,
-      PGBACKREST_REPO1_PATH: t.repoPath,
+      ...repositoryEnvironment(t.repository),
       PGBACKREST_REPO1_CIPHER_TYPE: 'aes-256-cbc',
       PGBACKREST_REPO1_CIPHER_PASS: t.passphrase,
       PGBACKREST_LOCK_PATH: join(deps.workDir, 'lock'),

@@ -74,6 +74,9 @@ export function BackupsPanel({ project }: { project: Project }) {
             <Text size="sm">
               Daily at {list.policy.daily_at} UTC, kept {list.policy.retention_days} days.
             </Text>
+            <Text size="sm" aria-label="Repository">
+              Repository: {list.repository.location}
+            </Text>
             <Badge color={DRILL_COLOR[list.drill.status]} variant="light" aria-label="Restore drill">
               restore drill: {list.drill.status}
             </Badge>
