@@ -52,9 +52,11 @@ async function countRows(table: string): Promise<number> {
   }
 }
 
-function ended(c: pg.Client): Promise<{ at: number; message: string }> {
+function ended(c: pg.Client): Promise<{ at: number; message: string; code?: string }> {
   return new Promise((resolve) => {
-    c.on('error', (err) => resolve({ at: Date.now(), message: err.message }));
+    c.on('error', (err: Error & { code?: string }) =>
+      resolve({ at: Date.now(), message: err.message, code: err.code }),
+    );
   });
 }
 
@@ -145,6 +147,84 @@ describe('who may connect', () => {
     const modern = await sclient('-tls1_2');
     expect(modern).toMatch(/Server certificate/);
     expect(modern).toMatch(/Protocol\s*: TLSv1\.2/);
+  });
+});
+
+describe('the org’s session limits', () => {
+  // The clock is moved by ageing a live session's own record of its activity and start: the
+  // real revalidator then applies the org's real policy to it, over the real protocol.
+  const sessionOf = (userId: string) =>
+    eventually(async () =>
+      w.ward.services.gateway
+        .running()
+        ?.sessions()
+        .find((s) => s.info.userId === userId && !s.ended),
+    );
+
+  beforeAll(async () => {
+    const r = await call(w, 'PATCH', '/api/v1/orgs/acme', {
+      token: project.tokens.owner,
+      body: { settings: { session_idle_minutes: 5, session_absolute_hours: 2 } },
+    });
+    expect(r.status).toBe(200);
+  });
+
+  it('closes a session idle past the limit, saying why, but never one running a statement', async () => {
+    const creds = await credentials(w, project.tokens.owner as string, project.projectId);
+    const c = new pg.Client(pgConfig(creds));
+    await c.connect();
+    const gone = ended(c);
+    const session = await sessionOf(project.ids.owner as string);
+    const fiveMinutesAgo = () => Date.now() - 5 * 60_000 - 1000;
+    // Quiet for five minutes while its statement runs for longer than a check: it is not idle.
+    const running = c.query('SELECT pg_sleep(1.5) AS slept');
+    await new Promise((r) => setTimeout(r, 100));
+    session.lastActivity = fiveMinutesAgo();
+    expect((await running).rows).toEqual([{ slept: '' }]);
+    expect(session.ended).toBe(false);
+    const at = Date.now();
+    session.lastActivity = fiveMinutesAgo();
+    const end = await gone;
+    expect(end).toMatchObject({
+      message: "this session was idle for 5 minutes, the limit 'acme' sets; connect again",
+      code: '57P05',
+    });
+    expect(end.at - at).toBeLessThan(1500);
+    const disconnect = await eventually(async () =>
+      (await dbEvents(w, 'db.disconnect', project.projectId)).find(
+        (e) => e.details.session_id === session.info.sid,
+      ),
+    );
+    expect(disconnect.details.reason).toBe('idle_timeout');
+  });
+
+  it('closes a busy session at the absolute limit, saying why', async () => {
+    const creds = await credentials(w, project.tokens.owner as string, project.projectId);
+    const c = new pg.Client(pgConfig(creds));
+    await c.connect();
+    c.on('error', () => undefined);
+    const session = await sessionOf(project.ids.owner as string);
+    session.info.startedAt = Date.now() - 2 * 3_600_000 - 1000;
+    const at = Date.now();
+    // Active all along (the FATAL reaches the statement in flight): the absolute limit still holds.
+    const end = await (async () => {
+      for (;;) await c.query('SELECT 1');
+    })().catch((err: Error & { code?: string }) => ({
+      at: Date.now(),
+      message: err.message,
+      code: err.code,
+    }));
+    expect(end).toMatchObject({
+      message: "this session reached the 2-hour limit 'acme' sets on a session; connect again",
+      code: '57P01',
+    });
+    expect(end.at - at).toBeLessThan(1500);
+    const disconnect = await eventually(async () =>
+      (await dbEvents(w, 'db.disconnect', project.projectId)).find(
+        (e) => e.details.session_id === session.info.sid,
+      ),
+    );
+    expect(disconnect.details.reason).toBe('absolute_lifetime');
   });
 });
 
