@@ -1,8 +1,9 @@
 /**
  * The gateway's rules, against a real Ward: a removed member's connection ends within a second,
- * an expired credential cannot start a session, auditors get no data, a HIPAA project refuses
- * plaintext and PHI in schema names, TLS below 1.2 fails, and when the audit log cannot be
- * written no statement runs and no result is sent.
+ * an expired credential cannot start a session, auditors get no data, sessions end at the org's
+ * idle and absolute limits with a message saying which, a HIPAA project refuses plaintext and PHI
+ * in schema names, TLS below 1.2 fails, and when the audit log cannot be written no statement runs
+ * and no result is sent.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
