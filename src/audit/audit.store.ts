@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/pool.js';
+import { BinaryArray } from '../lib/pg-binary-array.js';
 import type { AuditTarget, Outcome } from './actions.js';
 import { type ChainedFields, canonicalEvent, GENESIS_HASH, linkHash } from './chain.js';
 
@@ -110,45 +111,65 @@ export async function readHead(db: Db, chain: string): Promise<ChainHead> {
   return { seq: Number(h.last_seq), hash: h.last_hash };
 }
 
-/** A batch hashed after a given head, ready to send. */
+/** A batch hashed after a given head, ready to send: one binary array per column. */
 export interface PreparedBatch {
   head: ChainHead;
   next: ChainHead;
-  json: string;
+  columns: Buffer[];
 }
 
 /** Hashes `events` after `head` (no database work): the rows to send and the head they lead to. */
 export function prepareBatch(head: ChainHead, events: PendingEvent[]): PreparedBatch {
-  const rows: Record<string, unknown>[] = [];
+  const n = events.length;
+  const seqs = new BinaryArray('int8', 12 * n + 32);
+  const ids = new BinaryArray('text', 32 * n + 32);
+  const times = new BinaryArray('timestamptz', 12 * n + 32);
+  const actions = new BinaryArray('text', 28 * n + 32);
+  const outcomes = new BinaryArray('text', 12 * n + 32);
+  const actors = new BinaryArray('text', 28 * n + 32);
+  const projects = new BinaryArray('text', 28 * n + 32);
+  const bodies = new BinaryArray('text', 640 * n + 32);
+  const prevs = new BinaryArray('bytea', 36 * n + 32);
+  const hashes = new BinaryArray('bytea', 36 * n + 32);
   let { seq, hash } = head;
+  let lastTime = '';
+  let lastMs = 0;
   for (const e of events) {
     seq += 1;
     const body = canonicalEvent({ ...e, seq });
     const next = linkHash(hash, body);
-    rows.push({
-      s: seq,
-      i: e.id,
-      t: e.time,
-      a: e.action,
-      o: e.outcome,
-      ai: typeof e.actor.id === 'string' ? e.actor.id : null,
-      pi: projectOf(e),
-      b: body,
-      p: hash.toString('hex'),
-      h: next.toString('hex'),
-    });
+    // Events of one caller share their time: parse it once.
+    if (e.time !== lastTime) {
+      lastTime = e.time;
+      lastMs = Date.parse(e.time);
+    }
+    seqs.push(seq);
+    ids.push(e.id);
+    times.push(lastMs);
+    actions.push(e.action);
+    outcomes.push(e.outcome);
+    actors.push(typeof e.actor.id === 'string' ? e.actor.id : null);
+    projects.push(projectOf(e));
+    bodies.push(body);
+    prevs.push(hash);
+    hashes.push(next);
     hash = next;
   }
-  return { head, next: { seq, hash }, json: JSON.stringify(rows) };
+  const columns = [seqs, ids, times, actions, outcomes, actors, projects, bodies, prevs, hashes].map((c) =>
+    c.finish(),
+  );
+  return { head, next: { seq, hash }, columns };
 }
 
 /**
  * Sends a prepared batch as one autocommitted statement: the chain head moves from the batch's
- * head to its last event and the events go in, both or neither (the batch travels as one JSON
- * parameter, parsed once by PostgreSQL). False when the chain's head was no longer the batch's
- * head (another writer appended, or an earlier batch failed): nothing was written then.
+ * head to its last event and the events go in, both or neither (each column travels as one
+ * binary array parameter, see lib/pg-binary-array.ts). False when the chain's head was no
+ * longer the batch's head (another writer appended, or an earlier batch failed): nothing was
+ * written then.
  */
 export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promise<boolean> {
+  const [seqs, ids, times, actions, outcomes, actors, projects, bodies, prevs, hashes] = b.columns;
   const { rows } = await sql<{ moved: number }>`
     WITH head AS (
       UPDATE audit_chains SET last_seq = ${b.next.seq}, last_hash = ${b.next.hash}
@@ -156,9 +177,10 @@ export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promis
       RETURNING id
     ), ins AS (
       INSERT INTO audit_events (chain_id, seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash)
-      SELECT ${chain}, r.s, r.i, r.t, r.a, r.o, r.ai, r.pi, r.b, decode(r.p, 'hex'), decode(r.h, 'hex')
-        FROM json_to_recordset(${b.json}::json)
-             AS r(s bigint, i text, t timestamptz, a text, o text, ai text, pi text, b text, p text, h text)
+      SELECT ${chain}, r.* FROM unnest(${seqs}::int8[], ${ids}::text[], ${times}::timestamptz[],
+                                       ${actions}::text[], ${outcomes}::text[], ${actors}::text[],
+                                       ${projects}::text[], ${bodies}::text[], ${prevs}::bytea[],
+                                       ${hashes}::bytea[]) AS r
        WHERE EXISTS (SELECT 1 FROM head)
       RETURNING 1
     )
