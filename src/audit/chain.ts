@@ -37,17 +37,25 @@ export function canonicalEvent(e: ChainedFields): string {
   });
 }
 
-/** Reused by `linkHash`: one-shot hashing of one buffer is about twice as fast as a Hash object. */
+/**
+ * Reused by `linkHash`: one-shot hashing of one buffer is about twice as fast as a Hash object.
+ * The digest is asked for as a 'binary' (latin1: one char per byte, lossless) string and copied
+ * into a pooled Buffer; asked for as a Buffer it costs a fresh ArrayBuffer each time, which made
+ * verifying a whole chain a quarter slower.
+ */
 let scratch = Buffer.allocUnsafe(4096);
 
-/** SHA-256(prevHash || UTF-8 of body): the link every event's `hash` is. */
-export function linkHash(prevHash: Buffer, body: string): Buffer {
+/**
+ * SHA-256(prevHash || UTF-8 of body): the link every event's `hash` is. A body read from the
+ * database as bytes (binary COPY) is hashed as it is, with no decode and re-encode.
+ */
+export function linkHash(prevHash: Buffer, body: string | Buffer): Buffer {
   const at = prevHash.length;
-  const most = at + body.length * 3;
+  const most = at + (typeof body === 'string' ? body.length * 3 : body.length);
   if (scratch.length < most) scratch = Buffer.allocUnsafe(most);
   prevHash.copy(scratch, 0);
-  const n = scratch.write(body, at, 'utf8');
-  return hash('sha256', scratch.subarray(0, at + n), 'buffer');
+  const n = typeof body === 'string' ? scratch.write(body, at, 'utf8') : body.copy(scratch, at);
+  return Buffer.from(hash('sha256', scratch.subarray(0, at + n), 'binary'), 'latin1');
 }
 
 export function chainHash(prevHash: Buffer, e: ChainedFields): Buffer {

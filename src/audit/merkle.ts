@@ -12,6 +12,8 @@ import { createHash, hash } from 'node:crypto';
 export const EMPTY_ROOT = createHash('sha256').digest();
 
 // Scratch inputs for one-shot hashing (leaves and nodes are over 32-byte hashes on the hot path).
+// The digest comes as a latin1 string copied into a pooled Buffer: as a Buffer it costs a fresh
+// ArrayBuffer per hash (see chain.ts linkHash); verification hashes two of these per event.
 const leafInput = Buffer.alloc(33);
 const nodeInput = Buffer.from([1, ...new Array(64).fill(0)]);
 
@@ -22,7 +24,7 @@ export function leafHash(data: Buffer): Buffer {
       .update(data)
       .digest();
   data.copy(leafInput, 1);
-  return hash('sha256', leafInput, 'buffer');
+  return Buffer.from(hash('sha256', leafInput, 'binary'), 'latin1');
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
@@ -34,7 +36,7 @@ export function nodeHash(left: Buffer, right: Buffer): Buffer {
       .digest();
   left.copy(nodeInput, 1);
   right.copy(nodeInput, 33);
-  return hash('sha256', nodeInput, 'buffer');
+  return Buffer.from(hash('sha256', nodeInput, 'binary'), 'latin1');
 }
 
 /** The largest power of two smaller than n (n > 1). */

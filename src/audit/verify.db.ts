@@ -5,40 +5,96 @@
  * filterable columns agree with each hashed record (a validated constraint, see migration 0002);
  * verification checks that guarantee in the catalog and, only if it is gone, finds the first
  * row whose columns were changed, without trusting the database's function.
+ *
+ * The events are read with one binary COPY on the transaction's connection: PostgreSQL streams
+ * the rows without a round trip per batch, and Node gets each row's fields as views of the bytes
+ * that arrived (no per-row object from the driver, no hex decoding of the hashes, the body
+ * hashed as the bytes that are stored, never decoded into a string).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import pg from 'pg';
+import { type CopyToStreamQuery, to as copyTo } from 'pg-copy-streams';
 import { MIGRATIONS_DIR } from '../db/migrate.js';
 import type { Db, Tx } from '../db/pool.js';
+import { CopyBinaryParser, type CopyTuple } from '../lib/pg-copy-binary.js';
 import { type Checkpoint, checkpointFromRow } from './checkpoints.js';
 import { type ChainRow, type VerifyReport, verifyChain } from './verify.js';
 
-const BATCH = 20_000;
+/**
+ * Starts `text`, a `COPY … TO STDOUT`, on the transaction's own connection (so it reads the
+ * transaction's snapshot) and returns its stream. Kysely keeps the pg client to itself, but its
+ * Postgres driver hands a compiled query's `sql` to the pool client's `query` as it is; Ward's
+ * pool (db/prepared-pool) passes anything that is not a string straight on, and node-postgres
+ * runs a Submittable such as this stream after the transaction's earlier statements and before
+ * its later ones. Were either ever to turn it into text, PostgreSQL would receive
+ * "[object Object]" and refuse it: verification fails, it never reads outside the snapshot.
+ */
+async function copyOut(tx: Tx, text: string): Promise<CopyToStreamQuery> {
+  // Read up to 1 MiB ahead, so PostgreSQL keeps producing while Node hashes what came before.
+  const stream = copyTo(text, { highWaterMark: 1 << 20 });
+  await tx.executeQuery({ ...CompiledQuery.raw(''), sql: stream as unknown as string });
+  return stream;
+}
+
+const NO_BYTES = Buffer.alloc(0);
 
 /**
- * The chain in (seq, time) order through one server-side cursor: one plan, one index scan. The
- * next batch is already being fetched while the caller hashes the current one, so the database
- * and Node work at the same time.
+ * One COPY tuple (seq int8, prev_hash, hash, body) as a row. The columns are NOT NULL; a NULL
+ * (the constraint dropped, then a row changed) hashes as no bytes, so it shows as a modified event.
+ */
+function chainRow(t: CopyTuple): ChainRow {
+  const [seq, prev, hash, body] = t;
+  if (seq?.length !== 8) throw new Error(`an audit event's seq arrived as ${seq?.length ?? 'NULL'} bytes`);
+  return {
+    // int8, big-endian: the high word signed, the low word unsigned (exact up to 2^53).
+    seq: seq.readInt32BE(0) * 2 ** 32 + seq.readUInt32BE(4),
+    prev_hash: prev ?? NO_BYTES,
+    hash: hash ?? NO_BYTES,
+    body: body ?? NO_BYTES,
+  };
+}
+
+/**
+ * The chain in (seq, time) order: one plan, one index scan, streamed. PostgreSQL produces rows
+ * while the caller hashes the ones that arrived, so the database and Node work at the same time.
  */
 async function* batches(tx: Tx, chain: string, afterSeq: number): AsyncIterable<ChainRow[]> {
-  await sql`DECLARE ward_verify NO SCROLL CURSOR FOR
-    SELECT seq::int8::float8 AS seq, body, prev_hash, hash FROM audit_events
-     WHERE chain_id = ${chain} AND seq > ${afterSeq} ORDER BY seq, time`.execute(tx);
-  const fetch = () => sql<ChainRow>`FETCH ${sql.raw(String(BATCH))} FROM ward_verify`.execute(tx);
-  let next = fetch();
+  // COPY takes no bind parameters, so the values are written into its text: the chain id as a
+  // literal escaped by node-postgres (what Client.prototype.escapeLiteral calls: quotes and
+  // backslashes doubled, E'' when there is a backslash, right whatever
+  // standard_conforming_strings says; a NUL, which would cut the text short, is refused), and
+  // the seq as an integer checked here, never as text passed through.
+  if (chain.includes('\0')) throw new Error('a chain id cannot contain a NUL character');
+  if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
+    throw new Error(`no event comes after seq ${afterSeq}`);
+  const copy = await copyOut(
+    tx,
+    `COPY (SELECT seq, prev_hash, hash, body FROM audit_events
+            WHERE chain_id = ${pg.escapeLiteral(chain)} AND seq > ${afterSeq} ORDER BY seq, time)
+       TO STDOUT (FORMAT binary)`,
+  );
+  // Read without for-await: leaving that loop early would destroy the stream mid-COPY, and the
+  // connection would never serve the transaction's next statement.
+  const chunks = copy[Symbol.asyncIterator]();
+  const parser = new CopyBinaryParser(4);
   try {
-    for (;;) {
-      const { rows } = await next;
-      if (rows.length === 0) break;
-      next = fetch();
-      yield rows;
+    for (let c = await chunks.next(); !c.done; c = await chunks.next()) {
+      const rows = parser.push(c.value).map(chainRow);
+      if (rows.length > 0) yield rows;
     }
+    parser.end();
   } finally {
-    // A caller that stops early (damage found) leaves one fetch in flight; let it finish first.
-    await next.catch(() => undefined);
+    // A caller that stops early (damage found) leaves the COPY running: read the rest, unparsed,
+    // so that the connection is free for the next statement. Nothing after the damage counts.
+    if (!copy.readableEnded && !copy.destroyed)
+      try {
+        for (let c = await chunks.next(); !c.done; c = await chunks.next());
+      } catch {
+        // The COPY failed after the caller had stopped; pg has reported it and is ready again.
+      }
   }
-  await sql`CLOSE ward_verify`.execute(tx);
 }
 
 const CONSTRAINT = 'audit_events_columns_match';

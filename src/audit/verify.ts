@@ -14,7 +14,8 @@
  *               (history was rewritten after it was signed), or two events claim one `seq`.
  *
  * The source is abstract (batches of rows in seq order) so the same code checks the database
- * and an export file offline.
+ * and an export file offline. A body may be a string (an export file) or the bytes as stored
+ * (the database's binary COPY), which are hashed without decoding them.
  */
 import { GENESIS_HASH, linkHash } from './chain.js';
 import { type Checkpoint, checkpointSignatureValid } from './checkpoints.js';
@@ -36,7 +37,8 @@ export interface VerifyReport {
 
 export interface ChainRow {
   seq: number;
-  body: string;
+  /** The hashed record: text, or its UTF-8 bytes. */
+  body: string | Buffer;
   prev_hash: Buffer;
   hash: Buffer;
 }
@@ -59,7 +61,10 @@ export interface VerifyInput {
   external?: Checkpoint[];
   /** How many events the source's own head says the chain has. */
   head?: number;
-  /** Whether `hash` is the hash of some event in the chain (tells reordering from rewriting). */
+  /**
+   * Whether `hash` is the hash of some event in the chain (tells reordering from rewriting).
+   * Asked only once `rows` has been left, so a source may be a query holding the connection.
+   */
   knownHash?(hash: Buffer): Promise<boolean>;
   /** The first event whose stored columns disagree with its hashed bytes (database only). */
   columnMismatch?: Promise<{ seq: number; column: string } | undefined>;
@@ -72,13 +77,13 @@ interface Finding {
 }
 
 const hex = (b: Buffer) => b.toString('hex');
+const RECENT = 10_000;
 
 export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
   const { chain, anchor } = input;
   const findings: Finding[] = [];
   const found = (seq: number, damage: Damage, detail: string) => findings.push({ seq, damage, detail });
 
-  // Signed checkpoints first: a bad signature is tampering wherever it sits.
   // Signed checkpoints first: a bad signature is tampering wherever it sits, and an unsigned
   // claim is never used to judge the events.
   const signed = (cp: Checkpoint) => cp.chain === chain && checkpointSignatureValid(cp, input.publicKeyPem);
@@ -104,14 +109,19 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
   let lastGoodCheckpoint = anchor?.seq ?? 0;
   let events = 0;
   const roots = new Map<number, Buffer>();
-  // The hashes of recent events: a copy delivered at least once may repeat a batch, and an
-  // identical repeat (same seq, same hash) is not damage. A different event at an old seq is.
-  const recent = new Map<number, Buffer>();
+  // The hashes of the last RECENT events: a copy delivered at least once may repeat a batch, and
+  // an identical repeat (same seq, same hash) is not damage. A different event at an old seq is.
+  // A ring indexed by seq (no map to grow and shrink once per event).
+  const recentSeq = new Float64Array(RECENT).fill(Number.NaN);
+  const recentHash = new Array<Buffer>(RECENT);
+  // An event that does not link to the one before it; judged after the stream is left.
+  let brokenLink: { seq: number; prevHash: Buffer; intact: boolean } | undefined;
 
   stream: for await (const batch of input.rows) {
     for (const row of batch) {
       if (row.seq < expected) {
-        if (recent.get(row.seq)?.equals(row.hash)) continue;
+        const slot = row.seq % RECENT;
+        if (recentSeq[slot] === row.seq && recentHash[slot]?.equals(row.hash)) continue;
         found(row.seq, 'forked', `two events claim seq ${row.seq}`);
         break stream;
       }
@@ -126,21 +136,7 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
       const hash = linkHash(row.prev_hash, row.body);
       const intact = hash.equals(row.hash);
       if (!row.prev_hash.equals(prev)) {
-        if (intact && input.knownHash && (await input.knownHash(row.prev_hash))) {
-          found(
-            row.seq,
-            'reordered',
-            `event ${row.seq} is intact but links to another event than ${row.seq - 1}: events were moved`,
-          );
-        } else if (intact && row.seq > (anchor?.seq ?? 0) + 1) {
-          found(
-            row.seq - 1,
-            'modified',
-            `event ${row.seq - 1} was rewritten: event ${row.seq} links to a different hash`,
-          );
-        } else {
-          found(row.seq, 'modified', `event ${row.seq} does not link to the event before it`);
-        }
+        brokenLink = { seq: row.seq, prevHash: row.prev_hash, intact };
         break stream;
       }
       if (!intact) {
@@ -148,8 +144,8 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
         break stream;
       }
       range.append(leafHash(row.hash));
-      recent.set(row.seq, row.hash);
-      if (recent.size > 10_000) recent.delete(row.seq - 10_000);
+      recentSeq[row.seq % RECENT] = row.seq;
+      recentHash[row.seq % RECENT] = row.hash;
       prev = row.hash;
       expected += 1;
       events += 1;
@@ -167,6 +163,21 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
         }
         lastGoodCheckpoint = range.size;
       }
+    }
+  }
+
+  if (brokenLink) {
+    const { seq, prevHash, intact } = brokenLink;
+    if (intact && input.knownHash && (await input.knownHash(prevHash))) {
+      found(
+        seq,
+        'reordered',
+        `event ${seq} is intact but links to another event than ${seq - 1}: events were moved`,
+      );
+    } else if (intact && seq > (anchor?.seq ?? 0) + 1) {
+      found(seq - 1, 'modified', `event ${seq - 1} was rewritten: event ${seq} links to a different hash`);
+    } else {
+      found(seq, 'modified', `event ${seq} does not link to the event before it`);
     }
   }
 
