@@ -11,6 +11,7 @@ import { isWardError, WardError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { AuditAction, AuditError, AuditPayloads, AuditTarget, Outcome } from './actions.js';
 import { appendEvents, type PendingEvent } from './audit.store.js';
+import { constant } from './canonical.js';
 import { createAuditWriter } from './writer.js';
 
 export interface EventSpec<A extends AuditAction = AuditAction> {
@@ -36,10 +37,17 @@ export class AuditWriteError extends WardError {
   }
 }
 
+/** The event actor of a frozen context (a gateway session's), made once and reused. */
+const actors = new WeakMap<RequestContext, Record<string, unknown>>();
+
 function actorOf(ctx: RequestContext): Record<string, unknown> {
+  const known = actors.get(ctx);
+  if (known) return known;
   const base = ctx.ip ? { ip: ctx.ip } : {};
   const req = ctx.requestId ? { request_id: ctx.requestId } : {};
-  return { ...ctx.actor, ...base, ...req };
+  const actor = { ...ctx.actor, ...base, ...req };
+  if (Object.isFrozen(ctx) && Object.isFrozen(ctx.actor)) actors.set(ctx, constant(actor));
+  return actor;
 }
 
 function pending(ctx: RequestContext, spec: EventSpec, time: string): PendingEvent {
@@ -119,8 +127,17 @@ export function createAuditService(deps: { db: Db }) {
   async function append(ctx: RequestContext, specs: EventSpec[]): Promise<void> {
     const time = new Date().toISOString();
     const byChain = new Map<string, PendingEvent[]>();
-    for (const s of specs) byChain.set(s.chain, [...(byChain.get(s.chain) ?? []), pending(ctx, s, time)]);
+    for (const s of specs) {
+      const events = byChain.get(s.chain);
+      if (events) events.push(pending(ctx, s, time));
+      else byChain.set(s.chain, [pending(ctx, s, time)]);
+    }
     try {
+      // One chain (every gateway session's case): no Promise.all around one promise.
+      if (byChain.size === 1) {
+        const [chain, events] = byChain.entries().next().value as [string, PendingEvent[]];
+        return await writer.append(chain, events);
+      }
       await Promise.all([...byChain].map(([chain, events]) => writer.append(chain, events)));
     } catch (err) {
       throw new AuditWriteError(err);

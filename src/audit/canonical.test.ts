@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalize } from './canonical.js';
+import { canonicalize, constant } from './canonical.js';
+import { canonicalEvent } from './chain.js';
 
 describe('RFC 8785 canonical JSON', () => {
   it('matches the RFC 8785 §3.2.2 example', () => {
@@ -67,5 +68,49 @@ describe('RFC 8785 canonical JSON', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('writes an event exactly as canonicalizing the whole event object would', () => {
+    const member = fc.jsonValue().filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+    fc.assert(
+      fc.property(
+        fc.record({
+          chain: fc.string(),
+          seq: fc.nat(),
+          id: fc.string(),
+          time: fc.string(),
+          action: fc.string(),
+          outcome: fc.string(),
+          actor: member,
+          target: member,
+          details: member,
+        }),
+        (e) => {
+          const fields = e as unknown as Parameters<typeof canonicalEvent>[0];
+          expect(canonicalEvent(fields)).toBe(canonicalize(fields));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reuses the text of a constant, which cannot change afterwards', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (v) => {
+        const fresh = canonicalize(v);
+        const c = constant(structuredClone(v));
+        expect(canonicalize(c)).toBe(fresh);
+        expect(canonicalize({ inner: c })).toBe(canonicalize({ inner: v }));
+      }),
+      { numRuns: 500 },
+    );
+    const actor = constant({ id: 'usr_1', nested: { email: 'a@b.test' } });
+    expect(() => {
+      (actor as { id: string }).id = 'usr_2';
+    }).toThrow(TypeError);
+    expect(() => {
+      (actor.nested as { email: string }).email = 'x@y.test';
+    }).toThrow(TypeError);
+    expect(canonicalize(actor)).toBe('{"id":"usr_1","nested":{"email":"a@b.test"}}');
   });
 });

@@ -5,11 +5,25 @@
  * what remains is sorting object members by their UTF-16 code units, recursively, and refusing
  * values JSON cannot represent exactly (NaN, Infinity; undefined members are dropped as JSON
  * does). Written as one pass with no intermediate arrays of entries: it runs for every event.
+ * A value made with `constant` (deeply frozen, so it can never change) is written once and its
+ * text reused: the gateway's events repeat one actor and one target for a whole session.
  */
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-function write(value: unknown): string {
+/** Canonical text of values made by `constant`; only those, since only they cannot change. */
+const constants = new WeakMap<object, string>();
+
+/** Deeply freezes `value` so its canonical text can be computed once and reused. */
+export function constant<T extends object>(value: T): Readonly<T> {
+  for (const v of Object.values(value))
+    if (v !== null && typeof v === 'object' && !constants.has(v)) constant(v);
+  Object.freeze(value);
+  constants.set(value, write(value, false));
+  return value;
+}
+
+function write(value: unknown, reuse = true): string {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -19,6 +33,10 @@ function write(value: unknown): string {
       return JSON.stringify(value);
     case 'object': {
       if (value === null) return 'null';
+      if (reuse) {
+        const known = constants.get(value);
+        if (known !== undefined) return known;
+      }
       if (Array.isArray(value)) {
         let out = '[';
         for (let i = 0; i < value.length; i++) {

@@ -189,17 +189,18 @@ export async function handleConnection(raw: Socket, env: ConnectionEnv): Promise
         'not_running',
       );
     const sid = newId('dbs');
-    const ctx: RequestContext = {
-      actor: {
-        type: 'user',
+    // Frozen: every event of the session reuses one actor (and its canonical text).
+    const ctx: RequestContext = Object.freeze({
+      actor: Object.freeze({
+        type: 'user' as const,
         id: t.user_id,
         email: t.email,
         operator: false,
         token_id: auth.tokenId ?? auth.credentialId ?? '',
         service: t.kind === 'service',
-      },
+      }),
       ip,
-    };
+    });
     const role = await env.dbaccess.ensureRole(
       ctx,
       {

@@ -6,6 +6,7 @@
  * messages from the server are never recorded: they can quote values. See docs/audit-events.md.
  */
 import type { EventSpec } from '../audit/audit.service.js';
+import { constant } from '../audit/canonical.js';
 import type { Statement } from './expectations.js';
 import type { StatementInfo } from './statements/normalizer.js';
 
@@ -41,7 +42,16 @@ export interface SealedText {
 
 const MAX_STATEMENT_CHARS = 8_000;
 
-const target = (s: SessionInfo) => ({ type: 'project' as const, id: s.projectId, name: s.projectName });
+/** One target per session, made constant so its canonical text is computed once. */
+const targets = new WeakMap<SessionInfo, { type: 'project'; id: string; name: string }>();
+function target(s: SessionInfo) {
+  let t = targets.get(s);
+  if (!t) {
+    t = constant({ type: 'project' as const, id: s.projectId, name: s.projectName });
+    targets.set(s, t);
+  }
+  return t;
+}
 
 export function statementEvent(
   s: SessionInfo,
