@@ -22,14 +22,27 @@ export const newSessionKey = (): Buffer => randomBytes(32);
  * nonce repeats under a key, without drawing random bytes for every statement.
  */
 export function sealStatement(sessionId: string, key: Buffer, textId: number, text: Buffer): Buffer {
+  return statementSealer(sessionId, key)(textId, text);
+}
+
+/**
+ * `sealStatement` for one session: the session's header bytes and associated-data prefix are
+ * made once, since the gateway seals every statement it sees.
+ */
+export function statementSealer(sessionId: string, key: Buffer): (textId: number, text: Buffer) => Buffer {
   const id = Buffer.from(sessionId, 'ascii');
-  const nonce = Buffer.alloc(12);
-  nonce.writeBigUInt64BE(BigInt(textId), 4);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  cipher.setAAD(Buffer.from(statementAad(sessionId, textId), 'utf8'));
-  const body = cipher.update(text);
-  const final = cipher.final();
-  return Buffer.concat([Buffer.from([1, id.length]), id, nonce, body, final, cipher.getAuthTag()]);
+  const header = Buffer.concat([Buffer.from([1, id.length]), id]);
+  const aadPrefix = statementAad(sessionId, 0).slice(0, -1);
+  return (textId, text) => {
+    const nonce = Buffer.alloc(12);
+    nonce.writeUInt32BE(Math.floor(textId / 2 ** 32), 4);
+    nonce.writeUInt32BE(textId >>> 0, 8);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(Buffer.from(`${aadPrefix}${textId}`, 'utf8'));
+    const body = cipher.update(text);
+    const final = cipher.final();
+    return Buffer.concat([header, nonce, body, final, cipher.getAuthTag()]);
+  };
 }
 
 export function openStatement(sessionId: string, key: Buffer, textId: number, sealed: Buffer): Buffer {

@@ -11,7 +11,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { AuditService, EventSpec } from '../audit/audit.service.js';
-import { sealStatement } from '../dbaccess/statement-text.js';
+import { statementSealer } from '../dbaccess/statement-text.js';
 import type { RequestContext } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
 import { AuditGate, type AuditHealth, type RetryBacklog } from './audit-gate.js';
@@ -61,6 +61,8 @@ const clientLimit = (type: number) => CLIENT_LIMITS[String.fromCharCode(type)] ?
 const SERVER_LIMIT = 1024 * MB;
 const HIGH_WATER = 8 * MB;
 export const MAX_PREPARED = 20_000;
+/** How long a statement's outcome event may wait for the session's next statement to share its append. */
+export const RESULT_DELAY_MS = 5;
 
 export class Session {
   readonly exp = new ExpectationQueue();
@@ -87,6 +89,8 @@ export class Session {
   private readonly serverFrames: Frame[] = [];
   private serverClosed = false;
   private upstreamPaused = false;
+  private resultTimer: NodeJS.Timeout | undefined;
+  private readonly sealer: (textId: number, text: Buffer) => Buffer;
   private clientPaused = false;
 
   constructor(
@@ -96,10 +100,11 @@ export class Session {
     readonly client: Duplex,
     readonly upstream: Socket,
     readonly upstreamPath: string,
-    private readonly textKey: Buffer,
+    textKey: Buffer,
     readonly key: { pid: number; secret: number; serverPid: number; serverSecret: number },
     parameters: [string, string][],
   ) {
+    this.sealer = statementSealer(info.sid, textKey);
     for (const [name, value] of parameters) this.parameter(name, value);
     this.gate = new AuditGate({
       audit: env.audit,
@@ -179,7 +184,7 @@ export class Session {
     const id = ++this.textSeq;
     return {
       id,
-      sealed: sealStatement(this.info.sid, this.textKey, id, raw),
+      sealed: this.sealer(id, raw),
       bytes: raw.length,
       recorded: false,
     };
@@ -265,7 +270,20 @@ export class Session {
     if (from === 0 && whole) this.toClient.send(chunk, tag);
     else if (from < frames.length)
       this.toClient.send(Buffer.concat(frames.slice(from).map((f) => f.raw)), tag);
-    this.flushEvents();
+    this.flushResultsSoon();
+  }
+
+  /**
+   * Outcome events hold nothing back (results wait only for their statement's event), so they
+   * ride along with the session's next statement, one append instead of two per statement, or
+   * go on their own after RESULT_DELAY_MS when no statement follows.
+   */
+  private flushResultsSoon(): void {
+    if (this.events.length === 0 || this.resultTimer) return;
+    this.resultTimer = setTimeout(() => {
+      this.resultTimer = undefined;
+      this.flushEvents();
+    }, RESULT_DELAY_MS);
   }
 
   /** Sends the gateway's own reply now if nothing before it is still owed. */
@@ -279,6 +297,10 @@ export class Session {
   }
 
   flushEvents(): void {
+    if (this.resultTimer) {
+      clearTimeout(this.resultTimer);
+      this.resultTimer = undefined;
+    }
     if (this.events.length === 0) return;
     this.gate.submit(this.events.splice(0), this.seq);
   }
@@ -360,6 +382,7 @@ export class Session {
   end(reason: string, error?: GatewayError): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.resultTimer) clearTimeout(this.resultTimer);
     const now = performance.now();
     for (const stmt of this.exp.statements()) this.events.push(resultEvent(this.info, stmt, now, true));
     this.events.push(disconnectEvent(this.info, reason, this.seq, Date.now()));
