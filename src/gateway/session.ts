@@ -273,11 +273,7 @@ export class Session {
     this.flushResultsSoon();
   }
 
-  /**
-   * Outcome events hold nothing back (results wait only for their statement's event), so they
-   * ride along with the session's next statement, one append instead of two per statement, or
-   * go on their own after RESULT_DELAY_MS when no statement follows.
-   */
+  /** Outcome events hold nothing back: they ride with the next statement's append (ADR 0010). */
   private flushResultsSoon(): void {
     if (this.events.length === 0 || this.resultTimer) return;
     this.resultTimer = setTimeout(() => {
