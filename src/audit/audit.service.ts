@@ -133,11 +133,6 @@ export function createAuditService(deps: { db: Db }) {
       else byChain.set(s.chain, [pending(ctx, s, time)]);
     }
     try {
-      // One chain (every gateway session's case): no Promise.all around one promise.
-      if (byChain.size === 1) {
-        const [chain, events] = byChain.entries().next().value as [string, PendingEvent[]];
-        return await writer.append(chain, events);
-      }
       await Promise.all([...byChain].map(([chain, events]) => writer.append(chain, events)));
     } catch (err) {
       throw new AuditWriteError(err);

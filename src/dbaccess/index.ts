@@ -13,4 +13,4 @@ export {
   roleNameOf,
 } from './dbaccess.service.js';
 export { type EndReason, type SessionState, type Verdict, verdictFor } from './session-verdict.js';
-export { newSessionKey, openStatement, sealStatement, sessionKeyAad } from './statement-text.js';
+export { newSessionKey, openStatement, sessionKeyAad, statementSealer } from './statement-text.js';

@@ -17,17 +17,11 @@ export const statementAad = (sessionId: string, textId: number): string =>
 export const newSessionKey = (): Buffer => randomBytes(32);
 
 /**
- * Seals one text in keys/envelope.ts's format (so `open` reads it). The nonce is the text's
- * number within the session: the key is the session's own and the numbers never repeat, so no
- * nonce repeats under a key, without drawing random bytes for every statement.
- */
-export function sealStatement(sessionId: string, key: Buffer, textId: number, text: Buffer): Buffer {
-  return statementSealer(sessionId, key)(textId, text);
-}
-
-/**
- * `sealStatement` for one session: the session's header bytes and associated-data prefix are
- * made once, since the gateway seals every statement it sees.
+ * Seals a session's texts in keys/envelope.ts's format (so `open` reads them); the session's
+ * header bytes and associated-data prefix are made once, since the gateway seals every statement
+ * it sees. The nonce is the text's number within the session: the key is the session's own and
+ * the numbers never repeat, so no nonce repeats under a key, without drawing random bytes for
+ * every statement.
  */
 export function statementSealer(sessionId: string, key: Buffer): (textId: number, text: Buffer) => Buffer {
   const id = Buffer.from(sessionId, 'ascii');

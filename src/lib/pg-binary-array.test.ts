@@ -1,16 +1,14 @@
-import { join } from 'node:path';
 import fc from 'fast-check';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestWard, type TestWard } from '../../test/support/ward.js';
+import { controlClient, startTestWard, type TestWard } from '../../test/support/ward.js';
 import { BinaryArray, type ElementType } from './pg-binary-array.js';
 
 let w: TestWard;
 let c: pg.Client;
 beforeAll(async () => {
   w = await startTestWard();
-  c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-  await c.connect();
+  c = await controlClient(w);
 });
 afterAll(async () => {
   await c?.end();

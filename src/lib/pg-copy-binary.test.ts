@@ -1,8 +1,7 @@
-import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestWard, type TestWard } from '../../test/support/ward.js';
+import { controlClient, startTestWard, type TestWard } from '../../test/support/ward.js';
 import { CopyBinaryParser, CopyFormatError, type CopyTuple } from './pg-copy-binary.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -126,8 +125,7 @@ describe('CopyBinaryParser against PostgreSQL', () => {
   let c: pg.Client;
   beforeAll(async () => {
     w = await startTestWard();
-    c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-    await c.connect();
+    c = await controlClient(w);
   });
   afterAll(async () => {
     await c?.end();

@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { loadConfig, type WardConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { type RunningWard, startWard } from '../../src/server/ward.js';
@@ -37,6 +38,13 @@ export interface TestWard {
 }
 
 export const PASSWORD = 'correct horse battery staple';
+
+/** A connected client of the test Ward's control database as its superuser (ward_admin); end it when done. */
+export async function controlClient(w: TestWard): Promise<pg.Client> {
+  const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
+  await c.connect();
+  return c;
+}
 
 export async function startTestWard(
   overrides: Partial<WardConfig> = {},
