@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Issue 3's figures, each beside a baseline measured in the same run on this machine:
-//   1. durable appends/s, one process, ~500-byte events (Ward's batched writer, 64 concurrent
-//      callers)                                                          target ≥ 20,000/s
+//   1. durable appends/s, one process, ~500-byte events (Ward's batched writer, CALLERS concurrent
+//      callers, 64 by default)                                          target ≥ 20,000/s
 //      baselines: raw INSERTs of the same rows into a plain table, 1 row per transaction and
 //      100 rows per statement, 64 connections
 //   2. verification of a chain of EVENTS events                          target ≥ 200,000 events/s
 //      baseline: the SHA-256 chain over the same bodies in memory (the ceiling)
 //   3. filtered list p99 over HTTP with EVENTS events in the org          target ≤ 50 ms
 //      (filters by actor, action, project, time; 8 connections, 10 s, after a 3 s warm-up)
-// Usage: npm run build && node bench/audit.mjs   (EVENTS=1000000 APPEND_SECONDS=10)
+// Usage: npm run build && node bench/audit.mjs   (EVENTS=1000000 APPEND_SECONDS=10 CALLERS=64)
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +21,8 @@ import { cleanup, operatorToken, scratchHome } from './lib.mjs';
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const APPEND_SECONDS = Number(process.env.APPEND_SECONDS ?? 10);
-const CALLERS = 64;
+const CALLERS = Number(process.env.CALLERS ?? 64);
+const RAW_CONNECTIONS = 64;
 const PAD = 'x'.repeat(260);
 const ACTIONS = [
   'project.create',
@@ -66,7 +67,7 @@ async function appendFor(audit, chain, seconds) {
 }
 
 async function rawInserts(socket, seconds, perStatement) {
-  const pool = new pg.Pool({ host: socket, user: 'ward_admin', database: 'ward', max: CALLERS });
+  const pool = new pg.Pool({ host: socket, user: 'ward_admin', database: 'ward', max: RAW_CONNECTIONS });
   await pool.query(
     'CREATE TABLE IF NOT EXISTS bench_raw (chain_id text, seq bigint, id text, time timestamptz, action text, outcome text, actor_id text, project_id text, actor jsonb, target jsonb, details jsonb, body text, prev_hash bytea, hash bytea)',
   );
@@ -92,7 +93,7 @@ async function rawInserts(socket, seconds, perStatement) {
   let n = 0;
   const stop = Date.now() + seconds * 1000;
   await Promise.all(
-    Array.from({ length: CALLERS }, async () => {
+    Array.from({ length: RAW_CONNECTIONS }, async () => {
       while (Date.now() < stop) {
         const values = [];
         const params = [];
@@ -193,7 +194,7 @@ async function main() {
   );
   row('figure', 'Ward', 'baseline, same run', 'target');
   row(
-    'durable appends/s (64 callers)',
+    `durable appends/s (${CALLERS} callers)`,
     `${Math.round(perSecond).toLocaleString('en')}/s`,
     `raw INSERT 1/tx ${Math.round(raw1 / APPEND_SECONDS).toLocaleString('en')}/s, 100/stmt ${Math.round(raw100 / APPEND_SECONDS).toLocaleString('en')}/s (×${(perSecond / (raw100 / APPEND_SECONDS)).toFixed(2)})`,
     '≥ 20,000/s',
