@@ -1,19 +1,9 @@
 import fc from 'fast-check';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlClient, startTestWard, type TestWard } from '../../test/support/ward.js';
+import { describe, expect, it } from 'vitest';
+import { useControlDatabase } from '../../test/support/ward.js';
 import { BinaryArray, type ElementType } from './pg-binary-array.js';
 
-let w: TestWard;
-let c: pg.Client;
-beforeAll(async () => {
-  w = await startTestWard();
-  c = await controlClient(w);
-});
-afterAll(async () => {
-  await c?.end();
-  await w?.stop();
-});
+const control = useControlDatabase();
 
 const array = (type: ElementType, values: (number | string | Buffer | null)[]) => {
   const a = new BinaryArray(type, 16);
@@ -29,7 +19,7 @@ async function roundTrip(type: ElementType, values: (number | string | Buffer | 
       : type === 'bytea'
         ? "encode(v, 'hex')"
         : 'v::text';
-  const { rows } = await c.query(
+  const { rows } = await control.client.query(
     `SELECT ${cast} AS v FROM unnest($1::${type}[]) WITH ORDINALITY AS t(v, n) ORDER BY n`,
     [array(type, values)],
   );
@@ -75,7 +65,7 @@ describe('binary PostgreSQL arrays', () => {
 
   it('send an empty array as one with no elements', async () => {
     expect(await roundTrip('text', [])).toEqual([]);
-    const { rows } = await c.query('SELECT cardinality($1::int8[]) AS n', [array('int8', [])]);
+    const { rows } = await control.client.query('SELECT cardinality($1::int8[]) AS n', [array('int8', [])]);
     expect(rows[0].n).toBe(0);
   });
 

@@ -1,7 +1,6 @@
-import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlClient, startTestWard, type TestWard } from '../../test/support/ward.js';
+import { describe, expect, it } from 'vitest';
+import { useControlDatabase } from '../../test/support/ward.js';
 import { CopyBinaryParser, CopyFormatError, type CopyTuple } from './pg-copy-binary.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -121,16 +120,7 @@ describe('CopyBinaryParser', () => {
 });
 
 describe('CopyBinaryParser against PostgreSQL', () => {
-  let w: TestWard;
-  let c: pg.Client;
-  beforeAll(async () => {
-    w = await startTestWard();
-    c = await controlClient(w);
-  });
-  afterAll(async () => {
-    await c?.end();
-    await w?.stop();
-  });
+  const control = useControlDatabase();
 
   const query = (
     where = '',
@@ -141,13 +131,13 @@ describe('CopyBinaryParser against PostgreSQL', () => {
   /** The raw COPY output of the query, chunk by chunk as the connection delivered it. */
   async function copyChunks(where = ''): Promise<Buffer[]> {
     const chunks: Buffer[] = [];
-    const copy = c.query(copyTo(`COPY (${query(where)}) TO STDOUT (FORMAT binary)`));
+    const copy = control.client.query(copyTo(`COPY (${query(where)}) TO STDOUT (FORMAT binary)`));
     for await (const chunk of copy) chunks.push(chunk);
     return chunks;
   }
 
   it('reads the same rows a text query returns, across the chunks the connection delivered', async () => {
-    const { rows } = await c.query({ text: query(), rowMode: 'array' });
+    const { rows } = await control.client.query({ text: query(), rowMode: 'array' });
     const expected = rows.map(([n, h, s]) => [String(n), h === null ? null : h.toString('hex'), s]);
     const chunks = await copyChunks();
     expect(chunks.length).toBeGreaterThan(1);
