@@ -78,6 +78,9 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     'POST /api/v1/auth/mfa/totp/verify': () => ({ code: '000000' }),
     'POST /api/v1/orgs/:org/audit-events/verify': () => ({ checkpoints: [] }),
     'POST /api/v1/projects/:id/credentials': () => ({ ttl_minutes: 5 }),
+    'POST /api/v1/orgs/:org/audit-events/:id/statement-text': () => ({
+      reason: 'walking every route for every role',
+    }),
     'POST /api/v1/orgs/:org/audit-sinks': () => ({ name: `s${uniq()}`, kind: 'file', file_name: 'walk' }),
     'PATCH /api/v1/orgs/:org/audit-sinks/:id': () => ({ enabled: false }),
     'POST /api/v1/operator/audit-events/verify': () => ({ checkpoints: [] }),

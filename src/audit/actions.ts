@@ -81,6 +81,10 @@ export const AUDIT_ACTIONS = {
     category: 'database',
     summary: "a statement's outcome: tag, rows, duration, SQLSTATE",
   },
+  'db.statement.text.read': {
+    category: 'database',
+    summary: "an owner opened a statement's raw text (break-glass), with the reason given",
+  },
   'db.credentials.create': { category: 'database', summary: 'a short-lived database password was issued' },
   'db.role.sync': { category: 'database', summary: "Ward made or re-granted a login's database role" },
   'audit.export': { category: 'audit', summary: 'an audit chain was exported with its checkpoints' },
@@ -303,6 +307,12 @@ export interface AuditPayloads {
     duration_ms: number;
     sqlstate: string | null;
     skipped?: boolean;
+  };
+  'db.statement.text.read': {
+    event_id: string;
+    session_id: string | null;
+    text_id: number | null;
+    reason: string;
   };
   'db.credentials.create': {
     credential_id: string;

@@ -1,7 +1,8 @@
 /**
  * @module cli/audit
  * `ward audit …`: list, show, verify (online, or an export file offline), prove an event,
- * check a proof offline, export, and the public key. `--org <org>` names an org's chain,
+ * check a proof offline, export, the public key, and the break-glass read of a statement's raw
+ * text. `--org <org>` names an org's chain,
  * `--operator` the operator's.
  */
 import { createWriteStream } from 'node:fs';
@@ -243,6 +244,34 @@ export function registerAudit(program: Command): void {
         } else process.stdout.write(text);
       }),
     );
+
+  withJson(
+    chainOptions(
+      audit
+        .command('statement-text')
+        .description(
+          "break-glass: a db.statement event's raw text, decrypted (owners; it may hold PHI, and the read is recorded with your reason)",
+        )
+        .argument('<event-id>', 'evt_… of a db.statement event'),
+    ).requiredOption('--reason <why>', 'why you need the raw text (recorded in the audit log)'),
+  ).action(
+    action(async (id: string, opts: ChainOpts & { reason: string; json?: boolean }) => {
+      const api = await connect();
+      const base = await chainOfEvent(api, id, opts);
+      if (base === chainPath({ operator: true }))
+        throw new CliError('statement texts belong to an org: name it with --org <org>', 2);
+      const t = await api.request<{ text: string; session_id: string; text_id: number; bytes: number }>(
+        'POST',
+        `${base}/${encodeURIComponent(id)}/statement-text`,
+        { reason: opts.reason },
+      );
+      if (opts.json) return printJson(t);
+      process.stderr.write(
+        `Raw text of ${id} (session ${t.session_id}, ${t.bytes} bytes). It may hold PHI; this read is in the audit log.\n`,
+      );
+      process.stdout.write(`${t.text}\n`);
+    }),
+  );
 
   audit
     .command('check-proof')

@@ -39,3 +39,21 @@ export const credentialsView = z.object({
 
 export type CreateCredentialsBody = z.infer<typeof createCredentialsBody>;
 export type CredentialsView = z.infer<typeof credentialsView>;
+
+export const statementTextBody = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(10, 'say why you need the raw text (at least 10 characters); the reason is recorded')
+    .max(500, 'the reason can be at most 500 characters'),
+});
+
+export const statementTextView = z.object({
+  event_id: z.string(),
+  session_id: z.string(),
+  text_id: z.number(),
+  project_id: z.string(),
+  /** The statement exactly as the client sent it: it may hold PHI. */
+  text: z.string(),
+  bytes: z.number(),
+});

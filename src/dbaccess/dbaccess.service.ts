@@ -26,6 +26,7 @@ import { applyRole } from './cluster-roles.js';
 import { CREDENTIAL_TTL, type CreateCredentialsBody, type CredentialsView } from './dbaccess.schemas.js';
 import * as store from './dbaccess.store.js';
 import { type SessionState, type Verdict, verdictFor } from './session-verdict.js';
+import { createStatementTextReader } from './statement-text.reader.js';
 
 export type { LiveSessionRef, LoginTarget } from './dbaccess.store.js';
 
@@ -231,6 +232,7 @@ export function createDbAccessService(deps: {
     ensureRole,
     issueCredentials,
     revalidate,
+    readStatementText: createStatementTextReader({ audit, keys, orgs }).read,
   };
 }
 

@@ -179,6 +179,11 @@ export const PERMISSIONS = {
     scope: 'db:connect',
     service: true,
   },
+  'db.text.read': {
+    summary: "open a statement's raw text (break-glass: it may hold PHI), giving a reason that is recorded",
+    who: OWNER,
+    scope: '*',
+  },
   'keys.read': {
     summary: "list the organization's encryption keys",
     who: OVERSIGHT,

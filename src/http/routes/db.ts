@@ -1,13 +1,24 @@
 /**
  * @module http/routes/db
- * Database access through the gateway: short-lived credentials for a project.
+ * Database access through the gateway: short-lived credentials for a project, and the
+ * break-glass read of a recorded statement's raw text.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createCredentialsBody, credentialsView } from '../../dbaccess/dbaccess.schemas.js';
+import {
+  createCredentialsBody,
+  credentialsView,
+  statementTextBody,
+  statementTextView,
+} from '../../dbaccess/dbaccess.schemas.js';
 import type { DbAccessService } from '../../dbaccess/index.js';
+import { orgRef } from '../../orgs/orgs.schemas.js';
 import { projectId } from '../../projects/projects.schemas.js';
+
+const eventId = z
+  .string()
+  .regex(/^evt_[a-z2-7]{16}$/, 'an event id looks like evt_ followed by 16 characters');
 
 export function dbRoutes(app: FastifyInstance, dbaccess: DbAccessService) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -26,5 +37,23 @@ export function dbRoutes(app: FastifyInstance, dbaccess: DbAccessService) {
     },
     async (req, reply) =>
       reply.code(201).send(await dbaccess.issueCredentials(req.ctx, req.params.id, req.body)),
+  );
+  r.post(
+    '/api/v1/orgs/:org/audit-events/:id/statement-text',
+    {
+      config: { permission: 'db.text.read' },
+      schema: {
+        tags: ['database'],
+        summary:
+          "A db.statement event's raw text, decrypted (break-glass, owners): it may hold PHI; the read and its reason are recorded",
+        params: z.object({ org: orgRef, id: eventId }),
+        body: statementTextBody,
+        response: { 200: statementTextView },
+      },
+    },
+    async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return dbaccess.readStatementText(req.ctx, req.params.org, req.params.id, req.body.reason);
+    },
   );
 }
