@@ -87,6 +87,10 @@ export const AUDIT_ACTIONS = {
   },
   'db.credentials.create': { category: 'database', summary: 'a short-lived database password was issued' },
   'db.role.sync': { category: 'database', summary: "Ward made or re-granted a login's database role" },
+  'db.role.revoke': {
+    category: 'database',
+    summary: 'Ward took login and privileges from the database role of someone who lost access',
+  },
   'audit.export': { category: 'audit', summary: 'an audit chain was exported with its checkpoints' },
   'audit.sink.create': { category: 'audit', summary: 'an audit sink was added' },
   'audit.sink.update': { category: 'audit', summary: 'an audit sink was switched on or off' },
@@ -321,6 +325,7 @@ export interface AuditPayloads {
     project_role: string;
   };
   'db.role.sync': { user_id: string; db_role: string; project_role: string; previous_role: string | null };
+  'db.role.revoke': { user_id: string; db_role: string; previous_role: string };
   'audit.export': { format: string; up_to_seq: number };
   'audit.sink.create': { kind: string; format: string; target: string };
   'audit.sink.update': { enabled: boolean };

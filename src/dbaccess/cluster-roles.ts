@@ -72,3 +72,22 @@ export async function applyRole(
     await client.end();
   }
 }
+
+/**
+ * Takes `role`'s login and group memberships away (the person no longer has access). The role
+ * stays, so nothing it owns is orphaned; `applyRole` gives both back if access returns.
+ */
+export async function disableRole(conn: pg.ClientConfig, role: string): Promise<void> {
+  const client = new pg.Client(conn);
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    if (exists.rowCount === 0) return;
+    const id = client.escapeIdentifier(role);
+    await client.query(`ALTER ROLE ${id} NOLOGIN PASSWORD NULL`);
+    for (const group of Object.values(GROUP_ROLES)) await client.query(`REVOKE ${group} FROM ${id}`);
+    await client.query(`ALTER ROLE ${id} RESET role`);
+  } finally {
+    await client.end();
+  }
+}

@@ -13,7 +13,7 @@ import type { Db } from '../db/pool.js';
 import type { ProjectRole } from '../db/schema.js';
 import { principalOf } from '../identity/principals.js';
 import type { KeyService } from '../keys/keys.service.js';
-import type { RequestContext } from '../lib/context.js';
+import { type RequestContext, SYSTEM } from '../lib/context.js';
 import { conflict, forbidden, notFound, unavailable } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { pgVerifierString, SCRAM_ITERATIONS, scramVerifier } from '../lib/scram.js';
@@ -22,7 +22,7 @@ import type { OrgService } from '../orgs/orgs.service.js';
 import { authorize } from '../policy/policy.js';
 import { resolveProjectRole } from '../projects/access.js';
 import * as projectStore from '../projects/projects.store.js';
-import { applyRole } from './cluster-roles.js';
+import { applyRole, disableRole } from './cluster-roles.js';
 import { CREDENTIAL_TTL, type CreateCredentialsBody, type CredentialsView } from './dbaccess.schemas.js';
 import * as store from './dbaccess.store.js';
 import { type SessionState, type Verdict, verdictFor } from './session-verdict.js';
@@ -209,6 +209,36 @@ export function createDbAccessService(deps: {
     };
   }
 
+  /**
+   * Takes the database role away from everyone who no longer has access to its project (removed
+   * from the org, grant revoked, account disabled, break-glass over): no login, no group. Their
+   * gateway sessions already ended (the revalidator); this leaves nothing behind in the cluster.
+   * A project that cannot be reached now is tried again next time. Returns how many were revoked.
+   */
+  async function revokeStaleRoles(): Promise<number> {
+    let revoked = 0;
+    for (const r of await store.rolesInRunningProjects(db)) {
+      if ((await resolveProjectRole(db, r.project_id, r.user_id)) !== null) continue;
+      try {
+        await disableRole(dataplane.adminConnection(r.project_id), r.role_name);
+      } catch {
+        continue;
+      }
+      await audit.mutate(
+        SYSTEM,
+        {
+          action: 'db.role.revoke',
+          chain: r.org_id,
+          target: { type: 'project', id: r.project_id, name: r.project_name },
+          details: { user_id: r.user_id, db_role: r.role_name, previous_role: r.project_role },
+        },
+        (tx) => store.deleteRole(tx, r.project_id, r.user_id, r.role_name),
+      );
+      revoked += 1;
+    }
+    return revoked;
+  }
+
   /** Verdicts for every live session whose authority ended, from one query. */
   async function revalidate(
     sessions: (store.LiveSessionRef & { state: SessionState })[],
@@ -232,6 +262,7 @@ export function createDbAccessService(deps: {
     ensureRole,
     issueCredentials,
     revalidate,
+    revokeStaleRoles,
     readStatementText: createStatementTextReader({ audit, keys, orgs }).read,
   };
 }

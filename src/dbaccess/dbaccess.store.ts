@@ -74,6 +74,34 @@ export async function upsertRole(q: Q, r: RoleRow): Promise<void> {
   );
 }
 
+/** Every login role Ward made in a running project, with the project's org and name. */
+export async function rolesInRunningProjects(
+  q: Q,
+): Promise<
+  (Pick<RoleRow, 'project_id' | 'user_id' | 'role_name' | 'project_role'> & {
+    org_id: string;
+    project_name: string;
+  })[]
+> {
+  const { rows } = await sql<
+    Pick<RoleRow, 'project_id' | 'user_id' | 'role_name' | 'project_role'> & {
+      org_id: string;
+      project_name: string;
+    }
+  >`
+    SELECT r.project_id, r.user_id, r.role_name, r.project_role, p.org_id, p.name AS project_name
+      FROM db_roles r JOIN projects p ON p.id = r.project_id
+     WHERE p.status = 'running'
+     ORDER BY r.project_id, r.user_id`.execute(q);
+  return rows;
+}
+
+export async function deleteRole(q: Q, projectId: string, userId: string, roleName: string): Promise<void> {
+  await sql`DELETE FROM db_roles WHERE project_id = ${projectId} AND user_id = ${userId} AND role_name = ${roleName}`.execute(
+    q,
+  );
+}
+
 export interface CredentialRow {
   id: string;
   iterations: number;

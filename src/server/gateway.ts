@@ -19,6 +19,9 @@ import type { OrgService } from '../orgs/orgs.service.js';
 import { ensureWardTls, type WardTls } from '../tls/ca.js';
 import type { WardHome } from './home.js';
 
+/** How often database roles of people who lost access are revoked (dbaccess.revokeStaleRoles). */
+export const ROLE_SWEEP_MS = 30_000;
+
 export interface GatewayParts {
   dbaccess: DbAccessService;
   /** The gateway's Prometheus metrics (served at /metrics). */
@@ -44,6 +47,24 @@ export function wireGateway(deps: {
 }): GatewayParts {
   let gateway: Gateway | undefined;
   let tls: WardTls | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = dbaccess
+      .revokeStaleRoles()
+      .then(
+        (n) =>
+          n > 0
+            ? deps.log.info({ revoked: n }, 'database roles of people without access revoked')
+            : undefined,
+        (err) =>
+          deps.log.error({ err: String(err) }, 'could not revoke stale database roles; trying again later'),
+      )
+      .finally(() => {
+        sweeping = undefined;
+      });
+  };
   const address = (): GatewayAddress | undefined =>
     gateway && tls
       ? { host: gateway.host, port: gateway.port, caCert: tls.caCert, caCertPath: tls.caCertPath }
@@ -72,8 +93,13 @@ export function wireGateway(deps: {
         tls,
         metrics,
       });
+      sweep();
+      sweepTimer = setInterval(sweep, ROLE_SWEEP_MS);
+      sweepTimer.unref();
     },
     async stop() {
+      clearInterval(sweepTimer);
+      await sweeping;
       await gateway?.stop();
       gateway = undefined;
     },
