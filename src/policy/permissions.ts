@@ -180,7 +180,7 @@ export const PERMISSIONS = {
     service: true,
   },
   'db.text.read': {
-    summary: "open a statement's raw text (break-glass: it may hold PHI), giving a reason that is recorded",
+    summary: "open a statement's raw text (break-glass, with a recorded reason)",
     who: OWNER,
     scope: '*',
   },

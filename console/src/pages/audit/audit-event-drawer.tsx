@@ -2,7 +2,8 @@
  * @module pages/audit/audit-event-drawer
  * One audit event in full: every field, actor, target and details as JSON, its hash and the hash
  * it links to, and "Download proof" (an inclusion proof against a signed checkpoint, which
- * `ward audit check-proof` checks offline with Ward's public key).
+ * `ward audit check-proof` checks offline with Ward's public key). A db.statement event also offers
+ * its raw text, break-glass (see statement-text-panel).
  */
 import { Button, Code, Drawer, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
@@ -11,6 +12,7 @@ import type { AuditEvent } from '../../api/audit-types';
 import { ErrorAlert } from '../../components/error-alert';
 import { OutcomeBadge } from '../../components/outcome-badge';
 import { actorLabel, targetLabel } from '../../lib/audit-format';
+import { StatementTextPanel } from './statement-text-panel';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -88,6 +90,9 @@ export function AuditEventDrawer({ org, event, onClose }: Props) {
           <Json title="Actor" value={event.actor} />
           <Json title="Target" value={event.target} />
           <Json title="Details" value={event.details} />
+          {event.action === 'db.statement' ? (
+            <StatementTextPanel key={event.id} org={org} eventId={event.id} />
+          ) : null}
           <Text size="sm" c="dimmed">
             The proof shows this event is included in a checkpoint Ward signed; check it offline with `ward
             audit check-proof`.
