@@ -74,21 +74,14 @@ export async function upsertRole(q: Q, r: RoleRow): Promise<void> {
   );
 }
 
+export type ProjectLoginRole = Pick<RoleRow, 'project_id' | 'user_id' | 'role_name' | 'project_role'> & {
+  org_id: string;
+  project_name: string;
+};
+
 /** Every login role Ward made in a running project, with the project's org and name. */
-export async function rolesInRunningProjects(
-  q: Q,
-): Promise<
-  (Pick<RoleRow, 'project_id' | 'user_id' | 'role_name' | 'project_role'> & {
-    org_id: string;
-    project_name: string;
-  })[]
-> {
-  const { rows } = await sql<
-    Pick<RoleRow, 'project_id' | 'user_id' | 'role_name' | 'project_role'> & {
-      org_id: string;
-      project_name: string;
-    }
-  >`
+export async function rolesInRunningProjects(q: Q): Promise<ProjectLoginRole[]> {
+  const { rows } = await sql<ProjectLoginRole>`
     SELECT r.project_id, r.user_id, r.role_name, r.project_role, p.org_id, p.name AS project_name
       FROM db_roles r JOIN projects p ON p.id = r.project_id
      WHERE p.status = 'running'
