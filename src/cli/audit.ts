@@ -246,20 +246,20 @@ export function registerAudit(program: Command): void {
     );
 
   withJson(
-    chainOptions(
-      audit
-        .command('statement-text')
-        .description(
-          "break-glass: a db.statement event's raw text, decrypted (owners; it may hold PHI, and the read is recorded with your reason)",
-        )
-        .argument('<event-id>', 'evt_… of a db.statement event'),
-    ).requiredOption('--reason <why>', 'why you need the raw text (recorded in the audit log)'),
+    audit
+      .command('statement-text')
+      .description(
+        "break-glass: a db.statement event's raw text, decrypted (owners; it may hold PHI, and the read is recorded with your reason)",
+      )
+      .argument('<event-id>', 'evt_… of a db.statement event')
+      .option('--org <org>', 'the organization whose log holds the event (found by itself when left out)')
+      .requiredOption('--reason <why>', 'why you need the raw text (recorded in the audit log)'),
   ).action(
-    action(async (id: string, opts: ChainOpts & { reason: string; json?: boolean }) => {
+    action(async (id: string, opts: { org?: string; reason: string; json?: boolean }) => {
       const api = await connect();
       const base = await chainOfEvent(api, id, opts);
       if (base === chainPath({ operator: true }))
-        throw new CliError('statement texts belong to an org: name it with --org <org>', 2);
+        throw new CliError(`event '${id}' is in the operator's log; statement texts belong to an org`, 2);
       const t = await api.request<{ text: string; session_id: string; text_id: number; bytes: number }>(
         'POST',
         `${base}/${encodeURIComponent(id)}/statement-text`,
