@@ -81,3 +81,7 @@ export type InclusionProofView = z.infer<typeof inclusionProofView>;
 export const exportQuery = z.strictObject({
   format: z.enum(['jsonl', 'ocsf']).default('jsonl'),
 });
+
+export const auditEventId = z
+  .string()
+  .regex(/^evt_[a-z2-7]{16}$/, 'an event id looks like evt_ followed by 16 characters');

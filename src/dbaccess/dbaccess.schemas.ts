@@ -57,3 +57,5 @@ export const statementTextView = z.object({
   text: z.string(),
   bytes: z.number(),
 });
+
+export type StatementTextView = z.infer<typeof statementTextView>;

@@ -15,18 +15,10 @@ import type { RequestContext } from '../lib/context.js';
 import { conflict, invalid, notFound } from '../lib/errors.js';
 import type { OrgService } from '../orgs/orgs.service.js';
 import { authorize } from '../policy/policy.js';
+import type { StatementTextView } from './dbaccess.schemas.js';
 import { openStatement, sessionKeyAad } from './statement-text.js';
 
-export interface StatementTextView {
-  event_id: string;
-  session_id: string;
-  text_id: number;
-  project_id: string;
-  text: string;
-  bytes: number;
-}
-
-interface Row {
+interface Stored {
   seq: number;
   actor_id: string | null;
   action: string;
@@ -34,13 +26,12 @@ interface Row {
   body: string;
 }
 
-interface StatementDetails {
-  session_id?: unknown;
-  text_id?: unknown;
-  text_sealed?: unknown;
+/** A stored event with the details of its hashed record, parsed once. */
+interface Row extends Stored {
+  details: { session_id?: unknown; text_id?: unknown; text_sealed?: unknown; text_key?: unknown };
 }
 
-const detailsOf = (r: Row): StatementDetails & { text_key?: unknown } => JSON.parse(r.body).details ?? {};
+const parsed = (r: Stored): Row => ({ ...r, details: JSON.parse(r.body).details ?? {} });
 
 /** How a member of the canonical body is spelt: a cheap pre-filter, confirmed on the parsed body. */
 const member = (key: string, value: string | number) => `"${key}":${JSON.stringify(value)}`;
@@ -60,12 +51,12 @@ async function scan(
   limit: number,
 ): Promise<Row[]> {
   const holds = q.fragments.map((f) => sql`strpos(body, ${f}) > 0`);
-  const { rows } = await sql<Row>`
+  const { rows } = await sql<Stored>`
     SELECT seq, actor_id, action, project_id, body FROM audit_events
      WHERE chain_id = ${q.chain} AND actor_id = ${q.actor} AND action = ${q.action}
        AND seq > ${q.afterSeq} AND seq < ${q.beforeSeq} AND ${sql.join(holds, sql` AND `)}
      ORDER BY seq ${order === 'asc' ? sql`ASC` : sql`DESC`} LIMIT ${limit}`.execute(tx);
-  return rows;
+  return rows.map(parsed);
 }
 
 export function createStatementTextReader(deps: { audit: AuditService; keys: KeyService; orgs: OrgService }) {
@@ -83,7 +74,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
       throw invalid(
         `event '${eventId}' is a ${row.action} event; only db.statement events have a statement text`,
       );
-    return row;
+    return parsed(row);
   }
 
   /** The session's key and where the session starts: its db.connect event (before the statement, same actor). */
@@ -107,8 +98,8 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
         'desc',
         8,
       )
-    ).filter((r) => detailsOf(r).session_id === sid);
-    const wrapped = connect ? detailsOf(connect).text_key : undefined;
+    ).filter((r) => r.details.session_id === sid);
+    const wrapped = connect?.details.text_key;
     if (!connect || typeof wrapped !== 'string')
       throw notFound(
         `the db.connect event of session ${sid} is missing, so its statement texts cannot be opened`,
@@ -128,7 +119,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
     textId: number,
   ): Promise<Buffer> {
     const { sid } = session;
-    const own = detailsOf(stmt).text_sealed;
+    const own = stmt.details.text_sealed;
     if (typeof own === 'string') return Buffer.from(own, 'base64');
     let after = session.from;
     for (;;) {
@@ -145,8 +136,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
         'asc',
         100,
       );
-      for (const r of rows) {
-        const d = detailsOf(r);
+      for (const { details: d } of rows) {
         if (d.session_id === sid && d.text_id === textId && typeof d.text_sealed === 'string')
           return Buffer.from(d.text_sealed, 'base64');
       }
@@ -176,7 +166,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
       async (tx, draft) => {
         authorize(ctx, access, 'db.text.read');
         const stmt = await findEvent(tx, chain, eventId);
-        const d = detailsOf(stmt);
+        const d = stmt.details;
         const sid = typeof d.session_id === 'string' ? d.session_id : '';
         const textId = typeof d.text_id === 'number' ? d.text_id : null;
         draft.target = { type: 'project', id: stmt.project_id ?? 'unknown' };
@@ -207,5 +197,3 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
 
   return { read };
 }
-
-export type StatementTextReader = ReturnType<typeof createStatementTextReader>;

@@ -13,6 +13,7 @@ import type { AuditReader } from '../../audit/audit.reads.js';
 import {
   auditEventList,
   auditEventView,
+  auditEventId as eventId,
   exportQuery,
   inclusionProofView,
   listAuditQuery,
@@ -22,10 +23,6 @@ import {
 import { OPERATOR_CHAIN } from '../../audit/chain.js';
 import type { Signer } from '../../keys/signing.js';
 import { orgRef } from '../../orgs/orgs.schemas.js';
-
-const eventId = z
-  .string()
-  .regex(/^evt_[a-z2-7]{16}$/, 'an event id looks like evt_ followed by 16 characters');
 
 export function auditRoutes(
   app: FastifyInstance,

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditEventId } from '../../audit/audit.schemas.js';
 import {
   createCredentialsBody,
   credentialsView,
@@ -15,10 +16,6 @@ import {
 import type { DbAccessService } from '../../dbaccess/index.js';
 import { orgRef } from '../../orgs/orgs.schemas.js';
 import { projectId } from '../../projects/projects.schemas.js';
-
-const eventId = z
-  .string()
-  .regex(/^evt_[a-z2-7]{16}$/, 'an event id looks like evt_ followed by 16 characters');
 
 export function dbRoutes(app: FastifyInstance, dbaccess: DbAccessService) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -46,7 +43,7 @@ export function dbRoutes(app: FastifyInstance, dbaccess: DbAccessService) {
         tags: ['database'],
         summary:
           "A db.statement event's raw text, decrypted (break-glass, owners): it may hold PHI; the read and its reason are recorded",
-        params: z.object({ org: orgRef, id: eventId }),
+        params: z.object({ org: orgRef, id: auditEventId }),
         body: statementTextBody,
         response: { 200: statementTextView },
       },
