@@ -52,6 +52,13 @@ export async function succeeded(w: TestWard, token: string, path: string, body?:
   const r = await w.request('POST', path, { token, body });
   if (r.status !== 202) throw new Error(`POST ${path}: ${r.status} ${JSON.stringify(r.body)}`);
   const op = await operationEnd(w, token, r.body.id);
-  if (op.status !== 'succeeded') throw new Error(`operation ${op.id} (${op.kind}) failed: ${op.error}`);
+  if (op.status !== 'succeeded') {
+    const earlier = (await w.log())
+      .split('\n')
+      .filter((l) => l.includes(op.id) && l.includes('will be retried'))
+      .map((l) => (JSON.parse(l) as { err?: string }).err);
+    const attempts = earlier.length ? ` (earlier attempts: ${earlier.join(' | ')})` : '';
+    throw new Error(`operation ${op.id} (${op.kind}) failed: ${op.error}${attempts}`);
+  }
   return op;
 }

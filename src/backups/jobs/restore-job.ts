@@ -5,7 +5,7 @@
  * recovered onto a new timeline, the source's logins are disabled (the new project grants its
  * own), and the cluster then runs supervised like any other, archiving into its own new
  * repository. Last, the new database is compared with the source: schema, row counts and content
- * checksums per table (verification.ts).
+ * checksums per table (verification.ts). A retried attempt starts again from the files.
  */
 import { join } from 'node:path';
 import pg from 'pg';
@@ -66,6 +66,10 @@ export const runRestore: Runner = async (deps, op, progress) => {
     progress.report('archiving the source’s latest WAL', 1);
     await archiveLatest(deps, source);
   }
+  // An earlier attempt of this operation may have got as far as starting the new project under
+  // supervision; recovery rebuilds its directory, so that postmaster must be gone first (and the
+  // supervisor must not think the project already runs when this attempt starts it).
+  await deps.dataplane.stop(fresh.id);
   const layout = clusterLayout(join(deps.projectsDir, fresh.id));
   const { handle, timeline } = await recover(deps.recovery, {
     clusterId: fresh.id,

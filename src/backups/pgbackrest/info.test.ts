@@ -38,6 +38,26 @@ describe('pgBackRest output', () => {
     expect(failureDetail(out)).toBe('ERROR: [068]: archive_command must contain pgbackrest HINT: fix it');
   });
 
+  it('names the signal that stopped it, and leaves out the hint of a warning', () => {
+    const out = [
+      'P00   INFO: backup command begin 2.45: --no-config --stanza=prj_1 --type=full',
+      "P00   WARN: option 'repo1-retention-full' is not set for 'repo1-retention-full-type=count', the repository may run out of space",
+      "            HINT: to retain full backups indefinitely (without warning), set option 'repo1-retention-full' to the maximum.",
+      'P00   INFO: backup command end: terminated on signal [SIGTERM]',
+    ].join('\n');
+    expect(failureDetail(out)).toBe('stopped by SIGTERM');
+    const failed = [
+      "P00   WARN: option 'repo1-retention-full' is not set",
+      '            HINT: to retain full backups indefinitely, set it.',
+      'P00  ERROR: [082]: WAL segment 000000010000000000000003 was not archived before the 60000ms timeout',
+      '            HINT: check the archive_command to ensure that all options are correct.',
+      'P00   INFO: check command end: aborted with exception [082]',
+    ].join('\n');
+    expect(failureDetail(failed)).toBe(
+      'ERROR: [082]: WAL segment 000000010000000000000003 was not archived before the 60000ms timeout HINT: check the archive_command to ensure that all options are correct.',
+    );
+  });
+
   it('adds the object store’s error code and message to a refused S3 request, not its headers', () => {
     const out = [
       'P00  ERROR: [039]: HTTP request failed with 403 (Forbidden):',

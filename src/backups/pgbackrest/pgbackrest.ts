@@ -39,13 +39,23 @@ export interface RunOptions {
 }
 
 /**
- * The lines that say why pgBackRest failed: ERROR lines and their HINTs, else the last lines; and
+ * The lines that say why pgBackRest failed: ERROR lines and their HINTs (not a WARN's), the signal
+ * that stopped it, else the last lines; and
  * for a refused S3 request, the store's error code and message (not the request, whose headers
  * name the access key).
  */
 export function failureDetail(output: string): string {
   const lines = output.split('\n').map((l) => l.replace(/^(\S+ \S+ )?P\d+ +/, '').trim());
-  const errors = lines.filter((l) => /^(ERROR|HINT):/.test(l) || /^ERROR: \[\d+\]/.test(l));
+  // A HINT belongs to the message above it: keep it only under an ERROR, not under a WARN.
+  const errors: string[] = [];
+  let under = '';
+  for (const l of lines) {
+    const level = /^([A-Z]+):/.exec(l)?.[1];
+    if (level && level !== 'HINT') under = level;
+    if (level === 'ERROR' || (level === 'HINT' && under === 'ERROR')) errors.push(l);
+    const signal = /command end: terminated on signal \[(\w+)\]/.exec(l)?.[1];
+    if (signal) errors.push(`stopped by ${signal}`);
+  }
   const picked = errors.length ? errors : lines.filter(Boolean).slice(-3);
   const code = /<Error>.*?<Code>([^<]{1,100})<\/Code>/s.exec(output)?.[1];
   const message = /<Error>.*?<Message>([^<]{1,300})<\/Message>/s.exec(output)?.[1];
