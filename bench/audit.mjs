@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 // Issue 3's figures, each beside a baseline measured in the same run on this machine:
-//   1. durable appends/s, one process, ~500-byte events (Ward's batched writer, CALLERS concurrent
-//      callers, 64 by default)                                          target ≥ 20,000/s
+//   1. durable appends/s, one process, ~500-byte events (EVENT_BYTES: the stored canonical record,
+//      measured and printed; Ward's batched writer, CALLERS concurrent callers, 64 by default)
+//                                                                       target ≥ 20,000/s
 //      baselines: raw INSERTs of the same rows into a plain table, 1 row per transaction and
 //      100 rows per statement, 64 connections
 //   2. verification of a chain of EVENTS events                          target ≥ 200,000 events/s
 //      baseline: the SHA-256 chain over the same bodies in memory (the ceiling)
 //   3. filtered list p99 over HTTP with EVENTS events in the org          target ≤ 50 ms
 //      (filters by actor, action, project, time; 8 connections, 10 s, after a 3 s warm-up)
-// Usage: npm run build && node bench/audit.mjs   (EVENTS=1000000 APPEND_SECONDS=10 CALLERS=64)
+// Usage: npm run build && node bench/audit.mjs
+//   (EVENTS=1000000 APPEND_SECONDS=10 CALLERS=64 EVENT_BYTES=500)
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { canonicalEvent } from '../dist/audit/chain.js';
 import { loadConfig } from '../dist/config/config.js';
 import { createLogger } from '../dist/lib/logger.js';
 import { startWard } from '../dist/server/ward.js';
@@ -23,7 +27,7 @@ const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const APPEND_SECONDS = Number(process.env.APPEND_SECONDS ?? 10);
 const CALLERS = Number(process.env.CALLERS ?? 64);
 const RAW_CONNECTIONS = 64;
-const PAD = 'x'.repeat(260);
+const EVENT_BYTES = Number(process.env.EVENT_BYTES ?? 500);
 const ACTIONS = [
   'project.create',
   'project.update',
@@ -33,12 +37,12 @@ const ACTIONS = [
   'db.statement',
 ];
 
-function event(chain, i) {
+function event(chain, i, pad = PAD) {
   return {
     action: ACTIONS[i % ACTIONS.length],
     chain,
     target: { type: 'project', id: `prj_${String(i % 100).padStart(16, 'a')}`, name: `project-${i % 100}` },
-    details: { note: PAD, n: i },
+    details: { note: pad, n: i },
   };
 }
 const actor = (i) => ({
@@ -51,6 +55,47 @@ const actor = (i) => ({
   },
   ip: '127.0.0.1',
 });
+
+/** The note that makes a typical event's stored record (its canonical JSON) EVENT_BYTES long. */
+function padFor(bytes) {
+  const { actor: who, ip } = actor(123_456);
+  const record = canonicalEvent({
+    ...event('org_aaaaaaaaaaaaaaaa', 123_456, ''),
+    actor: { ...who, ip },
+    seq: 123_456,
+    id: 'evt_aaaaaaaaaaaaaaaa',
+    time: new Date().toISOString(),
+    outcome: 'success',
+  });
+  return 'x'.repeat(Math.max(0, bytes - record.length));
+}
+const PAD = padFor(EVENT_BYTES);
+
+const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+/** CPU ticks (user + system) of a postmaster and of each of its children, by pid, from /proc. */
+function cpuTicks(postmaster) {
+  const ticks = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(entry) === postmaster || Number(f[1]) === postmaster)
+      ticks.set(entry, Number(f[11]) + Number(f[12]));
+  }
+  return ticks;
+}
+
+/** CPU seconds the postmaster's processes used since `before` (processes that exited meanwhile are not counted). */
+function cpuSince(postmaster, before) {
+  let ticks = 0;
+  for (const [pid, t] of cpuTicks(postmaster)) ticks += t - (before.get(pid) ?? 0);
+  return ticks / HZ;
+}
 
 async function appendFor(audit, chain, seconds) {
   let n = 0;
@@ -129,7 +174,14 @@ async function main() {
   // 1. appends
   const raw1 = await rawInserts(socket, APPEND_SECONDS, 1);
   const raw100 = await rawInserts(socket, APPEND_SECONDS, 100);
+  const controlPid = Number(
+    readFileSync(join(home, 'control', 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  const node0 = process.cpuUsage();
+  const pg0 = cpuTicks(controlPid);
   const appended = await appendFor(audit, org.id, APPEND_SECONDS);
+  const nodeUs = (({ user, system }) => (user + system) / appended)(process.cpuUsage(node0));
+  const pgUs = (cpuSince(controlPid, pg0) * 1e6) / appended;
   const perSecond = appended / APPEND_SECONDS;
 
   // Fill the chain to EVENTS for the next two figures.
@@ -152,6 +204,10 @@ async function main() {
   const admin = new pg.Client({ host: socket, user: 'ward_admin', database: 'ward' });
   await admin.connect();
   await admin.query('ANALYZE ward.audit_events');
+  const { rows: sized } = await admin.query(
+    'SELECT avg(octet_length(body))::int AS bytes FROM ward.audit_events WHERE chain_id = $1',
+    [org.id],
+  );
   await admin.end();
 
   // 2. verification
@@ -190,7 +246,7 @@ async function main() {
 
   const row = (a, b, c2, d) => console.log(`${a.padEnd(40)} ${b.padEnd(30)} ${c2.padEnd(44)} ${d}`);
   console.log(
-    `# Ward audit benchmark — ${new Date().toISOString()} — ${EVENTS.toLocaleString('en')} events, ~${JSON.stringify(event(org.id, 1)).length + 200} bytes each`,
+    `# Ward audit benchmark — ${new Date().toISOString()} — ${EVENTS.toLocaleString('en')} events, ${sized[0].bytes} bytes each on average (the stored canonical record)`,
   );
   row('figure', 'Ward', 'baseline, same run', 'target');
   row(
@@ -199,6 +255,7 @@ async function main() {
     `raw INSERT 1/tx ${Math.round(raw1 / APPEND_SECONDS).toLocaleString('en')}/s, 100/stmt ${Math.round(raw100 / APPEND_SECONDS).toLocaleString('en')}/s (×${(perSecond / (raw100 / APPEND_SECONDS)).toFixed(2)})`,
     '≥ 20,000/s',
   );
+  row('  CPU per appended event', `Ward ${nodeUs.toFixed(1)} µs, PostgreSQL ${pgUs.toFixed(1)} µs`, '-', '-');
   row(
     `verification of ${report.events.toLocaleString('en')} events`,
     `${Math.round(report.events / (verifyMs / 1000)).toLocaleString('en')} events/s (${(verifyMs / 1000).toFixed(2)} s)`,
