@@ -4,7 +4,7 @@
  * of a standard project into a hipaa region with its verification report, key shredding, restore
  * drills, the daily schedule and retention. Databases are a few rows; schedules are shortened.
  */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../src/db/pool.js';
@@ -108,6 +108,38 @@ describe('backups and point-in-time restore', () => {
     expect(created?.details.restore).toMatchObject({ source_project_id: records.id, target_time: noted });
     const finished = (await events(w, 'backup.restore.finish')).find((e: any) => e.target.id === restoredId);
     expect(finished).toMatchObject({ outcome: 'success', actor: { type: 'system' } });
+  });
+});
+
+describe('a restore retried after its new project had started', () => {
+  it('starts over from the backup and succeeds, its project running and whole', async () => {
+    await succeeded(w, owner, `/api/v1/projects/${records.id}/backups`);
+    const [{ n }] = await sql(w, records.id, 'SELECT count(*)::int AS n FROM patients');
+    const r = await w.request('POST', `/api/v1/projects/${records.id}/restore`, {
+      token: owner,
+      body: { name: 'records-retried', region_id: 'local' },
+    });
+    expect(r.status).toBe(202);
+    const target = r.body.target_project_id as string;
+    // A file where the new project's repository goes: the first attempt gets as far as starting
+    // the new project, then cannot create its repository, and is retried.
+    const blocker = join(w.home, 'backups', 'repos', target);
+    await writeFile(blocker, '');
+    const waiting = await eventually(
+      async () => {
+        const op = (await w.request('GET', `/api/v1/operations/${r.body.id}`, { token: owner })).body;
+        return op.phase.startsWith('waiting to retry') || op.status === 'failed' ? op : undefined;
+      },
+      120_000,
+      20,
+    );
+    await rm(blocker);
+    expect(waiting).toMatchObject({ status: 'queued', error: expect.stringMatching(/repos/) });
+    const op = await operationEnd(w, owner, r.body.id);
+    expect(op).toMatchObject({ status: 'succeeded', target_project_id: target });
+    const moved = (await w.request('GET', `/api/v1/projects/${target}`, { token: owner })).body;
+    expect(moved.status).toBe('running');
+    expect(await sql(w, target, 'SELECT count(*)::int AS n FROM patients')).toEqual([{ n }]);
   });
 });
 
