@@ -24,7 +24,12 @@ export const activeKey = (
     .where('state', '=', 'active')
     .executeTakeFirst();
 
-/** Inserts an active key unless the scope already has one (then the caller re-reads). */
+/**
+ * Inserts an active key unless the scope already has one (then the caller re-reads). The
+ * conflict target's predicate is a literal: PostgreSQL matches it to the partial unique index when
+ * it plans, and a generic plan (a prepared statement's sixth run on a connection on) cannot prove
+ * that a parameter equals 'active'.
+ */
 export const insertActiveKey = (
   q: Q,
   k: Pick<KeyRow, 'id' | 'scope_type' | 'scope_id' | 'wrapped_by' | 'wrapped'>,
@@ -32,7 +37,9 @@ export const insertActiveKey = (
   q
     .insertInto('keys')
     .values({ ...k, state: 'active' })
-    .onConflict((oc) => oc.columns(['scope_type', 'scope_id']).where('state', '=', 'active').doNothing())
+    .onConflict((oc) =>
+      oc.columns(['scope_type', 'scope_id']).where('state', '=', sql.lit('active')).doNothing(),
+    )
     .returningAll()
     .executeTakeFirst();
 

@@ -122,3 +122,27 @@ describe('signing key', () => {
     expect((await loadSigner(join(w.home, 'keys'))).keyId).toBe(signer.keyId);
   });
 });
+
+describe('key creation at volume', () => {
+  it('creates the keys of many projects one after another on one connection', async () => {
+    // PostgreSQL plans a prepared statement generically from its sixth run on a connection; the
+    // insert's ON CONFLICT must still find the partial unique index then.
+    const { keys, db } = w.ward.services;
+    await db.connection().execute(async (one) => {
+      for (let i = 0; i < 12; i++) {
+        const scope = project(`prj_many${String(i).padStart(12, 'a')}`);
+        const sealed = await keys.encrypt(scope, `row ${i}`, 'statement', one);
+        expect((await keys.decrypt(sealed, 'statement', one)).toString()).toBe(`row ${i}`);
+      }
+    });
+    const made = await superuser(
+      async (c) =>
+        (
+          await c.query(
+            "SELECT count(*)::int AS n FROM ward.keys WHERE scope_id LIKE 'prj_many%' AND state = 'active'",
+          )
+        ).rows[0].n,
+    );
+    expect(made).toBe(12);
+  });
+});
