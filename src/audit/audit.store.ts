@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/pool.js';
 import { BinaryArray } from '../lib/pg-binary-array.js';
 import type { AuditTarget, Outcome } from './actions.js';
-import { type ChainedFields, canonicalEvent, GENESIS_HASH, linkHash } from './chain.js';
+import { type ChainedFields, canonicalEvent, canonicalEventAt, GENESIS_HASH, linkHash } from './chain.js';
 
 export interface PendingEvent {
   chain: string;
@@ -136,7 +136,7 @@ export function prepareBatch(head: ChainHead, events: PendingEvent[]): PreparedB
   let lastMs = 0;
   for (const e of events) {
     seq += 1;
-    const body = canonicalEvent({ ...e, seq });
+    const body = canonicalEventAt(e, seq);
     const next = linkHash(hash, body);
     // Events of one caller share their time: parse it once.
     if (e.time !== lastTime) {

@@ -29,8 +29,17 @@ export interface ChainedFields {
  * nested values are serialized member by member.
  */
 export function canonicalEvent(e: ChainedFields): string {
-  if (!Number.isSafeInteger(e.seq)) throw new TypeError(`an event's seq must be an integer, not ${e.seq}`);
-  return `{"action":${JSON.stringify(e.action)},"actor":${canonicalize(e.actor)},"chain":${JSON.stringify(e.chain)},"details":${canonicalize(e.details)},"id":${JSON.stringify(e.id)},"outcome":${JSON.stringify(e.outcome)},"seq":${e.seq},"target":${canonicalize(e.target)},"time":${JSON.stringify(e.time)}}`;
+  return canonicalEventAt(e, e.seq);
+}
+
+/**
+ * `canonicalEvent` of `e` numbered `seq`. The writer numbers events as it hashes them; passing
+ * the number beside the event, instead of a copy of the event with it, saved about a third of
+ * the cost (the copies' shapes kept V8 making new hidden classes).
+ */
+export function canonicalEventAt(e: Omit<ChainedFields, 'seq'>, seq: number): string {
+  if (!Number.isSafeInteger(seq)) throw new TypeError(`an event's seq must be an integer, not ${seq}`);
+  return `{"action":${JSON.stringify(e.action)},"actor":${canonicalize(e.actor)},"chain":${JSON.stringify(e.chain)},"details":${canonicalize(e.details)},"id":${JSON.stringify(e.id)},"outcome":${JSON.stringify(e.outcome)},"seq":${seq},"target":${canonicalize(e.target)},"time":${JSON.stringify(e.time)}}`;
 }
 
 /**
