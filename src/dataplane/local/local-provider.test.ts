@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -59,6 +59,24 @@ describe('local data plane', () => {
     const data = await stat(join(home, 'prj_aaaaaaaaaaaaaaaa', 'pgdata'));
     expect(data.mode & 0o077).toBe(0);
     if (isRoot()) expect(data.uid).not.toBe(0);
+  });
+
+  it('runs the postmaster and the backends it forks under SCHED_BATCH, so a woken backend never preempts Ward', async () => {
+    // Field 41 of /proc/<pid>/stat is the scheduling policy; 3 is SCHED_BATCH (0: SCHED_OTHER).
+    const policy = async (pid: number) => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+    };
+    const c = new pg.Client(provider.adminConnection('prj_aaaaaaaaaaaaaaaa'));
+    await c.connect();
+    try {
+      const backend = (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      expect(await policy(backend)).toBe(3);
+    } finally {
+      await c.end();
+    }
+    expect(await policy(provider.health('prj_aaaaaaaaaaaaaaaa')?.pid ?? 0)).toBe(3);
+    expect(await policy(process.pid)).toBe(0);
   });
 
   it('refuses a password login for a role without one and for the superuser from anyone but Ward', async () => {
