@@ -30,7 +30,11 @@ const STATEMENTS = { select: 1, tpcb: 7 };
 const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const log = (line) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-/** CPU seconds (user + system) of `pid`, and of its children when `tree`. */
+/**
+ * CPU seconds (user + system) of `pid`, and with `tree` of its children too: those alive now,
+ * and (through `pid`'s cutime and cstime) those that exited and were reaped, so a backend that
+ * ends during a run moves its time from one term to the other instead of taking it away.
+ */
 function cpuSeconds(pid, tree = false) {
   let ticks = 0;
   for (const entry of readdirSync('/proc')) {
@@ -44,6 +48,7 @@ function cpuSeconds(pid, tree = false) {
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const self = Number(entry) === pid;
     if (self || (tree && Number(f[1]) === pid)) ticks += Number(f[11]) + Number(f[12]);
+    if (self && tree) ticks += Number(f[13]) + Number(f[14]);
   }
   return ticks / HZ;
 }
