@@ -7,6 +7,8 @@
 //      100 rows per statement, 64 connections
 //   2. verification of a chain of EVENTS events                          target ≥ 200,000 events/s
 //      baseline: the SHA-256 chain over the same bodies in memory (the ceiling)
+//   1b. what one writer batch costs the control database's backend (CPU, from /proc), by size:
+//      the fixed part (round trip, executor start, commit and its flush) and the part per event
 //   3. filtered list p99 over HTTP with EVENTS events in the org          target ≤ 50 ms
 //      (filters by actor, action, project, time; 8 connections, 10 s, after a 3 s warm-up)
 // Usage: npm run build && node bench/audit.mjs
@@ -16,7 +18,9 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
 import pg from 'pg';
+import { prepareBatch, readHead, sendBatch } from '../dist/audit/audit.store.js';
 import { canonicalEvent } from '../dist/audit/chain.js';
 import { loadConfig } from '../dist/config/config.js';
 import { createLogger } from '../dist/lib/logger.js';
@@ -111,6 +115,42 @@ async function appendFor(audit, chain, seconds) {
   return n;
 }
 
+/** Server CPU µs per writer batch of each size, on one connection, one batch at a time. */
+async function batchCost(db, chain, sizes, eventsPerSize = 20_000) {
+  const out = new Map();
+  let written = 0;
+  await db.connection().execute(async (c) => {
+    const { pid } = (await sql`SELECT pg_backend_pid() AS pid`.execute(c)).rows[0];
+    const ticks = () => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(f[11]) + Number(f[12]);
+    };
+    let head = await readHead(c, chain);
+    for (const size of sizes) {
+      const rounds = Math.max(500, Math.ceil(eventsPerSize / size));
+      const t0 = ticks();
+      for (let r = 0; r < rounds; r++) {
+        const { actor: who, ip } = actor(written);
+        const events = Array.from({ length: size }, (_, k) => ({
+          ...event(chain, written + k),
+          actor: { ...who, ip },
+          id: `evt_${String(written + k).padStart(16, 'a')}`,
+          time: new Date().toISOString(),
+          outcome: 'success',
+        }));
+        const batch = prepareBatch(head, events);
+        if (!(await sendBatch(c, chain, batch)))
+          throw new Error('the chain head moved during the batch-cost probe');
+        head = batch.next;
+        written += size;
+      }
+      out.set(size, (((ticks() - t0) / HZ) * 1e6) / rounds);
+    }
+  });
+  return { perBatch: out, written };
+}
+
 async function rawInserts(socket, seconds, perStatement) {
   const pool = new pg.Pool({ host: socket, user: 'ward_admin', database: 'ward', max: RAW_CONNECTIONS });
   await pool.query(
@@ -184,9 +224,11 @@ async function main() {
   const pgUs = (cpuSince(controlPid, pg0) * 1e6) / appended;
   const perSecond = appended / APPEND_SECONDS;
 
+  const cost = await batchCost(ward.services.db, org.id, [1, 16, 64]);
+
   // Fill the chain to EVENTS for the next two figures.
   const fillStart = Date.now();
-  let total = appended + 2;
+  let total = appended + 2 + cost.written;
   while (total < EVENTS) {
     const batch = Math.min(20_000, EVENTS - total);
     const specs = Array.from({ length: batch }, (_, k) => event(org.id, total + k));
@@ -256,6 +298,14 @@ async function main() {
     '≥ 20,000/s',
   );
   row('  CPU per appended event', `Ward ${nodeUs.toFixed(1)} µs, PostgreSQL ${pgUs.toFixed(1)} µs`, '-', '-');
+  const [one, , many] = [...cost.perBatch.values()];
+  const perEvent = (many - one) / 63;
+  row(
+    '  server CPU per writer batch',
+    [...cost.perBatch].map(([n, us]) => `${n}: ${Math.round(us)} µs`).join(', '),
+    `≈ ${Math.round(one - perEvent)} µs a batch + ${perEvent.toFixed(1)} µs an event`,
+    '-',
+  );
   row(
     `verification of ${report.events.toLocaleString('en')} events`,
     `${Math.round(report.events / (verifyMs / 1000)).toLocaleString('en')} events/s (${(verifyMs / 1000).toFixed(2)} s)`,
