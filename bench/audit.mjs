@@ -8,7 +8,9 @@
 //   2. verification of a chain of EVENTS events                          target ≥ 200,000 events/s
 //      baseline: the SHA-256 chain over the same bodies in memory (the ceiling)
 //   1b. what one writer batch costs the control database's backend (CPU, from /proc), by size:
-//      the fixed part (round trip, executor start, commit and its flush) and the part per event
+//      the fixed part (round trip, executor start, commit and its flush) and the part per event;
+//      and, once the chain holds EVENTS events, the WAL per appended event between checkpoints
+//      and just after one
 //   3. filtered list p99 over HTTP with EVENTS events in the org          target ≤ 50 ms
 //      (filters by actor, action, project, time; 8 connections, 10 s, after a 3 s warm-up)
 // Usage: npm run build && node bench/audit.mjs
@@ -250,6 +252,18 @@ async function main() {
     'SELECT avg(octet_length(body))::int AS bytes FROM ward.audit_events WHERE chain_id = $1',
     [org.id],
   );
+  // WAL per appended event with the chain full: between checkpoints, and just after one (each
+  // index page an insert touches first after a checkpoint is written to the WAL whole).
+  const walPerEvent = async (checkpoint) => {
+    if (checkpoint) await admin.query('CHECKPOINT');
+    const lsn = async () => (await admin.query('SELECT pg_current_wal_lsn() AS l')).rows[0].l;
+    const from = await lsn();
+    const n = await appendFor(audit, org.id, 3);
+    const { rows } = await admin.query('SELECT pg_wal_lsn_diff($1, $2)::float8 AS d', [await lsn(), from]);
+    return rows[0].d / n;
+  };
+  const walSteady = await walPerEvent(false);
+  const walAfterCheckpoint = await walPerEvent(true);
   await admin.end();
 
   // 2. verification
@@ -304,6 +318,12 @@ async function main() {
     '  server CPU per writer batch',
     [...cost.perBatch].map(([n, us]) => `${n}: ${Math.round(us)} µs`).join(', '),
     `≈ ${Math.round(one - perEvent)} µs a batch + ${perEvent.toFixed(1)} µs an event`,
+    '-',
+  );
+  row(
+    '  WAL per appended event, chain full',
+    `${Math.round(walSteady)} B; just after a CHECKPOINT ${Math.round(walAfterCheckpoint)} B`,
+    '-',
     '-',
   );
   row(

@@ -8,7 +8,7 @@
 import { type Db, inTransaction, type Tx } from '../db/pool.js';
 import type { RequestContext } from '../lib/context.js';
 import { isWardError, WardError } from '../lib/errors.js';
-import { newId } from '../lib/ids.js';
+import { newEventId } from '../lib/ids.js';
 import type { AuditAction, AuditError, AuditPayloads, AuditTarget, Outcome } from './actions.js';
 import { appendEvents, type PendingEvent } from './audit.store.js';
 import { constant } from './canonical.js';
@@ -53,7 +53,7 @@ function actorOf(ctx: RequestContext): Record<string, unknown> {
 function pending(ctx: RequestContext, spec: EventSpec, time: string): PendingEvent {
   return {
     chain: spec.chain,
-    id: newId('evt'),
+    id: newEventId(),
     time,
     action: spec.action,
     outcome: spec.outcome ?? 'success',
