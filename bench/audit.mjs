@@ -5,19 +5,19 @@
 //                                                                       target ≥ 20,000/s
 //      baselines: raw INSERTs of the same rows into a plain table, 1 row per transaction and
 //      100 rows per statement, 64 connections
-//   2. verification of a chain of EVENTS events                          target ≥ 200,000 events/s
-//      baseline: the SHA-256 chain over the same bodies in memory (the ceiling)
 //   1b. what one writer batch costs the control database's backend (CPU, from /proc), by size:
 //      the fixed part (round trip, executor start, commit and its flush) and the part per event;
 //      and, once the chain holds EVENTS events, the WAL per appended event between checkpoints
 //      and just after one
+//   2. verification of a chain of EVENTS events                          target ≥ 200,000 events/s
+//      baseline: the SHA-256 chain over the same bodies in memory (the ceiling)
 //   3. filtered list p99 over HTTP with EVENTS events in the org          target ≤ 50 ms
 //      (filters by actor, action, project, time; 8 connections, 10 s, after a 3 s warm-up)
 // Usage: npm run build && node bench/audit.mjs
 //   (EVENTS=1000000 APPEND_SECONDS=10 CALLERS=64 EVENT_BYTES=500)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -27,7 +27,7 @@ import { canonicalEvent } from '../dist/audit/chain.js';
 import { loadConfig } from '../dist/config/config.js';
 import { createLogger } from '../dist/lib/logger.js';
 import { startWard } from '../dist/server/ward.js';
-import { cleanup, operatorToken, scratchHome } from './lib.mjs';
+import { cleanup, operatorToken, processes, procStat, scratchHome } from './lib.mjs';
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const APPEND_SECONDS = Number(process.env.APPEND_SECONDS ?? 10);
@@ -81,17 +81,9 @@ const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).tri
 /** CPU ticks (user + system) of a postmaster and of each of its children, by pid, from /proc. */
 function cpuTicks(postmaster) {
   const ticks = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(entry) === postmaster || Number(f[1]) === postmaster)
-      ticks.set(entry, Number(f[11]) + Number(f[12]));
+  for (const pid of processes()) {
+    const p = procStat(pid);
+    if (p && (pid === postmaster || p.ppid === postmaster)) ticks.set(String(pid), p.ticks);
   }
   return ticks;
 }
@@ -123,11 +115,7 @@ async function batchCost(db, chain, sizes, eventsPerSize = 20_000) {
   let written = 0;
   await db.connection().execute(async (c) => {
     const { pid } = (await sql`SELECT pg_backend_pid() AS pid`.execute(c)).rows[0];
-    const ticks = () => {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(f[11]) + Number(f[12]);
-    };
+    const ticks = () => procStat(pid).ticks;
     let head = await readHead(c, chain);
     for (const size of sizes) {
       const rounds = Math.max(500, Math.ceil(eventsPerSize / size));
@@ -312,12 +300,15 @@ async function main() {
     '≥ 20,000/s',
   );
   row('  CPU per appended event', `Ward ${nodeUs.toFixed(1)} µs, PostgreSQL ${pgUs.toFixed(1)} µs`, '-', '-');
-  const [one, , many] = [...cost.perBatch.values()];
-  const perEvent = (many - one) / 63;
+  // The line through the smallest and the largest batch: its slope per event, its intercept per batch.
+  const sizes = [...cost.perBatch.keys()];
+  const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+  const one = cost.perBatch.get(small);
+  const perEvent = (cost.perBatch.get(large) - one) / (large - small);
   row(
     '  server CPU per writer batch',
     [...cost.perBatch].map(([n, us]) => `${n}: ${Math.round(us)} µs`).join(', '),
-    `≈ ${Math.round(one - perEvent)} µs a batch + ${perEvent.toFixed(1)} µs an event`,
+    `≈ ${Math.round(one - small * perEvent)} µs a batch + ${perEvent.toFixed(1)} µs an event`,
     '-',
   );
   row(

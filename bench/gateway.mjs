@@ -17,7 +17,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { api, cleanup, operatorToken, scratchHome, startWard, waitFor } from './lib.mjs';
+import { api, cleanup, operatorToken, processes, procStat, scratchHome, startWard, waitFor } from './lib.mjs';
 
 const DURATION = Number(process.env.DURATION ?? 15);
 const SCALE = Number(process.env.SCALE ?? 20);
@@ -37,18 +37,11 @@ const log = (line) => process.stderr.write(`[${new Date().toISOString().slice(11
  */
 function cpuSeconds(pid, tree = false) {
   let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const self = Number(entry) === pid;
-    if (self || (tree && Number(f[1]) === pid)) ticks += Number(f[11]) + Number(f[12]);
-    if (self && tree) ticks += Number(f[13]) + Number(f[14]);
+  for (const entry of tree ? processes() : [pid]) {
+    const p = procStat(entry);
+    if (!p) continue;
+    if (entry === pid) ticks += p.ticks + (tree ? p.reaped : 0);
+    else if (p.ppid === pid) ticks += p.ticks;
   }
   return ticks / HZ;
 }

@@ -1,7 +1,7 @@
 // Shared helpers for Ward's benchmarks: start `ward up` as a child process on a scratch home, wait
 // for it, talk to its API, stop it. Benchmarks run against the built dist/ (npm run build).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,3 +92,24 @@ export const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 export function cleanup(home) {
   rmSync(home, { recursive: true, force: true });
 }
+
+/**
+ * A process's parent, its own CPU ticks (user + system) and those of its reaped children
+ * (cutime + cstime), from /proc/<pid>/stat; undefined once it is gone.
+ */
+export function procStat(pid) {
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) };
+}
+
+/** The pids of every process now running. */
+export const processes = () =>
+  readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number);
