@@ -25,10 +25,10 @@ const as = (id: string): RequestContext =>
   }) as RequestContext;
 const events = (n: number, project: string) =>
   Array.from({ length: n }, (_, i) => ({
-    action: 'project.update' as const,
+    action: 'project.cluster.restart' as const,
     chain: CHAIN,
     target: { type: 'project' as const, id: project, name: 'records' },
-    details: { note: 'x'.repeat(300), n: i },
+    details: { reason: `exit ${i} ${'x'.repeat(300)}` },
   }));
 
 /** Shared buffers (hit or read) the page's own query touches, from EXPLAIN (ANALYZE, BUFFERS). */
