@@ -90,24 +90,16 @@ export function newEventId(now = Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
     counter = 0;
-    msChars = sortedBase32(lastMs, 9);
   } else if (++counter >= 1 << 15) {
     lastMs += 1;
     counter = 0;
-    msChars = sortedBase32(lastMs, 9);
   }
+  if (counter === 0) msChars = sortedBase32(lastMs, 9);
   const c =
     (SORTED_ALPHABET[counter >>> 10] as string) +
     SORTED_ALPHABET[(counter >>> 5) & 31] +
     SORTED_ALPHABET[counter & 31];
   return `evt_${msChars}${c}${nodeChars}`;
-}
-
-/** The creation time an event id carries (milliseconds since the Unix epoch). */
-export function eventIdTime(id: string): number {
-  let ms = 0;
-  for (const ch of id.slice(4, 13)) ms = ms * 32 + SORTED_ALPHABET.indexOf(ch);
-  return ms;
 }
 
 const ID_SHAPE = /^[a-z]{2,3}_[a-z2-7]{16}$/;
