@@ -34,9 +34,10 @@ const events = (n: number, project: string) =>
 /** Shared buffers (hit or read) the page's own query touches, from EXPLAIN (ANALYZE, BUFFERS). */
 async function buffersFor(q: Record<string, string>, ids: { actors?: string[]; projects?: string[] }) {
   const stmt = listStatement(CHAIN, listAuditQuery.parse(q), ids);
-  const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: Record<string, number> }] }>`
+  type Explained = { 'QUERY PLAN': [{ Plan: Record<string, number> }] };
+  const { rows } = await sql<Explained>`
     EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${stmt}`.execute(w.ward.services.db);
-  const plan = (rows[0] as { 'QUERY PLAN': [{ Plan: Record<string, number> }] })['QUERY PLAN'][0].Plan;
+  const plan = (rows[0] as Explained)['QUERY PLAN'][0].Plan;
   return (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0);
 }
 

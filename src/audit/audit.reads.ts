@@ -87,29 +87,36 @@ export function createAuditReader(deps: {
 }) {
   const { db, signer, checkpointer } = deps;
 
+  /** An actor filter as user ids: an email is its one user (or none), anything else an id. */
+  async function actorIds(actor: string): Promise<string[]> {
+    if (!actor.includes('@')) return [actor];
+    const users = await db
+      .selectFrom('users')
+      .select('id')
+      .where(sql<string>`lower(email)`, '=', actor.toLowerCase())
+      .execute();
+    return users.map((u) => u.id);
+  }
+
+  /**
+   * A project filter as project ids: a name is every project of the org that had it (a deleted
+   * project's name can be reused), anything else an id. A name never looks like an id (names are
+   * slugs, ids have an underscore), so a value is one or the other.
+   */
+  async function projectIds(chain: string, project: string): Promise<string[]> {
+    const named = await db
+      .selectFrom('projects')
+      .select('id')
+      .where('org_id', '=', chain)
+      .where('name', '=', project)
+      .execute();
+    return named.length ? named.map((p) => p.id) : [project];
+  }
+
   async function list(chain: string, q: ListAuditQuery) {
     // Names resolve to ids first, so each filter is one indexed column.
-    const actors = !q.actor
-      ? undefined
-      : q.actor.includes('@')
-        ? (
-            await db
-              .selectFrom('users')
-              .select('id')
-              .where(sql<string>`lower(email)`, '=', q.actor.toLowerCase())
-              .execute()
-          ).map((u) => u.id)
-        : [q.actor];
-    const named = !q.project
-      ? []
-      : await db
-          .selectFrom('projects')
-          .select('id')
-          .where('org_id', '=', chain)
-          .where('name', '=', q.project)
-          .execute();
-    // A name never looks like an id (names are slugs, ids have an underscore): one or the other.
-    const projects = q.project ? (named.length ? named.map((p) => p.id) : [q.project]) : undefined;
+    const actors = q.actor ? await actorIds(q.actor) : undefined;
+    const projects = q.project ? await projectIds(chain, q.project) : undefined;
     const { rows } = await listStatement(chain, q, { actors, projects }).execute(db);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
