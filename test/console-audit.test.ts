@@ -1,7 +1,8 @@
 /**
  * The console's audit pages in a real browser (Debian's chromium through playwright-core) against
  * a real Ward: an owner reads the org's audit log with actors and outcomes, filters it by action,
- * opens an event and downloads its inclusion proof, verifies the chain, exports it; on the audit
+ * opens an event and downloads its inclusion proof, verifies the chain, exports it, pages back
+ * through a filtered log ("Load more events") and gets what the API lists; on the audit
  * settings page adds a file sink and watches it catch up with the chain, sees Ward's refusals (an
  * http webhook, a too-short retention) next to the forms; a developer sees the API's refusal.
  */
@@ -19,6 +20,7 @@ describe('console: audit pages', () => {
   let ward: TestWard;
   let browser: Browser;
   let page: Page;
+  let ownerToken: string;
 
   async function ok(method: string, path: string, token: string, body: unknown, status: number) {
     const r = await ward.request(method, path, { token, body });
@@ -45,6 +47,7 @@ describe('console: audit pages', () => {
       audit: { checkpoint_every_events: 1_000_000, checkpoint_every_seconds: 86_400 },
     });
     const owner = await ward.user(OWNER);
+    ownerToken = owner;
     const dev = await ward.user(DEV);
     await ok('POST', '/api/v1/orgs', owner, { name: ORG }, 201);
     await ok('POST', `/api/v1/orgs/${ORG}/members`, owner, { email: DEV, role: 'developer' }, 201);
@@ -214,6 +217,38 @@ describe('console: audit pages', () => {
     await days.fill('3000');
     await page.getByRole('button', { name: 'Save retention' }).click();
     await page.getByText('Audit events are kept for 3000 days').waitFor();
+  });
+
+  it('pages back with "Load more events": each event once, newest first', async () => {
+    for (let i = 0; i < 60; i++)
+      await ok(
+        'PATCH',
+        `/api/v1/orgs/${ORG}`,
+        ownerToken,
+        { settings: { legal_name: `Acme Audit ${i} LLC` } },
+        200,
+      );
+    await page.goto(`/orgs/${ORG}/audit?action=org.update`);
+    const table = page.getByRole('table', { name: /: action org\.update$/ });
+    const details = table.getByRole('button', { name: /^Details of event \d+$/ });
+    const seqs = async () =>
+      details.evaluateAll((bs) => bs.map((b) => Number(b.getAttribute('aria-label')?.split(' ').pop())));
+    await details.nth(49).waitFor();
+    const first = await seqs();
+    expect(first).toHaveLength(50);
+    await page.getByRole('button', { name: 'Load more events' }).click();
+    // Both pages together are the API's one page of every update (the 60, and those before).
+    const r = await ward.request('GET', `/api/v1/orgs/${ORG}/audit-events?action=org.update&limit=500`, {
+      token: ownerToken,
+    });
+    const expected = (r.body as { events: { seq: number }[] }).events.map((e) => e.seq);
+    expect(expected.length).toBeGreaterThan(60);
+    await details.nth(expected.length - 1).waitFor();
+    const all = await seqs();
+    expect(all).toEqual(expected);
+    expect(all.slice(0, 50)).toEqual(first);
+    expect([...all].sort((a, b) => b - a)).toEqual(all);
+    await page.getByRole('button', { name: 'Load more events' }).waitFor({ state: 'detached' });
   });
 
   it("shows a developer the API's refusal, and no audit link", async () => {

@@ -1,6 +1,7 @@
 /**
  * A filtered page of a long chain reads about as much of the database as it shows: the newest
- * matches come from the filter's index in order, however far back they lie.
+ * matches come from the filter's index in order, however far back they lie, and so do the
+ * matches before a time far back.
  */
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -47,6 +48,9 @@ describe('a filtered page of a long chain', () => {
     // 2,000 events by Carol about one project, then 20,000 by Bob about another.
     for (let i = 0; i < 2; i++)
       await audit.append(as('usr_carolaaaaaaaaaaaa'), events(1000, 'prj_oldaaaaaaaaaaaaa'));
+    await new Promise((r) => setTimeout(r, 5));
+    const between = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
     for (let i = 0; i < 20; i++)
       await audit.append(as('usr_bobaaaaaaaaaaaaaa'), events(1000, 'prj_newaaaaaaaaaaaaa'));
     const admin = new pg.Client({
@@ -68,6 +72,20 @@ describe('a filtered page of a long chain', () => {
       listAuditQuery.parse({ project: 'prj_oldaaaaaaaaaaaaa', limit: '5' }),
     );
     expect(oldProject.events.map((e) => e.seq)).toEqual([2000, 1999, 1998, 1997, 1996]);
+    // The next page starts after the last one shown, inside the 1,000 events of one append
+    // (one time, so seq breaks the tie).
+    const cursor = oldProject.next_cursor as string;
+    const next = await reader.list(
+      CHAIN,
+      listAuditQuery.parse({ project: 'prj_oldaaaaaaaaaaaaa', limit: '5', cursor }),
+    );
+    expect(next.events.map((e) => e.seq)).toEqual([1995, 1994, 1993, 1992, 1991]);
+    const before = await reader.list(
+      CHAIN,
+      listAuditQuery.parse({ action: 'project.cluster.restart', until: between, limit: '3' }),
+    );
+    expect(before.events.map((e) => e.seq)).toEqual([2000, 1999, 1998]);
+    expect(before.events.every((e) => e.time < between)).toBe(true);
 
     // Walking back from the newest event to Carol's would touch hundreds of pages of the
     // primary key and the table (20,000 of Bob's events first); her index, a few.
@@ -76,6 +94,13 @@ describe('a filtered page of a long chain', () => {
     ).toBeLessThan(60);
     expect(
       await buffersFor({ project: 'prj_oldaaaaaaaaaaaaa' }, { projects: ['prj_oldaaaaaaaaaaaaa'] }),
+    ).toBeLessThan(60);
+    // Before a time, with and without a filter: a range of the index, not a walk back through
+    // Bob's 20,000 events to the bound.
+    expect(await buffersFor({ action: 'project.cluster.restart', until: between }, {})).toBeLessThan(60);
+    expect(await buffersFor({ until: between }, {})).toBeLessThan(60);
+    expect(
+      await buffersFor({ project: 'prj_oldaaaaaaaaaaaaa', cursor }, { projects: ['prj_oldaaaaaaaaaaaaa'] }),
     ).toBeLessThan(60);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * @module audit/reads
- * Reading the audit log: filtered pages (newest first, keyset on seq), one event, an inclusion
+ * Reading the audit log: filtered pages (newest first, keyset on time and seq), one event, an inclusion
  * proof against a signed checkpoint, verification, and exports that verify offline. Every view of
  * an event is built from its hashed record, never from the columns beside it.
  */
@@ -29,24 +29,32 @@ interface StoredRow {
   hash: Buffer;
 }
 
+/** A listed row: its time to the microsecond as UTC text, for the next page's cursor. */
+interface ListedRow extends StoredRow {
+  cursor_time: string;
+}
+
 export function eventView(r: StoredRow): AuditEventView {
   const e = JSON.parse(r.body);
   return { ...e, seq: Number(r.seq), prev_hash: r.prev_hash.toString('hex'), hash: r.hash.toString('hex') };
 }
 
-const encodeCursor = (seq: number) => Buffer.from(`s${seq}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+/** A page's cursor names the last event shown by (time, seq); the next page starts after it. */
+const encodeCursor = (r: ListedRow) => Buffer.from(`${r.cursor_time}|${Number(r.seq)}`).toString('base64url');
+function decodeCursor(cursor: string): { time: string; seq: number } {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|(\d{1,15})$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
   if (!m) throw invalid(`the cursor '${cursor}' is not one this API returned; start again without it`);
-  return Number(m[1]);
+  return { time: m[1] as string, seq: Number(m[2]) };
 }
 
 /**
  * `column` is one of `values`. A single value (nearly always) is written as an equality, so the
- * (chain_id, column, seq DESC) index gives the newest matches in order. PostgreSQL 15 reads an
- * `= ANY(…)` condition from an index unordered, so for `ORDER BY seq DESC LIMIT n` it walked the
- * chain backwards from its newest event and filtered instead: 12,000 rows read to show 50 for
- * one of 50 actors at a million events, and the whole chain for one who acted long ago.
+ * (chain_id, column, time DESC, seq DESC) index gives the newest matches in order. PostgreSQL 15
+ * reads an `= ANY(…)` condition from an index unordered, so for a newest-first page it walked the chain
+ * backwards from its newest event and filtered instead: 12,000 rows read to show 50 for one of
+ * 50 actors at a million events, and the whole chain for one who acted long ago.
  */
 function oneOf(column: 'actor_id' | 'project_id', values: string[]) {
   if (values.length === 0) return sql`false`;
@@ -54,7 +62,11 @@ function oneOf(column: 'actor_id' | 'project_id', values: string[]) {
   return sql`${sql.ref(column)} = ANY(${values})`;
 }
 
-/** The query for one page of `chain`, newest first, with actors and projects resolved to ids. */
+/**
+ * The query for one page of `chain`, newest first by (time, seq), with actors and projects
+ * resolved to ids. Every filter index ends in (time DESC, seq DESC), so `since`, `until` and the
+ * cursor bound a range of the index the page is read from (ADR 0005).
+ */
 export function listStatement(
   chain: string,
   q: ListAuditQuery,
@@ -70,11 +82,16 @@ export function listStatement(
   if (q.outcome) filters.push(sql`outcome = ${q.outcome}`);
   if (q.since) filters.push(sql`time >= ${q.since}::timestamptz`);
   if (q.until) filters.push(sql`time < ${q.until}::timestamptz`);
-  if (q.cursor) filters.push(sql`seq < ${decodeCursor(q.cursor)}`);
-  return sql<StoredRow>`
-    SELECT seq, body, prev_hash, hash FROM audit_events
+  if (q.cursor) {
+    const after = decodeCursor(q.cursor);
+    filters.push(sql`(time, seq) < (${after.time}::timestamptz, ${after.seq}::int8)`);
+  }
+  return sql<ListedRow>`
+    SELECT seq, body, prev_hash, hash,
+           to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+      FROM audit_events
      WHERE ${sql.join(filters, sql` AND `)}
-     ORDER BY seq DESC LIMIT ${q.limit + 1}`;
+     ORDER BY time DESC, seq DESC LIMIT ${q.limit + 1}`;
 }
 
 export function createAuditReader(deps: {
@@ -122,7 +139,7 @@ export function createAuditReader(deps: {
     const last = page[page.length - 1];
     return {
       events: page.map(eventView),
-      next_cursor: rows.length > q.limit && last ? encodeCursor(Number(last.seq)) : null,
+      next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null,
     };
   }
 

@@ -18,7 +18,7 @@ export const listAuditQuery = z.strictObject({
   outcome: z.enum(['success', 'failure', 'denied']).optional(),
   since: since.optional(),
   until: since.optional(),
-  cursor: z.string().max(40).optional(),
+  cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ListAuditQuery = z.infer<typeof listAuditQuery>;
