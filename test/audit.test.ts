@@ -1,7 +1,8 @@
 /**
- * The audit log as people use it: sign-ins and changes recorded, filtered, paged; read only by
- * those allowed; verified; proofs and exports checked offline with the CLI and the public key
- * alone; and a change refused (503, nothing changed) when its event cannot be written.
+ * The audit log as people use it: sign-ins and changes recorded, filtered, paged (by the CLI too,
+ * past the API's page of 500); read only by those allowed; verified; proofs and exports checked
+ * offline with the CLI and the public key alone; and a change refused (503, nothing changed) when
+ * its event cannot be written.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestContext } from '../src/lib/context.js';
 import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
 const BIN = new URL('../dist/main.js', import.meta.url).pathname;
@@ -315,5 +317,36 @@ describe('the audit CLI', () => {
     );
     const ret = await ward(['org', 'set', 'acme', '--audit-retention-days', '400', '--json'], alice);
     expect(JSON.parse(ret.stdout).settings.audit_retention_days).toBe(400);
+  });
+
+  it('lists past the API page of 500 when --limit asks for more, each event once', async () => {
+    const org = (await w.request('GET', '/api/v1/orgs/acme', { token: alice })).body;
+    const ctx = Object.freeze({
+      actor: Object.freeze({ type: 'user', id: 'usr_restarteraaaaaaa', email: 'ops@acme.test' }),
+      ip: '127.0.0.1',
+    }) as RequestContext;
+    const restarts = Array.from({ length: 1_100 }, (_, i) => ({
+      action: 'project.cluster.restart' as const,
+      chain: org.id as string,
+      target: { type: 'project' as const, id: 'prj_restartedaaaaaaa', name: 'records' },
+      details: { reason: `exit ${i}` },
+    }));
+    await w.ward.services.audit.append(ctx, restarts);
+    const listed = async (limit: string) => {
+      const r = await ward(
+        ['audit', 'list', '--org', 'acme', '--action', 'project.cluster.restart', '--limit', limit, '--json'],
+        aud,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { seq: number; details: { reason: string } }[]).map((e) => e.seq);
+    };
+    const all = await listed('5000');
+    expect(all).toHaveLength(1_100);
+    expect(new Set(all).size).toBe(1_100);
+    expect([...all].sort((a, b) => b - a)).toEqual(all);
+    expect(await listed('700')).toEqual(all.slice(0, 700));
+    const bad = await ward(['audit', 'list', '--org', 'acme', '--limit', '0'], aud);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("ward: --limit takes a whole number of events from 1, not '0'\n");
   });
 });

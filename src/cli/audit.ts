@@ -56,6 +56,9 @@ async function chainOfEvent(api: Api, id: string, opts: ChainOpts): Promise<stri
   throw new CliError(`no audit event '${id}' in any log you can read`);
 }
 
+/** The most events the API returns in one page. */
+const PAGE = 500;
+
 function chainPath(opts: ChainOpts): string {
   if (opts.operator) return '/api/v1/operator/audit-events';
   if (!opts.org) throw new CliError('name the chain: --org <org> (or --operator for the operator’s log)', 2);
@@ -124,7 +127,7 @@ export function registerAudit(program: Command): void {
       .option('--outcome <outcome>', 'success, failure or denied')
       .option('--since <when>', 'from this time: 30m, 1h, 7d or ISO')
       .option('--until <when>', 'before this time')
-      .option('--limit <n>', 'at most this many events', '50'),
+      .option('--limit <n>', 'at most this many events (fetched 500 a page)', '50'),
   ).action(
     action(async (opts: ChainOpts & Record<string, string | undefined> & { json?: boolean }) => {
       const q = new URLSearchParams();
@@ -132,11 +135,22 @@ export function registerAudit(program: Command): void {
         if (opts[k]) q.set(k, opts[k] as string);
       if (opts.since) q.set('since', parseSince(opts.since));
       if (opts.until) q.set('until', parseSince(opts.until));
-      q.set('limit', String(opts.limit));
-      const { events } = await (await connect()).request<{ events: EventRow[] }>(
-        'GET',
-        `${chainPath(opts)}?${q}`,
-      );
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new CliError(`--limit takes a whole number of events from 1, not '${opts.limit}'`, 2);
+      const api = await connect();
+      const events: EventRow[] = [];
+      let cursor: string | null = null;
+      do {
+        q.set('limit', String(Math.min(PAGE, limit - events.length)));
+        if (cursor) q.set('cursor', cursor);
+        const page: { events: EventRow[]; next_cursor: string | null } = await api.request(
+          'GET',
+          `${chainPath(opts)}?${q}`,
+        );
+        events.push(...page.events);
+        cursor = page.next_cursor;
+      } while (cursor && events.length < limit);
       if (opts.json) return printJson(events);
       printTable(events, [
         { header: 'SEQ', value: (e) => e.seq },
