@@ -65,26 +65,12 @@ function pending(ctx: RequestContext, spec: EventSpec, time: string): PendingEve
   };
 }
 
-/** The last event time this process gave out, in milliseconds. */
-let lastTime = 0;
-
-/**
- * An event's time: now, or the last time given out if the clock stepped back, so the events one
- * process records never go back in time. A reader that knows two events of one process (a gateway
- * session's connect and a statement of it) can then bound what lies between them by time.
- */
-function eventTime(): string {
-  const now = Date.now();
-  if (now > lastTime) lastTime = now;
-  return new Date(lastTime).toISOString();
-}
-
 export function createAuditService(deps: { db: Db }) {
   const { db } = deps;
   const writer = createAuditWriter({ db });
 
   async function recordIn(tx: Tx, ctx: RequestContext, specs: EventSpec[]): Promise<void> {
-    const time = eventTime();
+    const time = new Date().toISOString();
     try {
       await appendEvents(
         tx,
@@ -139,7 +125,7 @@ export function createAuditService(deps: { db: Db }) {
    * AuditWriteError if they could not be, so the caller can refuse to go on (fail closed).
    */
   async function append(ctx: RequestContext, specs: EventSpec[]): Promise<void> {
-    const time = eventTime();
+    const time = new Date().toISOString();
     const byChain = new Map<string, PendingEvent[]>();
     for (const s of specs) {
       const events = byChain.get(s.chain);

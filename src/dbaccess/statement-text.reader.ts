@@ -20,7 +20,6 @@ import { openStatement, sessionKeyAad } from './statement-text.js';
 
 interface Stored {
   seq: number;
-  time: Date;
   actor_id: string | null;
   action: string;
   project_id: string | null;
@@ -37,35 +36,26 @@ const parsed = (r: Stored): Row => ({ ...r, details: JSON.parse(r.body).details 
 /** How a member of the canonical body is spelt: a cheap pre-filter, confirmed on the parsed body. */
 const member = (key: string, value: string | number) => `"${key}":${JSON.stringify(value)}`;
 
-/**
- * Rows of one actor's events of `action` in the chain, after `after` and before `before` (a seq
- * each, and the time of the event with that seq), holding every fragment. The events of one
- * gateway session come from one process, whose event times never go back (audit.service), so
- * the session's events between two of them also lie between their times: the time bounds make
- * the scan a range of the (chain_id, actor_id, time, seq) index, and seq stays the exact bound.
- */
+/** Rows of one actor's events of `action` in the chain, after `afterSeq` and before `beforeSeq`, holding every fragment. */
 async function scan(
   tx: Tx,
   q: {
     chain: string;
     actor: string;
     action: string;
-    after: { seq: number; time?: Date };
-    before: { seq: number; time: Date };
+    afterSeq: number;
+    beforeSeq: number;
     fragments: string[];
   },
   order: 'asc' | 'desc',
   limit: number,
 ): Promise<Row[]> {
   const holds = q.fragments.map((f) => sql`strpos(body, ${f}) > 0`);
-  const from = q.after.time ? sql`AND time >= ${q.after.time}` : sql``;
-  const dir = order === 'asc' ? sql`ASC` : sql`DESC`;
   const { rows } = await sql<Stored>`
-    SELECT seq, time, actor_id, action, project_id, body FROM audit_events
+    SELECT seq, actor_id, action, project_id, body FROM audit_events
      WHERE chain_id = ${q.chain} AND actor_id = ${q.actor} AND action = ${q.action}
-       AND time <= ${q.before.time} ${from}
-       AND seq > ${q.after.seq} AND seq < ${q.before.seq} AND ${sql.join(holds, sql` AND `)}
-     ORDER BY time ${dir}, seq ${dir} LIMIT ${limit}`.execute(tx);
+       AND seq > ${q.afterSeq} AND seq < ${q.beforeSeq} AND ${sql.join(holds, sql` AND `)}
+     ORDER BY seq ${order === 'asc' ? sql`ASC` : sql`DESC`} LIMIT ${limit}`.execute(tx);
   return rows.map(parsed);
 }
 
@@ -75,7 +65,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
   async function findEvent(tx: Tx, chain: string, eventId: string): Promise<Row> {
     const row = await tx
       .selectFrom('audit_events')
-      .select(['seq', 'time', 'actor_id', 'action', 'project_id', 'body'])
+      .select(['seq', 'actor_id', 'action', 'project_id', 'body'])
       .where('chain_id', '=', chain)
       .where('id', '=', eventId)
       .executeTakeFirst();
@@ -93,7 +83,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
     chain: string,
     stmt: Row,
     sid: string,
-  ): Promise<{ key: Buffer; from: Row }> {
+  ): Promise<{ key: Buffer; from: number }> {
     const [connect] = (
       await scan(
         tx,
@@ -101,8 +91,8 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
           chain,
           actor: stmt.actor_id ?? '',
           action: 'db.connect',
-          after: { seq: 0 },
-          before: stmt,
+          afterSeq: 0,
+          beforeSeq: stmt.seq,
           fragments: [member('session_id', sid)],
         },
         'desc',
@@ -116,7 +106,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
       );
     return {
       key: await keys.decrypt(Buffer.from(wrapped, 'base64'), sessionKeyAad(sid), tx),
-      from: connect,
+      from: connect.seq,
     };
   }
 
@@ -125,13 +115,13 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
     tx: Tx,
     chain: string,
     stmt: Row,
-    session: { sid: string; from: Row },
+    session: { sid: string; from: number },
     textId: number,
   ): Promise<Buffer> {
     const { sid } = session;
     const own = stmt.details.text_sealed;
     if (typeof own === 'string') return Buffer.from(own, 'base64');
-    let after: Row = session.from;
+    let after = session.from;
     for (;;) {
       const rows = await scan(
         tx,
@@ -139,8 +129,8 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
           chain,
           actor: stmt.actor_id ?? '',
           action: 'db.statement',
-          after,
-          before: stmt,
+          afterSeq: after,
+          beforeSeq: stmt.seq,
           fragments: [member('session_id', sid), member('text_id', textId), '"text_sealed":'],
         },
         'asc',
@@ -152,7 +142,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
       }
       const last = rows[rows.length - 1];
       if (!last) throw notFound(`the event that carried text ${textId} of session ${sid} is missing`);
-      after = last;
+      after = last.seq;
     }
   }
 
