@@ -1,7 +1,8 @@
 /**
  * The break-glass read of a statement's raw text, against a real Ward and real clients through
  * the gateway: an owner opens the exact text of a statement (also one whose text an earlier
- * event carried, and an extended-protocol one, whose Parse text is all there is), with a reason
+ * event carried, even across a clock that stepped back, and an extended-protocol one, whose Parse
+ * text is all there is), with a reason
  * that is recorded and a read event that never holds the text; other roles are refused and the
  * refusal is recorded; bad requests get a message that says what to fix; `ward audit
  * statement-text` prints the text; once the project's key is destroyed the text is gone for good.
@@ -10,7 +11,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inTransaction } from '../src/db/pool.js';
 import { call, events } from './support/access.js';
 import { failsWith, runWard } from './support/cli.js';
@@ -86,6 +87,41 @@ describe('reading a statement’s raw text (break-glass)', () => {
       expect(x.body.text).toBe(PARSED);
       expect(JSON.stringify(x.body)).not.toContain(BOUND);
     }
+  });
+
+  it('finds the event that carried the text when the clock stepped back between them', async () => {
+    const text = 'SELECT $1::text AS mrn';
+    const c = new pg.Client(pgConfig(await credentials(w, owner(), project.projectId)));
+    await c.connect();
+    try {
+      await c.query('SELECT 1');
+      // The carrier is recorded with the clock half an hour back: before its own session began.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() - 30 * 60_000);
+      try {
+        await c.query({ name: 'mrn', text, values: ['MRN-1'] });
+      } finally {
+        vi.useRealTimers();
+      }
+      await c.query({ name: 'mrn', text, values: ['MRN-2'] });
+    } finally {
+      await c.end();
+    }
+    const runs = await eventually(async () => {
+      const r = await call(w, 'GET', `/api/v1/orgs/${ORG}/audit-events?action=db.statement&limit=50`, {
+        token: owner(),
+      });
+      const found = (
+        r.body.events as { id: string; time: string; details: Record<string, unknown> }[]
+      ).filter((e) => e.details.statement === text);
+      return found.length === 2 ? found : undefined;
+    });
+    const carrier = runs.find((e) => e.details.text_sealed !== undefined);
+    const repeat = runs.find((e) => e.details.text_sealed === undefined);
+    expect(Date.parse(carrier?.time ?? '')).toBeLessThan(Date.parse(repeat?.time ?? '') - 20 * 60_000);
+    const x = await read(owner(), repeat?.id ?? '');
+    expect(x.status, JSON.stringify(x.body)).toBe(200);
+    expect(x.body.text).toBe(text);
   });
 
   it('records each read with its reason and never the text', async () => {

@@ -7,7 +7,7 @@
  * reason, never the text) in the same transaction before the text is returned: if the event cannot
  * be written, nothing is read. A refused or failed attempt is recorded too (`audit.mutate`).
  */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Tx } from '../db/pool.js';
 import type { KeyService } from '../keys/keys.service.js';
@@ -20,6 +20,7 @@ import { openStatement, sessionKeyAad } from './statement-text.js';
 
 interface Stored {
   seq: number;
+  time: Date;
   actor_id: string | null;
   action: string;
   project_id: string | null;
@@ -36,27 +37,78 @@ const parsed = (r: Stored): Row => ({ ...r, details: JSON.parse(r.body).details 
 /** How a member of the canonical body is spelt: a cheap pre-filter, confirmed on the parsed body. */
 const member = (key: string, value: string | number) => `"${key}":${JSON.stringify(value)}`;
 
-/** Rows of one actor's events of `action` in the chain, after `afterSeq` and before `beforeSeq`, holding every fragment. */
-async function scan(
+/** How far a session's event times may run backwards (a clock stepped back) and still be found at once. */
+const CLOCK_SLACK_MS = 10 * 60_000;
+
+interface ScanQuery {
+  chain: string;
+  actor: string;
+  action: string;
+  /** Exclusive bounds by seq; the times of the events at them, where known. */
+  after: { seq: number; time?: Date };
+  before: { seq: number; time: Date };
+  fragments: string[];
+  /** Confirms a row on its parsed details (the fragments are a cheap pre-filter). */
+  matches(r: Row): boolean;
+}
+
+/** The query's rows, with extra conditions; in seq order, `order` way, at most `limit`. */
+async function rows(
   tx: Tx,
-  q: {
-    chain: string;
-    actor: string;
-    action: string;
-    afterSeq: number;
-    beforeSeq: number;
-    fragments: string[];
-  },
+  q: ScanQuery,
+  extra: RawBuilder<unknown>[],
   order: 'asc' | 'desc',
-  limit: number,
-): Promise<Row[]> {
-  const holds = q.fragments.map((f) => sql`strpos(body, ${f}) > 0`);
-  const { rows } = await sql<Stored>`
-    SELECT seq, actor_id, action, project_id, body FROM audit_events
-     WHERE chain_id = ${q.chain} AND actor_id = ${q.actor} AND action = ${q.action}
-       AND seq > ${q.afterSeq} AND seq < ${q.beforeSeq} AND ${sql.join(holds, sql` AND `)}
-     ORDER BY seq ${order === 'asc' ? sql`ASC` : sql`DESC`} LIMIT ${limit}`.execute(tx);
-  return rows.map(parsed);
+  limit?: number,
+) {
+  const where = [
+    sql`chain_id = ${q.chain}`,
+    sql`actor_id = ${q.actor}`,
+    sql`action = ${q.action}`,
+    sql`seq > ${q.after.seq}`,
+    sql`seq < ${q.before.seq}`,
+    ...extra,
+    ...q.fragments.map((f) => sql`strpos(body, ${f}) > 0`),
+  ];
+  const { rows: found } = await sql<Stored>`
+    SELECT seq, time, actor_id, action, project_id, body FROM audit_events
+     WHERE ${sql.join(where, sql` AND `)}
+     ORDER BY seq ${order === 'asc' ? sql`ASC` : sql`DESC`} ${limit ? sql`LIMIT ${limit}` : sql``}`.execute(
+    tx,
+  );
+  return found.map(parsed);
+}
+
+/**
+ * The one event of an actor's, of `action`, between two events of the chain, that holds every
+ * fragment and matches (a session's db.connect, or the event that carried a text: there is one
+ * each). Looked for first among those whose time lies from CLOCK_SLACK_MS before `after`'s time
+ * to CLOCK_SLACK_MS after `before`'s: that is a range of the (chain_id, actor_id, time, seq)
+ * index, where seq alone would walk the whole chain between the two. A session's events come
+ * from one process in seq order, so they lie there unless its clock stepped back further; then
+ * the rest is searched by seq, a page at a time.
+ */
+async function findBetween(tx: Tx, q: ScanQuery, order: 'asc' | 'desc'): Promise<Row | undefined> {
+  const shifted = (t: Date, ms: number) => new Date(t.getTime() + ms);
+  const near = [
+    sql`time <= ${shifted(q.before.time, CLOCK_SLACK_MS)}`,
+    ...(q.after.time ? [sql`time >= ${shifted(q.after.time, -CLOCK_SLACK_MS)}`] : []),
+  ];
+  const hit = (await rows(tx, q, near, order)).find(q.matches);
+  if (hit) return hit;
+  let bound = order === 'asc' ? q.after : q.before;
+  for (;;) {
+    const page = await rows(
+      tx,
+      order === 'asc' ? { ...q, after: bound } : { ...q, before: { ...q.before, seq: bound.seq } },
+      [],
+      order,
+      100,
+    );
+    const found = page.find(q.matches);
+    const last = page[page.length - 1];
+    if (found || !last) return found;
+    bound = last;
+  }
 }
 
 export function createStatementTextReader(deps: { audit: AuditService; keys: KeyService; orgs: OrgService }) {
@@ -65,7 +117,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
   async function findEvent(tx: Tx, chain: string, eventId: string): Promise<Row> {
     const row = await tx
       .selectFrom('audit_events')
-      .select(['seq', 'actor_id', 'action', 'project_id', 'body'])
+      .select(['seq', 'time', 'actor_id', 'action', 'project_id', 'body'])
       .where('chain_id', '=', chain)
       .where('id', '=', eventId)
       .executeTakeFirst();
@@ -83,22 +135,20 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
     chain: string,
     stmt: Row,
     sid: string,
-  ): Promise<{ key: Buffer; from: number }> {
-    const [connect] = (
-      await scan(
-        tx,
-        {
-          chain,
-          actor: stmt.actor_id ?? '',
-          action: 'db.connect',
-          afterSeq: 0,
-          beforeSeq: stmt.seq,
-          fragments: [member('session_id', sid)],
-        },
-        'desc',
-        8,
-      )
-    ).filter((r) => r.details.session_id === sid);
+  ): Promise<{ key: Buffer; from: Row }> {
+    const connect = await findBetween(
+      tx,
+      {
+        chain,
+        actor: stmt.actor_id ?? '',
+        action: 'db.connect',
+        after: { seq: 0 },
+        before: stmt,
+        fragments: [member('session_id', sid)],
+        matches: (r) => r.details.session_id === sid,
+      },
+      'desc',
+    );
     const wrapped = connect?.details.text_key;
     if (!connect || typeof wrapped !== 'string')
       throw notFound(
@@ -106,7 +156,7 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
       );
     return {
       key: await keys.decrypt(Buffer.from(wrapped, 'base64'), sessionKeyAad(sid), tx),
-      from: connect.seq,
+      from: connect,
     };
   }
 
@@ -115,35 +165,30 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
     tx: Tx,
     chain: string,
     stmt: Row,
-    session: { sid: string; from: number },
+    session: { sid: string; from: Row },
     textId: number,
   ): Promise<Buffer> {
     const { sid } = session;
     const own = stmt.details.text_sealed;
     if (typeof own === 'string') return Buffer.from(own, 'base64');
-    let after = session.from;
-    for (;;) {
-      const rows = await scan(
-        tx,
-        {
-          chain,
-          actor: stmt.actor_id ?? '',
-          action: 'db.statement',
-          afterSeq: after,
-          beforeSeq: stmt.seq,
-          fragments: [member('session_id', sid), member('text_id', textId), '"text_sealed":'],
-        },
-        'asc',
-        100,
-      );
-      for (const { details: d } of rows) {
-        if (d.session_id === sid && d.text_id === textId && typeof d.text_sealed === 'string')
-          return Buffer.from(d.text_sealed, 'base64');
-      }
-      const last = rows[rows.length - 1];
-      if (!last) throw notFound(`the event that carried text ${textId} of session ${sid} is missing`);
-      after = last.seq;
-    }
+    const carrier = await findBetween(
+      tx,
+      {
+        chain,
+        actor: stmt.actor_id ?? '',
+        action: 'db.statement',
+        after: session.from,
+        before: stmt,
+        fragments: [member('session_id', sid), member('text_id', textId), '"text_sealed":'],
+        matches: ({ details: d }) =>
+          d.session_id === sid && d.text_id === textId && typeof d.text_sealed === 'string',
+      },
+      'asc',
+    );
+    const sealed = carrier?.details.text_sealed;
+    if (typeof sealed !== 'string')
+      throw notFound(`the event that carried text ${textId} of session ${sid} is missing`);
+    return Buffer.from(sealed, 'base64');
   }
 
   /** Opens the raw text of `eventId` (a db.statement event of `orgRef`) for an owner, recorded with `reason`. */
