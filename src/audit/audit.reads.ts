@@ -1,8 +1,8 @@
 /**
  * @module audit/reads
- * Reading the audit log: filtered pages (newest first, keyset on time and seq), one event, an inclusion
- * proof against a signed checkpoint, verification, and exports that verify offline. Every view of
- * an event is built from its hashed record, never from the columns beside it.
+ * Reading the audit log: filtered pages (newest first, keyset on time and seq), one event, an
+ * inclusion proof against a signed checkpoint, verification, and exports that verify offline.
+ * Every view of an event is built from its hashed record, never from the columns beside it.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/pool.js';
@@ -29,20 +29,18 @@ interface StoredRow {
   hash: Buffer;
 }
 
-/** A listed row: its time to the microsecond as UTC text, for the next page's cursor. */
-interface ListedRow extends StoredRow {
-  cursor_time: string;
-}
-
 export function eventView(r: StoredRow): AuditEventView {
   const e = JSON.parse(r.body);
   return { ...e, seq: Number(r.seq), prev_hash: r.prev_hash.toString('hex'), hash: r.hash.toString('hex') };
 }
 
-/** A page's cursor names the last event shown by (time, seq); the next page starts after it. */
-const encodeCursor = (r: ListedRow) => Buffer.from(`${r.cursor_time}|${Number(r.seq)}`).toString('base64url');
+/**
+ * A page's cursor names the last event shown by (time, seq); the next page starts after it. The
+ * time is the event's own (its record's, which the column check keeps equal to the column).
+ */
+const encodeCursor = (e: AuditEventView) => Buffer.from(`${e.time}|${e.seq}`).toString('base64url');
 function decodeCursor(cursor: string): { time: string; seq: number } {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|(\d{1,15})$/.exec(
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(\d{1,15})$/.exec(
     Buffer.from(cursor, 'base64url').toString('utf8'),
   );
   if (!m) throw invalid(`the cursor '${cursor}' is not one this API returned; start again without it`);
@@ -86,10 +84,8 @@ export function listStatement(
     const after = decodeCursor(q.cursor);
     filters.push(sql`(time, seq) < (${after.time}::timestamptz, ${after.seq}::int8)`);
   }
-  return sql<ListedRow>`
-    SELECT seq, body, prev_hash, hash,
-           to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
-      FROM audit_events
+  return sql<StoredRow>`
+    SELECT seq, body, prev_hash, hash FROM audit_events
      WHERE ${sql.join(filters, sql` AND `)}
      ORDER BY time DESC, seq DESC LIMIT ${q.limit + 1}`;
 }
@@ -135,12 +131,9 @@ export function createAuditReader(deps: {
     const actors = q.actor ? await actorIds(q.actor) : undefined;
     const projects = q.project ? await projectIds(chain, q.project) : undefined;
     const { rows } = await listStatement(chain, q, { actors, projects }).execute(db);
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    return {
-      events: page.map(eventView),
-      next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null,
-    };
+    const events = rows.slice(0, q.limit).map(eventView);
+    const last = events[events.length - 1];
+    return { events, next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null };
   }
 
   async function row(chain: string, eventId: string): Promise<StoredRow> {

@@ -7,6 +7,9 @@ import { DAMAGE } from './verify.js';
 
 const since = z.iso.datetime({ offset: true });
 
+/** The most events one page of the audit log holds. */
+export const AUDIT_PAGE_MAX = 500;
+
 export const listAuditQuery = z.strictObject({
   actor: z.string().min(1).max(254).optional().describe('a user id, an email, or "ward" for Ward itself'),
   action: z
@@ -19,7 +22,7 @@ export const listAuditQuery = z.strictObject({
   since: since.optional(),
   until: since.optional(),
   cursor: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(50),
 });
 export type ListAuditQuery = z.infer<typeof listAuditQuery>;
 

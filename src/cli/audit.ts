@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import type { InclusionProofView } from '../audit/audit.schemas.js';
+import { AUDIT_PAGE_MAX, type InclusionProofView } from '../audit/audit.schemas.js';
 import { checkProof, verifyExportFile } from '../audit/offline.js';
 import type { VerifyReport } from '../audit/verify.js';
 import { registerAuditSinks } from './audit-sinks.js';
@@ -55,9 +55,6 @@ async function chainOfEvent(api: Api, id: string, opts: ChainOpts): Promise<stri
   }
   throw new CliError(`no audit event '${id}' in any log you can read`);
 }
-
-/** The most events the API returns in one page. */
-const PAGE = 500;
 
 function chainPath(opts: ChainOpts): string {
   if (opts.operator) return '/api/v1/operator/audit-events';
@@ -127,7 +124,7 @@ export function registerAudit(program: Command): void {
       .option('--outcome <outcome>', 'success, failure or denied')
       .option('--since <when>', 'from this time: 30m, 1h, 7d or ISO')
       .option('--until <when>', 'before this time')
-      .option('--limit <n>', 'at most this many events (fetched 500 a page)', '50'),
+      .option('--limit <n>', `at most this many events (fetched ${AUDIT_PAGE_MAX} a page)`, '50'),
   ).action(
     action(async (opts: ChainOpts & Record<string, string | undefined> & { json?: boolean }) => {
       const q = new URLSearchParams();
@@ -142,7 +139,7 @@ export function registerAudit(program: Command): void {
       const events: EventRow[] = [];
       let cursor: string | null = null;
       do {
-        q.set('limit', String(Math.min(PAGE, limit - events.length)));
+        q.set('limit', String(Math.min(AUDIT_PAGE_MAX, limit - events.length)));
         if (cursor) q.set('cursor', cursor);
         const page: { events: EventRow[]; next_cursor: string | null } = await api.request(
           'GET',
