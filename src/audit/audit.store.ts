@@ -5,7 +5,7 @@
  * the writer, the events go in as one multi-row INSERT, and the head moves. The lock is held to
  * COMMIT, so concurrent writers, in this process or another, keep each chain gapless.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/pool.js';
 import { BinaryArray } from '../lib/pg-binary-array.js';
 import type { AuditTarget, Outcome } from './actions.js';
@@ -118,74 +118,150 @@ export interface PreparedBatch {
   columns: Buffer[];
 }
 
+/**
+ * A batch being hashed after a given head, one caller's events at a time (no database work): the
+ * writer adds each caller's events as they arrive while the previous batch is being written, so
+ * the batch is ready to send the moment that write returns, and holds everything that came
+ * meanwhile. Each column grows as one binary array.
+ */
+export class BatchBuilder {
+  private seq: number;
+  private hash: Buffer;
+  private lastTime = '';
+  private lastMs = 0;
+  private readonly seqs: BinaryArray;
+  private readonly ids: BinaryArray;
+  private readonly times: BinaryArray;
+  private readonly actions: BinaryArray;
+  private readonly outcomes: BinaryArray;
+  private readonly actors: BinaryArray;
+  private readonly projects: BinaryArray;
+  private readonly bodies: BinaryArray;
+  private readonly prevs: BinaryArray;
+  private readonly hashes: BinaryArray;
+
+  constructor(
+    readonly head: ChainHead,
+    expected = 32,
+  ) {
+    ({ seq: this.seq, hash: this.hash } = head);
+    const n = expected;
+    this.seqs = new BinaryArray('int8', 12 * n + 32);
+    this.ids = new BinaryArray('text', 32 * n + 32);
+    this.times = new BinaryArray('timestamptz', 12 * n + 32);
+    this.actions = new BinaryArray('text', 28 * n + 32);
+    this.outcomes = new BinaryArray('text', 12 * n + 32);
+    this.actors = new BinaryArray('text', 28 * n + 32);
+    this.projects = new BinaryArray('text', 28 * n + 32);
+    this.bodies = new BinaryArray('text', 640 * n + 32);
+    this.prevs = new BinaryArray('bytea', 36 * n + 32);
+    this.hashes = new BinaryArray('bytea', 36 * n + 32);
+  }
+
+  /** The head the batch leads to once written. */
+  get next(): ChainHead {
+    return { seq: this.seq, hash: this.hash };
+  }
+
+  /** Events added so far. */
+  get size(): number {
+    return this.seq - this.head.seq;
+  }
+
+  /**
+   * Adds `events` after those already added: all of them, or (when one cannot be written: a time
+   * that is not one, a value JSON cannot hold) none, with the error thrown and the batch as it was.
+   */
+  add(events: PendingEvent[]): void {
+    const bodies: string[] = [];
+    const links: Buffer[] = [];
+    const ms: number[] = [];
+    let { seq, hash, lastTime, lastMs } = this;
+    for (const e of events) {
+      seq += 1;
+      const body = canonicalEventAt(e, seq);
+      hash = linkHash(hash, body);
+      // Events of one caller share their time: parse it once.
+      if (e.time !== lastTime) {
+        lastTime = e.time;
+        lastMs = Date.parse(e.time);
+        if (!Number.isSafeInteger(lastMs))
+          throw new TypeError(`an event's time must be a timestamp, not ${e.time}`);
+      }
+      bodies.push(body);
+      links.push(hash);
+      ms.push(lastMs);
+    }
+    events.forEach((e, i) => {
+      this.seqs.push(this.seq + i + 1);
+      this.ids.push(e.id);
+      this.times.push(ms[i] as number);
+      this.actions.push(e.action);
+      this.outcomes.push(e.outcome);
+      this.actors.push(typeof e.actor.id === 'string' ? e.actor.id : null);
+      this.projects.push(projectOf(e));
+      this.bodies.push(bodies[i] as string);
+      this.prevs.push(i === 0 ? this.hash : (links[i - 1] as Buffer));
+      this.hashes.push(links[i] as Buffer);
+    });
+    this.seq = seq;
+    this.hash = hash;
+    this.lastTime = lastTime;
+    this.lastMs = lastMs;
+  }
+
+  /** The rows to send; the builder is done with. */
+  finish(): PreparedBatch {
+    const columns = [
+      this.seqs,
+      this.ids,
+      this.times,
+      this.actions,
+      this.outcomes,
+      this.actors,
+      this.projects,
+      this.bodies,
+      this.prevs,
+      this.hashes,
+    ].map((c) => c.finish());
+    return { head: this.head, next: this.next, columns };
+  }
+}
+
 /** Hashes `events` after `head` (no database work): the rows to send and the head they lead to. */
 export function prepareBatch(head: ChainHead, events: PendingEvent[]): PreparedBatch {
-  const n = events.length;
-  const seqs = new BinaryArray('int8', 12 * n + 32);
-  const ids = new BinaryArray('text', 32 * n + 32);
-  const times = new BinaryArray('timestamptz', 12 * n + 32);
-  const actions = new BinaryArray('text', 28 * n + 32);
-  const outcomes = new BinaryArray('text', 12 * n + 32);
-  const actors = new BinaryArray('text', 28 * n + 32);
-  const projects = new BinaryArray('text', 28 * n + 32);
-  const bodies = new BinaryArray('text', 640 * n + 32);
-  const prevs = new BinaryArray('bytea', 36 * n + 32);
-  const hashes = new BinaryArray('bytea', 36 * n + 32);
-  let { seq, hash } = head;
-  let lastTime = '';
-  let lastMs = 0;
-  for (const e of events) {
-    seq += 1;
-    const body = canonicalEventAt(e, seq);
-    const next = linkHash(hash, body);
-    // Events of one caller share their time: parse it once.
-    if (e.time !== lastTime) {
-      lastTime = e.time;
-      lastMs = Date.parse(e.time);
-    }
-    seqs.push(seq);
-    ids.push(e.id);
-    times.push(lastMs);
-    actions.push(e.action);
-    outcomes.push(e.outcome);
-    actors.push(typeof e.actor.id === 'string' ? e.actor.id : null);
-    projects.push(projectOf(e));
-    bodies.push(body);
-    prevs.push(hash);
-    hashes.push(next);
-    hash = next;
-  }
-  const columns = [seqs, ids, times, actions, outcomes, actors, projects, bodies, prevs, hashes].map((c) =>
-    c.finish(),
-  );
-  return { head, next: { seq, hash }, columns };
+  const batch = new BatchBuilder(head, events.length);
+  batch.add(events);
+  return batch.finish();
 }
 
 /**
- * Sends a prepared batch as one autocommitted statement: the chain head moves from the batch's
- * head to its last event and the events go in, both or neither (each column travels as one
- * binary array parameter, see lib/pg-binary-array.ts). False when the chain's head was no
- * longer the batch's head (another writer appended, or an earlier batch failed): nothing was
- * written then.
+ * The statement that sends a prepared batch: the chain head moves from the batch's head to its
+ * last event and the events go in, both or neither. No RETURNING and no result rows: the command
+ * tag's row count says whether the head moved (all of the batch was inserted) or not (none was).
+ * Parameters: $1 next seq, $2 next hash, $3 chain, $4 head seq, $5 head hash, then one binary
+ * array per column (see lib/pg-binary-array.ts).
+ */
+const SEND_BATCH = `
+  WITH head AS (
+    UPDATE audit_chains SET last_seq = $1, last_hash = $2
+     WHERE id = $3 AND last_seq = $4 AND last_hash = $5
+    RETURNING id
+  )
+  INSERT INTO audit_events (chain_id, seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash)
+  SELECT $3, r.* FROM unnest($6::int8[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
+                             $12::text[], $13::text[], $14::bytea[], $15::bytea[]) AS r
+   WHERE EXISTS (SELECT 1 FROM head)`;
+
+/**
+ * Sends a prepared batch as one autocommitted statement (`SEND_BATCH`), already compiled: it runs
+ * for every batch the gateway writes, so it skips the query builder and has the server send back
+ * only a command tag. False when the chain's head was no longer the batch's head (another writer
+ * appended, or an earlier batch failed): nothing was written then.
  */
 export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promise<boolean> {
-  const [seqs, ids, times, actions, outcomes, actors, projects, bodies, prevs, hashes] = b.columns;
-  const { rows } = await sql<{ moved: number }>`
-    WITH head AS (
-      UPDATE audit_chains SET last_seq = ${b.next.seq}, last_hash = ${b.next.hash}
-       WHERE id = ${chain} AND last_seq = ${b.head.seq} AND last_hash = ${b.head.hash}
-      RETURNING id
-    ), ins AS (
-      INSERT INTO audit_events (chain_id, seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash)
-      SELECT ${chain}, r.* FROM unnest(${seqs}::int8[], ${ids}::text[], ${times}::timestamptz[],
-                                       ${actions}::text[], ${outcomes}::text[], ${actors}::text[],
-                                       ${projects}::text[], ${bodies}::text[], ${prevs}::bytea[],
-                                       ${hashes}::bytea[]) AS r
-       WHERE EXISTS (SELECT 1 FROM head)
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM head)::int AS moved, (SELECT count(*) FROM ins)::int AS inserted`.execute(
-    db,
+  const result = await db.executeQuery(
+    CompiledQuery.raw(SEND_BATCH, [b.next.seq, b.next.hash, chain, b.head.seq, b.head.hash, ...b.columns]),
   );
-  return rows[0]?.moved === 1;
+  return Number(result.numAffectedRows ?? 0) === b.next.seq - b.head.seq;
 }
