@@ -92,6 +92,58 @@ describe('the batched audit writer', () => {
     }
     await expect(audit.append(SYSTEM, [statement(2)])).resolves.toBeUndefined();
   });
+
+  it('writes every caller that arrives during a write in the one write after it', async () => {
+    const { audit } = w.ward.services;
+    const chain = 'org_writerwaitaaaaaa';
+    const ev = (reason: string) => ({ ...statement(0), chain, details: { reason } });
+    await audit.append(SYSTEM, [ev('first')]);
+    // Holds the chain's head, so the next write waits inside PostgreSQL until this commits.
+    const holder = new pg.Client({
+      host: join(w.home, 'control', 'run'),
+      user: 'ward_admin',
+      database: 'ward',
+    });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM ward.audit_chains WHERE id = $1 FOR UPDATE', [chain]);
+      const a = audit.append(SYSTEM, [ev('a')]);
+      await expect
+        .poll(
+          async () =>
+            (
+              await holder.query(
+                "SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'",
+              )
+            ).rows[0].n,
+        )
+        .toBeGreaterThan(0);
+      // Callers one after another while a's write waits: they must not be split across writes.
+      const later: Promise<void>[] = [];
+      for (const name of ['b', 'c', 'd']) {
+        later.push(audit.append(SYSTEM, [ev(name)]));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await holder.query('COMMIT');
+      await Promise.all([a, ...later]);
+    } finally {
+      await holder.end();
+    }
+    const rows = await superuser(
+      async (c) =>
+        (
+          await c.query(
+            "SELECT seq, body::jsonb->'details'->>'reason' AS reason, xmin::text AS tx FROM ward.audit_events WHERE chain_id = $1 ORDER BY seq",
+            [chain],
+          )
+        ).rows,
+    );
+    expect(rows.map((r) => r.reason)).toEqual(['first', 'a', 'b', 'c', 'd']);
+    const tx = Object.fromEntries(rows.map((r) => [r.reason, r.tx]));
+    expect(tx.b).not.toBe(tx.a);
+    expect(new Set([tx.b, tx.c, tx.d]).size).toBe(1);
+  });
 });
 
 describe('two writers on one chain (as two processes would be)', () => {

@@ -1,32 +1,26 @@
 /**
  * @module audit/writer
  * Durable appends at volume (the gateway's statement events): group commit per chain, pipelined.
- * Events queue while a chain's writes are in flight and go in together on the next one, each
+ * Events queue while a chain's write is in flight and go in together on the next one, each
  * write a single autocommitted statement (one round trip, one WAL flush) that moves the chain
  * head from an expected head and inserts the batch (hashes computed here), both or neither.
- * Up to PIPELINE writes per chain are in flight: the next batch is hashed after the head the
- * previous one will leave, so preparing it overlaps the previous write. A flushing chain holds one
+ * One write per chain is in flight. Callers that arrive meanwhile are hashed at once into the
+ * next batch, after the head that write will leave, so hashing overlaps the write, the next batch
+ * is sent the moment the write returns, and it holds every caller that came meanwhile (none waits
+ * for a batch closed before it arrived). A flushing chain holds one
  * connection (at most CONNECTIONS chains at once, each for at most ROUNDS batches before it lets
  * another in), so its writes reach PostgreSQL in the order they were hashed; new work wakes the
  * loop while a write is in flight. If a write finds the head elsewhere (another process, a change
  * through `audit.mutate`, or an earlier batch that failed), nothing of it was written: it and
- * every batch after it are re-hashed after the head read afresh, in their original order. Writes
+ * the batch hashed after it are re-hashed after the head read afresh, in their original order. Writes
  * are settled in order, so callers are answered in order; `append` resolves only after its events
  * are committed (synchronous_commit on) and rejects if they could not be, so a caller that waits
  * never acts on an event that is not durable.
  */
 import type { Db } from '../db/pool.js';
-import {
-  type ChainHead,
-  type PendingEvent,
-  type PreparedBatch,
-  prepareBatch,
-  readHead,
-  sendBatch,
-} from './audit.store.js';
+import { BatchBuilder, type ChainHead, type PendingEvent, readHead, sendBatch } from './audit.store.js';
 
 const MAX_BATCH = 2000;
-const PIPELINE = 2;
 const MAX_ATTEMPTS = 20;
 const CONNECTIONS = 4;
 const SPLIT_FROM = 16;
@@ -46,6 +40,12 @@ interface Batch {
 interface InFlight {
   batch: Batch;
   sent: Promise<boolean>;
+}
+
+/** The batch being hashed while the one before it is written, sent the moment that write returns. */
+interface Open {
+  batch: Batch;
+  builder: BatchBuilder;
 }
 
 export function createAuditWriter(deps: { db: Db }) {
@@ -103,39 +103,76 @@ export function createAuditWriter(deps: { db: Db }) {
     );
   }
 
-  async function flush(chain: string, db: Db): Promise<void> {
-    const inflight: InFlight[] = [];
-    let rounds = 0;
-    for (;;) {
-      while (inflight.length < PIPELINE && rounds < ROUNDS) {
-        // With nothing in flight, a large queue goes as two halves: hashing the second overlaps
-        // writing the first, and the two groups of callers then keep alternating.
-        const batch = take(
-          chain,
-          inflight.length === 0 ? Math.max(SPLIT_FROM, Math.ceil(queuedRows(chain) / 2)) : MAX_BATCH,
-        );
-        if (!batch) break;
-        let prepared: PreparedBatch;
-        try {
-          const head = predicted.get(chain) ?? (await readHead(db, chain));
-          prepared = prepareBatch(
-            head,
-            batch.waiters.flatMap((w) => w.events),
-          );
-        } catch (err) {
-          for (const w of batch.waiters) w.reject(err);
-          continue;
-        }
-        predicted.set(chain, prepared.next);
-        const sent = sendBatch(db, chain, prepared);
-        sent.catch(() => undefined);
-        inflight.push({ batch, sent });
-        rounds += 1;
+  /** Hashes a caller's events into the open batch; a caller whose events cannot be written is refused alone. */
+  function add(open: Open, w: Waiter): void {
+    try {
+      open.builder.add(w.events);
+      open.batch.waiters.push(w);
+    } catch (err) {
+      w.reject(err);
+    }
+  }
+
+  /**
+   * Hashes what is queued into the open batch, making one when there is none: after the head the
+   * batch being written will leave, or (nothing in flight, nothing known) the head read afresh.
+   * A retried batch stays as it was; fresh callers join an open batch until it is full.
+   */
+  async function absorb(
+    chain: string,
+    db: Db,
+    open: Open | undefined,
+    writing: boolean,
+  ): Promise<Open | undefined> {
+    if (!open) {
+      // With nothing being written, a large queue goes as two halves: hashing the second overlaps
+      // writing the first, and the two groups of callers then keep alternating.
+      const batch = take(chain, writing ? MAX_BATCH : Math.max(SPLIT_FROM, Math.ceil(queuedRows(chain) / 2)));
+      if (!batch) return undefined;
+      let head: ChainHead;
+      try {
+        head = predicted.get(chain) ?? (await readHead(db, chain));
+      } catch (err) {
+        for (const w of batch.waiters) w.reject(err);
+        return undefined;
       }
-      const first = inflight[0];
-      if (!first) return;
-      if (inflight.length < PIPELINE && rounds < ROUNDS) {
-        const settled = first.sent.then(
+      const rows = batch.waiters.reduce((n, w) => n + w.events.length, 0);
+      open = { batch: { waiters: [], attempts: batch.attempts }, builder: new BatchBuilder(head, rows) };
+      for (const w of batch.waiters) add(open, w);
+    } else if (open.batch.attempts === 0) {
+      const queue = queues.get(chain) ?? [];
+      while (queue.length && (queue[0] as Batch).attempts === 0) {
+        const w = (queue[0] as Batch).waiters[0] as Waiter;
+        if (open.builder.size + w.events.length > MAX_BATCH) break;
+        queue.shift();
+        add(open, w);
+      }
+    }
+    return open.batch.waiters.length > 0 ? open : undefined;
+  }
+
+  async function flush(chain: string, db: Db): Promise<void> {
+    let inflight: InFlight | undefined;
+    let open: Open | undefined;
+    let rounds = 0;
+    const send = (o: Open): InFlight => {
+      const prepared = o.builder.finish();
+      predicted.set(chain, prepared.next);
+      const sent = sendBatch(db, chain, prepared);
+      sent.catch(() => undefined);
+      rounds += 1;
+      return { batch: o.batch, sent };
+    };
+    for (;;) {
+      if (rounds < ROUNDS) open = await absorb(chain, db, open, inflight !== undefined);
+      if (!inflight && open) {
+        inflight = send(open);
+        open = undefined;
+        continue;
+      }
+      if (!inflight) return;
+      if (rounds < ROUNDS) {
+        const settled = inflight.sent.then(
           () => 'settled' as const,
           () => 'settled' as const,
         );
@@ -143,7 +180,8 @@ export function createAuditWriter(deps: { db: Db }) {
         wakers.delete(chain);
         if (why === 'woken') continue;
       }
-      inflight.shift();
+      const first = inflight;
+      inflight = undefined;
       let outcome: boolean | Error;
       try {
         outcome = await first.sent;
@@ -151,19 +189,24 @@ export function createAuditWriter(deps: { db: Db }) {
         outcome = err as Error;
       }
       if (outcome === true) {
+        // The next write starts before these callers are answered (answering them sends their
+        // sessions' replies, which would keep the database waiting).
+        if (open) {
+          inflight = send(open);
+          open = undefined;
+        }
         for (const w of first.batch.waiters) w.resolve();
         continue;
       }
-      // Nothing of this batch was written, and every batch sent after it was hashed after a head
-      // that never came: let them settle (unwritten), then re-hash all of them, in order.
+      // Nothing of this batch was written, and the open batch was hashed after a head that never
+      // came: re-hash both, in order, after the head read afresh.
       predicted.delete(chain);
-      const later = inflight.splice(0);
-      await Promise.allSettled(later.map((f) => f.sent));
       const retry: Batch[] = [];
       if (outcome instanceof Error) {
         for (const w of first.batch.waiters) w.reject(outcome);
       } else retry.push(first.batch);
-      retry.push(...later.map((f) => f.batch));
+      if (open) retry.push(open.batch);
+      open = undefined;
       for (const b of retry) b.attempts += 1;
       const given = retry.filter((b) => b.attempts > MAX_ATTEMPTS);
       for (const b of given)
