@@ -194,11 +194,13 @@ async function main() {
           const d = pgbench(direct, matrixArgs(mode, script, clients));
           rows.push({ config: 'ward-project-direct', mode, script, clients, ...d });
           const env = await creds();
+          const waits0 = await metricValue(ward.url, 'ward_gateway_audit_wait_seconds', 'delivery="sync"');
           const w0 = cpuSeconds(ward.pid);
           const c0 = cpuSeconds(controlPid, true);
           log(`gateway-tls-sync ${mode} ${script} -c ${clients}`);
           const g = pgbench(env, matrixArgs(mode, script, clients));
           const statements = g.tx * STATEMENTS[script];
+          const waits1 = await metricValue(ward.url, 'ward_gateway_audit_wait_seconds', 'delivery="sync"');
           rows.push({
             config: 'gateway-tls-sync',
             mode,
@@ -207,6 +209,7 @@ async function main() {
             ...g,
             gatewayUs: ((cpuSeconds(ward.pid) - w0) * 1e6) / statements,
             controlUs: ((cpuSeconds(controlPid, true) - c0) * 1e6) / statements,
+            auditWait: `${quantile(waits0, waits1, 0.5)}/${quantile(waits0, waits1, 0.99)}`,
           });
         }
     await api(ward.url, 'PATCH', `/api/v1/projects/${project.id}`, {
@@ -219,15 +222,17 @@ async function main() {
     const w0 = cpuSeconds(ward.pid);
     log('gateway-tls-async simple select -c 32');
     const a = pgbench(env, matrixArgs('simple', 'select', '32'));
+    const gatewayUs = ((cpuSeconds(ward.pid) - w0) * 1e6) / a.tx;
+    const after = await metricValue(ward.url, 'ward_gateway_audit_wait_seconds', label);
     rows.push({
       config: 'gateway-tls-async',
       mode: 'simple',
       script: 'select',
       clients: '32',
       ...a,
-      gatewayUs: ((cpuSeconds(ward.pid) - w0) * 1e6) / a.tx,
+      gatewayUs,
+      auditWait: `${quantile(before, after, 0.5)}/${quantile(before, after, 0.99)}`,
     });
-    const after = await metricValue(ward.url, 'ward_gateway_audit_wait_seconds', label);
     crash = `p50 ${quantile(before, after, 0.5)} ms, p99 ${quantile(before, after, 0.99)} ms, max ${quantile(before, after, 1)} ms`;
   } finally {
     await ward.stop();
@@ -256,6 +261,9 @@ async function main() {
   console.log(
     '# ward_us/stmt: CPU of the whole Ward Node process per statement; control_us/stmt: control database (audit commits)',
   );
+  console.log(
+    '# audit_wait_ms: p50/p99 bucket bounds of the time from statement events handed to the audit log to their commit (what a sync reply waits for)',
+  );
   const head = [
     'config',
     'mode',
@@ -270,8 +278,9 @@ async function main() {
     'ward_us/stmt',
     'control_us/stmt',
     'proxy_us/tx',
+    'audit_wait_ms',
   ];
-  const widths = [20, 9, 7, 4, 9, 8, 10, 14, 11, 8, 13, 16, 12];
+  const widths = [20, 9, 7, 4, 9, 8, 10, 14, 11, 8, 13, 16, 12, 14];
   const line = (cells) => console.log(cells.map((c, i) => String(c).padEnd(widths[i])).join(' '));
   line(head);
   for (const r of all)
@@ -289,6 +298,7 @@ async function main() {
       fmt(r.gatewayUs),
       fmt(r.controlUs),
       r.proxyUs ?? '-',
+      r.auditWait ?? '-',
     ]);
   console.log(
     `# async delivery crash window (statement events handed to the audit log → committed): ${crash}`,

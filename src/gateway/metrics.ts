@@ -35,7 +35,7 @@ export function createGatewayMetrics(sessions: () => number, backlog: () => numb
     name: 'ward_gateway_audit_wait_seconds',
     help: 'From a batch of statement events being handed to the audit log to its commit, by delivery',
     labelNames: ['delivery'] as const,
-    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 5],
+    buckets: [0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 5],
     registers: [registry],
   });
   return { registry, statements, auditWait };
