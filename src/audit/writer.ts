@@ -54,23 +54,6 @@ export function createAuditWriter(deps: { db: Db }) {
   /** The head after the last batch sent on each chain; unknown after a failure or a stale head. */
   const predicted = new Map<string, ChainHead>();
 
-  /** The next batch: queued retries first, then whole callers until the batch is full. */
-  function take(chain: string, limit = MAX_BATCH): Batch | undefined {
-    const queue = queues.get(chain);
-    if (!queue?.length) return undefined;
-    const first = queue.shift() as Batch;
-    if (first.attempts > 0) return first;
-    let rows = first.waiters.reduce((n, w) => n + w.events.length, 0);
-    while (queue.length && (queue[0] as Batch).attempts === 0) {
-      const w = (queue[0] as Batch).waiters[0] as Waiter;
-      if (rows + w.events.length > limit) break;
-      queue.shift();
-      first.waiters.push(w);
-      rows += w.events.length;
-    }
-    return first;
-  }
-
   const queuedRows = (chain: string) =>
     (queues.get(chain) ?? []).reduce((n, b) => n + b.waiters.reduce((m, w) => m + w.events.length, 0), 0);
 
@@ -116,7 +99,8 @@ export function createAuditWriter(deps: { db: Db }) {
   /**
    * Hashes what is queued into the open batch, making one when there is none: after the head the
    * batch being written will leave, or (nothing in flight, nothing known) the head read afresh.
-   * A retried batch stays as it was; fresh callers join an open batch until it is full.
+   * A retried batch goes again as it was, alone; fresh callers join an open batch of fresh ones
+   * while their events fit (the first always does).
    */
   async function absorb(
     chain: string,
@@ -124,29 +108,37 @@ export function createAuditWriter(deps: { db: Db }) {
     open: Open | undefined,
     writing: boolean,
   ): Promise<Open | undefined> {
+    const queue = queues.get(chain) ?? [];
+    let limit = MAX_BATCH;
     if (!open) {
+      const first = queue[0];
+      if (!first) return undefined;
+      const queued = queuedRows(chain);
       // With nothing being written, a large queue goes as two halves: hashing the second overlaps
       // writing the first, and the two groups of callers then keep alternating.
-      const batch = take(chain, writing ? MAX_BATCH : Math.max(SPLIT_FROM, Math.ceil(queuedRows(chain) / 2)));
-      if (!batch) return undefined;
+      if (!writing) limit = Math.max(SPLIT_FROM, Math.ceil(queued / 2));
       let head: ChainHead;
       try {
         head = predicted.get(chain) ?? (await readHead(db, chain));
       } catch (err) {
-        for (const w of batch.waiters) w.reject(err);
+        queue.shift();
+        for (const w of first.waiters) w.reject(err);
         return undefined;
       }
-      const rows = batch.waiters.reduce((n, w) => n + w.events.length, 0);
-      open = { batch: { waiters: [], attempts: batch.attempts }, builder: new BatchBuilder(head, rows) };
-      for (const w of batch.waiters) add(open, w);
-    } else if (open.batch.attempts === 0) {
-      const queue = queues.get(chain) ?? [];
-      while (queue.length && (queue[0] as Batch).attempts === 0) {
-        const w = (queue[0] as Batch).waiters[0] as Waiter;
-        if (open.builder.size + w.events.length > MAX_BATCH) break;
+      open = {
+        batch: { waiters: [], attempts: first.attempts },
+        builder: new BatchBuilder(head, Math.min(limit, queued)),
+      };
+      if (first.attempts > 0) {
         queue.shift();
-        add(open, w);
+        for (const w of first.waiters) add(open, w);
       }
+    }
+    while (open.batch.attempts === 0 && queue.length && (queue[0] as Batch).attempts === 0) {
+      const w = (queue[0] as Batch).waiters[0] as Waiter;
+      if (open.builder.size > 0 && open.builder.size + w.events.length > limit) break;
+      queue.shift();
+      add(open, w);
     }
     return open.batch.waiters.length > 0 ? open : undefined;
   }
