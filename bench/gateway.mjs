@@ -140,6 +140,9 @@ function quantile(before, after, q) {
   return '-';
 }
 
+/** The p50 and p99 bucket bounds (ms) of a histogram between two scrapes, as `p50/p99`. */
+const p50p99 = (before, after) => `${quantile(before, after, 0.5)}/${quantile(before, after, 0.99)}`;
+
 async function main() {
   const peerRows = peers();
   const home = scratchHome();
@@ -209,7 +212,7 @@ async function main() {
             ...g,
             gatewayUs: ((cpuSeconds(ward.pid) - w0) * 1e6) / statements,
             controlUs: ((cpuSeconds(controlPid, true) - c0) * 1e6) / statements,
-            auditWait: `${quantile(waits0, waits1, 0.5)}/${quantile(waits0, waits1, 0.99)}`,
+            auditWait: p50p99(waits0, waits1),
           });
         }
     await api(ward.url, 'PATCH', `/api/v1/projects/${project.id}`, {
@@ -224,6 +227,7 @@ async function main() {
     const a = pgbench(env, matrixArgs('simple', 'select', '32'));
     const gatewayUs = ((cpuSeconds(ward.pid) - w0) * 1e6) / a.tx;
     const after = await metricValue(ward.url, 'ward_gateway_audit_wait_seconds', label);
+    const wait = p50p99(before, after);
     rows.push({
       config: 'gateway-tls-async',
       mode: 'simple',
@@ -231,9 +235,10 @@ async function main() {
       clients: '32',
       ...a,
       gatewayUs,
-      auditWait: `${quantile(before, after, 0.5)}/${quantile(before, after, 0.99)}`,
+      auditWait: wait,
     });
-    crash = `p50 ${quantile(before, after, 0.5)} ms, p99 ${quantile(before, after, 0.99)} ms, max ${quantile(before, after, 1)} ms`;
+    const [p50, p99] = wait.split('/');
+    crash = `p50 ${p50} ms, p99 ${p99} ms, max ${quantile(before, after, 1)} ms`;
   } finally {
     await ward.stop();
     cleanup(home);
