@@ -4,8 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from './support/project-db.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
 
 let w: TestWard;
@@ -33,20 +33,6 @@ const running = (id: string, token = alice) =>
     if (p.status === 'failed') throw new Error(p.status_reason);
     return p.status === 'running' ? p : undefined;
   });
-
-async function query(projectId: string, sql: string) {
-  const c = new pg.Client({
-    host: join(w.home, 'projects', projectId, 'run'),
-    user: 'ward_admin',
-    database: 'app',
-  });
-  await c.connect();
-  try {
-    return (await c.query(sql)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 describe('organizations', () => {
   it('make their creator owner and are listed by name or id', async () => {
@@ -153,7 +139,8 @@ describe('projects', () => {
     });
     records = await running(r.body.id);
     expect(records.cluster).toMatchObject({ state: 'running', restarts: 0 });
-    const [row] = await query(
+    const [row] = await sql(
+      w,
       records.id,
       "SELECT current_setting('listen_addresses') AS l, current_setting('data_checksums') AS c",
     );
@@ -264,7 +251,7 @@ describe('projects', () => {
       return c.state === 'running' && c.pid !== before.pid ? c : undefined;
     });
     expect(after.restarts).toBe(1);
-    expect(await query(records.id, 'SELECT 42 AS answer')).toEqual([{ answer: 42 }]);
+    expect(await sql(w, records.id, 'SELECT 42 AS answer')).toEqual([{ answer: 42 }]);
   });
 
   it('are deleted: cluster stopped, directory removed, name free again', async () => {

@@ -4,40 +4,23 @@
  * offline with the CLI and the public key alone; and a change refused (503, nothing changed) when
  * its event cannot be written.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../src/lib/context.js';
+import { runWard } from './support/cli.js';
 import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
-const BIN = new URL('../dist/main.js', import.meta.url).pathname;
 let w: TestWard;
 let dir: string;
 let alice: string; // owner
 let dave: string; // developer
 let aud: string; // auditor
 
-function ward(args: string[], token?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        WARD_URL: w.url,
-        WARD_CONFIG_DIR: dir,
-        ...(token ? { WARD_TOKEN: token } : {}),
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const ward = (args: string[], token?: string) =>
+  runWard(args, { url: w.url, configDir: dir }, { env: token ? { WARD_TOKEN: token } : {} });
 
 beforeAll(async () => {
   w = await startTestWard({

@@ -4,42 +4,23 @@
  * projects, `ward keys rotate`, deletion with the export confirmation, undelete, and the
  * certificate of destruction. Tables and sentences for people, one `ward: …` line on error.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature } from '../src/keys/signing.js';
+import { verifySignature } from '../src/lib/signing.js';
+import { failsWith, type Run, runWard } from './support/cli.js';
 import { mfaUser, startHipaaWard } from './support/hipaa.js';
 import { pdfText } from './support/pdf-text.js';
 import { eventually, type TestWard } from './support/ward.js';
 
-const BIN = new URL('../dist/main.js', import.meta.url).pathname;
 let w: TestWard;
 let dir: string;
 let alice: string;
 let admin: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ward(token: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: dir, WARD_URL: w.url, WARD_CONFIG_DIR: dir, WARD_TOKEN: token },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const ward = (token: string, args: string[]) =>
+  runWard(args, { url: w.url, configDir: dir }, { env: { WARD_TOKEN: token } });
 
 const asAlice = (...args: string[]) => ward(alice, args);
 const asOperator = (...args: string[]) => ward(admin, args);
@@ -48,15 +29,6 @@ function ok(r: Run): string {
   expect(r.stderr, r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout;
-}
-
-function failsWith(r: Run, message: RegExp) {
-  expect(r.code).not.toBe(0);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^ward: /);
-  expect(lines[0]).toMatch(message);
 }
 
 beforeAll(async () => {
@@ -89,6 +61,7 @@ describe('ward org hipaa', () => {
     failsWith(
       await asAlice('org', 'hipaa', 'enable', 'acme'),
       /HIPAA needs the enterprise plan; 'acme' is on the basic plan/,
+      { quiet: true },
     );
     ok(await asOperator('org', 'set-plan', 'acme', 'enterprise'));
     const shown = ok(await asAlice('org', 'hipaa', 'enable', 'acme'));
@@ -107,6 +80,7 @@ describe('ward org hipaa', () => {
     failsWith(
       await asAlice(...sign, '--sha256', 'ab'.repeat(32)),
       /is not the BAA as it reads for 'acme' now/,
+      { quiet: true },
     );
     expect(ok(await asAlice(...sign, '--sha256', hash))).toBe(
       `Signed the BAA of acme (SHA-256 ${hash}). HIPAA is enabled when the operator countersigns it.\n`,
@@ -122,6 +96,7 @@ describe('ward org hipaa', () => {
     failsWith(
       await asAlice('org', 'baa', 'countersign', 'acme', '--sha256', hash, '--name', 'A', '--title', 'B'),
       /only the operator/,
+      { quiet: true },
     );
     const cs = [
       'org',
@@ -138,7 +113,7 @@ describe('ward org hipaa', () => {
     expect(ok(await asOperator(...cs))).toBe(
       'Countersigned the BAA of acme: it is executed and HIPAA is enabled\n',
     );
-    failsWith(await asOperator(...cs), /already countersigned/);
+    failsWith(await asOperator(...cs), /already countersigned/, { quiet: true });
     expect(ok(await asAlice('org', 'hipaa', 'status', 'acme'))).toMatch(/^hipaa\s+enabled$/m);
     expect(JSON.parse(ok(await asAlice('org', 'baa', 'show', 'acme', '--json')))).toMatchObject({
       status: 'executed',
@@ -175,6 +150,7 @@ describe('HIPAA projects, keys and deletion', () => {
     failsWith(
       await asAlice('org', 'hipaa', 'disable', 'acme'),
       /'acme' has HIPAA projects, so HIPAA stays on: records \(running\)/,
+      { quiet: true },
     );
     expect(ok(await asAlice('region', 'list'))).toMatch(
       /│ local-hipaa │ Local HIPAA │ hipaa\s+│ dm-crypt\s+│ (verified|declared|none)\s+│/,
@@ -203,6 +179,7 @@ describe('HIPAA projects, keys and deletion', () => {
     failsWith(
       await asAlice('project', 'delete', 'records', '--org', 'acme'),
       /confirm that its audit log was exported/,
+      { quiet: true },
     );
     const del = ok(await asAlice('project', 'delete', 'records', '--org', 'acme', '--audit-log-exported'));
     expect(del).toMatch(
@@ -227,6 +204,6 @@ describe('HIPAA projects, keys and deletion', () => {
     ok(await asAlice('certificate', 'download', certs[0].id, '--org', 'acme', '--out', pdf));
     expect(pdfText(await readFile(pdf))).toContain(id);
     expect(ok(await asAlice('certificate', 'list', '--org', 'acme'))).toContain(`records (${id})`);
-    failsWith(await asAlice('project', 'undelete', id), new RegExp(`no project '${id}'`));
+    failsWith(await asAlice('project', 'undelete', id), new RegExp(`no project '${id}'`), { quiet: true });
   });
 });

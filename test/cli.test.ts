@@ -2,52 +2,18 @@
  * The `ward` CLI as a built binary (dist/main.js, what `npx ward` runs) against a real Ward:
  * tables for people, JSON for scripts, one line and a non-zero exit on error.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failsWith, runWard } from './support/cli.js';
 import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
-const BIN = new URL('../dist/main.js', import.meta.url).pathname;
 let w: TestWard;
 let configDir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ward(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: configDir,
-        WARD_URL: w.url,
-        WARD_CONFIG_DIR: configDir,
-        ...opts.env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? '');
-  });
-}
-
-function failsWith(r: Run, message: RegExp) {
-  expect(r.code).not.toBe(0);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^ward: /);
-  expect(lines[0]).toMatch(message);
-}
+const ward = (args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}) =>
+  runWard(args, { url: w.url, configDir }, opts);
 
 beforeAll(async () => {
   w = await startTestWard();
@@ -68,14 +34,16 @@ describe('ward CLI', () => {
   });
 
   it('says how to sign in when there is no session', async () => {
-    failsWith(await ward(['org', 'list']), /not signed in to http:\/\/127\.0\.0\.1:\d+: run `ward login`/);
+    failsWith(await ward(['org', 'list']), /not signed in to http:\/\/127\.0\.0\.1:\d+: run `ward login`/, {
+      quiet: true,
+    });
   });
 
   it('signs in with the password on stdin and keeps the session in a 0600 file', async () => {
     const bad = await ward(['login', '--email', 'alice@acme.test', '--password-stdin'], {
       stdin: 'wrong password\n',
     });
-    failsWith(bad, /email or password is incorrect/);
+    failsWith(bad, /email or password is incorrect/, { quiet: true });
     const r = await ward(['login', '--email', 'alice@acme.test', '--password-stdin'], {
       stdin: `${PASSWORD}\n`,
     });
@@ -92,8 +60,10 @@ describe('ward CLI', () => {
     const r = await ward(['org', 'create', 'acme']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Created organization acme \(org_[a-z2-7]{16}\); you are its owner\n$/);
-    failsWith(await ward(['org', 'create', 'acme']), /an organization named 'acme' already exists/);
-    failsWith(await ward(['org', 'create', 'Not Valid']), /body\.name: /);
+    failsWith(await ward(['org', 'create', 'acme']), /an organization named 'acme' already exists/, {
+      quiet: true,
+    });
+    failsWith(await ward(['org', 'create', 'Not Valid']), /body\.name: /, { quiet: true });
     const table = await ward(['org', 'list']);
     expect(table.stdout).toMatch(/│ acme │ basic │\s+│ owner │ org_/);
     const json = JSON.parse((await ward(['org', 'list', '--json'])).stdout);
@@ -115,10 +85,12 @@ describe('ward CLI', () => {
     failsWith(
       await ward(['project', 'create', '--org', 'acme', '--name', 'records', '--region', 'local']),
       /already has a project named 'records'/,
+      { quiet: true },
     );
     failsWith(
       await ward(['project', 'create', '--org', 'acme', '--name', 'other', '--region', 'mars']),
       /unknown region 'mars'/,
+      { quiet: true },
     );
     failsWith(
       await ward([
@@ -133,10 +105,12 @@ describe('ward CLI', () => {
         '--hipaa',
       ]),
       /does not have HIPAA enabled/,
+      { quiet: true },
     );
     failsWith(
       await ward(['project', 'create', '--org', 'globex', '--name', 'x1', '--region', 'local']),
       /no organization 'globex'/,
+      { quiet: true },
     );
     const missing = await ward(['project', 'create', '--org', 'acme']);
     expect(missing.code).not.toBe(0);
@@ -153,8 +127,12 @@ describe('ward CLI', () => {
     expect(show.stdout).toMatch(/^status\s+running$/m);
     const byId = JSON.parse((await ward(['project', 'show', projectId, '--json'])).stdout);
     expect(byId.cluster.state).toBe('running');
-    failsWith(await ward(['project', 'show', 'nothing']), /no project 'nothing' in your organizations/);
-    failsWith(await ward(['project', 'show', 'prj_aaaaaaaaaaaaaaaa']), /no project 'prj_aaaaaaaaaaaaaaaa'/);
+    failsWith(await ward(['project', 'show', 'nothing']), /no project 'nothing' in your organizations/, {
+      quiet: true,
+    });
+    failsWith(await ward(['project', 'show', 'prj_aaaaaaaaaaaaaaaa']), /no project 'prj_aaaaaaaaaaaaaaaa'/, {
+      quiet: true,
+    });
   });
 
   it('deletes a project', async () => {
@@ -175,10 +153,11 @@ describe('ward CLI', () => {
     expect(list.stdout).toContain(token.id);
     expect(list.stdout).not.toContain(token.token);
     expect((await ward(['token', 'revoke', token.id])).stdout).toBe(`Revoked ${token.id} 'ci'\n`);
-    failsWith(await ward(['whoami'], { env: { WARD_TOKEN: token.token } }), /revoked/);
+    failsWith(await ward(['whoami'], { env: { WARD_TOKEN: token.token } }), /revoked/, { quiet: true });
     failsWith(
       await ward(['token', 'create', '--name', 'x', '--expires-in', 'forever']),
       /--expires-in 'forever' is not a number of days/,
+      { quiet: true },
     );
   });
 
@@ -188,18 +167,20 @@ describe('ward CLI', () => {
         stdin: `${PASSWORD}\n`,
       }),
       /only the operator can create accounts/,
+      { quiet: true },
     );
   });
 
   it('signs out', async () => {
     expect((await ward(['logout'])).stdout).toBe('Signed out.\n');
-    failsWith(await ward(['whoami']), /not signed in/);
+    failsWith(await ward(['whoami']), /not signed in/, { quiet: true });
   });
 
   it('says so when Ward is not running', async () => {
     failsWith(
       await ward(['whoami'], { env: { WARD_URL: 'http://127.0.0.1:9', WARD_TOKEN: 'x' } }),
       /cannot reach Ward at http:\/\/127\.0\.0\.1:9 .*is `ward up` running\?/,
+      { quiet: true },
     );
   });
 });

@@ -4,17 +4,16 @@
  * and sets a project's delivery; the project page in a real browser issues credentials and
  * switches delivery; and a project on asynchronous delivery still records every statement.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/access.js';
+import { runWard } from './support/cli.js';
 import { type Creds, dbEvents, projectWithPeople, psql, runClient } from './support/gateway.js';
 import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
-const BIN = new URL('../dist/main.js', import.meta.url).pathname;
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -29,28 +28,13 @@ const CHROMIUM_ARGS = [
 let w: TestWard;
 let project: Awaited<ReturnType<typeof projectWithPeople>>;
 
-function ward(
-  args: string[],
-  token: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: tmpdir(),
-        WARD_URL: w.url,
-        WARD_TOKEN: token,
-        WARD_CONFIG_DIR: join(tmpdir(), 'ward-none'),
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI with a token and no session (its config directory does not exist). */
+const ward = (args: string[], token: string) =>
+  runWard(
+    args,
+    { url: w.url, configDir: join(tmpdir(), 'ward-none') },
+    { env: { HOME: tmpdir(), WARD_TOKEN: token } },
+  );
 
 beforeAll(async () => {
   w = await startTestWard();

@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature } from '../src/keys/signing.js';
+import { verifySignature } from '../src/lib/signing.js';
 import { enableHipaa, eventsOf, mfaUser, startHipaaWard } from './support/hipaa.js';
 import { pdfText } from './support/pdf-text.js';
+import { sql } from './support/project-db.js';
 import { eventually, type TestWard } from './support/ward.js';
 
 let w: TestWard;
@@ -25,20 +25,6 @@ const running = (id: string) =>
     if (p.status === 'failed') throw new Error(p.status_reason);
     return p.status === 'running' && p.cluster?.state === 'running' ? p : undefined;
   });
-
-async function query(projectId: string, text: string) {
-  const c = new pg.Client({
-    host: join(w.home, 'projects', projectId, 'run'),
-    user: 'ward_admin',
-    database: 'app',
-  });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 async function createProject(name: string) {
   const r = await w.request('POST', '/api/v1/orgs/acme/projects', {
@@ -122,7 +108,7 @@ describe('deleting a HIPAA project', () => {
 
   beforeAll(async () => {
     records = await createProject('records');
-    await query(records.id, "CREATE TABLE notes (body text); INSERT INTO notes VALUES ('kept')");
+    await sql(w, records.id, "CREATE TABLE notes (body text); INSERT INTO notes VALUES ('kept')");
     sealed = await w.ward.services.keys.encrypt(
       { type: 'project', projectId: records.id, orgId: acme },
       'pgbackrest repository passphrase',
@@ -189,7 +175,7 @@ describe('deleting a HIPAA project', () => {
     expect(back.status).toBe(200);
     expect(back.body).toMatchObject({ status: 'running', deletion: null });
     await running(records.id);
-    expect(await query(records.id, 'SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
+    expect(await sql(w, records.id, 'SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
     expect((await eventsOf(w, acme, 'project.undelete')).pop()).toMatchObject({ outcome: 'success' });
     const twice = await w.request('POST', `/api/v1/projects/${records.id}/undelete`, { token: adam });
     expect(twice.status).toBe(409);

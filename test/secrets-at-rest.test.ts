@@ -10,6 +10,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { superuser } from './support/control-db.js';
 import { enableHipaa, mfaUser, startHipaaWard } from './support/hipaa.js';
 import { SECRET_SEEDERS, type SeedContext, unique } from './support/secret-seeders.js';
 import { eventually, type TestWard } from './support/ward.js';
@@ -34,19 +35,9 @@ const needlesOf = (s: { kind: string; value: string }): Needle[] => {
   ];
 };
 
-async function superuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 /** Every (table, column) holding text, bytes or JSON in Ward's schema, with the needles it holds. */
 async function scanDatabase(needles: Needle[]): Promise<string[]> {
-  return superuser(async (c) => {
+  return superuser(w, async (c) => {
     const { rows: columns } = await c.query(
       `SELECT c.table_name, c.column_name, c.udt_name
          FROM information_schema.columns c
@@ -136,7 +127,7 @@ beforeAll(async () => {
   }
   // Let every buffered write land: the audit writer's batches, and the clusters' WAL on disk.
   await w.ward.services.audit.drain();
-  await superuser((c) => c.query('CHECKPOINT'));
+  await superuser(w, (c) => c.query('CHECKPOINT'));
 }, 240_000);
 afterAll(() => w?.stop());
 

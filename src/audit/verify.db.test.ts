@@ -3,34 +3,14 @@
  * literal, and verification that stops early (damage found) still leaves the transaction's
  * connection usable for the statements after the COPY.
  */
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestWard, type TestWard } from '../../test/support/ward.js';
+import { describe, expect, it } from 'vitest';
+import { superuser, useControlDb } from '../../test/support/control-db.js';
 import { SYSTEM } from '../lib/context.js';
 import { verifyStoredChain } from './verify.db.js';
 
-let w: TestWard;
-beforeAll(async () => {
-  w = await startTestWard({
-    audit: { checkpoint_every_events: 1_000_000, checkpoint_every_seconds: 86_400 },
-  });
-});
-afterAll(() => w?.stop());
+const control = useControlDb({ checkpoints: { everyEvents: 1_000_000, everyMs: 86_400_000 } });
 
-const verify = (chain: string) =>
-  verifyStoredChain(w.ward.services.db, chain, w.ward.services.signer.publicKeyPem);
-
-async function superuser(text: string): Promise<void> {
-  const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-  await c.connect();
-  try {
-    await c.query('SET session_replication_role = replica');
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
+const verify = (chain: string) => verifyStoredChain(control.db, chain, control.signer.publicKeyPem);
 
 async function chainOf(chain: string, n: number): Promise<void> {
   const event = (i: number) => ({
@@ -40,7 +20,7 @@ async function chainOf(chain: string, n: number): Promise<void> {
     details: { reason: `exit ${i}`, note: 'x'.repeat(200) },
   });
   for (let at = 1; at <= n; at += 1000)
-    await w.ward.services.audit.append(
+    await control.audit.append(
       SYSTEM,
       Array.from({ length: Math.min(1000, n - at + 1) }, (_, k) => event(at + k)),
     );
@@ -58,10 +38,13 @@ describe('verification read through binary COPY', () => {
     await chainOf('org_vearly', 30_000);
     // Events 14 and 15 swapped: judging them needs a query after the COPY was left at event 14.
     await superuser(
-      `ALTER TABLE ward.audit_events DROP CONSTRAINT audit_events_columns_match;
+      control,
+      (c) =>
+        c.query(`ALTER TABLE ward.audit_events DROP CONSTRAINT audit_events_columns_match;
        UPDATE ward.audit_events SET seq = -14 WHERE chain_id = 'org_vearly' AND seq = 14;
        UPDATE ward.audit_events SET seq = 14 WHERE chain_id = 'org_vearly' AND seq = 15;
-       UPDATE ward.audit_events SET seq = 15 WHERE chain_id = 'org_vearly' AND seq = -14`,
+       UPDATE ward.audit_events SET seq = 15 WHERE chain_id = 'org_vearly' AND seq = -14`),
+      { replica: true },
     );
     const report = {
       ok: false,
@@ -72,7 +55,7 @@ describe('verification read through binary COPY', () => {
     expect(await verify('org_vearly')).toMatchObject(report);
     // The pool's connections are all still usable, and a second run gives the same answer.
     await Promise.all(
-      Array.from({ length: 25 }, () => w.ward.services.db.selectFrom('audit_chains').select('id').execute()),
+      Array.from({ length: 25 }, () => control.db.selectFrom('audit_chains').select('id').execute()),
     );
     expect(await verify('org_vearly')).toMatchObject(report);
   });

@@ -3,38 +3,20 @@
  * the exact report the verifier gives for it.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestWard, type TestWard } from '../../test/support/ward.js';
+import { describe, expect, it } from 'vitest';
+import { controlConnection, superuser, useControlDb } from '../../test/support/control-db.js';
 import { SYSTEM } from '../lib/context.js';
 import { canonicalize } from './canonical.js';
 import { type Checkpoint, checkpointFromRow } from './checkpoints.js';
 import { verifyStoredChain } from './verify.db.js';
 
-let w: TestWard;
-beforeAll(async () => {
-  // Checkpoints only when a test asks, so each chain's checkpoints are exactly the test's.
-  w = await startTestWard({
-    audit: { checkpoint_every_events: 1_000_000, checkpoint_every_seconds: 86_400 },
-  });
-});
-afterAll(() => w?.stop());
-
-async function superuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-  await c.connect();
-  try {
-    await c.query('SET session_replication_role = replica');
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+// Checkpoints only when a test asks, so each chain's checkpoints are exactly the test's.
+const control = useControlDb({ checkpoints: { everyEvents: 1_000_000, everyMs: 86_400_000 } });
 
 /** A chain of 20 events with signed checkpoints at 10 and 20. */
 async function chainOf20(chain: string): Promise<void> {
-  const { audit, checkpointer } = w.ward.services;
+  const { audit, checkpointer } = control;
   const event = (i: number) => ({
     action: 'project.cluster.restart' as const,
     chain,
@@ -48,7 +30,7 @@ async function chainOf20(chain: string): Promise<void> {
 }
 
 const verify = (chain: string, external: Checkpoint[] = []) =>
-  verifyStoredChain(w.ward.services.db, chain, w.ward.services.signer.publicKeyPem, external);
+  verifyStoredChain(control.db, chain, control.signer.publicKeyPem, external);
 
 const bad = (chain: string, seq: number, damage: string) => ({
   ok: false,
@@ -74,10 +56,13 @@ describe('verification', () => {
 
   it('finds a modified event', async () => {
     await chainOf20('org_vmod');
-    await superuser((c) =>
-      c.query(
-        `UPDATE ward.audit_events SET body = replace(body, 'exit 7', 'exit 8') WHERE chain_id = 'org_vmod' AND seq = 7`,
-      ),
+    await superuser(
+      control,
+      (c) =>
+        c.query(
+          `UPDATE ward.audit_events SET body = replace(body, 'exit 7', 'exit 8') WHERE chain_id = 'org_vmod' AND seq = 7`,
+        ),
+      { replica: true },
     );
     expect(await verify('org_vmod')).toMatchObject({
       ...bad('org_vmod', 7, 'modified'),
@@ -89,53 +74,71 @@ describe('verification', () => {
     await chainOf20('org_vcol');
     // The database refuses the change itself, even to a superuser skipping triggers.
     await expect(
-      superuser((c) =>
-        c.query(
-          `UPDATE ward.audit_events SET action = 'auth.logout' WHERE chain_id = 'org_vcol' AND seq = 5`,
-        ),
+      superuser(
+        control,
+        (c) =>
+          c.query(
+            `UPDATE ward.audit_events SET action = 'auth.logout' WHERE chain_id = 'org_vcol' AND seq = 5`,
+          ),
+        { replica: true },
       ),
     ).rejects.toThrow(/audit_events_columns_match/);
-    await superuser(async (c) => {
-      await c.query('ALTER TABLE ward.audit_events DROP CONSTRAINT audit_events_columns_match');
-      await c.query(
-        `UPDATE ward.audit_events SET action = 'auth.logout' WHERE chain_id = 'org_vcol' AND seq = 5`,
-      );
-    });
+    await superuser(
+      control,
+      async (c) => {
+        await c.query('ALTER TABLE ward.audit_events DROP CONSTRAINT audit_events_columns_match');
+        await c.query(
+          `UPDATE ward.audit_events SET action = 'auth.logout' WHERE chain_id = 'org_vcol' AND seq = 5`,
+        );
+      },
+      { replica: true },
+    );
     const report = {
       ...bad('org_vcol', 5, 'modified'),
       detail: "event 5's action column differs from its hashed record",
     };
     expect(await verify('org_vcol')).toMatchObject(report);
     // Putting the constraint back without checking existing rows does not hide it.
-    await superuser((c) =>
-      c.query(
-        'ALTER TABLE ward.audit_events ADD CONSTRAINT audit_events_columns_match CHECK (ward.audit_columns_match(body::jsonb, chain_id, seq, id, time, action, outcome, actor_id, project_id)) NOT VALID',
-      ),
+    await superuser(
+      control,
+      (c) =>
+        c.query(
+          'ALTER TABLE ward.audit_events ADD CONSTRAINT audit_events_columns_match CHECK (ward.audit_columns_match(body::jsonb, chain_id, seq, id, time, action, outcome, actor_id, project_id)) NOT VALID',
+        ),
+      { replica: true },
     );
     expect(await verify('org_vcol')).toMatchObject(report);
     // Undo, so the guarantee holds again for the tests that follow.
-    await superuser(async (c) => {
-      await c.query(
-        `UPDATE ward.audit_events SET action = 'project.cluster.restart' WHERE chain_id = 'org_vcol' AND seq = 5`,
-      );
-      await c.query('ALTER TABLE ward.audit_events VALIDATE CONSTRAINT audit_events_columns_match');
-    });
+    await superuser(
+      control,
+      async (c) => {
+        await c.query(
+          `UPDATE ward.audit_events SET action = 'project.cluster.restart' WHERE chain_id = 'org_vcol' AND seq = 5`,
+        );
+        await c.query('ALTER TABLE ward.audit_events VALIDATE CONSTRAINT audit_events_columns_match');
+      },
+      { replica: true },
+    );
     expect((await verify('org_vcol')).ok).toBe(true);
   });
 
   it('finds an event rewritten and re-hashed, by the broken link after it', async () => {
     await chainOf20('org_vrehash');
-    await superuser(async (c) => {
-      const { rows } = await c.query(
-        `SELECT body, prev_hash FROM ward.audit_events WHERE chain_id = 'org_vrehash' AND seq = 12`,
-      );
-      const body = rows[0].body.replace('exit 12', 'exit 99');
-      const hash = createHash('sha256').update(rows[0].prev_hash).update(body).digest();
-      await c.query(
-        `UPDATE ward.audit_events SET body = $1, hash = $2 WHERE chain_id = 'org_vrehash' AND seq = 12`,
-        [body, hash],
-      );
-    });
+    await superuser(
+      control,
+      async (c) => {
+        const { rows } = await c.query(
+          `SELECT body, prev_hash FROM ward.audit_events WHERE chain_id = 'org_vrehash' AND seq = 12`,
+        );
+        const body = rows[0].body.replace('exit 12', 'exit 99');
+        const hash = createHash('sha256').update(rows[0].prev_hash).update(body).digest();
+        await c.query(
+          `UPDATE ward.audit_events SET body = $1, hash = $2 WHERE chain_id = 'org_vrehash' AND seq = 12`,
+          [body, hash],
+        );
+      },
+      { replica: true },
+    );
     expect(await verify('org_vrehash')).toMatchObject({
       ...bad('org_vrehash', 12, 'modified'),
       detail: 'event 12 was rewritten: event 13 links to a different hash',
@@ -144,7 +147,11 @@ describe('verification', () => {
 
   it('finds a deleted event', async () => {
     await chainOf20('org_vdel');
-    await superuser((c) => c.query(`DELETE FROM ward.audit_events WHERE chain_id = 'org_vdel' AND seq = 9`));
+    await superuser(
+      control,
+      (c) => c.query(`DELETE FROM ward.audit_events WHERE chain_id = 'org_vdel' AND seq = 9`),
+      { replica: true },
+    );
     expect(await verify('org_vdel')).toMatchObject({
       ...bad('org_vdel', 9, 'deleted'),
       detail: 'events 9 are missing',
@@ -153,14 +160,17 @@ describe('verification', () => {
 
   it('finds reordered events', async () => {
     await chainOf20('org_vreord');
-    await superuser((c) =>
-      c.query(
-        // Moving events breaks the columns guarantee, so a forger removes it first.
-        `ALTER TABLE ward.audit_events DROP CONSTRAINT audit_events_columns_match;
+    await superuser(
+      control,
+      (c) =>
+        c.query(
+          // Moving events breaks the columns guarantee, so a forger removes it first.
+          `ALTER TABLE ward.audit_events DROP CONSTRAINT audit_events_columns_match;
          UPDATE ward.audit_events SET seq = -14 WHERE chain_id = 'org_vreord' AND seq = 14;
          UPDATE ward.audit_events SET seq = 14 WHERE chain_id = 'org_vreord' AND seq = 15;
          UPDATE ward.audit_events SET seq = 15 WHERE chain_id = 'org_vreord' AND seq = -14`,
-      ),
+        ),
+      { replica: true },
     );
     expect(await verify('org_vreord')).toMatchObject({
       ...bad('org_vreord', 14, 'reordered'),
@@ -170,36 +180,50 @@ describe('verification', () => {
 
   it('finds a truncated chain by its head, and by its checkpoints when the head was fixed too', async () => {
     await chainOf20('org_vtrunc');
-    await superuser((c) =>
-      c.query(`DELETE FROM ward.audit_events WHERE chain_id = 'org_vtrunc' AND seq > 16`),
+    await superuser(
+      control,
+      (c) => c.query(`DELETE FROM ward.audit_events WHERE chain_id = 'org_vtrunc' AND seq > 16`),
+      { replica: true },
     );
     expect(await verify('org_vtrunc')).toMatchObject({
       ...bad('org_vtrunc', 17, 'truncated'),
       detail: "Ward's records say the chain had 20 events; it ends at 16",
     });
-    await superuser((c) =>
-      c.query(
-        `UPDATE ward.audit_chains SET last_seq = 16, last_hash = (SELECT hash FROM ward.audit_events WHERE chain_id = 'org_vtrunc' AND seq = 16) WHERE id = 'org_vtrunc'`,
-      ),
+    await superuser(
+      control,
+      (c) =>
+        c.query(
+          `UPDATE ward.audit_chains SET last_seq = 16, last_hash = (SELECT hash FROM ward.audit_events WHERE chain_id = 'org_vtrunc' AND seq = 16) WHERE id = 'org_vtrunc'`,
+        ),
+      { replica: true },
     );
     expect(await verify('org_vtrunc')).toMatchObject(bad('org_vtrunc', 17, 'truncated'));
   });
 
   it('finds a rollback of the whole database against a checkpoint held elsewhere', async () => {
     await chainOf20('org_vroll');
-    const held = await superuser(async (c) =>
-      (
-        await c.query(`SELECT * FROM ward.audit_checkpoints WHERE chain_id = 'org_vroll' ORDER BY tree_size`)
-      ).rows.map(checkpointFromRow),
+    const held = await superuser(
+      control,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT * FROM ward.audit_checkpoints WHERE chain_id = 'org_vroll' ORDER BY tree_size`,
+          )
+        ).rows.map(checkpointFromRow),
+      { replica: true },
     );
     // What a restore of yesterday's backup looks like: events, head and checkpoints all at 10.
-    await superuser(async (c) => {
-      await c.query(`DELETE FROM ward.audit_events WHERE chain_id = 'org_vroll' AND seq > 10`);
-      await c.query(`DELETE FROM ward.audit_checkpoints WHERE chain_id = 'org_vroll' AND tree_size > 10`);
-      await c.query(
-        `UPDATE ward.audit_chains SET last_seq = 10, last_hash = (SELECT hash FROM ward.audit_events WHERE chain_id = 'org_vroll' AND seq = 10) WHERE id = 'org_vroll'`,
-      );
-    });
+    await superuser(
+      control,
+      async (c) => {
+        await c.query(`DELETE FROM ward.audit_events WHERE chain_id = 'org_vroll' AND seq > 10`);
+        await c.query(`DELETE FROM ward.audit_checkpoints WHERE chain_id = 'org_vroll' AND tree_size > 10`);
+        await c.query(
+          `UPDATE ward.audit_chains SET last_seq = 10, last_hash = (SELECT hash FROM ward.audit_events WHERE chain_id = 'org_vroll' AND seq = 10) WHERE id = 'org_vroll'`,
+        );
+      },
+      { replica: true },
+    );
     expect((await verify('org_vroll')).ok).toBe(true);
     expect(await verify('org_vroll', held)).toMatchObject({
       ...bad('org_vroll', 11, 'rolled_back'),
@@ -211,24 +235,28 @@ describe('verification', () => {
 
   it('finds a fork: history rewritten consistently after a signed checkpoint', async () => {
     await chainOf20('org_vfork');
-    await superuser(async (c) => {
-      const { rows } = await c.query(
-        `SELECT seq, body, prev_hash, hash FROM ward.audit_events WHERE chain_id = 'org_vfork' ORDER BY seq`,
-      );
-      let prev: Buffer = rows[12].prev_hash;
-      for (const r of rows.slice(12)) {
-        const event = JSON.parse(r.body);
-        event.details = { reason: 'nothing happened' };
-        const body = canonicalize(event);
-        const hash = createHash('sha256').update(prev).update(body).digest();
-        await c.query(
-          `UPDATE ward.audit_events SET body = $1, prev_hash = $2, hash = $3 WHERE chain_id = 'org_vfork' AND seq = $4`,
-          [body, prev, hash, r.seq],
+    await superuser(
+      control,
+      async (c) => {
+        const { rows } = await c.query(
+          `SELECT seq, body, prev_hash, hash FROM ward.audit_events WHERE chain_id = 'org_vfork' ORDER BY seq`,
         );
-        prev = hash;
-      }
-      await c.query(`UPDATE ward.audit_chains SET last_hash = $1 WHERE id = 'org_vfork'`, [prev]);
-    });
+        let prev: Buffer = rows[12].prev_hash;
+        for (const r of rows.slice(12)) {
+          const event = JSON.parse(r.body);
+          event.details = { reason: 'nothing happened' };
+          const body = canonicalize(event);
+          const hash = createHash('sha256').update(prev).update(body).digest();
+          await c.query(
+            `UPDATE ward.audit_events SET body = $1, prev_hash = $2, hash = $3 WHERE chain_id = 'org_vfork' AND seq = $4`,
+            [body, prev, hash, r.seq],
+          );
+          prev = hash;
+        }
+        await c.query(`UPDATE ward.audit_chains SET last_hash = $1 WHERE id = 'org_vfork'`, [prev]);
+      },
+      { replica: true },
+    );
     expect(await verify('org_vfork')).toMatchObject({
       ...bad('org_vfork', 11, 'forked'),
       detail:
@@ -239,32 +267,36 @@ describe('verification', () => {
   it('finds a fork: two events claiming one seq', async () => {
     await chainOf20('org_vdup');
     // A second, self-consistent event 6 (its own time, body and hash), as a forger would write it.
-    await superuser(async (c) => {
-      const { rows } = await c.query(
-        `SELECT * FROM ward.audit_events WHERE chain_id = 'org_vdup' AND seq = 6`,
-      );
-      const r = rows[0];
-      const time = new Date(r.time.getTime() + 1000).toISOString();
-      const body = canonicalize({ ...JSON.parse(r.body), time });
-      const hash = createHash('sha256').update(r.prev_hash).update(body).digest();
-      await c.query(
-        `INSERT INTO ward.audit_events (chain_id, seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash)
+    await superuser(
+      control,
+      async (c) => {
+        const { rows } = await c.query(
+          `SELECT * FROM ward.audit_events WHERE chain_id = 'org_vdup' AND seq = 6`,
+        );
+        const r = rows[0];
+        const time = new Date(r.time.getTime() + 1000).toISOString();
+        const body = canonicalize({ ...JSON.parse(r.body), time });
+        const hash = createHash('sha256').update(r.prev_hash).update(body).digest();
+        await c.query(
+          `INSERT INTO ward.audit_events (chain_id, seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          r.chain_id,
-          r.seq,
-          r.id,
-          time,
-          r.action,
-          r.outcome,
-          r.actor_id,
-          r.project_id,
-          body,
-          r.prev_hash,
-          hash,
-        ],
-      );
-    });
+          [
+            r.chain_id,
+            r.seq,
+            r.id,
+            time,
+            r.action,
+            r.outcome,
+            r.actor_id,
+            r.project_id,
+            body,
+            r.prev_hash,
+            hash,
+          ],
+        );
+      },
+      { replica: true },
+    );
     expect(await verify('org_vdup')).toMatchObject({
       ...bad('org_vdup', 6, 'forked'),
       detail: 'two events claim seq 6',
@@ -273,10 +305,13 @@ describe('verification', () => {
 
   it('finds a checkpoint whose signature was tampered with', async () => {
     await chainOf20('org_vsig');
-    await superuser((c) =>
-      c.query(
-        `UPDATE ward.audit_checkpoints SET root_hash = decode(repeat('00', 32), 'hex') WHERE chain_id = 'org_vsig' AND tree_size = 10`,
-      ),
+    await superuser(
+      control,
+      (c) =>
+        c.query(
+          `UPDATE ward.audit_checkpoints SET root_hash = decode(repeat('00', 32), 'hex') WHERE chain_id = 'org_vsig' AND tree_size = 10`,
+        ),
+      { replica: true },
     );
     expect(await verify('org_vsig')).toMatchObject({
       ...bad('org_vsig', 10, 'modified'),
@@ -288,7 +323,7 @@ describe('verification', () => {
 describe('append-only storage', () => {
   it('refuses UPDATE, DELETE and TRUNCATE by trigger, even for the table owner', async () => {
     await chainOf20('org_vappend');
-    const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_owner', database: 'ward' });
+    const c = new pg.Client(controlConnection(control, 'ward_owner'));
     await c.connect();
     try {
       for (const q of [
@@ -306,7 +341,7 @@ describe('append-only storage', () => {
   });
 
   it('gives Ward’s runtime role only INSERT and SELECT on the log', async () => {
-    const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_app', database: 'ward' });
+    const c = new pg.Client(controlConnection(control, 'ward_app'));
     await c.connect();
     try {
       const { rows } = await c.query(

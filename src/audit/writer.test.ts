@@ -1,25 +1,10 @@
-import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestWard, type TestWard } from '../../test/support/ward.js';
+import { describe, expect, it } from 'vitest';
+import { controlConnection, superuser, useControlDb } from '../../test/support/control-db.js';
 import { SYSTEM } from '../lib/context.js';
 import { chainHash, GENESIS_HASH } from './chain.js';
 
-let w: TestWard;
-beforeAll(async () => {
-  w = await startTestWard();
-});
-afterAll(() => w?.stop());
-
-async function superuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const control = useControlDb();
 
 const statement = (i: number) => ({
   action: 'project.cluster.restart' as const,
@@ -30,7 +15,7 @@ const statement = (i: number) => ({
 
 describe('the batched audit writer', () => {
   it('commits concurrent callers into one gapless chain that recomputes, interleaved with changes', async () => {
-    const { audit } = w.ward.services;
+    const { audit } = control;
     const callers = Array.from({ length: 40 }, (_, i) =>
       audit.append(SYSTEM, [statement(i), statement(i + 1000)]),
     );
@@ -41,6 +26,7 @@ describe('the batched audit writer', () => {
     );
     await Promise.all([...callers, change]);
     const rows = await superuser(
+      control,
       async (c) =>
         (
           await c.query(
@@ -83,27 +69,23 @@ describe('the batched audit writer', () => {
   });
 
   it('rejects, never resolves, when the events cannot be written', async () => {
-    const { audit } = w.ward.services;
-    await superuser((c) => c.query('REVOKE INSERT ON ward.audit_events FROM ward_app'));
+    const { audit } = control;
+    await superuser(control, (c) => c.query('REVOKE INSERT ON ward.audit_events FROM ward_app'));
     try {
       await expect(audit.append(SYSTEM, [statement(1)])).rejects.toThrow(/audit log could not be written/);
     } finally {
-      await superuser((c) => c.query('GRANT INSERT ON ward.audit_events TO ward_app'));
+      await superuser(control, (c) => c.query('GRANT INSERT ON ward.audit_events TO ward_app'));
     }
     await expect(audit.append(SYSTEM, [statement(2)])).resolves.toBeUndefined();
   });
 
   it('writes every caller that arrives during a write in the one write after it', async () => {
-    const { audit } = w.ward.services;
+    const { audit } = control;
     const chain = 'org_writerwaitaaaaaa';
     const ev = (reason: string) => ({ ...statement(0), chain, details: { reason } });
     await audit.append(SYSTEM, [ev('first')]);
     // Holds the chain's head, so the next write waits inside PostgreSQL until this commits.
-    const holder = new pg.Client({
-      host: join(w.home, 'control', 'run'),
-      user: 'ward_admin',
-      database: 'ward',
-    });
+    const holder = new pg.Client(controlConnection(control));
     await holder.connect();
     try {
       await holder.query('BEGIN');
@@ -131,6 +113,7 @@ describe('the batched audit writer', () => {
       await holder.end();
     }
     const rows = await superuser(
+      control,
       async (c) =>
         (
           await c.query(
@@ -151,11 +134,11 @@ describe('two writers on one chain (as two processes would be)', () => {
     const { createDb, createPool } = await import('../db/pool.js');
     const { createAuditService } = await import('./audit.service.js');
     const pool = createPool({
-      connection: { host: join(w.home, 'control', 'run'), user: 'ward_app', database: 'ward' },
+      connection: controlConnection(control, 'ward_app'),
       applicationName: 'second-writer',
     });
     const other = createAuditService({ db: createDb(pool) });
-    const mine = w.ward.services.audit;
+    const mine = control.audit;
     const ev = (who: string, i: number) => ({
       ...statement(i),
       chain: 'org_twowritersaaaa',
@@ -171,6 +154,7 @@ describe('two writers on one chain (as two processes would be)', () => {
       await pool.end();
     }
     const rows = await superuser(
+      control,
       async (c) =>
         (
           await c.query(

@@ -1,7 +1,7 @@
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { superuser } from '../../test/support/control-db.js';
 import { startTestWard, type TestWard } from '../../test/support/ward.js';
 import { SYSTEM } from '../lib/context.js';
 import { keyIdOf } from './envelope.js';
@@ -17,16 +17,6 @@ beforeAll(async () => {
   orgId = (await w.request('POST', '/api/v1/orgs', { token: alice, body: { name: 'acme' } })).body.id;
 });
 afterAll(() => w?.stop());
-
-async function superuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 describe('keys', () => {
   it('encrypt under a project key and open again; the ciphertext names its key and is bound to its purpose', async () => {
@@ -47,6 +37,7 @@ describe('keys', () => {
 
   it('stores only wrapped keys, each bound to its own row', async () => {
     const rows = await superuser(
+      w,
       async (c) => (await c.query('SELECT id, scope_type, wrapped_by, wrapped FROM ward.keys')).rows,
     );
     expect(rows.map((r) => r.scope_type).sort()).toEqual(['org', 'project']);
@@ -55,11 +46,15 @@ describe('keys', () => {
     expect(org.wrapped_by).toBe('file:root');
     expect(prj.wrapped_by).toBe(org.id);
     // A wrapped key moved onto another row does not open.
-    await superuser((c) => c.query('UPDATE ward.keys SET wrapped = $1 WHERE id = $2', [org.wrapped, prj.id]));
+    await superuser(w, (c) =>
+      c.query('UPDATE ward.keys SET wrapped = $1 WHERE id = $2', [org.wrapped, prj.id]),
+    );
     const { keys } = w.ward.services;
     keys.forget();
     await expect(keys.encrypt(project('prj_aaaaaaaaaaaaaaaa'), 'x', 'statement')).rejects.toThrow();
-    await superuser((c) => c.query('UPDATE ward.keys SET wrapped = $1 WHERE id = $2', [prj.wrapped, prj.id]));
+    await superuser(w, (c) =>
+      c.query('UPDATE ward.keys SET wrapped = $1 WHERE id = $2', [prj.wrapped, prj.id]),
+    );
   });
 
   it('rotation re-wraps project keys under a new org key; old ciphertexts still open, and it is audited', async () => {
@@ -73,6 +68,7 @@ describe('keys', () => {
     const orgKeys = await keys.describe({ type: 'org', orgId });
     expect(orgKeys.map((k) => k.state)).toEqual(['retired', 'active']);
     const event = await superuser(
+      w,
       async (c) =>
         (
           await c.query(
@@ -92,6 +88,7 @@ describe('keys', () => {
     keys.forget();
     await expect(keys.decrypt(sealed, 'backup')).rejects.toThrow(/crypto-shredded/);
     const row = await superuser(
+      w,
       async (c) =>
         (await c.query("SELECT wrapped, state FROM ward.keys WHERE scope_id = 'prj_cccccccccccccccc'"))
           .rows[0],
@@ -113,7 +110,7 @@ describe('keys', () => {
 describe('signing key', () => {
   it('signs so that the public key alone verifies, and any change to the data fails', async () => {
     const { signer } = w.ward.services;
-    const { verifySignature, keyIdOfPublicKey, loadSigner } = await import('./signing.js');
+    const { verifySignature, keyIdOfPublicKey, loadSigner } = await import('../lib/signing.js');
     const sig = signer.sign('tree head 42');
     expect(verifySignature(signer.publicKeyPem, 'tree head 42', sig)).toBe(true);
     expect(verifySignature(signer.publicKeyPem, 'tree head 43', sig)).toBe(false);
@@ -136,6 +133,7 @@ describe('key creation at volume', () => {
       }
     });
     const made = await superuser(
+      w,
       async (c) =>
         (
           await c.query(

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { useControlDatabase } from '../../test/support/ward.js';
+import { useControlClient } from '../../test/support/control-db.js';
 import { BinaryArray, type ElementType } from './pg-binary-array.js';
 
-const control = useControlDatabase();
+const control = useControlClient();
 
 const array = (type: ElementType, values: (number | string | Buffer | null)[]) => {
   const a = new BinaryArray(type, 16);

@@ -1,6 +1,6 @@
 import { to as copyTo } from 'pg-copy-streams';
 import { describe, expect, it } from 'vitest';
-import { useControlDatabase } from '../../test/support/ward.js';
+import { useControlClient } from '../../test/support/control-db.js';
 import { CopyBinaryParser, CopyFormatError, type CopyTuple } from './pg-copy-binary.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -120,7 +120,7 @@ describe('CopyBinaryParser', () => {
 });
 
 describe('CopyBinaryParser against PostgreSQL', () => {
-  const control = useControlDatabase();
+  const control = useControlClient();
 
   const query = (
     where = '',

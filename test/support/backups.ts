@@ -2,8 +2,10 @@
  * Helpers for the backup tests: a running project, SQL in its cluster as Ward's administrative
  * role, and waiting for an operation to end.
  */
-import pg from 'pg';
 import { eventually, type TestWard } from './ward.js';
+
+/** Re-exported for the backup tests, which import it from here. */
+export { sql } from './project-db.js';
 
 export async function runningProject(
   w: TestWard,
@@ -22,17 +24,6 @@ export async function runningProject(
     if (p.status === 'failed') throw new Error(`project ${name} failed: ${p.status_reason}`);
     return p.status === 'running' ? (p as { id: string; name: string }) : undefined;
   }, 60_000);
-}
-
-/** Runs SQL in a project's app database as ward_admin (through its socket). */
-export async function sql<T = any>(w: TestWard, projectId: string, text: string): Promise<T[]> {
-  const c = new pg.Client(w.ward.services.dataplane.adminConnection(projectId));
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
 }
 
 /** Waits until an operation has ended and returns it (whatever the outcome). */

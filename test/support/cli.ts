@@ -39,8 +39,13 @@ export function runWard(
   });
 }
 
-export function failsWith(r: Run, message: RegExp): void {
+/**
+ * A failure as the CLI reports one: a non-zero exit and one `ward: …` line on standard error that
+ * matches `message`; with `quiet`, also nothing on standard output.
+ */
+export function failsWith(r: Run, message: RegExp, opts: { quiet?: boolean } = {}): void {
   expect(r.code).not.toBe(0);
+  if (opts.quiet) expect(r.stdout).toBe('');
   const lines = r.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^ward: /);

@@ -7,8 +7,6 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type WardConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { type RunningWard, startWard } from '../../src/server/ward.js';
@@ -39,30 +37,6 @@ export interface TestWard {
 }
 
 export const PASSWORD = 'correct horse battery staple';
-
-/**
- * For a suite that needs only a real PostgreSQL: a test Ward started before the suite's tests and
- * stopped after them, and a client of its control database as its superuser (ward_admin).
- */
-export function useControlDatabase(): { readonly client: pg.Client } {
-  let w: TestWard | undefined;
-  let c: pg.Client | undefined;
-  beforeAll(async () => {
-    w = await startTestWard();
-    c = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-    await c.connect();
-  });
-  afterAll(async () => {
-    await c?.end();
-    await w?.stop();
-  });
-  return {
-    get client(): pg.Client {
-      if (!c) throw new Error('the control database is reached only inside a test');
-      return c;
-    },
-  };
-}
 
 export async function startTestWard(
   overrides: Partial<WardConfig> = {},
