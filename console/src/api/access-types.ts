@@ -1,121 +1,43 @@
 /**
  * @module api/access-types
- * Response shapes of the identity and access API (src/identity/identity.schemas.ts,
- * src/access/access.schemas.ts) as the console reads them.
+ * The identity and access API's shapes (sessions, MFA, members, project access, service
+ * accounts, tokens, break-glass, access reviews, SSO), read from the server's OpenAPI document.
  */
-import type { OrgRole, User } from './types';
+import type { Body, Json } from './schema';
 
-export type ProjectRole = 'owner' | 'readwrite' | 'readonly';
+export type Session = Json<'/api/v1/auth/session', 'get'>;
+export type MfaStatus = Json<'/api/v1/auth/mfa', 'get'>;
+export type TotpEnrollment = Json<'/api/v1/auth/mfa/totp', 'post'>;
 
-export interface Session {
-  user: User;
-  expires_at: string;
-  idle_minutes: number | null;
-  mfa: boolean;
-  mfa_required: boolean;
-}
+export type Member = Json<'/api/v1/orgs/{org}/members', 'get'>['members'][number];
 
-export interface MfaStatus {
-  totp: 'off' | 'pending' | 'enabled';
-  recovery_codes_left: number;
-  required: boolean;
-  session_mfa: boolean;
-}
+export type ProjectAccess = Json<'/api/v1/projects/{id}/access', 'get'>['access'][number];
+export type ProjectRole = NonNullable<ProjectAccess['role']>;
 
-export interface TotpEnrollment {
-  secret: string;
-  otpauth_uri: string;
-  qr_svg: string;
-}
+export type ServiceAccount = Json<'/api/v1/orgs/{org}/service-accounts', 'get'>['service_accounts'][number];
+/** A role a service account can be given (never owner). */
+export type ServiceAccountRole = Body<'/api/v1/orgs/{org}/service-accounts', 'post'>['role'];
 
-export interface Member {
-  user_id: string;
-  email: string;
-  name: string;
-  role: OrgRole;
-  added_at: string;
-}
+/** A personal or service account API token, without its secret. */
+export type ApiToken = Json<'/api/v1/tokens', 'get'>['tokens'][number];
+/** A new token: its secret comes once, here. */
+export type NewApiToken = Json<'/api/v1/tokens', 'post'>;
+export type ServiceTokenScope = Body<
+  '/api/v1/orgs/{org}/service-accounts/{sa}/tokens',
+  'post'
+>['scopes'][number];
 
-export interface ProjectAccess {
-  user_id: string;
-  email: string;
-  name: string;
-  kind: 'person' | 'service';
-  org_role: OrgRole;
-  grant: ProjectRole | null;
-  role: ProjectRole | null;
-  source: 'org_role' | 'grant' | 'break_glass' | null;
-}
+export type BreakGlass = Json<'/api/v1/orgs/{org}/break-glass', 'get'>['break_glass'][number];
 
-export interface ServiceAccount {
-  id: string;
-  name: string;
-  role: OrgRole;
-  disabled: boolean;
-  created_at: string;
-  last_used_at: string | null;
-}
+/** An access review as listed, without its items. */
+export type AccessReview = Json<'/api/v1/orgs/{org}/access-reviews', 'get'>['reviews'][number];
+/** One access review with every item to decide. */
+export type AccessReviewDetail = Json<'/api/v1/orgs/{org}/access-reviews/{id}', 'get'>;
+export type ReviewItem = AccessReviewDetail['items'][number];
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  created_at: string;
-  expires_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  scopes: string[];
-  token?: string;
-}
+export type SsoConfig = Json<'/api/v1/orgs/{org}/sso', 'get'>;
+export type SsoBody = Body<'/api/v1/orgs/{org}/sso', 'put'>;
+export type AlertWebhook = Json<'/api/v1/orgs/{org}/alert-webhook', 'get'>;
 
-export interface BreakGlass {
-  id: string;
-  project_id: string;
-  user_id: string;
-  email: string;
-  role: ProjectRole;
-  reason: string;
-  created_at: string;
-  expires_at: string;
-  ended_at: string | null;
-  active: boolean;
-  flagged: boolean;
-  reviewed_at: string | null;
-  review_note: string | null;
-}
-
-export interface ReviewItem {
-  subject_id: string;
-  kind: 'person' | 'service';
-  email: string;
-  name: string;
-  org_role: string;
-  project_grants: { project_id: string; project: string; role: string; source: string }[];
-  last_sign_in_at: string | null;
-  last_db_use_at: string | null;
-  decision: 'keep' | 'revoke' | null;
-  note: string | null;
-}
-
-export interface AccessReview {
-  id: string;
-  started_at: string;
-  completed_at: string | null;
-  evidence_sha256: string | null;
-  items?: ReviewItem[];
-}
-
-export interface SsoConfig {
-  issuer: string;
-  client_id: string;
-  email_domain: string;
-  require_sso: boolean;
-  redirect_uri: string;
-}
-
-export interface OrgSettings {
-  legal_name?: string;
-  address?: string;
-  session_idle_minutes?: number;
-  session_absolute_hours?: number;
-  require_mfa?: boolean;
-}
+/** The settings an owner or admin may change (PATCH /orgs/{org}). */
+export type OrgSettings = NonNullable<Body<'/api/v1/orgs/{org}', 'patch'>['settings']>;

@@ -6,18 +6,22 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   AccessReview,
+  AccessReviewDetail,
+  AlertWebhook,
   ApiToken,
   BreakGlass,
   Member,
+  NewApiToken,
   OrgSettings,
   ProjectAccess,
-  ProjectRole,
   ServiceAccount,
+  SsoBody,
   SsoConfig,
 } from './access-types';
 import { ApiError, api, seg } from './client';
 import { keys } from './keys';
-import type { Org, OrgRole } from './types';
+import type { Body } from './schema';
+import type { Org } from './types';
 
 const k = {
   members: (org: string) => ['orgs', org, 'members'] as const,
@@ -54,12 +58,12 @@ export const useMembers = (org: string) =>
   });
 export const useAddMember = (org: string) =>
   useChange(
-    (b: { email: string; role: OrgRole }) => api<Member>('POST', `/orgs/${seg(org)}/members`, b),
+    (b: Body<'/api/v1/orgs/{org}/members', 'post'>) => api<Member>('POST', `/orgs/${seg(org)}/members`, b),
     k.members(org),
   );
 export const useSetRole = (org: string) =>
   useChange(
-    (b: { user: string; role: OrgRole }) =>
+    (b: { user: string } & Body<'/api/v1/orgs/{org}/members/{user}', 'patch'>) =>
       api<Member>('PATCH', `/orgs/${seg(org)}/members/${seg(b.user)}`, { role: b.role }),
     k.members(org),
   );
@@ -74,14 +78,14 @@ export const useProjectAccess = (id: string) =>
   });
 export const useGrant = (id: string) =>
   useChange(
-    (b: { email: string; role: ProjectRole }) => api('PUT', `/projects/${seg(id)}/grants`, b),
+    (b: Body<'/api/v1/projects/{id}/grants', 'put'>) => api('PUT', `/projects/${seg(id)}/grants`, b),
     k.access(id),
   );
 export const useRevokeGrant = (id: string) =>
   useChange((user: string) => api('DELETE', `/projects/${seg(id)}/grants/${seg(user)}`), k.access(id));
 export const useBreakGlass = (id: string) =>
   useChange(
-    (b: { reason: string; minutes: number; role: ProjectRole }) =>
+    (b: Body<'/api/v1/projects/{id}/break-glass', 'post'>) =>
       api<BreakGlass>('POST', `/projects/${seg(id)}/break-glass`, b),
     k.access(id),
   );
@@ -95,7 +99,7 @@ export const useServiceAccounts = (org: string) =>
   });
 export const useCreateServiceAccount = (org: string) =>
   useChange(
-    (b: { name: string; role: OrgRole }) =>
+    (b: Body<'/api/v1/orgs/{org}/service-accounts', 'post'>) =>
       api<ServiceAccount>('POST', `/orgs/${seg(org)}/service-accounts`, b),
     k.sas(org),
   );
@@ -110,8 +114,8 @@ export const useServiceTokens = (org: string, sa: string) =>
   });
 export const useCreateServiceToken = (org: string, sa: string) =>
   useChange(
-    (b: { name: string; scopes: string[]; expires_in_days: number }) =>
-      api<ApiToken>('POST', `/orgs/${seg(org)}/service-accounts/${seg(sa)}/tokens`, b),
+    (b: Body<'/api/v1/orgs/{org}/service-accounts/{sa}/tokens', 'post'>) =>
+      api<NewApiToken>('POST', `/orgs/${seg(org)}/service-accounts/${seg(sa)}/tokens`, b),
     k.saTokens(org, sa),
   );
 export const useRevokeServiceToken = (org: string, sa: string) =>
@@ -147,14 +151,14 @@ export const useReviews = (org: string) =>
 export const useReview = (org: string, id: string) =>
   useQuery({
     queryKey: k.review(org, id),
-    queryFn: () => api<AccessReview>('GET', `/orgs/${seg(org)}/access-reviews/${seg(id)}`),
+    queryFn: () => api<AccessReviewDetail>('GET', `/orgs/${seg(org)}/access-reviews/${seg(id)}`),
   });
 export const useStartReview = (org: string) =>
-  useChange(() => api<AccessReview>('POST', `/orgs/${seg(org)}/access-reviews`), k.reviews(org));
+  useChange(() => api<AccessReviewDetail>('POST', `/orgs/${seg(org)}/access-reviews`), k.reviews(org));
 export const useDecide = (org: string, id: string) =>
   useChange(
-    (b: { subject: string; decision: 'keep' | 'revoke'; note?: string }) =>
-      api<AccessReview>('POST', `/orgs/${seg(org)}/access-reviews/${seg(id)}/items/${seg(b.subject)}`, {
+    (b: { subject: string } & Body<'/api/v1/orgs/{org}/access-reviews/{id}/items/{subject}', 'post'>) =>
+      api<AccessReviewDetail>('POST', `/orgs/${seg(org)}/access-reviews/${seg(id)}/items/${seg(b.subject)}`, {
         decision: b.decision,
         note: b.note,
       }),
@@ -162,31 +166,22 @@ export const useDecide = (org: string, id: string) =>
   );
 export const useCompleteReview = (org: string, id: string) =>
   useChange(
-    () => api<AccessReview>('POST', `/orgs/${seg(org)}/access-reviews/${seg(id)}/complete`),
+    () => api<AccessReviewDetail>('POST', `/orgs/${seg(org)}/access-reviews/${seg(id)}/complete`),
     k.review(org, id),
   );
 
 export const useSso = (org: string) =>
   useQuery({ queryKey: k.sso(org), queryFn: () => orNull(api<SsoConfig>('GET', `/orgs/${seg(org)}/sso`)) });
 export const useSetSso = (org: string) =>
-  useChange(
-    (b: {
-      issuer: string;
-      client_id: string;
-      client_secret: string;
-      email_domain: string;
-      require_sso: boolean;
-    }) => api<SsoConfig>('PUT', `/orgs/${seg(org)}/sso`, b),
-    k.sso(org),
-  );
+  useChange((b: SsoBody) => api<SsoConfig>('PUT', `/orgs/${seg(org)}/sso`, b), k.sso(org));
 
 export const useWebhook = (org: string) =>
   useQuery({
     queryKey: k.hook(org),
-    queryFn: () => orNull(api<{ url: string; created_at: string }>('GET', `/orgs/${seg(org)}/alert-webhook`)),
+    queryFn: () => orNull(api<AlertWebhook>('GET', `/orgs/${seg(org)}/alert-webhook`)),
   });
 export const useSetWebhook = (org: string) =>
   useChange(
-    (url: string) => api<{ url: string; secret: string }>('PUT', `/orgs/${seg(org)}/alert-webhook`, { url }),
+    (url: string) => api<AlertWebhook>('PUT', `/orgs/${seg(org)}/alert-webhook`, { url }),
     k.hook(org),
   );

@@ -6,6 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isUnauthenticated } from './client';
 import { keys } from './keys';
+import type { Body } from './schema';
 import type { LoginResult, User } from './types';
 
 export function useMe() {
@@ -27,7 +28,7 @@ export function useMe() {
 export function useSignIn() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (creds: { email: string; password: string; totp?: string }) =>
+    mutationFn: (creds: Omit<Body<'/api/v1/auth/login', 'post'>, 'cookie'>) =>
       api<LoginResult>('POST', '/auth/login', { ...creds, cookie: true }),
     onSuccess: async () => {
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== keys.me[0] });

@@ -5,39 +5,18 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from './client';
+import type { Body, Json } from './schema';
 
-export interface Backup {
-  id: string;
-  type: 'full' | 'diff' | 'incr';
-  started_at: string;
-  stopped_at: string;
-  wal_start: string | null;
-  wal_stop: string | null;
-  size_bytes: number;
-  encrypted: boolean;
-  cipher: string;
-}
+export type BackupList = Json<'/api/v1/projects/{id}/backups', 'get'>;
+export type Backup = BackupList['backups'][number];
+/** A backup, restore, verify or drill: queued, running, then succeeded or failed. */
+export type Operation = Json<'/api/v1/operations/{id}', 'get'>;
+export type RestoreBody = Body<'/api/v1/projects/{id}/restore', 'post'>;
 
-export interface Operation {
-  id: string;
-  kind: 'backup' | 'restore' | 'verify' | 'drill';
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  phase: string;
-  percent: number;
-  error: string | null;
-  target_project_id: string | null;
-  result: Record<string, unknown> | null;
-}
-
-export interface BackupList {
-  backups: Backup[];
-  policy: { daily_at: string; retention_days: number };
-  /** Where the project's repository is: Ward's disk, or an S3 bucket and prefix. */
-  repository: { type: 'local' | 's3'; location: string };
-  drill: { status: 'green' | 'red' | 'none' | 'running'; at: string | null; error: string | null };
-  restorable: { from: string; to: string } | null;
-}
-
+/**
+ * A restore's `result.report`. The API declares an operation's result as free-form, so this one
+ * is written by hand: it mirrors VerificationReport in src/backups/verification.ts.
+ */
 export interface VerificationReport {
   identical: boolean;
   schema: { identical: boolean };
@@ -50,13 +29,6 @@ export interface VerificationReport {
     restored_checksum: string | null;
     checksum_equal: boolean;
   }[];
-}
-
-export interface RestoreBody {
-  name: string;
-  region_id: string;
-  backup_id?: string;
-  target_time?: string;
 }
 
 const backupsKey = (projectId: string) => ['projects', projectId, 'backups'] as const;

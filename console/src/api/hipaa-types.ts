@@ -1,71 +1,19 @@
 /**
  * @module api/hipaa-types
- * Response shapes of HIPAA enablement, as the console reads them: mirrors of
- * src/hipaa/hipaa.schemas.ts, src/keys/org-keys.ts and src/certificates/certificates.schemas.ts.
+ * HIPAA enablement's shapes (HIPAA state, BAA, keys, certificates of destruction), read from the
+ * server's OpenAPI document.
  */
-import type { Plan, ProjectStatus } from './types';
+import type { Json } from './schema';
 
-export interface Signature {
-  name: string;
-  title: string;
-  email: string;
-  at: string;
-  ip: string | null;
-}
+export type HipaaState = Json<'/api/v1/orgs/{org}/hipaa', 'get'>;
+/** A signed (or executed) BAA with its text (GET /orgs/{org}/baa). */
+export type Baa = Json<'/api/v1/orgs/{org}/baa', 'get'>;
+export type Signature = Baa['signed'];
+/** A BAA waiting for the operator's countersignature. */
+export type PendingBaa = Json<'/api/v1/baas/pending', 'get'>['baas'][number];
+/** The rendered BAA to read and sign (POST /orgs/{org}/baa). */
+export type BaaDocument = Json<'/api/v1/orgs/{org}/baa', 'post'>;
 
-export interface Baa {
-  id: string;
-  org_id: string;
-  status: 'signed' | 'executed' | 'superseded';
-  template_version: string;
-  document_sha256: string;
-  /** The signed text (GET /orgs/{org}/baa only). */
-  document?: string;
-  signed: Signature;
-  countersigned: Signature | null;
-}
-
-export interface PendingBaa extends Baa {
-  org_name: string;
-}
-
-export interface BaaDocument {
-  org_id: string;
-  template_version: string;
-  document: string;
-  document_sha256: string;
-}
-
-export interface HipaaState {
-  org_id: string;
-  enabled: boolean;
-  plan: Plan;
-  required_plan: 'enterprise';
-  baa: Baa | null;
-  baa_current: boolean | null;
-  hipaa_projects: { id: string; name: string; status: ProjectStatus; purge_after: string | null }[];
-  next_step: string;
-}
-
-export interface KeyInfo {
-  id: string;
-  state: 'active' | 'retired' | 'destroyed';
-  wrapped_by: string;
-  created_at: string;
-  retired_at: string | null;
-  destroyed_at: string | null;
-}
-
-export interface OrgKeys {
-  org_id: string;
-  org_keys: KeyInfo[];
-  project_keys: (KeyInfo & { project_id: string; project_name: string })[];
-}
-
-export interface CertificateSummary {
-  id: string;
-  project_id: string;
-  project_name: string;
-  issued_at: string;
-  key_id: string;
-}
+export type OrgKeys = Json<'/api/v1/orgs/{org}/keys', 'get'>;
+export type KeyRotation = Json<'/api/v1/orgs/{org}/keys/rotate', 'post'>;
+export type CertificateSummary = Json<'/api/v1/orgs/{org}/certificates', 'get'>['certificates'][number];

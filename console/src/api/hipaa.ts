@@ -5,8 +5,17 @@
  */
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from './client';
-import type { Baa, BaaDocument, CertificateSummary, HipaaState, OrgKeys, PendingBaa } from './hipaa-types';
+import type {
+  Baa,
+  BaaDocument,
+  CertificateSummary,
+  HipaaState,
+  KeyRotation,
+  OrgKeys,
+  PendingBaa,
+} from './hipaa-types';
 import { keys } from './keys';
+import type { Body } from './schema';
 import type { Org } from './types';
 
 /** Refreshes everything an org's HIPAA change can touch (by id or name: the page may use either). */
@@ -35,7 +44,7 @@ export function useRequestBaa(org: string) {
 export function useSignBaa(org: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { document_sha256: string; name: string; title: string; accept: boolean }) =>
+    mutationFn: (body: Body<'/api/v1/orgs/{org}/baa/sign', 'post'>) =>
       api<Baa>('POST', `/orgs/${seg(org)}/baa/sign`, body),
     onSuccess: () => refreshOrg(qc),
   });
@@ -44,7 +53,7 @@ export function useSignBaa(org: string) {
 export function useCountersignBaa(org: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { document_sha256: string; name: string; title: string }) =>
+    mutationFn: (body: Body<'/api/v1/orgs/{org}/baa/countersign', 'post'>) =>
       api<Baa>('POST', `/orgs/${seg(org)}/baa/countersign`, body),
     onSuccess: () => refreshOrg(qc),
   });
@@ -94,7 +103,7 @@ export function useOrgKeys(org: string) {
 export function useRotateOrgKey(org: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api<{ key_id: string; rewrapped: number }>('POST', `/orgs/${seg(org)}/keys/rotate`),
+    mutationFn: () => api<KeyRotation>('POST', `/orgs/${seg(org)}/keys/rotate`),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.orgKeys(org) }),
   });
 }

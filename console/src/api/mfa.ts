@@ -6,6 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { MfaStatus, Session, TotpEnrollment } from './access-types';
 import { api } from './client';
+import type { Json } from './schema';
 
 export const sessionKey = ['session'] as const;
 const mfaKey = ['mfa'] as const;
@@ -30,7 +31,7 @@ export function useEnrollTotp() {
 export function useConfirmTotp() {
   return useMutation({
     mutationFn: (code: string) =>
-      api<{ recovery_codes: string[] }>('POST', '/auth/mfa/totp/verify', { code }),
+      api<Json<'/api/v1/auth/mfa/totp/verify', 'post'>>('POST', '/auth/mfa/totp/verify', { code }),
   });
 }
 

@@ -7,17 +7,10 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from './client';
+import type { Json } from './schema';
 
-/** Mirrors statementTextView in src/dbaccess/dbaccess.schemas.ts. */
-export interface StatementText {
-  event_id: string;
-  session_id: string;
-  text_id: number;
-  project_id: string;
-  /** The statement exactly as the client sent it: it may hold PHI. */
-  text: string;
-  bytes: number;
-}
+/** A statement's raw text with where it came from; the text may hold PHI. */
+export type StatementText = Json<'/api/v1/orgs/{org}/audit-events/{id}/statement-text', 'post'>;
 
 /** POST /orgs/{org}/audit-events/{event_id}/statement-text: Ward checks the role and the reason. */
 export const readStatementText = (org: string, eventId: string, reason: string): Promise<StatementText> =>

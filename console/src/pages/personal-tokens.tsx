@@ -6,7 +6,7 @@
 import { Alert, Button, Code, Group, NumberInput, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { ApiToken } from '../api/access-types';
+import type { ApiToken, NewApiToken } from '../api/access-types';
 import { api, seg } from '../api/client';
 import { ErrorAlert } from '../components/error-alert';
 
@@ -20,7 +20,7 @@ export function PersonalTokens() {
   });
   const refresh = () => qc.invalidateQueries({ queryKey: key });
   const create = useMutation({
-    mutationFn: (b: { name: string; expires_in_days: number }) => api<ApiToken>('POST', '/tokens', b),
+    mutationFn: (b: { name: string; expires_in_days: number }) => api<NewApiToken>('POST', '/tokens', b),
     onSuccess: refresh,
   });
   const revoke = useMutation({

@@ -25,13 +25,20 @@ import {
   useServiceAccounts,
   useServiceTokens,
 } from '../../api/access';
-import type { ServiceAccount } from '../../api/access-types';
-import type { OrgRole } from '../../api/types';
+import type { ServiceAccount, ServiceAccountRole, ServiceTokenScope } from '../../api/access-types';
 import { ErrorAlert } from '../../components/error-alert';
 import { Loading } from '../../components/loading';
 import { OrgHeader, useOrgRef } from './org-header';
 
-const SCOPES = ['projects:read', 'projects:write', 'db:connect', 'audit:read', 'org:read', 'org:admin'];
+const SCOPES: ServiceTokenScope[] = [
+  'projects:read',
+  'projects:write',
+  'db:connect',
+  'audit:read',
+  'org:read',
+  'org:admin',
+];
+const ROLES: ServiceAccountRole[] = ['admin', 'developer', 'auditor', 'member'];
 
 function Tokens({ org, sa }: { org: string; sa: ServiceAccount }) {
   const tokens = useServiceTokens(org, sa.id);
@@ -39,7 +46,7 @@ function Tokens({ org, sa }: { org: string; sa: ServiceAccount }) {
   const revoke = useRevokeServiceToken(org, sa.id);
   const [name, setName] = useState('');
   const [days, setDays] = useState<number | string>(30);
-  const [scopes, setScopes] = useState<string[]>(['projects:read']);
+  const [scopes, setScopes] = useState<ServiceTokenScope[]>(['projects:read']);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({ name: name.trim(), scopes, expires_in_days: Number(days) });
@@ -78,7 +85,11 @@ function Tokens({ org, sa }: { org: string; sa: ServiceAccount }) {
             onChange={(e) => setName(e.currentTarget.value)}
           />
           <NumberInput label="Days" min={1} max={365} value={days} onChange={setDays} w={90} />
-          <Checkbox.Group label="Scopes" value={scopes} onChange={setScopes}>
+          <Checkbox.Group
+            label="Scopes"
+            value={scopes}
+            onChange={(v) => setScopes(SCOPES.filter((s) => v.includes(s)))}
+          >
             <Group gap="xs">
               {SCOPES.map((s) => (
                 <Checkbox key={s} value={s} label={s} />
@@ -100,7 +111,7 @@ export function ServiceAccountsPage() {
   const create = useCreateServiceAccount(org);
   const remove = useDeleteServiceAccount(org);
   const [name, setName] = useState('');
-  const [role, setRole] = useState<OrgRole>('developer');
+  const [role, setRole] = useState<ServiceAccountRole>('developer');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({ name: name.trim(), role }, { onSuccess: () => setName('') });
@@ -146,9 +157,9 @@ export function ServiceAccountsPage() {
             />
             <NativeSelect
               label="Its role"
-              data={['admin', 'developer', 'auditor', 'member']}
+              data={ROLES}
               value={role}
-              onChange={(e) => setRole(e.currentTarget.value as OrgRole)}
+              onChange={(e) => setRole(e.currentTarget.value as ServiceAccountRole)}
             />
             <Button type="submit" loading={create.isPending}>
               Create service account
