@@ -4,8 +4,8 @@
  * operations; shared with the HTTP edge and the OpenAPI document.
  */
 import { z } from 'zod';
-import { BACKUP_TYPES, OPERATION_KINDS, OPERATION_STATUSES } from '../db/schema-backups.js';
-import { slugSchema } from '../orgs/orgs.schemas.js';
+import { BACKUP_TYPES, OPERATION_KINDS, OPERATION_STATUSES } from '../db/index.js';
+import { slugSchema } from '../lib/schemas.js';
 
 export const operationId = z
   .string()

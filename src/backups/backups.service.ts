@@ -4,14 +4,13 @@
  * restored and recent operations), taking a backup, verifying the repository and running a drill
  * now, an operation's progress, and the org's schedule and retention.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { BackupRow } from '../db/schema-backups.js';
+import type { AuditService } from '../audit/index.js';
+import type { BackupRow, Db } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { notFound } from '../lib/errors.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
-import { findProject } from '../projects/projects.store.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
+import { findProjectById } from '../projects/index.js';
 import type { BackupView, DrillView, PolicyBody } from './backups.schemas.js';
 import * as store from './backups.store.js';
 import * as ops from './operations.js';
@@ -45,7 +44,7 @@ export function createBackupService(deps: {
 
   /** The project and the caller's access to its org; another org's project is 404. */
   async function access(ctx: RequestContext, id: string) {
-    const project = await findProject(db, id);
+    const project = await findProjectById(db, id);
     if (!project) throw notFound(`no project '${id}'`);
     const org = await orgs.access(ctx, project.org_id).catch(() => {
       throw notFound(`no project '${id}'`);

@@ -2,8 +2,7 @@
  * @module backups/store
  * SQL for repositories (the sealed passphrase), the backup catalog and each org's policy.
  */
-import type { Db, Tx } from '../db/pool.js';
-import type { BackupPolicy, BackupRow } from '../db/schema-backups.js';
+import type { BackupPolicy, BackupRow, Db, Tx } from '../db/index.js';
 import type { BackupRecord } from './pgbackrest/info.js';
 
 type Q = Db | Tx;

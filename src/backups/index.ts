@@ -7,18 +7,15 @@
  * before any cluster starts and after every cluster stopped, jobs in between.
  */
 import type pg from 'pg';
-import type { AuditService } from '../audit/audit.service.js';
-import type { PgBinaries } from '../dataplane/local/binaries.js';
-import type { RunAs } from '../dataplane/local/run-as.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
-import type { Db } from '../db/pool.js';
-import type { KeyService } from '../keys/keys.service.js';
+import type { AuditService } from '../audit/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import type { Db } from '../db/index.js';
+import type { KeyService } from '../keys/index.js';
 import { SYSTEM } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
-import type { OsUser } from '../lib/os-user.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { findProject } from '../projects/projects.store.js';
-import type { RegionCatalog } from '../regions/regions.js';
+import type { OrgService } from '../orgs/index.js';
+import { findProjectById } from '../projects/index.js';
+import type { RegionCatalog } from '../regions/index.js';
 import { type BackupService, createBackupService } from './backups.service.js';
 import { expireBackups } from './jobs/backup-job.js';
 import type { JobDeps } from './jobs/context.js';
@@ -57,10 +54,6 @@ export function wireBackups(deps: {
   orgs: OrgService;
   regions: RegionCatalog;
   dataplane: DataPlaneProvider;
-  bin: PgBinaries;
-  runAs: RunAs;
-  wardUser: OsUser;
-  projectsDir: string;
   paths: BackupPaths;
   /** Where the repositories are (backups/storage). */
   storage: RepositoryStorage;
@@ -75,12 +68,11 @@ export function wireBackups(deps: {
   const repos: Repositories = createRepositories({ ...deps, pgbackrest });
   const wal = createWalServer({
     socket: deps.paths.socket,
-    projectsDir: deps.projectsDir,
-    runAs: deps.runAs,
+    dataplane: deps.dataplane,
     pgbackrest: archiver,
     log,
     async archiveTarget(projectId) {
-      const p = await findProject(deps.db, projectId);
+      const p = await findProjectById(deps.db, projectId);
       if (!p) throw new Error(`no project ${projectId} to archive WAL for`);
       await repos.ensureStanza(p);
       return repos.target(p);
@@ -94,20 +86,12 @@ export function wireBackups(deps: {
     audit: deps.audit,
     repos,
     pgbackrest,
-    recovery: {
-      bin: deps.bin,
-      runAs: deps.runAs,
-      wardUser: deps.wardUser,
-      pgbackrest,
-      wal,
-      paths: deps.paths,
-    },
+    recovery: { pgbackrest, wal, paths: deps.paths },
     dataplane: deps.dataplane,
-    projectsDir: deps.projectsDir,
     log,
     alert: deps.alert,
     async backupSoon(projectId) {
-      const p = await findProject(deps.db, projectId);
+      const p = await findProjectById(deps.db, projectId);
       if (p) await requests.request(SYSTEM, p, null, 'backup', 'schedule', { type: 'full' });
     },
     now: () => new Date(),
@@ -133,7 +117,7 @@ export function wireBackups(deps: {
     scheduler,
     /** Applies retention as of `now` (the backup job does this after every backup). */
     expire: (projectId: string, now?: Date) =>
-      findProject(deps.db, projectId).then((p) => (p ? expireBackups(jobDeps, p, now) : [])),
+      findProjectById(deps.db, projectId).then((p) => (p ? expireBackups(jobDeps, p, now) : [])),
     /** Before any cluster starts: their archive_command needs the socket. */
     startWal: () => wal.start(),
     /** After the clusters are running: jobs left active by a stopped Ward are retried. */
@@ -155,3 +139,13 @@ export function wireBackups(deps: {
 }
 
 export type BackupParts = ReturnType<typeof wireBackups>;
+export {
+  backupList,
+  createBackupBody,
+  operationId,
+  operationView,
+  policyBody,
+  policyView,
+  restoreBody,
+} from './backups.schemas.js';
+export type { BackupPaths } from './paths.js';

@@ -5,8 +5,7 @@
  * percent, error, result). Progress is written at most twice a second.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
-import type { Operation, OperationKind, OperationTrigger } from '../db/schema-backups.js';
+import type { Db, Operation, OperationKind, OperationTrigger, Tx } from '../db/index.js';
 import { newId } from '../lib/ids.js';
 import type { OperationView } from './backups.schemas.js';
 

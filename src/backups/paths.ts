@@ -8,10 +8,10 @@
  *   wal/              0700 the service user: the socket PostgreSQL's archive_command talks to
  *   bin/              0750 Ward's user, group of the service user: the pgbackrest-wal helper
  */
-import { chown, copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execAs, giveTo, type RunAs } from '../dataplane/local/run-as.js';
+import type { ClusterUser } from '../dataplane/index.js';
 import { ensureDir } from '../lib/fs.js';
 
 export interface BackupPaths {
@@ -29,21 +29,22 @@ export interface BackupPaths {
 
 const HELPER_SOURCE = fileURLToPath(new URL('./wal/pgbackrest-wal.mjs', import.meta.url));
 
-export async function prepareBackupPaths(home: string, runAs: RunAs): Promise<BackupPaths> {
+/** Makes the directories (`user` is the OS user the clusters run as) and checks that it can run the helper. */
+export async function prepareBackupPaths(home: string, user: ClusterUser): Promise<BackupPaths> {
   const root = join(home, 'backups');
   const work = join(root, 'work');
   for (const dir of [root, join(root, 'repos'), work]) await ensureDir(dir, 0o700);
   for (const dir of ['lock', 'log', 'spool']) await ensureDir(join(work, dir), 0o700);
   const walDir = join(home, 'wal');
   await ensureDir(walDir, 0o700);
-  await giveTo(runAs, walDir);
+  await user.give(walDir);
   const binDir = join(home, 'bin');
-  await ensureDir(binDir, runAs.switching ? 0o750 : 0o700);
-  if (runAs.switching) await chown(binDir, process.getuid?.() ?? 0, runAs.user.gid);
+  await ensureDir(binDir, user.separate ? 0o750 : 0o700);
+  await user.shareWithGroup(binDir);
   const helper = join(binDir, 'pgbackrest-wal.mjs');
   await mkdir(binDir, { recursive: true });
   await copyFile(HELPER_SOURCE, helper);
-  if (runAs.switching) await chown(helper, process.getuid?.() ?? 0, runAs.user.gid);
+  await user.shareWithGroup(helper);
   const paths: BackupPaths = {
     root,
     work,
@@ -53,10 +54,10 @@ export async function prepareBackupPaths(home: string, runAs: RunAs): Promise<Ba
     repoOf: (projectId) => join(root, 'repos', projectId),
   };
   try {
-    await execAs(runAs, paths.node, [helper, '--check'], { timeoutMs: 30_000 });
+    await user.exec(paths.node, [helper, '--check'], { timeoutMs: 30_000 });
   } catch (err) {
     throw new Error(
-      `the service user '${runAs.user.name}' cannot run ${paths.node} ${helper}, which WAL archiving needs (${(err as Error).message}); install Node.js where every user can run it, such as /usr/bin/node`,
+      `the service user '${user.name}' cannot run ${paths.node} ${helper}, which WAL archiving needs (${(err as Error).message}); install Node.js where every user can run it, such as /usr/bin/node`,
     );
   }
   return paths;

@@ -1,38 +1,18 @@
 /**
  * @module backups/recovery
- * Brings a backup back to life as a cluster: pgBackRest restores the files into a fresh cluster
- * directory, then PostgreSQL replays WAL (fetched through Ward, see wal/server.ts) up to the
- * target and promotes itself onto a new timeline. Used by restores (into a new project's
- * directory) and by restore drills (into a scratch directory). The cluster runs with WAL archiving
- * off and its own socket while it recovers; the caller decides what happens next.
+ * Brings a backup back to life as a cluster: pgBackRest restores the files into a scratch cluster
+ * of the data plane, then PostgreSQL replays WAL (fetched through Ward, see wal/server.ts) up to
+ * the target and promotes itself onto a new timeline. Used by restores (into a new project's
+ * directory) and by restore drills (into a throwaway one). The cluster runs with WAL archiving
+ * off and outside supervision while it recovers; the caller decides what happens next.
  */
-import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
-import type { PgBinaries } from '../dataplane/local/binaries.js';
-import {
-  ADMIN_ROLE,
-  type ClusterFiles,
-  type ClusterHandle,
-  type ClusterLayout,
-  PG_PORT,
-  removeCluster,
-  startCluster,
-  writeClusterFiles,
-} from '../dataplane/local/cluster.js';
-import { accessRules, hardenedSettings } from '../dataplane/local/hardening.js';
-import { giveTo, type RunAs } from '../dataplane/local/run-as.js';
-import { ensureDir } from '../lib/fs.js';
-import type { OsUser } from '../lib/os-user.js';
-import { OperationFailed } from './jobs/context.js';
+import type { AdminConnection, ClusterSettings, ScratchCluster } from '../dataplane/index.js';
+import { OperationFailed } from './jobs/operation-failed.js';
 import type { BackupPaths } from './paths.js';
 import { progressOf } from './pgbackrest/info.js';
 import { type PgBackRest, PgBackRestError, type StanzaTarget } from './pgbackrest/pgbackrest.js';
 import { restoreCommand, type WalServer } from './wal/server.js';
-
-const run = promisify(execFile);
 
 /** Where recovery stops: a backup's consistency point, a moment, or the end of the archive. */
 export type RecoveryTarget =
@@ -41,9 +21,6 @@ export type RecoveryTarget =
   | { kind: 'latest' };
 
 export interface RecoveryDeps {
-  bin: PgBinaries;
-  runAs: RunAs;
-  wardUser: OsUser;
   pgbackrest: PgBackRest;
   wal: WalServer;
   paths: BackupPaths;
@@ -54,7 +31,7 @@ function restoreArgs(target: RecoveryTarget): string[] {
   return [...(target.kind === 'latest' ? [] : [`--set=${target.label}`]), '--type=none'];
 }
 
-function recoverySettings(target: RecoveryTarget, restoreCmd: string): ClusterFiles['settings'] {
+function recoverySettings(target: RecoveryTarget, restoreCmd: string): ClusterSettings {
   const base = { restore_command: restoreCmd, recovery_target_timeline: 'current' };
   if (target.kind === 'backup')
     return { ...base, recovery_target: 'immediate', recovery_target_action: 'promote' };
@@ -68,12 +45,12 @@ function recoverySettings(target: RecoveryTarget, restoreCmd: string): ClusterFi
   return base;
 }
 
+/** Runs one statement as Ward's administrative role and returns its rows. */
 export async function adminQuery<T extends pg.QueryResultRow>(
-  layout: ClusterLayout,
+  connection: AdminConnection,
   text: string,
-  database = 'postgres',
 ): Promise<T[]> {
-  const c = new pg.Client({ host: layout.socketDir, port: PG_PORT, user: ADMIN_ROLE, database });
+  const c = new pg.Client(connection);
   await c.connect();
   try {
     return (await c.query<T>(text)).rows;
@@ -83,27 +60,21 @@ export async function adminQuery<T extends pg.QueryResultRow>(
 }
 
 /**
- * Restores `source` into `layout` and runs it until it has promoted. Resolves with the running
- * postmaster (as a child of Ward) and the timeline it is on; on failure nothing is left running.
+ * Restores `source` into `cluster` (fresh from the data plane's `scratchCluster`) and runs it
+ * until it has promoted. Resolves with the timeline it is on, the cluster left running (stopping
+ * and removing it is the caller's); on failure nothing is left running.
  */
 export async function recover(
   deps: RecoveryDeps,
   opts: {
-    clusterId: string;
-    layout: ClusterLayout;
+    cluster: ScratchCluster;
     source: () => Promise<StanzaTarget>;
     target: RecoveryTarget;
     progress: (phase: string, percent: number) => void;
     timeoutMs?: number;
   },
-): Promise<{ handle: ClusterHandle; timeline: number }> {
-  const { runAs } = deps;
-  const { layout } = opts;
-  await removeCluster(layout);
-  for (const dir of [layout.root, layout.socketDir, layout.data]) {
-    await ensureDir(dir, 0o700);
-    await giveTo(runAs, dir);
-  }
+): Promise<{ timeline: number }> {
+  const { cluster } = opts;
   opts.progress('restoring files', 0);
   const restoring = deps.pgbackrest.run(
     await opts.source(),
@@ -112,7 +83,7 @@ export async function recover(
     // its checksum fails again, and the operation queue already retries with backoff.
     [...restoreArgs(opts.target), '--log-level-console=detail', '--job-retry=0'],
     {
-      env: { PGBACKREST_PG1_PATH: layout.data },
+      env: { PGBACKREST_PG1_PATH: cluster.layout.data },
       onLine: (line) => {
         const pct = progressOf(line);
         if (pct !== undefined) opts.progress('restoring files', pct);
@@ -125,94 +96,52 @@ export async function recover(
       throw new OperationFailed(`the backup could not be restored: ${err.detail}`);
     throw err;
   });
-  if (runAs.switching) await run('chown', ['-R', `${runAs.user.uid}:${runAs.user.gid}`, layout.root]);
-  await writeClusterFiles(runAs, layout, {
-    settings: {
-      ...hardenedSettings(layout),
-      archive_mode: 'off',
-      ...recoverySettings(opts.target, restoreCommand(deps.paths, opts.clusterId)),
-    },
-    ...accessRules(deps.wardUser),
+  await cluster.configure(recoverySettings(opts.target, restoreCommand(deps.paths, cluster.id)), {
+    recovery: true,
   });
-  const signal = join(layout.data, 'recovery.signal');
-  await writeFile(signal, '', { mode: 0o600 });
-  await giveTo(runAs, signal);
   opts.progress('replaying WAL', 100);
-  const source = deps.wal.recoverFrom(opts.clusterId, opts.source);
-  let handle: ClusterHandle;
+  const source = deps.wal.recoverFrom(cluster.id, opts.source);
+  let exited: Promise<string>;
   try {
-    handle = await startCluster(deps.bin, runAs, layout, opts.timeoutMs ?? 6 * 3600_000);
+    ({ exited } = await cluster.start(opts.timeoutMs ?? 6 * 3600_000));
   } catch (err) {
     source.close();
     const why = source.lastError ? ` (fetching WAL failed: ${source.lastError})` : '';
     throw new Error(`recovery did not finish: ${(err as Error).message}${why}`);
   }
   try {
-    await promoted(layout, handle);
+    await promoted(cluster, exited);
     const [row] = await adminQuery<{ tli: string }>(
-      layout,
+      cluster.adminConnection('postgres'),
       'SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) AS tli',
     );
     source.close();
-    return { handle, timeline: Number.parseInt(row?.tli ?? '0', 16) };
+    return { timeline: Number.parseInt(row?.tli ?? '0', 16) };
   } catch (err) {
     source.close();
-    handle.child.kill('SIGQUIT');
-    await handle.exited;
+    await cluster.stop({ immediate: true });
     const why = source.lastError ? ` (fetching WAL failed: ${source.lastError})` : '';
     throw new Error(`recovery did not finish: ${(err as Error).message}${why}`);
   }
-}
-
-/** The last FATAL message in the cluster's JSON server log, if any. */
-async function lastFatal(layout: ClusterLayout): Promise<string | undefined> {
-  const dir = join(layout.data, 'log');
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort();
-  const newest = files[files.length - 1];
-  if (!newest) return undefined;
-  const lines = (await readFile(join(dir, newest), 'utf8')).split('\n').reverse();
-  for (const line of lines) {
-    if (!line.includes('"FATAL"')) continue;
-    try {
-      return (JSON.parse(line) as { message?: string }).message;
-    } catch {
-      // a line cut short while being written
-    }
-  }
-  return undefined;
 }
 
 /**
  * PostgreSQL accepts connections (hot standby) before recovery ends; waits until it has promoted.
  * A postmaster that exits meanwhile (a target it could not reach) fails with its own words.
  */
-async function promoted(layout: ClusterLayout, handle: ClusterHandle): Promise<void> {
+async function promoted(cluster: ScratchCluster, exited: Promise<string>): Promise<void> {
   let exit: string | undefined;
-  void handle.exited.then((why) => {
+  void exited.then((why) => {
     exit = why;
   });
   for (;;) {
     if (exit !== undefined)
-      throw new Error(`PostgreSQL ${exit}: ${(await lastFatal(layout)) ?? 'see its log'}`);
-    const rows = await adminQuery<{ r: boolean }>(layout, 'SELECT pg_is_in_recovery() AS r').catch(
-      () => undefined,
-    );
+      throw new Error(`PostgreSQL ${exit}: ${(await cluster.lastFatal()) ?? 'see its log'}`);
+    const rows = await adminQuery<{ r: boolean }>(
+      cluster.adminConnection('postgres'),
+      'SELECT pg_is_in_recovery() AS r',
+    ).catch(() => undefined);
     if (rows?.[0]?.r === false) return;
     await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Runs a PostgreSQL program from the server's bin directory as Ward's own user. */
-export async function pgTool(bin: PgBinaries, tool: string, args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(join(bin.dir, tool), args, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' },
-      maxBuffer: 256 << 20,
-    });
-    return stdout;
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    const detail = `${e.stderr ?? ''}\n${e.stdout ?? ''}`.trim().split('\n').slice(0, 5).join(' ');
-    throw new Error(`${tool} failed: ${detail || e.message}`);
   }
 }

@@ -8,10 +8,9 @@
  * (crypto-shredding) therefore makes every backup of the project unreadable for good.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { clusterLayout } from '../dataplane/local/cluster.js';
-import type { Db } from '../db/pool.js';
-import { KeyDestroyedError, type KeyService } from '../keys/keys.service.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import type { Db } from '../db/index.js';
+import { KeyDestroyedError, type KeyService } from '../keys/index.js';
 import { conflict } from '../lib/errors.js';
 import { randomSecret } from '../lib/secrets.js';
 import * as store from './backups.store.js';
@@ -32,7 +31,7 @@ export function createRepositories(deps: {
   keys: KeyService;
   storage: RepositoryStorage;
   pgbackrest: PgBackRest;
-  projectsDir: string;
+  dataplane: Pick<DataPlaneProvider, 'layout' | 'adminConnection'>;
 }) {
   const { db, keys, storage, pgbackrest } = deps;
   const here = locator(storage);
@@ -67,14 +66,19 @@ export function createRepositories(deps: {
     }
   }
 
+  /** Where pgBackRest finds a project's cluster, and how it connects to it. */
+  function pgOf(projectId: string, data = deps.dataplane.layout(projectId).data) {
+    const admin = deps.dataplane.adminConnection(projectId, 'postgres');
+    return { data, socketDir: admin.host, port: admin.port, user: admin.user };
+  }
+
   /** What pgBackRest needs for this project's repository (and its running cluster, with `cluster`). */
   async function target(p: ProjectRef, cluster = true): Promise<StanzaTarget> {
-    const layout = clusterLayout(join(deps.projectsDir, p.id));
     return {
       projectId: p.id,
       repository: locationOf(storage, p.id),
       passphrase: await passphrase(p),
-      ...(cluster ? { pg: { data: layout.data, socketDir: layout.socketDir } } : {}),
+      ...(cluster ? { pg: pgOf(p.id) } : {}),
     };
   }
 
@@ -112,7 +116,10 @@ export function createRepositories(deps: {
         repository,
         passphrase: 'stanza-delete-reads-no-encrypted-file',
         // stanza-delete insists on a data directory; --force says the cluster is gone.
-        pg: { data: `/nonexistent/ward-deleted-project/${projectId}`, socketDir: '/nonexistent' },
+        pg: {
+          ...pgOf(projectId, `/nonexistent/ward-deleted-project/${projectId}`),
+          socketDir: '/nonexistent',
+        },
       };
       await pgbackrest.run(t, 'stop');
       await pgbackrest.run(t, 'stanza-delete', ['--force']);

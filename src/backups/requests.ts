@@ -6,16 +6,13 @@
  * again after a crash (scheduler.ts) never makes a second job.
  */
 import { createHash } from 'node:crypto';
-import type { AuditAction } from '../audit/actions.js';
-import type { AuditService, EventSpec } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { Project } from '../db/schema.js';
-import type { Operation, OperationTrigger } from '../db/schema-backups.js';
+import type { AuditAction, AuditService, EventSpec } from '../audit/index.js';
+import type { Db, Operation, OperationTrigger, Project } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict } from '../lib/errors.js';
-import type { OrgAccess } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
-import { lockProject } from '../projects/projects.store.js';
+import type { OrgAccess } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
+import { lockProjectById } from '../projects/index.js';
 import * as store from './backups.store.js';
 import type { JobQueue, QueueKind } from './jobs/queue.js';
 import * as ops from './operations.js';
@@ -69,7 +66,7 @@ export function createRequests(deps: { db: Db; audit: AuditService; queue: JobQu
       } as EventSpec,
       async (tx, draft) => {
         if (org) authorize(ctx, org, 'backup.create');
-        const current = (await lockProject(tx, project.id)) ?? project;
+        const current = (await lockProjectById(tx, project.id)) ?? project;
         if (kind === 'backup' && current.status !== 'running')
           throw conflict(
             `project '${current.name}' is ${current.status}; only a running project can be backed up`,

@@ -7,17 +7,20 @@
  * region is how a project moves into HIPAA: the new project is a HIPAA project, and the operation
  * ends with a verification report against the source.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { AuditLogLevel, Project } from '../db/schema.js';
+import type { AuditService } from '../audit/index.js';
+import type { AuditLogLevel, Db, Project } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
-import { checkPlacement } from '../projects/projects.service.js';
-import { findByName, findProject, insertProject } from '../projects/projects.store.js';
-import type { RegionCatalog } from '../regions/regions.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
+import {
+  checkPlacement,
+  findProjectById,
+  findProjectByName,
+  insertRestoringProject,
+} from '../projects/index.js';
+import type { RegionCatalog } from '../regions/index.js';
 import type { RestoreBody } from './backups.schemas.js';
 import * as store from './backups.store.js';
 import * as ops from './operations.js';
@@ -62,7 +65,7 @@ export function createRestoreService(deps: {
   }
 
   async function restore(ctx: RequestContext, sourceId: string, body: RestoreBody) {
-    const source = await findProject(db, sourceId);
+    const source = await findProjectById(db, sourceId);
     if (!source) throw notFound(`no project '${sourceId}'`);
     const org = await orgs.access(ctx, source.org_id).catch(() => {
       throw notFound(`no project '${sourceId}'`);
@@ -93,11 +96,11 @@ export function createRestoreService(deps: {
         const level: AuditLogLevel = region.type === 'hipaa' ? 'hipaa' : source.audit_log_level;
         draft.details.audit_log_level = level;
         checkPlacement(org.org, region, level);
-        if (await findByName(tx, org.org.id, body.name))
+        if (await findProjectByName(tx, org.org.id, body.name))
           throw conflict(`'${org.org.name}' already has a project named '${body.name}'; choose another name`);
         const set = await pickBackup(db, source, body);
         await repos.passphrase(source);
-        await insertProject(tx, {
+        await insertRestoringProject(tx, {
           id,
           org_id: org.org.id,
           name: body.name,

@@ -6,11 +6,11 @@
  * handed over again; the repositories of deleted projects are removed. Everything it asks for is
  * recorded as Ward (SYSTEM) and goes through the same queue as a person's request.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
+import type { AuditService } from '../audit/index.js';
+import type { Db } from '../db/index.js';
 import { SYSTEM } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
-import { findProject } from '../projects/projects.store.js';
+import { findProjectById } from '../projects/index.js';
 import * as store from './backups.store.js';
 import * as ops from './operations.js';
 import type { Repositories } from './repository.js';
@@ -69,7 +69,7 @@ export function createScheduler(deps: {
     for (const row of await store.scheduleView(db)) {
       const due = dueWork(row, now, deps.drillEveryMs);
       if (!due.backup && !due.drill) continue;
-      const project = await findProject(db, row.id);
+      const project = await findProjectById(db, row.id);
       if (!project) continue;
       if (due.backup) await requests.request(SYSTEM, project, null, 'backup', 'schedule');
       if (due.drill) await requests.request(SYSTEM, project, null, 'drill', 'schedule');

@@ -11,7 +11,7 @@
  * leaving a gap in its point-in-time history.
  */
 import { join } from 'node:path';
-import type { WardConfig } from '../config/config.js';
+import type { WardConfig } from '../config/index.js';
 
 export interface S3Storage {
   type: 's3';

@@ -8,10 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { PgBinaries } from '../dataplane/local/binaries.js';
-import { ADMIN_ROLE, PG_PORT } from '../dataplane/local/cluster.js';
-import { APP_DATABASE } from '../dataplane/provider.js';
-import { pgTool } from './recovery.js';
+import type { AdminConnection, DataPlaneProvider } from '../dataplane/index.js';
 
 export interface TableFacts {
   table: string;
@@ -51,25 +48,20 @@ const tableFacts = (name: string) => `
          coalesce(sum(('x' || substr(md5(t::text), 1, 16))::bit(64)::bigint::numeric), 0)::text AS total
     FROM ${name} t`;
 
-/** A socket connection to a cluster's app database as Ward's administrative role. */
-export const appConnection = (socketDir: string): pg.ClientConfig => ({
-  host: socketDir,
-  port: PG_PORT,
-  user: ADMIN_ROLE,
-  database: APP_DATABASE,
-});
+/** Runs pg_dump, the clusters' own version, from the data plane. */
+type Tools = Pick<DataPlaneProvider, 'pgTool'>;
 
-async function schemaDigest(bin: PgBinaries, socketDir: string): Promise<string> {
-  const dump = await pgTool(bin, 'pg_dump', [
+async function schemaDigest(tools: Tools, db: AdminConnection): Promise<string> {
+  const dump = await tools.pgTool('pg_dump', [
     '--schema-only',
     '--host',
-    socketDir,
+    db.host,
     '--port',
-    String(PG_PORT),
+    String(db.port),
     '--username',
-    ADMIN_ROLE,
+    db.user,
     '--dbname',
-    APP_DATABASE,
+    db.database,
   ]);
   const kept = dump
     .split('\n')
@@ -80,8 +72,9 @@ async function schemaDigest(bin: PgBinaries, socketDir: string): Promise<string>
   return createHash('sha256').update(kept).digest('hex');
 }
 
-export async function inspect(bin: PgBinaries, socketDir: string): Promise<DatabaseFacts> {
-  const c = new pg.Client(appConnection(socketDir));
+/** The facts of the database `db` connects to (a cluster's app database), in one snapshot. */
+export async function inspect(tools: Tools, db: AdminConnection): Promise<DatabaseFacts> {
+  const c = new pg.Client(db);
   await c.connect();
   try {
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -96,7 +89,7 @@ export async function inspect(bin: PgBinaries, socketDir: string): Promise<Datab
       });
     }
     await c.query('COMMIT');
-    return { schema_sha256: await schemaDigest(bin, socketDir), tables };
+    return { schema_sha256: await schemaDigest(tools, db), tables };
   } finally {
     await c.end();
   }

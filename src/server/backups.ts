@@ -6,18 +6,20 @@
  */
 import { sql } from 'kysely';
 import type { AccessServices } from '../access/index.js';
-import type { AuditService } from '../audit/audit.service.js';
-import { type BackupParts, installJobQueues, storageFromConfig, wireBackups } from '../backups/index.js';
-import type { BackupPaths } from '../backups/paths.js';
-import type { WardConfig } from '../config/config.js';
-import type { PgBinaries } from '../dataplane/local/binaries.js';
-import type { RunAs } from '../dataplane/local/run-as.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
-import type { KeyService } from '../keys/keys.service.js';
+import type { AuditService } from '../audit/index.js';
+import {
+  type BackupParts,
+  type BackupPaths,
+  installJobQueues,
+  storageFromConfig,
+  wireBackups,
+} from '../backups/index.js';
+import type { WardConfig } from '../config/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import type { KeyService } from '../keys/index.js';
 import type { Logger } from '../lib/logger.js';
-import type { OsUser } from '../lib/os-user.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import type { RegionCatalog } from '../regions/regions.js';
+import type { OrgService } from '../orgs/index.js';
+import type { RegionCatalog } from '../regions/index.js';
 import type { ControlDatabase } from './control-db.js';
 
 export async function wireBackupParts(deps: {
@@ -29,10 +31,6 @@ export async function wireBackupParts(deps: {
   regions: RegionCatalog;
   access: AccessServices;
   dataplane: DataPlaneProvider;
-  bin: PgBinaries;
-  runAs: RunAs;
-  wardUser: OsUser;
-  projectsDir: string;
   paths: BackupPaths;
   log: Logger;
 }): Promise<BackupParts> {

@@ -8,22 +8,22 @@
  * `WARD_DATABASE_OWNER_URL` for migrations) points at an external PostgreSQL instead.
  */
 import pg from 'pg';
-import type { WardConfig } from '../config/config.js';
-import type { PgBinaries } from '../dataplane/local/binaries.js';
+import type { WardConfig } from '../config/index.js';
 import {
   ADMIN_ROLE,
+  accessRules,
   clusterExists,
   clusterLayout,
+  createSupervisor,
+  hardenedSettings,
   initCluster,
+  type PgBinaries,
+  type RunAs,
   startCluster,
   stopCluster,
   writeClusterFiles,
-} from '../dataplane/local/cluster.js';
-import { accessRules, hardenedSettings } from '../dataplane/local/hardening.js';
-import type { RunAs } from '../dataplane/local/run-as.js';
-import { createSupervisor } from '../dataplane/local/supervisor.js';
-import { grantRuntimeRole, migrate } from '../db/migrate.js';
-import { createDb, createPool, type Db } from '../db/pool.js';
+} from '../dataplane/local/index.js';
+import { createDb, createPool, type Db, grantRuntimeRole, migrate } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { OsUser } from '../lib/os-user.js';
 

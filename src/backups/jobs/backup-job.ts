@@ -4,9 +4,9 @@
  * a week and differential between), then enforces the org's retention (backups/retention.ts),
  * recording what it removed as `backup.expire`, and brings the catalog up to date.
  */
-import { inTransaction } from '../../db/pool.js';
+import { inTransaction } from '../../db/index.js';
 import { SYSTEM } from '../../lib/context.js';
-import { findProject } from '../../projects/projects.store.js';
+import { findProjectById } from '../../projects/index.js';
 import * as store from '../backups.store.js';
 import { progressOf } from '../pgbackrest/info.js';
 import type { ProjectRef } from '../repository.js';
@@ -39,7 +39,7 @@ export async function expireBackups(deps: JobDeps, p: ProjectRef, now = deps.now
 }
 
 export const runBackup: Runner = async (deps, op, progress) => {
-  const project = await findProject(deps.db, op.project_id);
+  const project = await findProjectById(deps.db, op.project_id);
   if (project?.status !== 'running')
     throw new OperationFailed(
       `project ${op.project_id} is ${project?.status ?? 'deleted'}; only a running project can be backed up`,

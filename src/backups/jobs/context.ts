@@ -1,19 +1,20 @@
 /**
  * @module backups/jobs/context
  * What the job runners share: their dependencies, and how a run ends. A runner resolves with the
- * operation's result or throws; `OperationFailed` is a verdict (a corrupt backup, a red drill)
- * that a retry would not change, anything else is retried with backoff.
+ * operation's result or throws; `OperationFailed` (operation-failed.ts) is a verdict that a retry
+ * would not change, anything else is retried with backoff.
  */
 import type pg from 'pg';
-import type { AuditService } from '../../audit/audit.service.js';
-import type { DataPlaneProvider } from '../../dataplane/provider.js';
-import type { Db } from '../../db/pool.js';
-import type { Operation } from '../../db/schema-backups.js';
+import type { AuditService } from '../../audit/index.js';
+import type { DataPlaneProvider } from '../../dataplane/index.js';
+import type { Db, Operation } from '../../db/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Progress } from '../operations.js';
 import type { PgBackRest } from '../pgbackrest/pgbackrest.js';
 import type { RecoveryDeps } from '../recovery.js';
 import type { Repositories } from '../repository.js';
+
+export { OperationFailed } from './operation-failed.js';
 
 export interface JobDeps {
   db: Db;
@@ -23,23 +24,12 @@ export interface JobDeps {
   pgbackrest: PgBackRest;
   recovery: RecoveryDeps;
   dataplane: DataPlaneProvider;
-  projectsDir: string;
   log: Logger;
   /** Sends an alert to the org's webhook (a red drill, a failed backup); never throws. */
   alert(orgId: string, alert: string, payload: Record<string, unknown>): void;
   /** Asks for a backup of a project Ward just made (a restored one). */
   backupSoon(projectId: string): Promise<void>;
   now(): Date;
-}
-
-export class OperationFailed extends Error {
-  constructor(
-    message: string,
-    readonly result?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'OperationFailed';
-  }
 }
 
 export type Runner = (deps: JobDeps, op: Operation, progress: Progress) => Promise<Record<string, unknown>>;

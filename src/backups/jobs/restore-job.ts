@@ -7,11 +7,10 @@
  * repository. Last, the new database is compared with the source: schema, row counts and content
  * checksums per table (verification.ts). A retried attempt starts again from the files.
  */
-import { join } from 'node:path';
 import pg from 'pg';
-import { clusterLayout, stopCluster } from '../../dataplane/local/cluster.js';
-import type { Project } from '../../db/schema.js';
-import { findProject } from '../../projects/projects.store.js';
+import { APP_DATABASE } from '../../dataplane/index.js';
+import type { Project } from '../../db/index.js';
+import { findProjectById } from '../../projects/index.js';
 import { adminQuery, type RecoveryTarget, recover } from '../recovery.js';
 import { compare, inspect } from '../verification.js';
 import { type JobDeps, OperationFailed, type Runner } from './context.js';
@@ -48,10 +47,10 @@ async function archiveLatest(deps: JobDeps, source: Project): Promise<void> {
 
 export const runRestore: Runner = async (deps, op, progress) => {
   const targetId = op.target_project_id ?? '';
-  const fresh = await findProject(deps.db, targetId);
+  const fresh = await findProjectById(deps.db, targetId);
   if (fresh?.status !== 'restoring')
     throw new OperationFailed(`the new project ${targetId} is ${fresh?.status ?? 'gone'}; the restore stops`);
-  const source = await findProject(deps.db, op.project_id);
+  const source = await findProjectById(deps.db, op.project_id);
   if (!source) throw new OperationFailed(`the source project ${op.project_id} no longer exists`);
   const sourceTarget = () => deps.repos.target(source, false);
   await sourceTarget();
@@ -70,30 +69,29 @@ export const runRestore: Runner = async (deps, op, progress) => {
   // supervision; recovery rebuilds its directory, so that postmaster must be gone first (and the
   // supervisor must not think the project already runs when this attempt starts it).
   await deps.dataplane.stop(fresh.id);
-  const layout = clusterLayout(join(deps.projectsDir, fresh.id));
-  const { handle, timeline } = await recover(deps.recovery, {
-    clusterId: fresh.id,
-    layout,
+  const cluster = await deps.dataplane.scratchCluster(fresh.id);
+  const { timeline } = await recover(deps.recovery, {
+    cluster,
     source: sourceTarget,
     target,
     progress: (phase, pct) => progress.report(phase, 2 + pct * 0.7),
   });
   try {
-    await adminQuery(layout, DISABLE_LOGINS);
+    await adminQuery(cluster.adminConnection('postgres'), DISABLE_LOGINS);
   } finally {
-    await stopCluster(handle);
+    await cluster.stop();
   }
   progress.report('starting the new project', 75);
   const hipaa = fresh.audit_log_level === 'hipaa';
   await deps.dataplane.start({ id: fresh.id, hipaa });
   if (hipaa) {
-    for (const database of ['postgres', 'app']) {
+    for (const database of ['postgres', APP_DATABASE]) {
+      const connection = deps.dataplane.adminConnection(fresh.id, database);
       const [row] = await adminQuery<{ on: boolean }>(
-        layout,
+        connection,
         "SELECT current_setting('shared_preload_libraries') LIKE '%pgaudit%' AS on",
-        database,
       );
-      if (row?.on) await adminQuery(layout, 'CREATE EXTENSION IF NOT EXISTS pgaudit', database);
+      if (row?.on) await adminQuery(connection, 'CREATE EXTENSION IF NOT EXISTS pgaudit');
     }
   }
   await deps.repos.ensureStanza(fresh);
@@ -101,8 +99,8 @@ export const runRestore: Runner = async (deps, op, progress) => {
   let report = null;
   if (sourceRuns) {
     const [before, after] = [
-      await inspect(deps.recovery.bin, clusterLayout(join(deps.projectsDir, source.id)).socketDir),
-      await inspect(deps.recovery.bin, layout.socketDir),
+      await inspect(deps.dataplane, deps.dataplane.adminConnection(source.id, APP_DATABASE)),
+      await inspect(deps.dataplane, deps.dataplane.adminConnection(fresh.id, APP_DATABASE)),
     ];
     report = compare(before, after);
   }

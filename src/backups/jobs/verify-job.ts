@@ -4,7 +4,7 @@
  * and checks each against the checksum its manifest recorded. Any damage fails the operation
  * with pgBackRest's own words about which file is bad; it is never a silent success.
  */
-import { findProject } from '../../projects/projects.store.js';
+import { findProjectById } from '../../projects/index.js';
 import { PgBackRestError } from '../pgbackrest/pgbackrest.js';
 import { OperationFailed, type Runner } from './context.js';
 
@@ -19,7 +19,7 @@ export function verifyProblems(output: string): string[] {
 }
 
 export const runVerify: Runner = async (deps, op, progress) => {
-  const project = await findProject(deps.db, op.project_id);
+  const project = await findProjectById(deps.db, op.project_id);
   if (!project) throw new OperationFailed(`project ${op.project_id} no longer exists`);
   progress.report('reading every backup and WAL file', 5);
   const backups = (await deps.repos.backups(project)).length;

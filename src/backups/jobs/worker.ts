@@ -6,12 +6,10 @@
  * that fails for any other reason goes back to the queue and is retried with backoff.
  */
 import type PgBoss from 'pg-boss';
-import type { AuditAction } from '../../audit/actions.js';
-import type { EventSpec } from '../../audit/audit.service.js';
-import type { Tx } from '../../db/pool.js';
-import type { Operation, OperationKind } from '../../db/schema-backups.js';
+import type { AuditAction, EventSpec } from '../../audit/index.js';
+import type { Operation, OperationKind, Tx } from '../../db/index.js';
 import { SYSTEM } from '../../lib/context.js';
-import { findProject, setStatus } from '../../projects/projects.store.js';
+import { findProjectById, setProjectStatus } from '../../projects/index.js';
 import * as ops from '../operations.js';
 import { runBackup } from './backup-job.js';
 import { type JobDeps, OperationFailed, type Runner } from './context.js';
@@ -69,7 +67,7 @@ export function createWorker(deps: JobDeps) {
   const { db, audit, log } = deps;
 
   async function conclude(op: Operation, end: Ending): Promise<void> {
-    const project = await findProject(db, op.target_project_id ?? op.project_id);
+    const project = await findProjectById(db, op.target_project_id ?? op.project_id);
     const target = {
       type: 'project' as const,
       id: op.target_project_id ?? op.project_id,
@@ -91,7 +89,7 @@ export function createWorker(deps: JobDeps) {
           result: end.result,
         });
         if (op.kind === 'restore' && op.target_project_id)
-          await setStatus(
+          await setProjectStatus(
             tx,
             op.target_project_id,
             end.ok ? 'running' : 'failed',

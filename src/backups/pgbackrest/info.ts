@@ -2,7 +2,7 @@
  * @module backups/pgbackrest/info
  * Reads `pgbackrest info --output=json` into the rows of Ward's backup catalog.
  */
-import type { BackupType } from '../../db/schema-backups.js';
+import type { BackupType } from '../../db/index.js';
 
 export interface BackupRecord {
   label: string;

@@ -9,7 +9,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ADMIN_ROLE, PG_PORT } from '../../dataplane/local/cluster.js';
 import { type RepositoryLocation, repositoryEnvironment } from '../storage.js';
 
 /** One project's repository (and, for commands that need it, its cluster). */
@@ -17,7 +16,8 @@ export interface StanzaTarget {
   projectId: string;
   repository: RepositoryLocation;
   passphrase: string;
-  pg?: { data: string; socketDir: string };
+  /** The cluster's data directory, and how its administrative role connects (the data plane's). */
+  pg?: { data: string; socketDir: string; port: number; user: string };
 }
 
 export class PgBackRestError extends Error {
@@ -93,8 +93,8 @@ export function createPgBackRest(deps: { workDir: string; processMax?: number; b
         ? {
             PGBACKREST_PG1_PATH: t.pg.data,
             PGBACKREST_PG1_SOCKET_PATH: t.pg.socketDir,
-            PGBACKREST_PG1_PORT: String(PG_PORT),
-            PGBACKREST_PG1_USER: ADMIN_ROLE,
+            PGBACKREST_PG1_PORT: String(t.pg.port),
+            PGBACKREST_PG1_USER: t.pg.user,
             PGBACKREST_PG1_DATABASE: 'postgres',
           }
         : {}),

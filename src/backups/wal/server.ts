@@ -7,10 +7,10 @@
  * Ward's memory and the service user never touches a repository. Paths are checked: a cluster can
  * only push files from its own pg_wal and only fetch into its own data directory.
  */
-import { chmod, chown, realpath, rm } from 'node:fs/promises';
+import { chmod, realpath, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { basename, dirname, join, sep } from 'node:path';
-import type { RunAs } from '../../dataplane/local/run-as.js';
+import type { DataPlaneProvider } from '../../dataplane/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { PgBackRest, StanzaTarget } from '../pgbackrest/pgbackrest.js';
 
@@ -29,8 +29,8 @@ type Reply = { ok: true } | { ok: false; missing?: boolean; error: string };
 
 export interface WalServerDeps {
   socket: string;
-  projectsDir: string;
-  runAs: RunAs;
+  /** Where each cluster's files are, and the OS user the socket and fetched files go to. */
+  dataplane: Pick<DataPlaneProvider, 'layout' | 'clusterUser'>;
   pgbackrest: PgBackRest;
   log: Logger;
   /** The repository a project's cluster archives into (creating its stanza if need be). */
@@ -44,13 +44,14 @@ async function inside(path: string, dir: string): Promise<string | undefined> {
 }
 
 export function createWalServer(deps: WalServerDeps) {
-  const { pgbackrest, log } = deps;
+  const { pgbackrest, log, dataplane } = deps;
+  const user = dataplane.clusterUser;
   /** Clusters being recovered: cluster id → the repository their WAL comes from. */
   const sources = new Map<string, RecoverySource>();
   let server: Server | undefined;
 
   async function push(project: string, path: string): Promise<Reply> {
-    const wal = join(deps.projectsDir, project, 'pgdata', 'pg_wal');
+    const wal = join(dataplane.layout(project).data, 'pg_wal');
     const real = await inside(path, wal);
     if (!real || !WAL_FILE.test(basename(real)))
       return { ok: false, error: `'${path}' is not a WAL file of ${project}` };
@@ -62,13 +63,14 @@ export function createWalServer(deps: WalServerDeps) {
     const source = sources.get(project);
     if (!source) return { ok: false, error: `Ward is not recovering ${project}` };
     if (!WAL_FILE.test(file)) return { ok: false, error: `'${file}' is not a WAL file name` };
-    const wal = await realpath(join(deps.projectsDir, project, 'pgdata', 'pg_wal')).catch(() => undefined);
+    const data = dataplane.layout(project).data;
+    const wal = await realpath(join(data, 'pg_wal')).catch(() => undefined);
     const parent = await realpath(dirname(dest)).catch(() => undefined);
     if (!wal || parent !== wal) return { ok: false, error: `'${dest}' is not inside ${project}'s pg_wal` };
     const into = join(wal, basename(dest));
     try {
       await pgbackrest.run(await source.target(), 'archive-get', [file, into], {
-        env: { PGBACKREST_PG1_PATH: join(deps.projectsDir, project, 'pgdata') },
+        env: { PGBACKREST_PG1_PATH: data },
       });
     } catch (err) {
       await rm(into, { force: true });
@@ -77,7 +79,7 @@ export function createWalServer(deps: WalServerDeps) {
       if (!/\[\d+\]: unable to find/.test(message)) source.lastError = message;
       return { ok: false, missing: true, error: message };
     }
-    if (deps.runAs.switching) await chown(into, deps.runAs.user.uid, deps.runAs.user.gid);
+    await user.give(into);
     return { ok: true };
   }
 
@@ -122,7 +124,7 @@ export function createWalServer(deps: WalServerDeps) {
         server?.listen(deps.socket, () => resolve());
       });
       await chmod(deps.socket, 0o600);
-      if (deps.runAs.switching) await chown(deps.socket, deps.runAs.user.uid, deps.runAs.user.gid);
+      await user.give(deps.socket);
     },
     /**
      * Lets cluster `clusterId` fetch WAL from `target` while Ward recovers it. The returned source

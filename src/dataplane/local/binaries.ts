@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { PgTool } from '../provider.js';
 
 const run = promisify(execFile);
 export const MIN_PG_MAJOR = 15;
@@ -14,7 +15,7 @@ export const MIN_PG_MAJOR = 15;
 export interface PgBinaries {
   dir: string;
   major: number;
-  path(tool: 'initdb' | 'postgres' | 'pg_ctl' | 'pg_isready' | 'psql' | 'pg_amcheck' | 'pg_dump'): string;
+  path(tool: 'initdb' | 'postgres' | 'pg_ctl' | 'pg_isready' | 'psql' | PgTool): string;
 }
 
 async function hasInitdb(dir: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import { appendFile, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDir, exists, writeFileAtomic } from '../../lib/fs.js';
 import { randomSecret } from '../../lib/secrets.js';
+import type { ClusterLayout, ClusterSettings } from '../provider.js';
 import type { PgBinaries } from './binaries.js';
 import { execAs, giveTo, type RunAs, spawnAs } from './run-as.js';
 
@@ -18,11 +19,7 @@ export const ADMIN_ROLE = 'ward_admin';
 export const PG_PORT = 5432;
 const INCLUDE_LINE = "include_if_exists = 'ward.conf'";
 
-export interface ClusterLayout {
-  root: string;
-  data: string;
-  socketDir: string;
-}
+export type { ClusterLayout } from '../provider.js';
 
 export function clusterLayout(root: string): ClusterLayout {
   return { root, data: join(root, 'pgdata'), socketDir: join(root, 'run') };
@@ -30,7 +27,7 @@ export function clusterLayout(root: string): ClusterLayout {
 
 export interface ClusterFiles {
   /** Settings written to `ward.conf`, included from postgresql.conf. */
-  settings: Record<string, string | number | boolean>;
+  settings: ClusterSettings;
   hba: string[];
   ident: string[];
 }

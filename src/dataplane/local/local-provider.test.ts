@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentUser, isRoot, serviceUser } from '../../lib/os-user.js';
-import type { DataPlaneProvider } from '../provider.js';
-import { findPgBinaries } from './binaries.js';
-import { createLocalProvider } from './local-provider.js';
-import { createSupervisor } from './supervisor.js';
+import type { DataPlaneProvider } from '../index.js';
+import { createLocalProvider, createSupervisor, findPgBinaries } from './index.js';
 
 let home: string;
 let provider: DataPlaneProvider;

@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { OsUser } from '../../lib/os-user.js';
-import { APP_DATABASE, type ClusterSpec, type DataPlaneProvider } from '../provider.js';
+import { type AdminConnection, APP_DATABASE, type ClusterSpec, type DataPlaneProvider } from '../provider.js';
 import type { PgBinaries } from './binaries.js';
 import {
   ADMIN_ROLE,
@@ -22,7 +22,9 @@ import {
   writeClusterFiles,
 } from './cluster.js';
 import { accessRules, archiveSettings, hardenedSettings, pgauditSettings } from './hardening.js';
-import type { RunAs } from './run-as.js';
+import { runPgTool } from './pg-tool.js';
+import { clusterUser, type RunAs } from './run-as.js';
+import { createScratchCluster } from './scratch.js';
 import type { Supervisor } from './supervisor.js';
 
 export interface LocalProviderDeps {
@@ -70,7 +72,7 @@ export function createLocalProvider(deps: LocalProviderDeps): DataPlaneProvider 
     );
   }
 
-  function adminConnection(id: string, database = APP_DATABASE): pg.ClientConfig {
+  function adminConnection(id: string, database = APP_DATABASE): AdminConnection {
     return { host: layoutOf(id).socketDir, port: PG_PORT, user: ADMIN_ROLE, database };
   }
 
@@ -130,5 +132,9 @@ export function createLocalProvider(deps: LocalProviderDeps): DataPlaneProvider 
     health: (id) => supervisor.health(id),
     adminConnection,
     stopAll: () => supervisor.stopAll(),
+    layout: layoutOf,
+    clusterUser: clusterUser(runAs),
+    pgTool: (tool, args, opts) => runPgTool(bin, runAs, tool, args, opts),
+    scratchCluster: (id) => createScratchCluster(deps, id, layoutOf(id)),
   };
 }

@@ -6,6 +6,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chown } from 'node:fs/promises';
 import type { OsUser } from '../../lib/os-user.js';
+import type { ClusterUser } from '../provider.js';
 
 export interface RunAs {
   user: OsUser;
@@ -62,4 +63,25 @@ export function spawnAs(runAs: RunAs, file: string, args: string[]): ChildProces
 /** Gives `path` to the service user (a no-op when Ward does not switch users). */
 export async function giveTo(runAs: RunAs, path: string): Promise<void> {
   if (runAs.switching) await chown(path, runAs.user.uid, runAs.user.gid);
+}
+
+/** The service user as the provider interface offers it to code beside the clusters (backups). */
+export function clusterUser(runAs: RunAs): ClusterUser {
+  return {
+    name: runAs.user.name,
+    separate: runAs.switching,
+    exec: (file, args, opts) => execAs(runAs, file, args, opts),
+    async give(path, opts = {}) {
+      if (!runAs.switching) return;
+      if (!opts.recursive) return chown(path, runAs.user.uid, runAs.user.gid);
+      await new Promise<void>((resolve, reject) =>
+        execFile('chown', ['-R', `${runAs.user.uid}:${runAs.user.gid}`, path], (err) =>
+          err ? reject(err) : resolve(),
+        ),
+      );
+    },
+    async shareWithGroup(path) {
+      if (runAs.switching) await chown(path, process.getuid?.() ?? 0, runAs.user.gid);
+    },
+  };
 }

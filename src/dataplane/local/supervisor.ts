@@ -4,18 +4,8 @@
  * again with exponential backoff (0.1 s doubling to 5 s), forever; its state and restart count are
  * visible to the API. Stopping is explicit and waits for a clean shutdown.
  */
+import type { ClusterHealth, ClusterState } from '../provider.js';
 import type { ClusterHandle } from './cluster.js';
-
-export type ClusterState = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
-
-export interface ClusterHealth {
-  state: ClusterState;
-  pid?: number;
-  restarts: number;
-  last_exit?: string;
-  last_error?: string;
-  since: string;
-}
 
 interface Entry {
   health: ClusterHealth;
