@@ -13,7 +13,7 @@
  * retried until they commit (never dropped while Ward runs). Either way a failure ends the
  * session: the gateway refuses work it cannot record.
  */
-import type { AuditService, EventSpec } from '../audit/audit.service.js';
+import type { AuditService, EventSpec } from '../audit/index.js';
 import type { RequestContext } from '../lib/context.js';
 import type { GatewayMetrics } from './metrics.js';
 

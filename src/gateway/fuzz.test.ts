@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/index.js';
 import { createAuditHealth, createRetryBacklog } from './audit-gate.js';
 import { ScramError, scramExchange } from './auth/scram-server.js';
 import type { SessionInfo } from './events.js';

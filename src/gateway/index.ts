@@ -2,4 +2,6 @@
  * @module gateway
  * The PostgreSQL wire-protocol edge: the only way into a project's database.
  */
+
+export { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 export { type Gateway, type GatewayDeps, startGateway } from './server.js';

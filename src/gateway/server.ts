@@ -7,13 +7,13 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
-import type { AuditService } from '../audit/audit.service.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
+import type { AuditService } from '../audit/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
 import type { DbAccessService } from '../dbaccess/index.js';
-import type { IdentityService } from '../identity/identity.service.js';
-import type { KeyService } from '../keys/keys.service.js';
+import type { IdentityService } from '../identity/index.js';
+import type { KeyService } from '../keys/index.js';
 import type { Logger } from '../lib/logger.js';
-import type { WardTls } from '../tls/ca.js';
+import type { WardTls } from '../tls/index.js';
 import { createAuditHealth, createRetryBacklog } from './audit-gate.js';
 import { type ConnectionEnv, handleConnection } from './connection.js';
 import { GatewayError } from './errors.js';

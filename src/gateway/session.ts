@@ -5,34 +5,29 @@
  * (PHI in a HIPAA project's schema names) and forwarded; server messages are framed, matched to
  * what they answer (expectations.ts) so each statement gets its outcome, and released to the
  * client only once the statements before them are durable (audit-gate.ts, outbox.ts). Chunks
- * are forwarded as they came whenever nothing in them changed. See client-messages.ts and
- * server-messages.ts for what each message does.
+ * are forwarded as they came whenever nothing in them changed. What each message does is in
+ * client-messages.ts and server-messages.ts: they change only the relay's state (relay-state.ts)
+ * and return what the session should do, so neither knows the session.
  */
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { AuditService, EventSpec } from '../audit/audit.service.js';
-import { statementSealer } from '../dbaccess/statement-text.js';
+import type { AuditService } from '../audit/index.js';
+import { statementSealer } from '../dbaccess/index.js';
 import type { RequestContext } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
 import { AuditGate, type AuditHealth, type RetryBacklog } from './audit-gate.js';
-import { onClientFrame } from './client-messages.js';
+import { FORWARD, onClientFrame, REPLY } from './client-messages.js';
 import { errorMessage, GatewayError } from './errors.js';
-import {
-  disconnectEvent,
-  type Protocol,
-  resultEvent,
-  type SealedText,
-  type SessionInfo,
-  statementEvent,
-} from './events.js';
-import { ExpectationQueue, type Statement } from './expectations.js';
+import { disconnectEvent, resultEvent, type SessionInfo } from './events.js';
+import type { ExpectationQueue } from './expectations.js';
 import type { GatewayMetrics } from './metrics.js';
 import { Outbox } from './outbox.js';
 import { cancelRequest, terminate } from './protocol/build.js';
 import { SQLSTATE } from './protocol/codes.js';
 import { type Frame, Framer, ProtocolError } from './protocol/framing.js';
+import { RelayState } from './relay-state.js';
 import { onServerFrame } from './server-messages.js';
-import type { Normalizer, StatementInfo } from './statements/normalizer.js';
+import type { Normalizer } from './statements/normalizer.js';
 
 export interface SessionEnv {
   audit: AuditService;
@@ -42,11 +37,6 @@ export interface SessionEnv {
   log: Logger;
   metrics?: GatewayMetrics;
   onEnd: (s: Session) => void;
-}
-
-export interface PreparedText {
-  info: StatementInfo;
-  text: SealedText;
 }
 
 const MB = 1 << 20;
@@ -60,29 +50,17 @@ const CLIENT_LIMITS: Record<string, number> = {
 const clientLimit = (type: number) => CLIENT_LIMITS[String.fromCharCode(type)] ?? MB;
 const SERVER_LIMIT = 1024 * MB;
 const HIGH_WATER = 8 * MB;
-export const MAX_PREPARED = 20_000;
 /** How long a statement's outcome event may wait for the session's next statement to share its append. */
 export const RESULT_DELAY_MS = 5;
 
 export class Session {
-  readonly exp = new ExpectationQueue();
-  readonly prepared = new Map<string, PreparedText>();
-  readonly portals = new Map<string, PreparedText | undefined>();
   readonly gate: AuditGate;
-  readonly toClient: Outbox;
-  readonly toServer: Outbox;
-  /** Events of the chunk being processed; submitted together when it is done. */
-  readonly events: EventSpec[] = [];
-  seq = 0;
-  textSeq = 0;
-  standardStrings = true;
-  utf8 = true;
-  txStatus = 0x49;
-  /** After a refused Parse: drop messages up to Sync, as the server would after an error. */
-  discarding = false;
   lastActivity = Date.now();
-  busy = 0;
   ended = false;
+  /** What the message handlers read and change; the session owns the sockets around it. */
+  private readonly state: RelayState;
+  private readonly toClient: Outbox;
+  private readonly toServer: Outbox;
   private readonly clientFramer = new Framer(clientLimit);
   private readonly serverFramer = new Framer(() => SERVER_LIMIT);
   private readonly clientFrames: Frame[] = [];
@@ -90,7 +68,6 @@ export class Session {
   private serverClosed = false;
   private upstreamPaused = false;
   private resultTimer: NodeJS.Timeout | undefined;
-  private readonly sealer: (textId: number, text: Buffer) => Buffer;
   private clientPaused = false;
 
   constructor(
@@ -104,8 +81,12 @@ export class Session {
     readonly key: { pid: number; secret: number; serverPid: number; serverSecret: number },
     parameters: [string, string][],
   ) {
-    this.sealer = statementSealer(info.sid, textKey);
-    for (const [name, value] of parameters) this.parameter(name, value);
+    this.state = new RelayState(info, env.normalizer, statementSealer(info.sid, textKey));
+    let unsupported: GatewayError | undefined;
+    for (const [name, value] of parameters) {
+      const refusal = this.state.parameter(name, value);
+      unsupported ??= refusal;
+    }
     this.gate = new AuditGate({
       audit: env.audit,
       ctx,
@@ -118,6 +99,23 @@ export class Session {
     });
     this.toClient = new Outbox(client, this.gate.durableUpTo, () => this.pauseUpstream());
     this.toServer = new Outbox(upstream, this.gate.durableUpTo, () => this.pauseClient());
+    // A server parameter the relay cannot work with (an unsafe client encoding) ends it at once.
+    if (unsupported) this.end('protocol_violation', unsupported);
+  }
+
+  /** Statements sent to the server and not yet answered. */
+  get busy(): number {
+    return this.state.busy;
+  }
+
+  /** The number of the session's last statement. */
+  get seq(): number {
+    return this.state.seq;
+  }
+
+  /** What the forwarded messages are still owed (read it; only the handlers change it). */
+  get exp(): Readonly<ExpectationQueue> {
+    return this.state.exp;
   }
 
   start(rest: Buffer[]): void {
@@ -134,71 +132,6 @@ export class Session {
     this.upstream.resume();
   }
 
-  /** A server parameter the relay cares about (standard_conforming_strings, client_encoding). */
-  parameter(name: string, value: string): void {
-    if (name === 'standard_conforming_strings') this.standardStrings = value !== 'off';
-    if (name === 'client_encoding') {
-      const enc = value.toUpperCase();
-      this.utf8 = enc === 'UTF8' || enc === 'UNICODE' || enc === 'SQL_ASCII';
-      if (/^(SJIS|SHIFT_JIS_2004|BIG5|GBK|GB18030|UHC|JOHAB)$/.test(enc)) {
-        this.end(
-          'protocol_violation',
-          new GatewayError(
-            SQLSTATE.feature_not_supported,
-            `the gateway cannot remove literals safely from statements in client encoding ${value}; use UTF8`,
-          ),
-        );
-      }
-    }
-  }
-
-  /** A new statement: its sequence number, and its raw text sealed (or the prepared one's). */
-  statement(
-    protocol: Protocol,
-    info: StatementInfo,
-    raw: Buffer | SealedText | undefined,
-    refused?: GatewayError,
-  ) {
-    const stmt: Statement = {
-      seq: ++this.seq,
-      startedAt: performance.now(),
-      tags: [],
-      rows: null,
-      sqlstate: null,
-    };
-    const text = raw === undefined || !Buffer.isBuffer(raw) ? raw : this.seal(raw);
-    this.events.push(
-      statementEvent(
-        this.info,
-        stmt,
-        protocol,
-        info,
-        text,
-        refused ? { sqlstate: refused.sqlstate, reason: refused.reason } : undefined,
-      ),
-    );
-    return stmt;
-  }
-
-  seal(raw: Buffer): SealedText {
-    const id = ++this.textSeq;
-    return {
-      id,
-      sealed: this.sealer(id, raw),
-      bytes: raw.length,
-      recorded: false,
-    };
-  }
-
-  finish(stmt: Statement, skipped = false): void {
-    this.busy = Math.max(0, this.busy - 1);
-    this.events.push(resultEvent(this.info, stmt, performance.now(), skipped));
-  }
-
-  decode(bytes: Buffer): string {
-    return bytes.toString(this.utf8 ? 'utf8' : 'latin1');
-  }
-
   fromClient(chunk: Buffer): void {
     if (this.ended) return;
     this.lastActivity = Date.now();
@@ -211,22 +144,27 @@ export class Session {
     }
     const forward: Buffer[] = [];
     let changed = !whole;
-    const firstSeq = this.seq;
+    const state = this.state;
+    const firstSeq = state.seq;
     try {
       for (const f of this.clientFrames) {
-        if (onClientFrame(this, f)) forward.push(f.raw);
-        else changed = true;
+        const action = onClientFrame(state, f);
+        if (action === FORWARD) forward.push(f.raw);
+        else {
+          changed = true;
+          if (action === REPLY) this.replyWhenDue();
+        }
         if (this.ended) return;
       }
     } catch (err) {
       this.protocolError(err);
       return;
     }
-    const sentStatements = this.seq > firstSeq;
+    const sentStatements = state.seq > firstSeq;
     const wait = sentStatements && this.gate.mustWaitToForward();
     this.flushEvents();
     const bytes = !changed ? chunk : forward.length === 1 ? (forward[0] as Buffer) : Buffer.concat(forward);
-    this.toServer.send(bytes, wait ? this.seq : 0);
+    this.toServer.send(bytes, wait ? state.seq : 0);
     if (this.gate.delivery === 'async' && this.gate.behind()) this.pauseClient();
   }
 
@@ -250,19 +188,24 @@ export class Session {
       return;
     }
     // Replies that arrive now answer statements sent so far, at most: they wait for those.
-    const tag = this.seq;
+    const state = this.state;
+    const tag = state.seq;
     let from = 0;
     const frames = this.serverFrames;
     for (let i = 0; i < frames.length; i++) {
-      onServerFrame(this, frames[i] as Frame);
-      let head = this.exp.peek();
+      const fatal = onServerFrame(state, frames[i] as Frame);
+      if (fatal) {
+        this.end('protocol_violation', fatal);
+        return;
+      }
+      let head = state.exp.peek();
       if (head?.k === 'local') {
         this.toClient.send(Buffer.concat(frames.slice(from, i + 1).map((f) => f.raw)), tag);
         from = i + 1;
         while (head?.k === 'local') {
-          this.exp.shift();
+          state.exp.shift();
           this.toClient.send(head.bytes(), head.tag);
-          head = this.exp.peek();
+          head = state.exp.peek();
         }
       }
       if (this.ended) return;
@@ -275,7 +218,7 @@ export class Session {
 
   /** Outcome events hold nothing back: they ride with the next statement's append (ADR 0010). */
   private flushResultsSoon(): void {
-    if (this.events.length === 0 || this.resultTimer) return;
+    if (this.state.events.length === 0 || this.resultTimer) return;
     this.resultTimer = setTimeout(() => {
       this.resultTimer = undefined;
       this.flushEvents();
@@ -283,22 +226,24 @@ export class Session {
   }
 
   /** Sends the gateway's own reply now if nothing before it is still owed. */
-  replyWhenDue(): void {
-    let head = this.exp.peek();
+  private replyWhenDue(): void {
+    const exp = this.state.exp;
+    let head = exp.peek();
     while (head?.k === 'local') {
-      this.exp.shift();
+      exp.shift();
       this.toClient.send(head.bytes(), head.tag);
-      head = this.exp.peek();
+      head = exp.peek();
     }
   }
 
-  flushEvents(): void {
+  private flushEvents(): void {
     if (this.resultTimer) {
       clearTimeout(this.resultTimer);
       this.resultTimer = undefined;
     }
-    if (this.events.length === 0) return;
-    this.gate.submit(this.events.splice(0), this.seq);
+    const { events, seq } = this.state;
+    if (events.length === 0) return;
+    this.gate.submit(events.splice(0), seq);
   }
 
   private durable(): void {
@@ -380,9 +325,10 @@ export class Session {
     this.ended = true;
     if (this.resultTimer) clearTimeout(this.resultTimer);
     const now = performance.now();
-    for (const stmt of this.exp.statements()) this.events.push(resultEvent(this.info, stmt, now, true));
-    this.events.push(disconnectEvent(this.info, reason, this.seq, Date.now()));
-    const events = this.events.splice(0);
+    const state = this.state;
+    for (const stmt of state.exp.statements()) state.events.push(resultEvent(this.info, stmt, now, true));
+    state.events.push(disconnectEvent(this.info, reason, state.seq, Date.now()));
+    const events = state.events.splice(0);
     this.env.audit.append(this.ctx, events).catch(() => this.env.backlog.add(this.ctx, events));
     if (reason === 'audit_unavailable') this.toClient.drop();
     if (error && !this.client.destroyed && !this.client.writableEnded)

@@ -8,11 +8,10 @@
  * whether or not the login exists.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { DbAccessService } from '../../dbaccess/dbaccess.service.js';
-import type { LoginTarget } from '../../dbaccess/dbaccess.store.js';
-import type { IdentityService } from '../../identity/identity.service.js';
-import { hasScope } from '../../identity/scopes.js';
+import type { DbAccessService, LoginTarget } from '../../dbaccess/index.js';
+import type { IdentityService } from '../../identity/index.js';
 import { SCRAM_ITERATIONS } from '../../lib/scram.js';
+import { hasScope } from '../../policy/index.js';
 import { GatewayError } from '../errors.js';
 import type { Inbox } from '../inbox.js';
 import { authCleartext, authSasl, authSaslContinue, authSaslFinal } from '../protocol/build.js';

@@ -7,7 +7,7 @@
  * are left to the audit log's encryption.
  */
 import { parseSync } from 'libpg-query';
-import { findPhi, type PhiFinding } from '../../phi/detect.js';
+import { findPhi, type PhiFinding } from '../../phi/index.js';
 
 const CHECKED_COMMANDS = new Set(['CREATE', 'ALTER', 'COMMENT']);
 /** AST fields that hold a name being defined or referenced, or a comment. */

@@ -1,0 +1,122 @@
+/**
+ * @module gateway/startup/admit
+ * Whether a login may have a session on the project it names, checked in an order that tells a
+ * stranger nothing: which project the database names (a name shared by projects of two of the
+ * person's orgs is refused as ambiguous), the HIPAA rule (no connection without TLS, before any
+ * password is asked for), authentication (auth/authenticate.ts: an unknown login goes through
+ * the same exchange and fails the same way), then the account, the person's project role, and
+ * whether the project is running.
+ */
+import type { DataPlaneProvider } from '../../dataplane/index.js';
+import type { DbAccessService, LoginTarget } from '../../dbaccess/index.js';
+import type { IdentityService } from '../../identity/index.js';
+import type { RequestContext } from '../../lib/context.js';
+import { type Authenticated, authenticate } from '../auth/authenticate.js';
+import { GatewayError } from '../errors.js';
+import type { SessionInfo } from '../events.js';
+import { SQLSTATE } from '../protocol/codes.js';
+import type { StartupClient } from './client.js';
+import type { LoginRequest } from './request.js';
+
+export interface AdmitDeps {
+  dbaccess: DbAccessService;
+  identity: IdentityService;
+  dataplane: DataPlaneProvider;
+  /** SHA-256 of the gateway's certificate, for SCRAM channel binding over TLS. */
+  certHash: Buffer;
+}
+
+/** A login let in: whom, how they proved it, their project role, and the context of their events. */
+export interface Admission {
+  target: LoginTarget;
+  auth: Authenticated;
+  projectRole: SessionInfo['projectRole'];
+  /** Frozen: every event of the session reuses one actor (and its canonical text). */
+  ctx: RequestContext;
+}
+
+/** The project the request's database names for its login, if any (none is not yet a refusal). */
+export async function findTarget(
+  dbaccess: Pick<DbAccessService, 'resolveLogin'>,
+  request: LoginRequest,
+): Promise<LoginTarget | undefined> {
+  const targets = await dbaccess.resolveLogin(request.login, request.database);
+  if (targets.length > 1)
+    throw new GatewayError(
+      SQLSTATE.invalid_catalog_name,
+      `database "${request.database.slice(0, 100)}" names projects in more than one of your organizations; use the project's id (prj_…) as the database name`,
+      undefined,
+      'ambiguous_database',
+    );
+  return targets[0];
+}
+
+/** Authenticates the client and checks every rule a session needs; throws the refusal. */
+export async function admit(
+  client: StartupClient,
+  request: LoginRequest,
+  target: LoginTarget | undefined,
+  deps: AdmitDeps,
+): Promise<Admission> {
+  if (target?.audit_log_level === 'hipaa' && !client.tls)
+    throw new GatewayError(
+      SQLSTATE.invalid_authorization_specification,
+      'this project requires TLS (sslmode=require or stronger)',
+      `Connect with sslmode=verify-full and sslrootcert pointing at Ward's CA certificate.`,
+      'tls_required',
+    );
+  const auth = await authenticate({
+    inbox: client.inbox,
+    write: client.write,
+    login: request.login,
+    database: request.database,
+    target,
+    certHash: client.tls ? deps.certHash : undefined,
+    dbaccess: deps.dbaccess,
+    identity: deps.identity,
+  });
+  if (!target)
+    throw new GatewayError(
+      SQLSTATE.invalid_password,
+      `password authentication failed for user "${request.login}"`,
+      undefined,
+      'unknown',
+    );
+  const t = target;
+  if (t.disabled)
+    throw new GatewayError(
+      SQLSTATE.invalid_authorization_specification,
+      'this account is disabled',
+      undefined,
+      'disabled',
+    );
+  const projectRole = await deps.dbaccess.projectRole(t.project_id, t.user_id);
+  if (!projectRole)
+    throw new GatewayError(
+      SQLSTATE.insufficient_privilege,
+      `your role in '${t.org_name}' gives no access to the data of project '${t.project_name}'`,
+      t.audit_log_level === 'hipaa'
+        ? 'HIPAA projects need a grant from an owner or admin.'
+        : 'Auditors see audit logs, never data.',
+      'no_project_role',
+    );
+  if (t.status !== 'running' || deps.dataplane.health(t.project_id)?.state !== 'running')
+    throw new GatewayError(
+      SQLSTATE.cannot_connect_now,
+      `project '${t.project_name}' is not accepting connections right now (status: ${t.status}); try again shortly`,
+      undefined,
+      'not_running',
+    );
+  const ctx: RequestContext = Object.freeze({
+    actor: Object.freeze({
+      type: 'user' as const,
+      id: t.user_id,
+      email: t.email,
+      operator: false,
+      token_id: auth.tokenId ?? auth.credentialId ?? '',
+      service: t.kind === 'service',
+    }),
+    ip: client.ip,
+  });
+  return { target: t, auth, projectRole, ctx };
+}
