@@ -4,9 +4,8 @@
  * The `ward` command. `ward up` runs the server; every other command is a client of the HTTP API.
  */
 import { Command } from 'commander';
-import { registerClientCommands } from './cli/commands.js';
-import { registerUp } from './cli/up.js';
-import { VERSION } from './version.js';
+import { registerClientCommands, registerUp } from './cli/index.js';
+import { VERSION } from './lib/version.js';
 
 const program = new Command('ward')
   .description(

@@ -4,11 +4,11 @@
  * alert webhooks, access reviews and SSO; shared by the HTTP edge and the OpenAPI document.
  */
 import { z } from 'zod';
-import { ORG_ROLES, PROJECT_ROLES } from '../db/schema.js';
-import { emailSchema } from '../identity/identity.schemas.js';
-import { SCOPE_NAMES, type Scope } from '../identity/scopes.js';
+import { ORG_ROLES, PROJECT_ROLES } from '../db/index.js';
+import { emailSchema } from '../identity/index.js';
+import { slugSchema } from '../lib/schemas.js';
 import { hasControlCharacters } from '../lib/text.js';
-import { slugSchema } from '../orgs/orgs.schemas.js';
+import { SCOPE_NAMES, type Scope } from '../policy/index.js';
 
 const noControl = (s: string) => !hasControlCharacters(s, true);
 const text = (min: number, max: number) =>

@@ -8,15 +8,15 @@
  * commits, never inside its transaction.
  */
 import { createHmac } from 'node:crypto';
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { KeyService } from '../keys/keys.service.js';
+import type { AuditService } from '../audit/index.js';
+import type { Db } from '../db/index.js';
+import type { KeyService } from '../keys/index.js';
 import { type RequestContext, SYSTEM } from '../lib/context.js';
 import { invalid, notFound } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { randomSecret } from '../lib/secrets.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
 
 const ATTEMPTS = 3;
 const aad = (orgId: string) => `ward-alert-webhook:${orgId}`;

@@ -6,16 +6,14 @@
  * flagged until an owner reviews it. The grant itself is honoured through projects/access.ts.
  */
 import { sql } from 'kysely';
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { BreakGlass } from '../db/schema-access.js';
-import { principalOf } from '../identity/principals.js';
+import type { AuditService } from '../audit/index.js';
+import type { BreakGlass, Db } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, forbidden, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
-import { higherRole, resolveProjectRole } from '../projects/access.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize, principalOf } from '../policy/index.js';
+import { higherRole, resolveProjectRole } from '../projects/index.js';
 import type { BreakGlassBody, BreakGlassView } from './access.schemas.js';
 import type { Alerts } from './alerts.js';
 import type { GrantService } from './grants.service.js';

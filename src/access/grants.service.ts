@@ -5,17 +5,14 @@
  * their own grant, and auditors are never granted data.
  */
 import { sql } from 'kysely';
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { OrgRole, ProjectRole } from '../db/schema.js';
-import type { IdentityService } from '../identity/identity.service.js';
-import { principalOf } from '../identity/principals.js';
+import type { AuditService } from '../audit/index.js';
+import type { Db, OrgRole, ProjectRole } from '../db/index.js';
+import type { IdentityService } from '../identity/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, forbidden, notFound } from '../lib/errors.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
-import { explainProjectRole, mfaSatisfied } from '../projects/access.js';
-import * as projectStore from '../projects/projects.store.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize, principalOf } from '../policy/index.js';
+import { explainProjectRole, findProjectById, mfaSatisfied } from '../projects/index.js';
 import type { EffectiveAccessView, GrantBody } from './access.schemas.js';
 
 interface MemberFacts {
@@ -39,7 +36,7 @@ export function createGrantService(deps: {
 
   /** The project and the caller's access to its org; another org's project is 404. */
   async function projectAccess(ctx: RequestContext, projectId: string) {
-    const project = await projectStore.findProject(db, projectId);
+    const project = await findProjectById(db, projectId);
     if (!project) throw notFound(`no project '${projectId}'`);
     const access = await orgs.access(ctx, project.org_id).catch(() => {
       throw notFound(`no project '${projectId}'`);

@@ -4,12 +4,12 @@
  * project grants, service accounts, break-glass, security alerts, access reviews, single
  * sign-on. Wired once here; the composition root only calls `createAccessServices`.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { IdentityService } from '../identity/identity.service.js';
-import type { KeyService } from '../keys/keys.service.js';
+import type { AuditService } from '../audit/index.js';
+import type { Db } from '../db/index.js';
+import type { IdentityService } from '../identity/index.js';
+import type { KeyService } from '../keys/index.js';
 import type { Logger } from '../lib/logger.js';
-import type { OrgService } from '../orgs/orgs.service.js';
+import type { OrgService } from '../orgs/index.js';
 import { createAlerts } from './alerts.js';
 import { createBreakGlassService } from './break-glass.service.js';
 import { createGrantService } from './grants.service.js';
@@ -40,3 +40,28 @@ export function createAccessServices(deps: {
 }
 
 export type AccessServices = ReturnType<typeof createAccessServices>;
+export {
+  accountId,
+  breakGlassBody,
+  breakGlassView,
+  createServiceAccountBody,
+  createServiceTokenBody,
+  decisionBody,
+  grantBody,
+  projectAccessView,
+  reviewNoteBody,
+  reviewView,
+  serviceAccountView,
+  ssoBody,
+  ssoView,
+  updateMemberBody,
+  webhookBody,
+  webhookView,
+} from './access.schemas.js';
+export type { Alerts } from './alerts.js';
+export type { BreakGlassService } from './break-glass.service.js';
+export type { GrantService } from './grants.service.js';
+export type { MemberService } from './members.service.js';
+export type { ReviewService } from './reviews.service.js';
+export type { ServiceAccountService } from './service-accounts.service.js';
+export type { SsoService } from './sso/sso.service.js';

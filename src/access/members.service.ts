@@ -4,16 +4,13 @@
  * owner gives or takes the owner role, and an org always keeps an owner. Removal revokes
  * everything at once (access/revocation.ts).
  */
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { OrgRole } from '../db/schema.js';
-import type { IdentityService } from '../identity/identity.service.js';
+import type { AuditService } from '../audit/index.js';
+import type { Db, OrgRole } from '../db/index.js';
+import type { IdentityService } from '../identity/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { forbidden, notFound } from '../lib/errors.js';
-import type { MemberView } from '../orgs/orgs.schemas.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import * as orgStore from '../orgs/orgs.store.js';
-import { authorize } from '../policy/policy.js';
+import type { MemberView, OrgService } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
 import { keepAnOwner, revokeMembership } from './revocation.js';
 
 export function createMemberService(deps: {
@@ -22,10 +19,10 @@ export function createMemberService(deps: {
   orgs: OrgService;
   identity: IdentityService;
 }) {
-  const { db, audit, orgs, identity } = deps;
+  const { audit, orgs, identity } = deps;
 
   async function memberOf(orgId: string, userId: string) {
-    const m = (await orgStore.members(db, orgId)).find((x) => x.user_id === userId);
+    const m = await orgs.member(orgId, userId);
     if (!m) throw notFound(`no member '${userId}' in this organization`);
     return m;
   }
@@ -81,7 +78,7 @@ export function createMemberService(deps: {
         authorize(ctx, a, 'member.manage');
         if (m.role === 'owner' && a.role !== 'owner') throw forbidden('only an owner can remove an owner');
         await keepAnOwner(tx, a.org.id, a.org.name, m.role);
-        Object.assign(draft.details, await revokeMembership(tx, a.org.id, userId));
+        Object.assign(draft.details, await revokeMembership(tx, identity.accounts, a.org.id, userId));
       },
     );
     identity.forget(userId);

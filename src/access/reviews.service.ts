@@ -7,18 +7,15 @@
  * of its canonical JSON, after which it never changes: the evidence.
  */
 import { sql } from 'kysely';
-import type { AuditService } from '../audit/audit.service.js';
-import { canonicalize } from '../audit/canonical.js';
-import type { Db } from '../db/pool.js';
-import type { AccessReview, AccessReviewItem, ProjectGrantSnapshot } from '../db/schema-access.js';
-import type { IdentityService } from '../identity/identity.service.js';
-import { principalOf } from '../identity/principals.js';
+import { type AuditService, canonicalize } from '../audit/index.js';
+import type { AccessReview, AccessReviewItem, Db, ProjectGrantSnapshot } from '../db/index.js';
+import type { IdentityService } from '../identity/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, forbidden, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { sha256 } from '../lib/secrets.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize, principalOf } from '../policy/index.js';
 import type { ReviewView } from './access.schemas.js';
 import type { GrantService } from './grants.service.js';
 import { keepAnOwner, revokeMembership } from './revocation.js';
@@ -224,7 +221,7 @@ export function createReviewService(deps: {
             .executeTakeFirst();
           if (member) {
             await keepAnOwner(tx, a.org.id, a.org.name, member.role);
-            await revokeMembership(tx, a.org.id, subjectId);
+            await revokeMembership(tx, identity.accounts, a.org.id, subjectId);
           }
         }
         await tx

@@ -8,9 +8,8 @@
  * way is disabled as well.
  */
 import { sql } from 'kysely';
-import type { Tx } from '../db/pool.js';
-import type { OrgRole } from '../db/schema.js';
-import * as identityStore from '../identity/identity.store.js';
+import type { OrgRole, Tx } from '../db/index.js';
+import type { Accounts } from '../identity/index.js';
 import { conflict } from '../lib/errors.js';
 
 export async function ownerCount(tx: Tx, orgId: string): Promise<number> {
@@ -35,6 +34,7 @@ export async function keepAnOwner(tx: Tx, orgId: string, orgName: string, losing
 
 export async function revokeMembership(
   tx: Tx,
+  accounts: Accounts,
   orgId: string,
   userId: string,
 ): Promise<{ revoked_tokens: number; revoked_grants: number }> {
@@ -58,6 +58,6 @@ export async function revokeMembership(
     .where('id', '=', userId)
     .where('kind', '=', 'service')
     .execute();
-  const revoked_tokens = await identityStore.revokeAllTokens(tx, userId);
+  const revoked_tokens = await accounts.revokeAll(tx, userId);
   return { revoked_tokens, revoked_grants: grants.length };
 }

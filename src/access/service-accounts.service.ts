@@ -6,18 +6,14 @@
  * In the gateway its user name is the service account's name.
  */
 import { sql } from 'kysely';
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { OrgRole } from '../db/schema.js';
-import type { IdentityService } from '../identity/identity.service.js';
-import * as identityStore from '../identity/identity.store.js';
-import { expiryOf, tokenView } from '../identity/personal-tokens.js';
-import { newToken } from '../identity/tokens.js';
+import type { AuditService } from '../audit/index.js';
+import type { Db, OrgRole } from '../db/index.js';
+import { expiryOf, type IdentityService, newToken, toTokenView as tokenView } from '../identity/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
 import type { CreateServiceTokenBody } from './access.schemas.js';
 import { revokeMembership } from './revocation.js';
 
@@ -79,16 +75,13 @@ export function createServiceAccountService(deps: {
       async (tx) => {
         authorize(ctx, a, 'serviceaccount.manage');
         const handle = `${body.name}@${a.org.name}.service`;
-        if (await identityStore.findUserByEmail(tx, handle))
+        if (await identity.accounts.byEmail(handle, tx))
           throw conflict(`'${a.org.name}' already has a service account named '${body.name}'`);
-        await identityStore.insertUser(tx, {
+        await identity.accounts.addServiceAccount(tx, {
           id,
           email: handle,
           name: body.name,
-          password_hash: null,
-          is_operator: false,
-          kind: 'service',
-          org_id: a.org.id,
+          orgId: a.org.id,
         });
         await tx
           .insertInto('org_members')
@@ -118,7 +111,9 @@ export function createServiceAccountService(deps: {
       },
       async (tx, draft) => {
         authorize(ctx, a, 'serviceaccount.manage');
-        draft.details.revoked_tokens = (await revokeMembership(tx, a.org.id, id)).revoked_tokens;
+        draft.details.revoked_tokens = (
+          await revokeMembership(tx, identity.accounts, a.org.id, id)
+        ).revoked_tokens;
       },
     );
     identity.forget(id);
@@ -142,15 +137,13 @@ export function createServiceAccountService(deps: {
         const expires = expiryOf(body, a.org.hipaa_enabled);
         draft.details.expires_at = expires.toISOString();
         const { token, digest } = newToken('service');
-        const row = await identityStore.insertToken(tx, {
+        const row = await identity.accounts.addServiceToken(tx, {
           id: tokenId,
-          user_id: id,
-          kind: 'service',
+          userId: id,
           name: body.name,
           digest,
-          expires_at: expires,
+          expiresAt: expires,
           scopes: body.scopes,
-          method: 'token',
         });
         return { ...tokenView(row), token };
       },
@@ -160,7 +153,7 @@ export function createServiceAccountService(deps: {
   async function listTokens(ctx: RequestContext, orgRef: string, id: string) {
     const { a } = await one(ctx, orgRef, id);
     authorize(ctx, a, 'serviceaccount.read');
-    return (await identityStore.listTokens(db, id, 'service')).map(tokenView);
+    return (await identity.accounts.serviceTokens(id)).map(tokenView);
   }
 
   async function revokeToken(ctx: RequestContext, orgRef: string, id: string, tokenId: string) {
@@ -176,11 +169,11 @@ export function createServiceAccountService(deps: {
       },
       async (tx, draft) => {
         authorize(ctx, a, 'serviceaccount.manage');
-        const found = await identityStore.findToken(tx, tokenId);
+        const found = await identity.accounts.token(tokenId, tx);
         if (!found || found.user_id !== id)
           throw notFound(`no token '${tokenId}' for service account '${sa.name}'`);
         draft.target.name = found.name;
-        return tokenView((await identityStore.revokeToken(tx, tokenId)) ?? found);
+        return tokenView((await identity.accounts.revokeToken(tx, tokenId)) ?? found);
       },
     );
     identity.forget(id);

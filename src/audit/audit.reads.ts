@@ -5,11 +5,11 @@
  * Every view of an event is built from its hashed record, never from the columns beside it.
  */
 import { sql } from 'kysely';
-import type { Db } from '../db/pool.js';
-import type { Signer } from '../keys/signing.js';
+import type { Db } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import type { Signer } from '../lib/signing.js';
 import type { AuditEventView, InclusionProofView, ListAuditQuery } from './audit.schemas.js';
 import type { AuditService } from './audit.service.js';
 import type { Checkpointer } from './checkpointer.js';

@@ -5,7 +5,7 @@
  * WardError) is recorded with outcome `denied` or `failure` in a transaction of its own. When
  * the event cannot be written the caller gets 503 and nothing has changed.
  */
-import { type Db, inTransaction, type Tx } from '../db/pool.js';
+import { type Db, inTransaction, type Tx } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { isWardError, WardError } from '../lib/errors.js';
 import { newEventId } from '../lib/ids.js';

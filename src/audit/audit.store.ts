@@ -6,7 +6,7 @@
  * COMMIT, so concurrent writers, in this process or another, keep each chain gapless.
  */
 import { CompiledQuery, sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
+import type { Db, Tx } from '../db/index.js';
 import { BinaryArray } from '../lib/pg-binary-array.js';
 import type { AuditTarget, Outcome } from './actions.js';
 import { type ChainedFields, canonicalEvent, canonicalEventAt, GENESIS_HASH, linkHash } from './chain.js';

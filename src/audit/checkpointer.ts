@@ -7,9 +7,9 @@
  * that already has one is skipped.
  */
 import { sql } from 'kysely';
-import type { Db } from '../db/pool.js';
-import type { Signer } from '../keys/signing.js';
+import type { Db } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
+import type { Signer } from '../lib/signing.js';
 import { checkpointFromRow, signCheckpoint } from './checkpoints.js';
 import { CompactRange, leafHash } from './merkle.js';
 

@@ -5,7 +5,7 @@
  * Ed25519 key signs that statement. The signed message is a fixed prefix (domain separation) and
  * the RFC 8785 canonical JSON of those fields, so anyone with the public key can check it offline.
  */
-import { type Signer, verifySignature } from '../keys/signing.js';
+import { type Signer, verifySignature } from '../lib/signing.js';
 import { canonicalize } from './canonical.js';
 
 export const CHECKPOINT_DOMAIN = 'ward-audit-checkpoint/v1\n';

@@ -7,10 +7,10 @@
  * removal is an audit event in the chain it shortened.
  */
 import { sql } from 'kysely';
-import type { Db } from '../db/pool.js';
+import type { Db } from '../db/index.js';
 import { SYSTEM } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
-import { AUDIT_RETENTION } from '../orgs/orgs.schemas.js';
+import { AUDIT_RETENTION } from './audit.schemas.js';
 import type { AuditService } from './audit.service.js';
 
 const HOUR = 3_600_000;

@@ -17,7 +17,7 @@
  * are committed (synchronous_commit on) and rejects if they could not be, so a caller that waits
  * never acts on an event that is not durable.
  */
-import type { Db } from '../db/pool.js';
+import type { Db } from '../db/index.js';
 import { BatchBuilder, type ChainHead, type PendingEvent, readHead, sendBatch } from './audit.store.js';
 
 const MAX_BATCH = 2000;

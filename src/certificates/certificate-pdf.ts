@@ -3,7 +3,7 @@
  * A certificate of destruction as a PDF for people: the facts, the signed JSON, the signature and
  * the public key, so it can be checked without Ward.
  */
-import type { DestructionCertificate } from '../db/schema-hipaa.js';
+import type { DestructionCertificate } from '../db/index.js';
 import { digestLine, fields, heading, renderPdf } from '../lib/pdf.js';
 import type { DestructionFacts } from './certificate.js';
 

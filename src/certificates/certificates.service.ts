@@ -5,13 +5,12 @@
  * through the org (by certificate id or the destroyed project's id). Owners, admins, auditors
  * and the operator may read them.
  */
-import type { Db } from '../db/pool.js';
-import type { DestructionCertificate } from '../db/schema-hipaa.js';
-import type { Signer } from '../keys/signing.js';
+import type { Db, DestructionCertificate, Tx } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { notFound } from '../lib/errors.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
+import type { Signer } from '../lib/signing.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
 import { certificatePdf } from './certificate-pdf.js';
 import type { CertificateSummary, CertificateView } from './certificates.schemas.js';
 import * as store from './certificates.store.js';
@@ -39,6 +38,8 @@ export function createCertificateService(deps: { db: Db; orgs: OrgService; signe
   }
 
   return {
+    /** Files a certificate just issued, in the transaction that records what it certifies. */
+    record: (tx: Tx, c: DestructionCertificate) => store.insertCertificate(tx, c),
     async list(ctx: RequestContext, orgRef: string): Promise<CertificateSummary[]> {
       const a = await orgs.access(ctx, orgRef);
       authorize(ctx, a, 'hipaa.read');

@@ -2,8 +2,7 @@
  * @module certificates/store
  * SQL for certificates of destruction (insert and read only: a trigger refuses changes).
  */
-import type { Db, Tx } from '../db/pool.js';
-import type { DestructionCertificate } from '../db/schema-hipaa.js';
+import type { Db, DestructionCertificate, Tx } from '../db/index.js';
 
 type Q = Db | Tx;
 

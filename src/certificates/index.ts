@@ -9,4 +9,5 @@ export {
   verifyCertificate,
 } from './certificate.js';
 export * as certificateSchemas from './certificates.schemas.js';
+export { certificateRef, certificateSummary, certificateView } from './certificates.schemas.js';
 export { type CertificateService, createCertificateService } from './certificates.service.js';

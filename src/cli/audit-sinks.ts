@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { SinkView } from '../audit/sinks/sinks.schemas.js';
+import type { SinkView } from '../audit/index.js';
 import { CliError, connect } from './client.js';
 import { action, printJson, printTable, say, withJson } from './output.js';
 

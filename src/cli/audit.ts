@@ -10,9 +10,13 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { AUDIT_PAGE_MAX, type InclusionProofView } from '../audit/audit.schemas.js';
-import { checkProof, verifyExportFile } from '../audit/offline.js';
-import type { VerifyReport } from '../audit/verify.js';
+import {
+  AUDIT_PAGE_MAX,
+  checkProof,
+  type InclusionProofView,
+  type VerifyReport,
+  verifyExportFile,
+} from '../audit/index.js';
 import { registerAuditSinks } from './audit-sinks.js';
 import { type Api, CliError, connect } from './client.js';
 import { action, printFields, printJson, printTable, say, withJson } from './output.js';

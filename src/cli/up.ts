@@ -13,7 +13,7 @@ export function registerUp(program: Command): void {
     )
     .action(async () => {
       // The server's modules (and zod) load only here, so client commands start fast.
-      const { ConfigError, loadConfig } = await import('../config/config.js');
+      const { ConfigError, loadConfig } = await import('../config/index.js');
       let config: ReturnType<typeof loadConfig>;
       try {
         config = loadConfig();
@@ -26,7 +26,7 @@ export function registerUp(program: Command): void {
       }
       const [{ createLogger }, { startWard }] = await Promise.all([
         import('../lib/logger.js'),
-        import('../server/ward.js'),
+        import('../server/index.js'),
       ]);
       const log = createLogger(config.log_level);
       const started = Date.now();

@@ -5,11 +5,14 @@
  * db/schema.ts, whose `DB` includes them.
  */
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { ProjectRole } from './schema.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
+
+/** A person's role in one project (project grants; db/schema re-exports it). */
+export const PROJECT_ROLES = ['owner', 'readwrite', 'readonly'] as const;
+export type ProjectRole = (typeof PROJECT_ROLES)[number];
 
 export interface UserTotpTable {
   user_id: string;

@@ -224,6 +224,5 @@ export type Token = Selectable<TokensTable>;
 export type Org = Selectable<OrgsTable>;
 export type Project = Selectable<ProjectsTable>;
 export type NewProject = Insertable<ProjectsTable>;
-export const PROJECT_ROLES = ['owner', 'readwrite', 'readonly'] as const;
-export type ProjectRole = (typeof PROJECT_ROLES)[number];
+export { PROJECT_ROLES, type ProjectRole } from './schema-access.js';
 export type KeyRow = Selectable<KeysTable>;

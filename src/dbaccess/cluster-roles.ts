@@ -13,7 +13,7 @@
  * Passwords are given to PostgreSQL as SCRAM verifiers, so no plaintext reaches the server.
  */
 import pg from 'pg';
-import type { ProjectRole } from '../db/schema.js';
+import type { ProjectRole } from '../db/index.js';
 
 export const GROUP_ROLES: Record<ProjectRole, string> = {
   owner: 'project_owner',

@@ -7,21 +7,18 @@
  * projects/access.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuditService } from '../audit/audit.service.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
-import type { Db } from '../db/pool.js';
-import type { ProjectRole } from '../db/schema.js';
-import { principalOf } from '../identity/principals.js';
-import type { KeyService } from '../keys/keys.service.js';
+import type { AuditService } from '../audit/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import type { Db, ProjectRole } from '../db/index.js';
+import type { KeyService } from '../keys/index.js';
 import { type RequestContext, SYSTEM } from '../lib/context.js';
 import { conflict, forbidden, notFound, unavailable } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { pgVerifierString, SCRAM_ITERATIONS, scramVerifier } from '../lib/scram.js';
 import { randomSecret } from '../lib/secrets.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
-import { resolveProjectRole } from '../projects/access.js';
-import * as projectStore from '../projects/projects.store.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize, principalOf } from '../policy/index.js';
+import { findProjectById, resolveProjectRole } from '../projects/index.js';
 import { applyRole, disableRole } from './cluster-roles.js';
 import { CREDENTIAL_TTL, type CreateCredentialsBody, type CredentialsView } from './dbaccess.schemas.js';
 import * as store from './dbaccess.store.js';
@@ -129,7 +126,7 @@ export function createDbAccessService(deps: {
     body: CreateCredentialsBody,
   ): Promise<CredentialsView> {
     const me = principalOf(ctx);
-    const project = await projectStore.findProject(db, projectId);
+    const project = await findProjectById(db, projectId);
     if (!project) throw notFound(`no project '${projectId}'`);
     const org = await orgs.access(ctx, project.org_id).catch(() => {
       throw notFound(`no project '${projectId}'`);

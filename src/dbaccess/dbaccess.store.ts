@@ -4,8 +4,7 @@
  * passwords, and the facts re-validation needs for every live session in one statement.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
-import type { OrgRole, ProjectRole } from '../db/schema.js';
+import type { Db, OrgRole, ProjectRole, Tx } from '../db/index.js';
 
 type Q = Db | Tx;
 

@@ -5,6 +5,12 @@
  */
 export * as dbaccessSchemas from './dbaccess.schemas.js';
 export {
+  createCredentialsBody,
+  credentialsView,
+  statementTextBody,
+  statementTextView,
+} from './dbaccess.schemas.js';
+export {
   createDbAccessService,
   type DbAccessService,
   type GatewayAddress,

@@ -5,9 +5,9 @@
  * with, the project's state, and the org's idle timeout and absolute lifetime
  * (orgs/session-policy.ts). A verdict carries the message the person sees when their session ends.
  */
-import type { ProjectRole } from '../db/schema.js';
-import { requiresMfa, sessionPolicyOf } from '../orgs/session-policy.js';
-import { effectiveProjectRole } from '../projects/access.js';
+import type { ProjectRole } from '../db/index.js';
+import { requiresMfa, sessionPolicyOf } from '../identity/index.js';
+import { effectiveProjectRole } from '../projects/index.js';
 import type { SessionFacts } from './dbaccess.store.js';
 
 export type EndReason =

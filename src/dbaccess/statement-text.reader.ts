@@ -8,13 +8,13 @@
  * be written, nothing is read. A refused or failed attempt is recorded too (`audit.mutate`).
  */
 import { type RawBuilder, sql } from 'kysely';
-import type { AuditService } from '../audit/audit.service.js';
-import type { Tx } from '../db/pool.js';
-import type { KeyService } from '../keys/keys.service.js';
+import type { AuditService } from '../audit/index.js';
+import type { Tx } from '../db/index.js';
+import type { KeyService } from '../keys/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, invalid, notFound } from '../lib/errors.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
 import type { StatementTextView } from './dbaccess.schemas.js';
 import { openStatement, sessionKeyAad } from './statement-text.js';
 

@@ -8,7 +8,7 @@
  * the project's key (crypto-shredding) makes every text unreadable.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { open } from '../keys/envelope.js';
+import { open } from '../keys/index.js';
 
 export const sessionKeyAad = (sessionId: string): string => `ward-statement-key:${sessionId}`;
 export const statementAad = (sessionId: string, textId: number): string =>

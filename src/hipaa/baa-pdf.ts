@@ -3,7 +3,7 @@
  * The executed BAA as a PDF: the text exactly as signed, both signature blocks (name, title,
  * email, time, client address) and the SHA-256 that both parties signed.
  */
-import type { Baa } from '../db/schema-hipaa.js';
+import type { Baa } from '../db/index.js';
 import { digestLine, fields, heading, paragraphs, renderPdf } from '../lib/pdf.js';
 
 function signatureBlock(

@@ -6,17 +6,13 @@
  * same hash, which executes the BAA and enables HIPAA for the org. Every step, and every refusal,
  * is an audit event. Both sides can read the executed BAA and download it as a PDF.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { Org } from '../db/schema.js';
-import type { Baa } from '../db/schema-hipaa.js';
-import { principalOf } from '../identity/identity.service.js';
+import type { AuditService } from '../audit/index.js';
+import type { Baa, Db, Org } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, forbidden, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import * as orgStore from '../orgs/orgs.store.js';
-import { authorize } from '../policy/policy.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize, principalOf } from '../policy/index.js';
 import { CURRENT_BAA_VERSION, type RenderedBaa, renderBaa } from './baa-template.js';
 import type {
   BaaDocumentView,
@@ -148,7 +144,7 @@ export function createBaaService(deps: {
           throw invalid(
             'signing the BAA needs your explicit acceptance: send "accept": true (ward org hipaa enable … --accept) once you have read it',
           );
-        const org = (await orgStore.lockOrg(tx, a.org.id)) ?? a.org;
+        const org = (await orgs.lock(tx, a.org.id)) ?? a.org;
         requireHipaaPlan(org);
         const doc = await render(org);
         if (body.document_sha256 !== doc.sha256)
@@ -204,7 +200,7 @@ export function createBaaService(deps: {
       },
       async (tx, draft) => {
         authorize(ctx, a, 'baa.countersign');
-        const org = (await orgStore.lockOrg(tx, a.org.id)) ?? a.org;
+        const org = (await orgs.lock(tx, a.org.id)) ?? a.org;
         requireHipaaPlan(org, 'countersigning the BAA');
         const pending = await store.baaWithStatus(tx, org.id, 'signed');
         if (!pending) {

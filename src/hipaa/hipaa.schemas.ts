@@ -3,8 +3,7 @@
  * BAA and HIPAA request and response shapes.
  */
 import { z } from 'zod';
-import { PLANS, PROJECT_STATUSES } from '../db/schema.js';
-import { BAA_STATUSES } from '../db/schema-hipaa.js';
+import { BAA_STATUSES, PLANS, PROJECT_STATUSES } from '../db/index.js';
 import { hasControlCharacters } from '../lib/text.js';
 
 export const documentSha256 = z

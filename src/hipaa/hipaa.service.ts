@@ -4,15 +4,12 @@
  * enabling (needs the enterprise plan and an executed BAA; countersigning enables it at once) and
  * disabling (refused, 409, while the org has HIPAA projects, which the refusal lists).
  */
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db } from '../db/pool.js';
-import type { Org } from '../db/schema.js';
-import type { Baa } from '../db/schema-hipaa.js';
+import type { AuditService } from '../audit/index.js';
+import type { Baa, Db, Org } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, isWardError } from '../lib/errors.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import * as orgStore from '../orgs/orgs.store.js';
-import { authorize } from '../policy/policy.js';
+import type { OrgService } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
 import { type BaaService, baaSummary } from './baa.service.js';
 import type { HipaaProjectView, HipaaView } from './hipaa.schemas.js';
 import * as store from './hipaa.store.js';
@@ -80,7 +77,7 @@ export function createHipaaService(deps: { db: Db; audit: AuditService; orgs: Or
       { action: 'hipaa.enable', chain: a.org.id, target, details: { baa_id: '' } },
       async (tx, draft) => {
         authorize(ctx, a, 'hipaa.manage');
-        const org = (await orgStore.lockOrg(tx, a.org.id)) ?? a.org;
+        const org = (await orgs.lock(tx, a.org.id)) ?? a.org;
         const executed = await store.baaWithStatus(tx, org.id, 'executed');
         draft.details.baa_id = executed?.id ?? '';
         if (org.hipaa_enabled) return;
@@ -106,7 +103,7 @@ export function createHipaaService(deps: { db: Db; audit: AuditService; orgs: Or
       { action: 'hipaa.disable', chain: a.org.id, target, details: {} },
       async (tx, draft) => {
         authorize(ctx, a, 'hipaa.manage');
-        const org = (await orgStore.lockOrg(tx, a.org.id)) ?? a.org;
+        const org = (await orgs.lock(tx, a.org.id)) ?? a.org;
         const projects = await store.hipaaProjects(tx, org.id);
         if (projects.length > 0) {
           draft.details.hipaa_projects = projects.map((p) => p.name);

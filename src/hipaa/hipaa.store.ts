@@ -3,10 +3,8 @@
  * SQL for BAAs, an org's HIPAA flag and its HIPAA projects.
  */
 
-import type { Insertable } from 'kysely';
-import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
-import type { Baa, BaasTable } from '../db/schema-hipaa.js';
+import { type Insertable, sql } from 'kysely';
+import type { Baa, BaasTable, Db, Tx } from '../db/index.js';
 
 type Q = Db | Tx;
 

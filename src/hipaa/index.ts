@@ -8,5 +8,14 @@ export { type BaaService, type BusinessAssociate, createBaaService } from './baa
 export { baaPdf } from './baa-pdf.js';
 export { CURRENT_BAA_VERSION, renderBaa, sha256Hex } from './baa-template.js';
 export * as hipaaSchemas from './hipaa.schemas.js';
+export {
+  baaDocumentView,
+  baaView,
+  countersignBaaBody,
+  hipaaView,
+  pendingBaaView,
+  setHipaaBody,
+  signBaaBody,
+} from './hipaa.schemas.js';
 export { createHipaaService, type HipaaService } from './hipaa.service.js';
 export { HIPAA_PLAN, requireHipaaPlan } from './plans.js';

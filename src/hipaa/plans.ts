@@ -3,7 +3,7 @@
  * Which plan HIPAA needs. Plans are the operator's (`ward org set-plan`); HIPAA, and everything
  * that leads to it (rendering and signing the BAA, countersigning), needs `enterprise`.
  */
-import type { Org } from '../db/schema.js';
+import type { Org } from '../db/index.js';
 import { forbidden } from '../lib/errors.js';
 
 export const HIPAA_PLAN = 'enterprise' as const;

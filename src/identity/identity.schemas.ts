@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { hasControlCharacters } from '../lib/text.js';
+import { SCOPE_NAMES, type Scope } from '../policy/index.js';
 import { PASSWORD_MAX } from './passwords.js';
-import { SCOPE_NAMES, type Scope } from './scopes.js';
 
 const noControl = (s: string) => !hasControlCharacters(s);
 

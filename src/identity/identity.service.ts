@@ -5,26 +5,25 @@
  * (identity/mfa.service.ts) and personal tokens (identity/personal-tokens.ts), composed here.
  * Disabling an account revokes every session and token it has at once.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import { OPERATOR_CHAIN } from '../audit/chain.js';
-import type { Db } from '../db/pool.js';
-import type { KeyService } from '../keys/keys.service.js';
+import { type AuditService, OPERATOR_CHAIN } from '../audit/index.js';
+import type { Db } from '../db/index.js';
+import type { KeyService } from '../keys/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { randomSecret } from '../lib/secrets.js';
+import { principalOf, requireOperator } from '../policy/index.js';
+import { createAccounts } from './accounts.js';
 import type { CreateUserBody, UserView } from './identity.schemas.js';
 import * as store from './identity.store.js';
 import { createMfaService } from './mfa.service.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
 import { createPersonalTokens } from './personal-tokens.js';
 import { createPrincipalCache } from './principal-cache.js';
-import { principalOf, requireOperator } from './principals.js';
 import { createSessions } from './sessions.js';
 import { createSignIn, type SignInSettings, userView } from './sign-in.js';
 
-export { principalOf, requireOperator } from './principals.js';
-export type { Principal } from './sessions.js';
+export type { Principal } from './principal-cache.js';
 export { userView } from './sign-in.js';
 
 export const OPERATOR_EMAIL = 'admin@localhost';
@@ -194,6 +193,8 @@ export function createIdentityService(deps: {
   }
 
   return {
+    /** Accounts and tokens as other domains use them, inside their own transactions. */
+    accounts: createAccounts(db),
     createUser,
     bootstrapOperator,
     login: signIn.login,

@@ -3,9 +3,8 @@
  * SQL for people, sign-in failures and tokens.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
-import type { Token, TokenKind, User } from '../db/schema.js';
-import { SESSION_DEFAULTS } from '../orgs/session-policy.js';
+import type { Db, Token, TokenKind, Tx, User } from '../db/index.js';
+import { SESSION_DEFAULTS } from './session-policy.js';
 
 type Q = Db | Tx;
 

@@ -5,16 +5,15 @@
  * having passed a second factor), remove, and the second-factor check at sign-in, which refuses
  * a code replayed within its window and spends recovery codes once.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import { OPERATOR_CHAIN } from '../audit/chain.js';
-import type { Db, Tx } from '../db/pool.js';
-import type { KeyService } from '../keys/keys.service.js';
+import { type AuditService, OPERATOR_CHAIN } from '../audit/index.js';
+import type { Db, Tx } from '../db/index.js';
+import type { KeyService } from '../keys/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, invalid, notFound, unauthenticated } from '../lib/errors.js';
+import { principalOf } from '../policy/index.js';
 import * as store from './identity.store.js';
 import * as mfa from './mfa.store.js';
 import type { PrincipalCache } from './principal-cache.js';
-import { principalOf } from './principals.js';
 import {
   enrollmentOf,
   looksLikeRecoveryCode,

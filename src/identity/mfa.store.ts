@@ -3,7 +3,7 @@
  * SQL for TOTP secrets (encrypted) and recovery codes (digests).
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
+import type { Db, Tx } from '../db/index.js';
 
 type Q = Db | Tx;
 

@@ -4,17 +4,15 @@
  * carries the MFA state of the session that made it. Members of a HIPAA org get tokens of at
  * most 90 days.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import { OPERATOR_CHAIN } from '../audit/chain.js';
-import type { Db } from '../db/pool.js';
-import type { Token } from '../db/schema.js';
+import { type AuditService, OPERATOR_CHAIN } from '../audit/index.js';
+import type { Db, Token } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import { principalOf } from '../policy/index.js';
 import { type CreateTokenBody, TOKEN_MAX_DAYS, type TokenView } from './identity.schemas.js';
 import * as store from './identity.store.js';
 import type { PrincipalCache } from './principal-cache.js';
-import { principalOf } from './principals.js';
 import { newToken } from './tokens.js';
 
 export const HIPAA_TOKEN_MAX_DAYS = 90;

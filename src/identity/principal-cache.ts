@@ -6,7 +6,25 @@
  * the entry in this process at once; another Ward process notices within the TTL, the same bound
  * DESIGN.md sets for ending a revoked person's access.
  */
-import type { Principal } from './identity.service.js';
+import type { Token } from '../db/index.js';
+
+/** The person (or service account) behind a request, once their bearer token checked out. */
+export interface Principal {
+  userId: string;
+  email: string;
+  name: string;
+  operator: boolean;
+  service: boolean;
+  tokenId: string;
+  tokenKind: Token['kind'];
+  /** What the token may be used for (`*` for a sign-in session); see policy/scopes.ts. */
+  scopes: string[];
+  mfa: boolean;
+  mfaRequired: boolean;
+  /** For sign-in sessions: minutes without activity before the session ends. */
+  idleMinutes: number | null;
+  expiresAt: Date;
+}
 
 export const PRINCIPAL_TTL_MS = 1_000;
 const MAX_ENTRIES = 10_000;

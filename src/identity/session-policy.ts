@@ -1,5 +1,5 @@
 /**
- * @module orgs/session-policy
+ * @module identity/session-policy
  * An org's session and MFA policy from its settings, with the defaults in one place. Console
  * sessions follow the strictest policy among the person's orgs (identity/identity.store.ts asks
  * the database with these same defaults); the gateway reads the same settings for database

@@ -6,34 +6,14 @@
  * `session_absolute_hours` after it began, whichever comes first (recorded as
  * `auth.session.timeout`). Requests that only ask about the session do not count as activity.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import { OPERATOR_CHAIN } from '../audit/chain.js';
-import type { Db } from '../db/pool.js';
-import type { Token } from '../db/schema.js';
+import { type AuditService, OPERATOR_CHAIN } from '../audit/index.js';
+import type { Db } from '../db/index.js';
 import { type RequestContext, SYSTEM } from '../lib/context.js';
 import { unauthenticated } from '../lib/errors.js';
+import { principalOf } from '../policy/index.js';
 import * as store from './identity.store.js';
-import type { PrincipalCache } from './principal-cache.js';
-import { principalOf } from './principals.js';
+import type { Principal, PrincipalCache } from './principal-cache.js';
 import { tokenDigest } from './tokens.js';
-
-/** The person (or service account) behind a request, once their bearer token checked out. */
-export interface Principal {
-  userId: string;
-  email: string;
-  name: string;
-  operator: boolean;
-  service: boolean;
-  tokenId: string;
-  tokenKind: Token['kind'];
-  /** What the token may be used for (`*` for a sign-in session); see identity/scopes.ts. */
-  scopes: string[];
-  mfa: boolean;
-  mfaRequired: boolean;
-  /** For sign-in sessions: minutes without activity before the session ends. */
-  idleMinutes: number | null;
-  expiresAt: Date;
-}
 
 /** Recording activity more often than this adds writes, not precision worth having. */
 const TOUCH_EVERY_MS = 10_000;

@@ -4,7 +4,7 @@
  * the prefix lets secret scanners and people tell tokens apart; only the SHA-256 digest of the
  * whole string is stored.
  */
-import type { TokenKind } from '../db/schema.js';
+import type { TokenKind } from '../db/index.js';
 import { randomSecret, sha256 } from '../lib/secrets.js';
 
 const PREFIX: Record<TokenKind, string> = {

@@ -8,9 +8,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db, Tx } from '../db/pool.js';
-import type { KeyRow } from '../db/schema.js';
+import type { AuditService } from '../audit/index.js';
+import type { Db, KeyRow, Tx } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { WardError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';

@@ -3,8 +3,7 @@
  * SQL for data keys.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
-import type { KeyRow } from '../db/schema.js';
+import type { Db, KeyRow, Tx } from '../db/index.js';
 
 type Q = Db | Tx;
 

@@ -6,11 +6,10 @@
  * org key in one transaction: no data is re-encrypted and nothing stops.
  */
 import { z } from 'zod';
-import type { Db } from '../db/pool.js';
-import type { KeyRow } from '../db/schema.js';
+import type { OrgLookup } from '../audit/index.js';
+import type { Db, KeyRow } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
+import { authorize } from '../policy/index.js';
 import type { KeyService } from './keys.service.js';
 
 export const keyView = z.object({
@@ -41,7 +40,7 @@ const view = (k: KeyRow) => ({
   destroyed_at: k.destroyed_at?.toISOString() ?? null,
 });
 
-export function createOrgKeys(deps: { db: Db; keys: KeyService; orgs: OrgService }) {
+export function createOrgKeys(deps: { db: Db; keys: KeyService; orgs: OrgLookup }) {
   const { db, keys, orgs } = deps;
 
   async function list(ctx: RequestContext, ref: string): Promise<OrgKeysView> {

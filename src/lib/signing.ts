@@ -1,5 +1,5 @@
 /**
- * @module keys/signing
+ * @module lib/signing
  * Ward's Ed25519 signing key: audit checkpoints and certificates (of destruction, …) are signed
  * with it so that anyone holding the public key can check them offline, without Ward. The private
  * key lives in `$WARD_HOME/keys/signing.key` (PKCS#8 PEM, 0600), created on first start; the key
@@ -15,7 +15,7 @@ import {
 } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exists, modeOf, writeFileAtomic } from '../lib/fs.js';
+import { exists, modeOf, writeFileAtomic } from './fs.js';
 
 export const SIGNING_KEY_FILE = 'signing.key';
 

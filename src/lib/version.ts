@@ -1,9 +1,9 @@
 /**
- * @module version
+ * @module lib/version
  * Ward's version, from package.json.
  */
 import { readFileSync } from 'node:fs';
 
 export const VERSION: string = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;

@@ -3,19 +3,13 @@
  * Organization request and response shapes.
  */
 import { z } from 'zod';
-import { ORG_ROLES, PLANS } from '../db/schema.js';
-import { emailSchema } from '../identity/identity.schemas.js';
+import { AUDIT_RETENTION } from '../audit/index.js';
+import { ORG_ROLES, PLANS } from '../db/index.js';
+import { ABSOLUTE_RANGE, emailSchema, IDLE_RANGE } from '../identity/index.js';
+import { NAME_RULE, slugSchema } from '../lib/schemas.js';
 import { hasControlCharacters } from '../lib/text.js';
-import { ABSOLUTE_RANGE, IDLE_RANGE } from './session-policy.js';
 
-export const NAME_RULE = 'use 2 to 40 lowercase letters, digits and dashes, starting with a letter or digit';
-
-/** Names of orgs and projects: they appear in URLs, CLI arguments and connection strings. */
-export const slugSchema = z
-  .string()
-  .min(2, `too short: ${NAME_RULE}`)
-  .max(40, `too long: ${NAME_RULE}`)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, NAME_RULE);
+export { AUDIT_RETENTION, NAME_RULE, slugSchema };
 
 /** An org in a URL: its id or its name. */
 export const orgRef = z
@@ -31,9 +25,6 @@ const text = (max: number) =>
     .min(1)
     .max(max)
     .refine((s) => !hasControlCharacters(s, true), 'must not contain control characters');
-
-/** Audit retention in days: 30 days to 100 years; HIPAA orgs keep at least 6 years (45 CFR 164.316(b)(2)). */
-export const AUDIT_RETENTION = { min: 30, max: 36_500, hipaaMin: 2192, default: 2192 } as const;
 
 export const orgSettingsSchema = z.strictObject({
   legal_name: text(200).optional(),

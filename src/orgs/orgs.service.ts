@@ -3,15 +3,13 @@
  * Organizations: create (the creator becomes owner), list, read, plan and settings, members.
  * Another org's resources answer 404, never 403: their existence is not disclosed.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import type { Db, Tx } from '../db/pool.js';
-import type { Org, OrgRole } from '../db/schema.js';
-import { principalOf } from '../identity/identity.service.js';
-import * as identityStore from '../identity/identity.store.js';
+import type { AuditService } from '../audit/index.js';
+import type { Db, Org, OrgRole, Tx } from '../db/index.js';
+import type { Accounts } from '../identity/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, forbidden, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import { authorize } from '../policy/policy.js';
+import { authorize, principalOf } from '../policy/index.js';
 import {
   type AddMemberBody,
   AUDIT_RETENTION,
@@ -57,7 +55,11 @@ export function accessRule(
   return { org, role: role ?? null };
 }
 
-export function createOrgService(deps: { db: Db; audit: AuditService }) {
+export function createOrgService(deps: {
+  db: Db;
+  audit: AuditService;
+  identity: { accounts: Pick<Accounts, 'byEmail'> };
+}) {
   const { db, audit } = deps;
 
   /** The org, if the person may see it (a member, or the operator); otherwise 404. */
@@ -184,7 +186,7 @@ export function createOrgService(deps: { db: Db; audit: AuditService }) {
         authorize(ctx, a, 'member.manage');
         if (body.role === 'owner' && a.role !== 'owner')
           throw forbidden('only an owner can make someone an owner');
-        const user = await identityStore.findUserByEmail(tx, body.email);
+        const user = await deps.identity.accounts.byEmail(body.email, tx);
         if (!user)
           throw notFound(
             `no account for '${body.email}'; the operator creates accounts first (ward user create)`,
@@ -205,7 +207,22 @@ export function createOrgService(deps: { db: Db; audit: AuditService }) {
     );
   }
 
-  return { access, create, list, get, update, listMembers, addMember };
+  return {
+    access,
+    create,
+    list,
+    get,
+    update,
+    listMembers,
+    addMember,
+    /** An org by id, for work that already holds the right to it (retention, deletion jobs). */
+    byId: (orgId: string, q: Db | Tx = db) => store.findOrg(q, orgId),
+    /** Locks the org's row for the rest of `tx` (HIPAA and BAA changes serialize on it). */
+    lock: (tx: Tx, orgId: string) => store.lockOrg(tx, orgId),
+    /** One member with their account's name and e-mail, or undefined. */
+    member: async (orgId: string, userId: string, q: Db | Tx = db) =>
+      (await store.members(q, orgId)).find((m) => m.user_id === userId),
+  };
 }
 
 export type OrgService = ReturnType<typeof createOrgService>;

@@ -3,8 +3,7 @@
  * SQL for organizations and their members.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
-import type { Org, OrgRole } from '../db/schema.js';
+import type { Db, Org, OrgRole, Tx } from '../db/index.js';
 import { looksLikeId } from '../lib/ids.js';
 
 type Q = Db | Tx;

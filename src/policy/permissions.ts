@@ -4,8 +4,8 @@
  * policy (policy/policy.ts) allows a call only when a rule here says so. docs/permissions.md is
  * this table in prose; a test checks that the two agree and walks every route for every role.
  */
-import type { OrgRole } from '../db/schema.js';
-import type { Scope } from '../identity/scopes.js';
+import type { OrgRole } from '../db/index.js';
+import type { Scope } from './scopes.js';
 
 export interface Rule {
   summary: string;

@@ -8,11 +8,11 @@
  * - `authorize`, inside a service once the org is known: the caller's role in that org (or the
  *   operator's read access) is one the rule lists.
  */
-import type { OrgRole } from '../db/schema.js';
-import { hasScope } from '../identity/scopes.js';
+import type { OrgRole } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { forbidden, unauthenticated } from '../lib/errors.js';
 import { PERMISSIONS, type Permission, type Rule } from './permissions.js';
+import { hasScope } from './scopes.js';
 
 export const MFA_ENROLLMENT_REQUIRED = 'mfa_enrollment_required';
 
@@ -71,6 +71,8 @@ export function authorize(
   ctx: RequestContext,
   access: { org: { name: string }; role: OrgRole | null },
   permission: Permission,
+  /** How the refusal names what was tried ("reading the organization's audit log"), where the rule's summary reads less well. */
+  doing?: string,
 ): OrgRole | null {
   const actor = ctx.actor;
   if (actor.type !== 'user') throw unauthenticated('sign in first: this needs a bearer token');
@@ -81,7 +83,11 @@ export function authorize(
     const roles = rule.who as readonly OrgRole[];
     if (access.role && roles.includes(access.role)) return access.role;
     if (!access.role && rule.operator && actor.operator) return null;
-    throw forbidden(`to ${rule.summary} in '${access.org.name}' needs the ${roles.join(' or ')} role`);
+    throw forbidden(
+      doing
+        ? `${doing} needs the ${roles.join(' or ')} role in '${access.org.name}'`
+        : `to ${rule.summary} in '${access.org.name}' needs the ${roles.join(' or ')} role`,
+    );
   }
   if (rule.who === 'operator' && !actor.operator) throw forbidden(`only the operator can ${rule.summary}`);
   if (rule.who === 'person' && actor.service) throw forbidden(`only a person can ${rule.summary}`);

@@ -1,5 +1,5 @@
 /**
- * @module identity/principals
+ * @module policy/principals
  * The signed-in caller as services see it, from the request context.
  */
 import type { RequestContext } from '../lib/context.js';

@@ -1,5 +1,5 @@
 /**
- * @module identity/scopes
+ * @module policy/scopes
  * What a token may be used for. A session token holds `*` (whatever its person may do); a
  * personal or service token holds the scopes it was created with. Scopes only ever narrow a
  * person's own permissions, never widen them; src/policy/permissions.ts says which scope each

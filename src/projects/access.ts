@@ -14,9 +14,8 @@
  * - live break-glass access raises the role, never lowers it.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
-import type { OrgRole, ProjectRole } from '../db/schema.js';
-import { type PolicyOrg, requiresMfa } from '../orgs/session-policy.js';
+import type { Db, OrgRole, ProjectRole, Tx } from '../db/index.js';
+import { type PolicyOrg, requiresMfa } from '../identity/index.js';
 
 const FROM_ORG_ROLE: Record<OrgRole, ProjectRole | null> = {
   owner: 'owner',

@@ -4,8 +4,7 @@
  * period has ended (an atomic claim, so several Ward processes never destroy one project twice).
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
-import type { Project } from '../db/schema.js';
+import type { Db, Project, Tx } from '../db/index.js';
 
 type Q = Db | Tx;
 

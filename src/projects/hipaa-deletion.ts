@@ -9,21 +9,18 @@
  * project's audit events stay for their retention.
  */
 import type { Logger } from 'pino';
-import type { AuditService } from '../audit/audit.service.js';
-import { issueCertificate } from '../certificates/certificate.js';
-import { insertCertificate } from '../certificates/certificates.store.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
-import type { Db } from '../db/pool.js';
-import type { Project } from '../db/schema.js';
-import type { KeyService } from '../keys/keys.service.js';
-import type { Signer } from '../keys/signing.js';
+import type { AuditService } from '../audit/index.js';
+import { type CertificateService, issueCertificate } from '../certificates/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import type { Db, Project } from '../db/index.js';
+import type { KeyService } from '../keys/index.js';
 import { type RequestContext, SYSTEM } from '../lib/context.js';
 import { conflict, invalid } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import type { OrgAccess } from '../orgs/orgs.service.js';
-import * as orgStore from '../orgs/orgs.store.js';
-import { authorize } from '../policy/policy.js';
-import { VERSION } from '../version.js';
+import type { Signer } from '../lib/signing.js';
+import { VERSION } from '../lib/version.js';
+import type { OrgAccess, OrgService } from '../orgs/index.js';
+import { authorize } from '../policy/index.js';
 import * as store from './deletion.store.js';
 import { lockProject, setStatus } from './projects.store.js';
 
@@ -40,11 +37,13 @@ export function createHipaaDeletion(deps: {
   audit: AuditService;
   dataplane: DataPlaneProvider;
   keys: KeyService;
+  orgs: Pick<OrgService, 'byId'>;
+  certificates: Pick<CertificateService, 'record'>;
   signer: Signer;
   log: Logger;
   settings: HipaaDeletionSettings;
 }) {
-  const { db, audit, dataplane, keys, signer, log, settings } = deps;
+  const { db, audit, dataplane, keys, orgs, certificates, signer, log, settings } = deps;
   const inflight = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> | undefined;
@@ -133,7 +132,7 @@ export function createHipaaDeletion(deps: {
       async (tx, draft) => {
         const keyIds = await keys.destroyProjectKeys(tx, p.id);
         const keysAt = new Date();
-        const org = await orgStore.findOrg(tx, p.org_id);
+        const org = await orgs.byId(p.org_id, tx);
         const by = await store.requester(tx, p.deletion_requested_by);
         const issued = issueCertificate(
           {
@@ -178,7 +177,7 @@ export function createHipaaDeletion(deps: {
           },
           signer,
         );
-        await insertCertificate(tx, {
+        await certificates.record(tx, {
           id: certificateId,
           org_id: p.org_id,
           project_id: p.id,

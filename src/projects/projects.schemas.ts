@@ -4,8 +4,8 @@
  * `{"project": {...}}`, so scripts written for Neon's API work unchanged.
  */
 import { z } from 'zod';
-import { AUDIT_DELIVERIES, AUDIT_LOG_LEVELS, PROJECT_STATUSES } from '../db/schema.js';
-import { slugSchema } from '../orgs/orgs.schemas.js';
+import { AUDIT_DELIVERIES, AUDIT_LOG_LEVELS, PROJECT_STATUSES } from '../db/index.js';
+import { slugSchema } from '../lib/schemas.js';
 
 export const projectId = z
   .string()

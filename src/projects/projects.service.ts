@@ -5,17 +5,15 @@
  * `settings.audit_log_level` is fixed at creation. HIPAA projects live only in hipaa regions,
  * and only orgs with HIPAA enabled may have them.
  */
-import type { AuditService } from '../audit/audit.service.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
-import type { Db } from '../db/pool.js';
-import type { AuditLogLevel, Project } from '../db/schema.js';
-import { principalOf } from '../identity/identity.service.js';
+import type { AuditService } from '../audit/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import type { AuditLogLevel, Db, Project } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, forbidden, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import { accessRule, type OrgService } from '../orgs/orgs.service.js';
-import { authorize } from '../policy/policy.js';
-import type { RegionCatalog } from '../regions/regions.js';
+import { accessRule, type OrgService } from '../orgs/index.js';
+import { authorize, principalOf } from '../policy/index.js';
+import type { RegionCatalog } from '../regions/index.js';
 import type { HipaaDeletion } from './hipaa-deletion.js';
 import type { CreateProjectBody, ProjectView, UpdateProjectBody } from './projects.schemas.js';
 import * as store from './projects.store.js';

@@ -3,10 +3,9 @@
  * SQL for projects.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../db/pool.js';
-import type { AuditDelivery, NewProject, Project, ProjectStatus } from '../db/schema.js';
+import type { AuditDelivery, Db, NewProject, Project, ProjectStatus, Tx } from '../db/index.js';
 import { looksLikeId } from '../lib/ids.js';
-import type { OrgWithRole } from '../orgs/orgs.store.js';
+import type { OrgWithRole } from '../orgs/index.js';
 
 type Q = Db | Tx;
 

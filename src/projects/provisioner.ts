@@ -6,10 +6,9 @@
  * tracked so shutdown can wait for it.
  */
 import type { Logger } from 'pino';
-import type { AuditService } from '../audit/audit.service.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
-import type { Db } from '../db/pool.js';
-import type { Project } from '../db/schema.js';
+import type { AuditService } from '../audit/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import type { Db, Project } from '../db/index.js';
 import { SYSTEM } from '../lib/context.js';
 import * as store from './projects.store.js';
 

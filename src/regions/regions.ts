@@ -3,10 +3,10 @@
  * Where projects can run, from Ward's settings. A region's type (`standard` or `hipaa`) decides
  * which projects and orgs may use it; its storage encryption is what the operator declares.
  */
-import type { Region } from '../config/config.js';
+import type { Region } from '../config/index.js';
 import { invalid } from '../lib/errors.js';
 
-export type { Region } from '../config/config.js';
+export type { Region } from '../config/index.js';
 
 export function createRegionCatalog(regions: Region[]) {
   const byId = new Map(regions.map((r) => [r.id, r]));

@@ -11,7 +11,7 @@
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Region } from '../config/config.js';
+import type { Region } from '../config/index.js';
 
 export type StorageState = 'verified' | 'declared' | 'none';
 

@@ -5,18 +5,17 @@
  */
 
 import type { Registry } from 'prom-client';
-import type { AuditService } from '../audit/audit.service.js';
-import type { WardConfig } from '../config/config.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
-import type { Db } from '../db/pool.js';
+import type { AuditService } from '../audit/index.js';
+import type { WardConfig } from '../config/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import type { Db } from '../db/index.js';
 import { createDbAccessService, type DbAccessService, type GatewayAddress } from '../dbaccess/index.js';
-import { type Gateway, startGateway } from '../gateway/index.js';
-import { createGatewayMetrics } from '../gateway/metrics.js';
-import type { IdentityService } from '../identity/identity.service.js';
-import type { KeyService } from '../keys/keys.service.js';
+import { createGatewayMetrics, type Gateway, startGateway } from '../gateway/index.js';
+import type { IdentityService } from '../identity/index.js';
+import type { KeyService } from '../keys/index.js';
 import type { Logger } from '../lib/logger.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { ensureWardTls, type WardTls } from '../tls/ca.js';
+import type { OrgService } from '../orgs/index.js';
+import { ensureWardTls, type WardTls } from '../tls/index.js';
 import type { WardHome } from './home.js';
 
 /** How often database roles of people who lost access are revoked (dbaccess.revokeStaleRoles). */

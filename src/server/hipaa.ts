@@ -4,20 +4,18 @@
  * deletion (with its grace-period sweep), org key administration and the storage-encryption check.
  */
 import type { Logger } from 'pino';
-import type { AuditService } from '../audit/audit.service.js';
-import { createCertificateService } from '../certificates/certificates.service.js';
-import type { WardConfig } from '../config/config.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
-import type { Db } from '../db/pool.js';
-import { createBaaService } from '../hipaa/baa.service.js';
-import { createHipaaService } from '../hipaa/hipaa.service.js';
-import type { HipaaEdge } from '../http/routes/hipaa-edge.js';
-import type { KeyService } from '../keys/keys.service.js';
-import { createOrgKeys } from '../keys/org-keys.js';
-import type { Signer } from '../keys/signing.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { createHipaaDeletion, type HipaaDeletion } from '../projects/hipaa-deletion.js';
-import { createStorageChecker } from '../regions/storage-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import { createCertificateService } from '../certificates/index.js';
+import type { WardConfig } from '../config/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import type { Db } from '../db/index.js';
+import { createBaaService, createHipaaService } from '../hipaa/index.js';
+import type { HipaaEdge } from '../http/index.js';
+import { createOrgKeys, type KeyService } from '../keys/index.js';
+import type { Signer } from '../lib/signing.js';
+import type { OrgService } from '../orgs/index.js';
+import { createHipaaDeletion, type HipaaDeletion } from '../projects/index.js';
+import { createStorageChecker } from '../regions/index.js';
 
 export interface HipaaParts {
   edge: HipaaEdge;
@@ -37,11 +35,12 @@ export function wireHipaa(deps: {
 }): HipaaParts {
   const { config, db, audit, orgs, keys, signer, dataplane } = deps;
   const baa = createBaaService({ db, audit, orgs, businessAssociate: config.business_associate });
+  const certificates = createCertificateService({ db, orgs, signer });
   return {
     edge: {
       baa,
       hipaa: createHipaaService({ db, audit, orgs, baa }),
-      certificates: createCertificateService({ db, orgs, signer }),
+      certificates,
       keys: createOrgKeys({ db, keys, orgs }),
       storage: createStorageChecker({ dataDir: deps.projectsDir }),
     },
@@ -50,6 +49,8 @@ export function wireHipaa(deps: {
       audit,
       dataplane,
       keys,
+      orgs,
+      certificates,
       signer,
       log: deps.log.child({ component: 'hipaa-deletion' }),
       settings: {

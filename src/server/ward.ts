@@ -8,45 +8,36 @@
 import { unlink } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { type AccessServices, createAccessServices } from '../access/index.js';
-import { createAuditAccess } from '../audit/audit.access.js';
-import { type AuditReader, createAuditReader } from '../audit/audit.reads.js';
-import { type AuditService, createAuditService } from '../audit/audit.service.js';
-import { type Checkpointer, createCheckpointer } from '../audit/checkpointer.js';
-import { type AuditMaintenance, createAuditMaintenance } from '../audit/maintenance.js';
-import { createSinkDelivery, type SinkDelivery } from '../audit/sinks/delivery.js';
-import { createSinkService, fileSinkCheckpoints, type SinkService } from '../audit/sinks/sinks.service.js';
-import { archiveCommand, type BackupParts, prepareBackupPaths } from '../backups/index.js';
-import type { WardConfig } from '../config/config.js';
-import { findPgBinaries } from '../dataplane/local/binaries.js';
-import { createLocalProvider } from '../dataplane/local/local-provider.js';
-import { createSupervisor } from '../dataplane/local/supervisor.js';
-import type { DataPlaneProvider } from '../dataplane/provider.js';
-import type { Db } from '../db/pool.js';
-import { buildApp } from '../http/app.js';
-import { DEFAULT_CONSOLE_DIR } from '../http/plugins/console.js';
-import type { IdentityService } from '../identity/identity.service.js';
-import { createIdentityService } from '../identity/identity.service.js';
 import {
-  createFileKeystore,
-  createKeyService,
-  type KeyService,
-  loadSigner,
-  type Signer,
-} from '../keys/index.js';
+  type AuditMaintenance,
+  type AuditReader,
+  type AuditService,
+  type Checkpointer,
+  createAuditService,
+  type SinkDelivery,
+  type SinkService,
+  wireAudit,
+} from '../audit/index.js';
+import { archiveCommand, type BackupParts, prepareBackupPaths } from '../backups/index.js';
+import type { WardConfig } from '../config/index.js';
+import type { DataPlaneProvider } from '../dataplane/index.js';
+import { findPgBinaries } from '../dataplane/local/index.js';
+import type { Db } from '../db/index.js';
+import { buildApp, DEFAULT_CONSOLE_DIR } from '../http/index.js';
+import { createIdentityService, type IdentityService } from '../identity/index.js';
+import { createFileKeystore, createKeyService, type KeyService } from '../keys/index.js';
 import { SYSTEM } from '../lib/context.js';
 import { writeFileAtomic } from '../lib/fs.js';
 import type { Logger } from '../lib/logger.js';
 import { currentUser, isRoot, serviceUser } from '../lib/os-user.js';
-import type { OrgService } from '../orgs/orgs.service.js';
-import { createOrgService } from '../orgs/orgs.service.js';
-import type { ProjectService } from '../projects/projects.service.js';
-import { createProjectService } from '../projects/projects.service.js';
-import * as projectStore from '../projects/projects.store.js';
-import { createProvisioner } from '../projects/provisioner.js';
-import { createRegionCatalog } from '../regions/regions.js';
-import { VERSION } from '../version.js';
+import { loadSigner, type Signer } from '../lib/signing.js';
+import { VERSION } from '../lib/version.js';
+import { createOrgService, type OrgService } from '../orgs/index.js';
+import { createClusterEvents, type ProjectService, wireProjects } from '../projects/index.js';
+import { createRegionCatalog } from '../regions/index.js';
 import { wireBackupParts } from './backups.js';
 import { openControlDatabase } from './control-db.js';
+import { wireDataPlane } from './dataplane.js';
 import { type GatewayParts, wireGateway } from './gateway.js';
 import { type HipaaParts, wireHipaa } from './hipaa.js';
 import { prepareHome, type WardHome } from './home.js';
@@ -94,36 +85,12 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     );
   const bin = await findPgBinaries(config.pg_bin);
 
+  // Each domain is built by one call, in the order of their layers (docs/architecture.md).
   const control = await openControlDatabase(config, { root: home.control, bin, runAs, wardUser, log });
   const db = control.app;
   const audit = createAuditService({ db });
   const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
   const signer = await loadSigner(home.keys);
-  const checkpointer = createCheckpointer({
-    db,
-    signer,
-    log: log.child({ component: 'audit' }),
-    policy: {
-      everyEvents: config.audit.checkpoint_every_events,
-      everyMs: config.audit.checkpoint_every_seconds * 1000,
-    },
-  });
-  const sinks = createSinkService({ db, audit, keys, sinksDir: home.sinks });
-  const delivery = createSinkDelivery({
-    db,
-    keys,
-    signer,
-    sinksDir: home.sinks,
-    log: log.child({ component: 'audit-sinks' }),
-  });
-  const maintenance = createAuditMaintenance({ db, audit, log: log.child({ component: 'audit' }) });
-  const auditReader = createAuditReader({
-    db,
-    audit,
-    signer,
-    checkpointer,
-    heldElsewhere: (chain) => fileSinkCheckpoints(db, home.sinks, chain),
-  });
   const identity = createIdentityService({
     db,
     audit,
@@ -137,7 +104,20 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       },
     },
   });
-  const orgs = createOrgService({ db, audit });
+  const orgs = createOrgService({ db, audit, identity });
+  const auditParts = wireAudit({
+    db,
+    audit,
+    keys,
+    signer,
+    orgs,
+    sinksDir: home.sinks,
+    log,
+    settings: {
+      checkpointEveryEvents: config.audit.checkpoint_every_events,
+      checkpointEveryMs: config.audit.checkpoint_every_seconds * 1000,
+    },
+  });
   const access = createAccessServices({
     db,
     audit,
@@ -147,45 +127,19 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     log: log.child({ component: 'access' }),
   });
   const regions = createRegionCatalog(config.regions);
-  const supervisor = createSupervisor({
-    onRestart: (id, reason) => {
-      log.warn({ project: id, reason }, 'project cluster stopped; restarting it');
-      void projectStore
-        .findProject(db, id)
-        .then((p) =>
-          p
-            ? audit.record(SYSTEM, [
-                {
-                  action: 'project.cluster.restart',
-                  chain: p.org_id,
-                  target: { type: 'project', id, name: p.name },
-                  details: { reason },
-                },
-              ])
-            : undefined,
-        )
-        .catch((err) => log.error({ err }, 'could not record a cluster restart'));
-    },
-    onError: (id, err) =>
-      log.error({ project: id, err: err.message }, 'project cluster restart failed; retrying'),
-  });
-  const backupPaths = await prepareBackupPaths(home.root, runAs);
-  const dataplane = createLocalProvider({
+  const plane = wireDataPlane({
+    config,
     projectsDir: home.projects,
     bin,
     runAs,
     wardUser,
-    supervisor,
+    clusterEvents: createClusterEvents({ db, audit, log: log.child({ component: 'projects' }) }),
+    // Bound late: the paths are prepared next, before any cluster is configured.
     archiveCommand: (id) => archiveCommand(backupPaths, id),
+    log,
   });
-  const provisioner = createProvisioner({
-    db,
-    audit,
-    dataplane,
-    log: log.child({ component: 'provisioner' }),
-    // Bound late: backups are wired below, and nothing is provisioned before start-up ends.
-    afterStart: (p) => backups.repos.ensureStanza(p),
-  });
+  const dataplane = plane.dataplane;
+  const backupPaths = await prepareBackupPaths(home.root, dataplane.clusterUser);
   const hipaa = wireHipaa({
     config,
     db,
@@ -197,14 +151,16 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     projectsDir: home.projects,
     log,
   });
-  const projects = createProjectService({
+  const projects = wireProjects({
     db,
     audit,
     orgs,
     regions,
     dataplane,
-    provisioner,
     hipaaDeletion: hipaa.deletion,
+    log,
+    // Bound late: backups are wired below, and nothing is provisioned before start-up ends.
+    afterStart: (p) => backups.repos.ensureStanza(p),
   });
   const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
   const backups = await wireBackupParts({
@@ -216,10 +172,6 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     regions,
     access,
     dataplane,
-    bin,
-    runAs,
-    wardUser,
-    projectsDir: home.projects,
     paths: backupPaths,
     log,
   });
@@ -227,13 +179,10 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   const stopData = async () => {
     await gateway.stop();
     await hipaa.deletion.stop();
-    await provisioner.drain();
+    await projects.provisioner.drain();
     await backups.stopJobs();
     await access.alerts.drain();
-    await audit.drain();
-    await checkpointer.stop();
-    await delivery.stop();
-    maintenance.stop();
+    await auditParts.stop();
     await dataplane.stopAll();
     await backups.stopWal();
     await control.close();
@@ -244,21 +193,18 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   try {
     initialAdminPassword = await bootstrapOperator(identity, home.adminPasswordFile);
     await backups.startWal();
-    await provisioner.resume();
+    await projects.provisioner.resume();
     await backups.startJobs();
     await hipaa.deletion.start();
-    await maintenance.ensurePartitions();
-    maintenance.start();
-    checkpointer.start();
-    delivery.start();
+    await auditParts.start();
     await gateway.start();
     app = await buildApp({
       log,
-      audit: { reader: auditReader, access: createAuditAccess({ orgs }), signer, sinks },
+      audit: { reader: auditParts.reader, access: auditParts.access, signer, sinks: auditParts.sinks },
       identity,
       access,
       orgs,
-      projects,
+      projects: projects.service,
       dbaccess: gateway.dbaccess,
       metrics: [gateway.metrics],
       regions,
@@ -270,14 +216,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       health: async () => {
         await control.appPool.query('SELECT 1');
       },
-      clusterStates: () => {
-        const counts: Record<string, number> = {};
-        for (const id of supervisor.ids()) {
-          const state = supervisor.health(id)?.state ?? 'stopped';
-          counts[state] = (counts[state] ?? 0) + 1;
-        }
-        return counts;
-      },
+      clusterStates: plane.clusterStates,
     });
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -297,18 +236,18 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     initialAdminPassword,
     services: {
       audit,
-      auditReader,
-      sinks,
-      delivery,
-      maintenance,
+      auditReader: auditParts.reader,
+      sinks: auditParts.sinks,
+      delivery: auditParts.delivery,
+      maintenance: auditParts.maintenance,
       identity,
       access,
       orgs,
-      projects,
+      projects: projects.service,
       keys,
       signer,
       hipaa,
-      checkpointer,
+      checkpointer: auditParts.checkpointer,
       gateway,
       backups,
       dataplane,
@@ -325,10 +264,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
  * Creates the operator account on the first start. The password file is written before the
  * account commits, so a crash in between never leaves an account whose password nobody has.
  */
-async function bootstrapOperator(
-  identity: ReturnType<typeof createIdentityService>,
-  file: string,
-): Promise<string | undefined> {
+async function bootstrapOperator(identity: IdentityService, file: string): Promise<string | undefined> {
   let written: string | undefined;
   const password = await identity.bootstrapOperator(SYSTEM, async (pw) => {
     await writeFileAtomic(file, `${pw}\n`, 0o600);

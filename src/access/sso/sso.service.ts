@@ -10,16 +10,15 @@
  * MFA (docs/adr/0021).
  */
 import { sql } from 'kysely';
-import type { AuditService } from '../../audit/audit.service.js';
-import type { Db } from '../../db/pool.js';
-import type { IdentityService } from '../../identity/identity.service.js';
-import * as identityStore from '../../identity/identity.store.js';
-import type { KeyService } from '../../keys/keys.service.js';
+import type { AuditService } from '../../audit/index.js';
+import type { Db } from '../../db/index.js';
+import type { IdentityService } from '../../identity/index.js';
+import type { KeyService } from '../../keys/index.js';
 import type { RequestContext } from '../../lib/context.js';
 import { conflict, invalid, notFound, unauthenticated } from '../../lib/errors.js';
 import { safeEqual, sha256 } from '../../lib/secrets.js';
-import type { OrgService } from '../../orgs/orgs.service.js';
-import { authorize } from '../../policy/policy.js';
+import type { OrgService } from '../../orgs/index.js';
+import { authorize } from '../../policy/index.js';
 import type { SsoBody } from '../access.schemas.js';
 import { createOidcClient, newFlowSecrets } from './oidc.js';
 
@@ -203,7 +202,7 @@ export function createSsoService(deps: {
         `the identity provider vouched for '${email}', which is not a verified address at ${r.email_domain}`,
       );
     }
-    const user = await identityStore.findUserByEmail(db, email);
+    const user = await identity.accounts.byEmail(email);
     const member = user
       ? await db
           .selectFrom('org_members')

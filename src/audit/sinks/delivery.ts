@@ -10,14 +10,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Db } from '../../db/pool.js';
-import type { KeyService } from '../../keys/keys.service.js';
-import type { Signer } from '../../keys/signing.js';
+import type { Db } from '../../db/index.js';
 import { newId } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
+import type { Signer } from '../../lib/signing.js';
 import { checkpointFromRow } from '../checkpoints.js';
 import { createFileSink } from './file/file-sink.js';
 import { checkpointRecord, eventRecord, headerRecord } from './records.js';
+import type { SinkSecrets } from './secrets.js';
 import { secretAad } from './sinks.service.js';
 import { delivered, failed, lease, type SinkRow, sinksWithState } from './sinks.store.js';
 import { createSyslogSink } from './syslog/syslog-sink.js';
@@ -29,7 +29,7 @@ const LEASE_SECONDS = 60;
 
 export function createSinkDelivery(deps: {
   db: Db;
-  keys: KeyService;
+  keys: SinkSecrets;
   signer: Signer;
   sinksDir: string;
   log: Logger;

@@ -3,7 +3,7 @@
  * Sink request and response shapes.
  */
 import { z } from 'zod';
-import { slugSchema } from '../../orgs/orgs.schemas.js';
+import { slugSchema } from '../../lib/schemas.js';
 
 const pem = z
   .string()

@@ -3,7 +3,7 @@
  * SQL for sinks and their delivery state.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../../db/pool.js';
+import type { Db, Tx } from '../../db/index.js';
 
 type Q = Db | Tx;
 

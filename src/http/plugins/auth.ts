@@ -9,7 +9,7 @@
  * (`access.denied`).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { IdentityService } from '../../identity/identity.service.js';
+import type { IdentityService } from '../../identity/index.js';
 import { anonymous, type RequestContext } from '../../lib/context.js';
 import { forbidden, isWardError, unauthenticated } from '../../lib/errors.js';
 import { randomSecret, safeEqual } from '../../lib/secrets.js';

@@ -5,9 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { accountId, decisionBody, reviewView } from '../../access/access.schemas.js';
-import type { ReviewService } from '../../access/reviews.service.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+import { accountId, decisionBody, type ReviewService, reviewView } from '../../access/index.js';
+import { orgRef } from '../../orgs/index.js';
 
 const id = z.string().regex(/^rev_[a-z2-7]{16}$/, 'a review id looks like rev_ followed by 16 characters');
 

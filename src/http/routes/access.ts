@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AccessServices } from '../../access/index.js';
-import type { IdentityService } from '../../identity/identity.service.js';
+import type { IdentityService } from '../../identity/index.js';
 import { accessReviewRoutes } from './access-reviews.js';
 import { alertRoutes } from './alerts.js';
 import { breakGlassRoutes } from './break-glass.js';

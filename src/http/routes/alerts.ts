@@ -6,9 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { webhookBody, webhookView } from '../../access/access.schemas.js';
-import type { Alerts } from '../../access/alerts.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+import { type Alerts, webhookBody, webhookView } from '../../access/index.js';
+import { orgRef } from '../../orgs/index.js';
 
 export function alertRoutes(app: FastifyInstance, alerts: Alerts) {
   const r = app.withTypeProvider<ZodTypeProvider>();

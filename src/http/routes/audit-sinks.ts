@@ -5,10 +5,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AuditAccess } from '../../audit/audit.access.js';
-import { createdSink, createSinkBody, sinkView, updateSinkBody } from '../../audit/sinks/sinks.schemas.js';
-import type { SinkService } from '../../audit/sinks/sinks.service.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+import {
+  type AuditAccess,
+  createdSink,
+  createSinkBody,
+  type SinkService,
+  sinkView,
+  updateSinkBody,
+} from '../../audit/index.js';
+import { orgRef } from '../../orgs/index.js';
 
 const sinkId = z.string().regex(/^snk_[a-z2-7]{16}$/, 'a sink id looks like snk_ followed by 16 characters');
 

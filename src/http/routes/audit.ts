@@ -8,21 +8,21 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AuditAccess } from '../../audit/audit.access.js';
-import type { AuditReader } from '../../audit/audit.reads.js';
 import {
+  type AuditAccess,
+  type AuditReader,
   auditEventList,
   auditEventView,
   auditEventId as eventId,
   exportQuery,
   inclusionProofView,
   listAuditQuery,
+  OPERATOR_CHAIN,
   verifyBody,
   verifyReportView,
-} from '../../audit/audit.schemas.js';
-import { OPERATOR_CHAIN } from '../../audit/chain.js';
-import type { Signer } from '../../keys/signing.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+} from '../../audit/index.js';
+import type { Signer } from '../../lib/signing.js';
+import { orgRef } from '../../orgs/index.js';
 
 export function auditRoutes(
   app: FastifyInstance,

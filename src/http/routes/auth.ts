@@ -6,8 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { loginBody, sessionView, userView } from '../../identity/identity.schemas.js';
-import type { IdentityService } from '../../identity/identity.service.js';
+import { type IdentityService, loginBody, sessionView, userView } from '../../identity/index.js';
 import { clearSessionCookies, setSessionCookies } from '../plugins/auth.js';
 
 export function authRoutes(

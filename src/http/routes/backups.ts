@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  type BackupsEdge,
   backupList,
   createBackupBody,
   operationId,
@@ -14,10 +15,9 @@ import {
   policyBody,
   policyView,
   restoreBody,
-} from '../../backups/backups.schemas.js';
-import type { BackupsEdge } from '../../backups/index.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
-import { projectId } from '../../projects/projects.schemas.js';
+} from '../../backups/index.js';
+import { orgRef } from '../../orgs/index.js';
+import { projectId } from '../../projects/index.js';
 
 export function backupRoutes(app: FastifyInstance, deps: BackupsEdge) {
   const r = app.withTypeProvider<ZodTypeProvider>();

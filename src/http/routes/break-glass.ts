@@ -5,10 +5,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { breakGlassBody, breakGlassView, reviewNoteBody } from '../../access/access.schemas.js';
-import type { BreakGlassService } from '../../access/break-glass.service.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
-import { projectId } from '../../projects/projects.schemas.js';
+import {
+  type BreakGlassService,
+  breakGlassBody,
+  breakGlassView,
+  reviewNoteBody,
+} from '../../access/index.js';
+import { orgRef } from '../../orgs/index.js';
+import { projectId } from '../../projects/index.js';
 
 const id = z
   .string()

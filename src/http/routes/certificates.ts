@@ -7,12 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  type CertificateService,
   certificateRef,
   certificateSummary,
   certificateView,
-} from '../../certificates/certificates.schemas.js';
-import type { CertificateService } from '../../certificates/certificates.service.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+} from '../../certificates/index.js';
+import { orgRef } from '../../orgs/index.js';
 
 const tags = ['certificates'];
 

@@ -6,16 +6,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditEventId } from '../../audit/audit.schemas.js';
+import { auditEventId } from '../../audit/index.js';
 import {
   createCredentialsBody,
   credentialsView,
+  type DbAccessService,
   statementTextBody,
   statementTextView,
-} from '../../dbaccess/dbaccess.schemas.js';
-import type { DbAccessService } from '../../dbaccess/index.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
-import { projectId } from '../../projects/projects.schemas.js';
+} from '../../dbaccess/index.js';
+import { orgRef } from '../../orgs/index.js';
+import { projectId } from '../../projects/index.js';
 
 export function dbRoutes(app: FastifyInstance, dbaccess: DbAccessService) {
   const r = app.withTypeProvider<ZodTypeProvider>();

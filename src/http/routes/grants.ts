@@ -5,9 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { accountId, grantBody, projectAccessView } from '../../access/access.schemas.js';
-import type { GrantService } from '../../access/grants.service.js';
-import { projectId } from '../../projects/projects.schemas.js';
+import { accountId, type GrantService, grantBody, projectAccessView } from '../../access/index.js';
+import { projectId } from '../../projects/index.js';
 
 export function grantRoutes(app: FastifyInstance, grants: GrantService) {
   const r = app.withTypeProvider<ZodTypeProvider>();

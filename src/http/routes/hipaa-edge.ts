@@ -5,12 +5,10 @@
  * in one line.
  */
 import type { FastifyInstance } from 'fastify';
-import type { CertificateService } from '../../certificates/certificates.service.js';
-import type { BaaService } from '../../hipaa/baa.service.js';
-import type { HipaaService } from '../../hipaa/hipaa.service.js';
-import type { OrgKeys } from '../../keys/org-keys.js';
-import type { RegionCatalog } from '../../regions/regions.js';
-import type { StorageChecker } from '../../regions/storage-encryption.js';
+import type { CertificateService } from '../../certificates/index.js';
+import type { BaaService, HipaaService } from '../../hipaa/index.js';
+import type { OrgKeys } from '../../keys/index.js';
+import type { RegionCatalog, StorageChecker } from '../../regions/index.js';
 import { certificateRoutes } from './certificates.js';
 import { hipaaRoutes } from './hipaa.js';
 import { keyRoutes } from './keys.js';

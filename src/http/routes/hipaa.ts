@@ -6,19 +6,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { BaaService } from '../../hipaa/baa.service.js';
-import { baaPdf } from '../../hipaa/baa-pdf.js';
 import {
+  type BaaService,
   baaDocumentView,
+  baaPdf,
   baaView,
   countersignBaaBody,
+  type HipaaService,
   hipaaView,
   pendingBaaView,
   setHipaaBody,
   signBaaBody,
-} from '../../hipaa/hipaa.schemas.js';
-import type { HipaaService } from '../../hipaa/hipaa.service.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+} from '../../hipaa/index.js';
+import { orgRef } from '../../orgs/index.js';
 
 const params = z.object({ org: orgRef });
 const tags = ['hipaa'];

@@ -5,8 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type OrgKeys, orgKeysView, rotationView } from '../../keys/org-keys.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+import { type OrgKeys, orgKeysView, rotationView } from '../../keys/index.js';
+import { orgRef } from '../../orgs/index.js';
 
 const params = z.object({ org: orgRef });
 

@@ -6,9 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { accountId, updateMemberBody } from '../../access/access.schemas.js';
-import type { MemberService } from '../../access/members.service.js';
-import { memberView, orgRef } from '../../orgs/orgs.schemas.js';
+import { accountId, type MemberService, updateMemberBody } from '../../access/index.js';
+import { memberView, orgRef } from '../../orgs/index.js';
 
 export function memberRoutes(app: FastifyInstance, members: MemberService) {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -8,13 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  type IdentityService,
   mfaStatus,
   totpCodeBody,
   totpEnrollment,
   userId,
   userView as userViewSchema,
-} from '../../identity/identity.schemas.js';
-import type { IdentityService } from '../../identity/identity.service.js';
+} from '../../identity/index.js';
 
 export function mfaRoutes(app: FastifyInstance, identity: IdentityService) {
   const r = app.withTypeProvider<ZodTypeProvider>();

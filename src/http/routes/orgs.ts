@@ -9,11 +9,11 @@ import {
   addMemberBody,
   createOrgBody,
   memberView,
+  type OrgService,
   orgRef,
   orgView,
   updateOrgBody,
-} from '../../orgs/orgs.schemas.js';
-import type { OrgService } from '../../orgs/orgs.service.js';
+} from '../../orgs/index.js';
 
 const params = z.object({ org: orgRef });
 

@@ -5,17 +5,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+import { orgRef } from '../../orgs/index.js';
 import {
   createProjectBody,
   deleteProjectBody,
   listProjectsQuery,
+  type ProjectService,
   projectId,
   projectList,
   projectView,
   updateProjectBody,
-} from '../../projects/projects.schemas.js';
-import type { ProjectService } from '../../projects/projects.service.js';
+} from '../../projects/index.js';
 
 export function projectRoutes(app: FastifyInstance, projects: ProjectService) {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -6,9 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { regionSchema } from '../../config/config.schema.js';
-import type { RegionCatalog } from '../../regions/regions.js';
-import type { StorageChecker } from '../../regions/storage-encryption.js';
+import { regionSchema } from '../../config/index.js';
+import type { RegionCatalog, StorageChecker } from '../../regions/index.js';
 
 export const regionView = regionSchema.extend({
   storage_encryption_status: z.object({

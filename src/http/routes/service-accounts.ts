@@ -9,11 +9,11 @@ import {
   accountId,
   createServiceAccountBody,
   createServiceTokenBody,
+  type ServiceAccountService,
   serviceAccountView,
-} from '../../access/access.schemas.js';
-import type { ServiceAccountService } from '../../access/service-accounts.service.js';
-import { createdToken, tokenView } from '../../identity/identity.schemas.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+} from '../../access/index.js';
+import { createdToken, tokenView } from '../../identity/index.js';
+import { orgRef } from '../../orgs/index.js';
 
 const tokenId = z
   .string()

@@ -7,11 +7,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ssoBody, ssoView } from '../../access/access.schemas.js';
-import type { SsoService } from '../../access/sso/sso.service.js';
-import { emailSchema } from '../../identity/identity.schemas.js';
+import { type SsoService, ssoBody, ssoView } from '../../access/index.js';
+import { emailSchema } from '../../identity/index.js';
 import { isWardError } from '../../lib/errors.js';
-import { orgRef } from '../../orgs/orgs.schemas.js';
+import { orgRef } from '../../orgs/index.js';
 import { setSessionCookies } from '../plugins/auth.js';
 
 const FLOW_COOKIE = 'ward_sso';

@@ -9,10 +9,10 @@ import {
   createdToken,
   createTokenBody,
   createUserBody,
+  type IdentityService,
   tokenView,
   userView,
-} from '../../identity/identity.schemas.js';
-import type { IdentityService } from '../../identity/identity.service.js';
+} from '../../identity/index.js';
 
 const tokenId = z.object({
   id: z.string().regex(/^tok_[a-z2-7]{16}$/, 'a token id looks like tok_ followed by 16 characters'),

@@ -1,0 +1,80 @@
+/**
+ * @module audit/wire
+ * The parts of the audit log around its service, built once for the composition root: signed
+ * checkpoints, the reader (pages, verification, proofs, export), sinks and their delivery, and
+ * retention. `start` and `stop` run the background work in the order the log needs: partitions
+ * exist before anything is appended to next month, and the checkpointer signs last.
+ */
+import type { Db } from '../db/index.js';
+import type { Logger } from '../lib/logger.js';
+import type { Signer } from '../lib/signing.js';
+import { createAuditAccess, type OrgLookup } from './audit.access.js';
+import { createAuditReader } from './audit.reads.js';
+import type { AuditService } from './audit.service.js';
+import { createCheckpointer } from './checkpointer.js';
+import { createAuditMaintenance } from './maintenance.js';
+import { createSinkDelivery } from './sinks/delivery.js';
+import type { SinkSecrets } from './sinks/secrets.js';
+import { createSinkService, fileSinkCheckpoints } from './sinks/sinks.service.js';
+
+export interface AuditSettings {
+  checkpointEveryEvents: number;
+  checkpointEveryMs: number;
+}
+
+export function wireAudit(deps: {
+  db: Db;
+  audit: AuditService;
+  keys: SinkSecrets;
+  signer: Signer;
+  orgs: OrgLookup;
+  sinksDir: string;
+  log: Logger;
+  settings: AuditSettings;
+}) {
+  const { db, audit, keys, signer, sinksDir } = deps;
+  const log = deps.log.child({ component: 'audit' });
+  const checkpointer = createCheckpointer({
+    db,
+    signer,
+    log,
+    policy: { everyEvents: deps.settings.checkpointEveryEvents, everyMs: deps.settings.checkpointEveryMs },
+  });
+  const delivery = createSinkDelivery({
+    db,
+    keys,
+    signer,
+    sinksDir,
+    log: deps.log.child({ component: 'audit-sinks' }),
+  });
+  const maintenance = createAuditMaintenance({ db, audit, log });
+  return {
+    checkpointer,
+    delivery,
+    maintenance,
+    sinks: createSinkService({ db, audit, keys, sinksDir }),
+    reader: createAuditReader({
+      db,
+      audit,
+      signer,
+      checkpointer,
+      heldElsewhere: (chain) => fileSinkCheckpoints(db, sinksDir, chain),
+    }),
+    access: createAuditAccess({ orgs: deps.orgs }),
+    async start(): Promise<void> {
+      await maintenance.ensurePartitions();
+      maintenance.start();
+      checkpointer.start();
+      delivery.start();
+    },
+    /** After every writer of events stopped. */
+    async stop(): Promise<void> {
+      await audit.drain();
+      await checkpointer.stop();
+      await delivery.stop();
+      maintenance.stop();
+    },
+  };
+}
+
+export type AuditParts = ReturnType<typeof wireAudit>;

@@ -1,0 +1,5 @@
+/**
+ * @module cli
+ */
+export { registerClientCommands } from './commands.js';
+export { registerUp } from './up.js';
