@@ -62,27 +62,6 @@ async function openapiDocument() {
   return doc;
 }
 
-/**
- * @fastify/swagger turns a free-form querystring (a zod record, as the SSO callback takes) into
- * bogus parameters named `type`, `propertyNames` and `additionalProperties`, one with the schema
- * "object" (a string), which openapi-typescript rightly refuses. Such a location's parameters are
- * dropped, with a warning, until the route declares its parameters.
- */
-function dropMalformedParameters(doc) {
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, op] of Object.entries(item)) {
-      if (!Array.isArray(op?.parameters)) continue;
-      const bad = new Set(op.parameters.filter((p) => typeof p.schema !== 'object').map((p) => p.in));
-      if (bad.size === 0) continue;
-      op.parameters = op.parameters.filter((p) => !bad.has(p.in));
-      process.stderr.write(
-        `openapi: warning: ${method.toUpperCase()} ${path} declares no ${[...bad].join(', ')} parameters (free-form schema)\n`,
-      );
-    }
-  }
-  return doc;
-}
-
 /** Formats with Biome, so the file passes `biome check` like any other. */
 function format(source) {
   const biome = join(root, 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
@@ -98,9 +77,7 @@ function format(source) {
   return r.stdout;
 }
 
-const types = astToString(
-  await openapiTS(dropMalformedParameters(await openapiDocument()), { alphabetize: true }),
-);
+const types = astToString(await openapiTS(await openapiDocument(), { alphabetize: true }));
 const generated = format(`${HEADER}\n${types}`);
 
 if (check) {

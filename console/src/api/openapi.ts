@@ -346,7 +346,14 @@ export interface paths {
     /** Where the identity provider sends the browser back */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          code?: string;
+          error?: string;
+          error_description?: string;
+          iss?: string;
+          session_state?: string;
+          state?: string;
+        };
         header?: never;
         path?: never;
         cookie?: never;

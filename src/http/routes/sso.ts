@@ -62,7 +62,15 @@ export function ssoRoutes(app: FastifyInstance, sso: SsoService, opts: { secureC
       schema: {
         tags,
         summary: 'Where the identity provider sends the browser back',
-        querystring: z.record(z.string(), z.string().max(4000)),
+        // What an OpenID provider sends back (RFC 6749 4.1.2, RFC 9207's iss); others pass through.
+        querystring: z.looseObject(
+          Object.fromEntries(
+            ['code', 'state', 'iss', 'error', 'error_description', 'session_state'].map((k) => [
+              k,
+              z.string().max(4000).optional(),
+            ]),
+          ),
+        ),
       },
     },
     async (req, reply) => {
