@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkProof, verifyExportFile } from '../src/audit/offline.js';
+import { checkProof, verifyExportFile } from '../src/evidence/index.js';
 import { startTestWard, type TestWard } from './support/ward.js';
 
 let w: TestWard;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyExportFile } from '../src/audit/offline.js';
+import { verifyExportFile } from '../src/evidence/index.js';
 import { makeTestCerts, type TestCerts } from './support/tls.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
 

@@ -7,8 +7,9 @@
  * of its canonical JSON, after which it never changes: the evidence.
  */
 import { sql } from 'kysely';
-import { type AuditService, canonicalize } from '../audit/index.js';
+import type { AuditService } from '../audit/index.js';
 import type { AccessReview, AccessReviewItem, Db, ProjectGrantSnapshot } from '../db/index.js';
+import { canonicalize } from '../evidence/index.js';
 import type { IdentityService } from '../identity/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, forbidden, notFound } from '../lib/errors.js';

@@ -7,10 +7,10 @@
  * not exist.
  */
 import type { OrgRole } from '../db/index.js';
+import { OPERATOR_CHAIN } from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { forbidden } from '../lib/errors.js';
 import { authorize, principalOf } from '../policy/index.js';
-import { OPERATOR_CHAIN } from './chain.js';
 
 /**
  * What the audit log (and the key service above it) needs of orgs: the caller's view of one, 404

@@ -8,9 +8,9 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestWard, type TestWard } from '../../test/support/ward.js';
+import { listAuditQuery } from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { listStatement } from './audit.reads.js';
-import { listAuditQuery } from './audit.schemas.js';
 
 let w: TestWard;
 beforeAll(async () => {

@@ -6,18 +6,23 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import type { AuditEventView, InclusionProofView, ListAuditQuery, VerifyReport } from '../evidence/index.js';
+import {
+  type Checkpoint,
+  CompactRange,
+  checkpointFromRow,
+  inclusionPath,
+  leafHash,
+  prefixedSubtrees,
+} from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Signer } from '../lib/signing.js';
-import type { AuditEventView, InclusionProofView, ListAuditQuery } from './audit.schemas.js';
 import type { AuditService } from './audit.service.js';
 import type { Checkpointer } from './checkpointer.js';
-import { type Checkpoint, checkpointFromRow } from './checkpoints.js';
-import { CompactRange, inclusionPath, leafHash, prefixedSubtrees } from './merkle.js';
 import { toOcsf } from './ocsf.js';
 import { verifyStoredChain } from './verify.db.js';
-import type { VerifyReport } from './verify.js';
 
 const PROOF_FORMAT = 'ward-audit-inclusion-proof/v1' as const;
 export const EXPORT_FORMAT = 'ward-audit-export/v1';

@@ -6,12 +6,12 @@
  * the event cannot be written the caller gets 503 and nothing has changed.
  */
 import { type Db, inTransaction, type Tx } from '../db/index.js';
+import { constant } from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { isWardError, WardError } from '../lib/errors.js';
 import { newEventId } from '../lib/ids.js';
 import type { AuditAction, AuditError, AuditPayloads, AuditTarget, Outcome } from './actions.js';
 import { appendEvents, type PendingEvent } from './audit.store.js';
-import { constant } from './canonical.js';
 import { createAuditWriter } from './writer.js';
 
 export interface EventSpec<A extends AuditAction = AuditAction> {

@@ -7,9 +7,15 @@
  */
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/index.js';
+import {
+  type ChainedFields,
+  canonicalEvent,
+  canonicalEventAt,
+  GENESIS_HASH,
+  linkHash,
+} from '../evidence/index.js';
 import { BinaryArray } from '../lib/pg-binary-array.js';
 import type { AuditTarget, Outcome } from './actions.js';
-import { type ChainedFields, canonicalEvent, canonicalEventAt, GENESIS_HASH, linkHash } from './chain.js';
 
 export interface PendingEvent {
   chain: string;

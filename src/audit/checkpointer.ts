@@ -8,10 +8,9 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import { CompactRange, checkpointFromRow, leafHash, signCheckpoint } from '../evidence/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { Signer } from '../lib/signing.js';
-import { checkpointFromRow, signCheckpoint } from './checkpoints.js';
-import { CompactRange, leafHash } from './merkle.js';
 
 const BATCH = 20_000;
 

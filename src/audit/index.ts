@@ -1,7 +1,8 @@
 /**
  * @module audit
- * The tamper-evident audit log: the action vocabulary, the hash chain, the service every change
- * goes through, and (wired by `wireAudit`) checkpoints, reads, sinks and retention.
+ * The tamper-evident audit log: the action vocabulary, the service every change goes through
+ * and its writer, and (wired by `wireAudit`) checkpoints, reads, sinks and retention. The log's
+ * format and its checks (hashing, proofs, verification) are `evidence/`, below it.
  */
 export {
   AUDIT_ACTION_NAMES,
@@ -12,25 +13,9 @@ export {
 } from './actions.js';
 export { type AuditAccess, createAuditAccess, type OrgLookup } from './audit.access.js';
 export { type AuditReader, createAuditReader } from './audit.reads.js';
-export {
-  AUDIT_PAGE_MAX,
-  AUDIT_RETENTION,
-  auditEventId,
-  auditEventList,
-  auditEventView,
-  exportQuery,
-  type InclusionProofView,
-  inclusionProofView,
-  listAuditQuery,
-  verifyBody,
-  verifyReportView,
-} from './audit.schemas.js';
 export { type AuditService, AuditWriteError, createAuditService, type EventSpec } from './audit.service.js';
-export { canonicalize, constant } from './canonical.js';
-export { canonicalEvent, chainHash, GENESIS_HASH, OPERATOR_CHAIN } from './chain.js';
 export { type Checkpointer, createCheckpointer } from './checkpointer.js';
-export { type AuditMaintenance, createAuditMaintenance } from './maintenance.js';
-export { checkProof, verifyExportFile } from './offline.js';
+export { AUDIT_RETENTION, type AuditMaintenance, createAuditMaintenance } from './maintenance.js';
 export { createSinkDelivery, type SinkDelivery } from './sinks/delivery.js';
 export type { SecretScope, SinkSecrets } from './sinks/secrets.js';
 export {
@@ -41,5 +26,4 @@ export {
   updateSinkBody,
 } from './sinks/sinks.schemas.js';
 export { createSinkService, fileSinkCheckpoints, type SinkService } from './sinks/sinks.service.js';
-export type { VerifyReport } from './verify.js';
 export { type AuditParts, type AuditSettings, wireAudit } from './wire.js';

@@ -10,7 +10,10 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { SYSTEM } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
-import { AUDIT_RETENTION } from './audit.schemas.js';
+
+/** Audit retention in days: 30 days to 100 years; HIPAA orgs keep at least 6 years (45 CFR 164.316(b)(2)). */
+export const AUDIT_RETENTION = { min: 30, max: 36_500, hipaaMin: 2192, default: 2192 } as const;
+
 import type { AuditService } from './audit.service.js';
 
 const HOUR = 3_600_000;

@@ -17,9 +17,14 @@ import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { type CopyToStreamQuery, to as copyTo } from 'pg-copy-streams';
 import { type Db, MIGRATIONS_DIR, type Tx } from '../db/index.js';
+import {
+  type ChainRow,
+  type Checkpoint,
+  checkpointFromRow,
+  type VerifyReport,
+  verifyChain,
+} from '../evidence/index.js';
 import { CopyBinaryParser, type CopyTuple } from '../lib/pg-copy-binary.js';
-import { type Checkpoint, checkpointFromRow } from './checkpoints.js';
-import { type ChainRow, type VerifyReport, verifyChain } from './verify.js';
 
 /**
  * Starts `text`, a `COPY … TO STDOUT`, on the transaction's own connection (so it reads the

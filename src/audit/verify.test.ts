@@ -6,9 +6,8 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { controlConnection, superuser, useControlDb } from '../../test/support/control-db.js';
+import { type Checkpoint, canonicalize, checkpointFromRow } from '../evidence/index.js';
 import { SYSTEM } from '../lib/context.js';
-import { canonicalize } from './canonical.js';
-import { type Checkpoint, checkpointFromRow } from './checkpoints.js';
 import { verifyStoredChain } from './verify.db.js';
 
 // Checkpoints only when a test asks, so each chain's checkpoints are exactly the test's.

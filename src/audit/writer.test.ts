@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { controlConnection, superuser, useControlDb } from '../../test/support/control-db.js';
+import { chainHash, GENESIS_HASH } from '../evidence/index.js';
 import { SYSTEM } from '../lib/context.js';
-import { chainHash, GENESIS_HASH } from './chain.js';
 
 const control = useControlDb();
 

@@ -5,7 +5,7 @@
  * Ed25519 key. Anyone holding Ward's public key can check it offline: the signature covers the
  * exact bytes of `document`.
  */
-import { canonicalize } from '../audit/index.js';
+import { canonicalize } from '../evidence/index.js';
 import { type Signer, verifySignature } from '../lib/signing.js';
 
 export const CERTIFICATE_TYPE = 'ward.certificate-of-destruction';

@@ -16,7 +16,7 @@ import {
   type InclusionProofView,
   type VerifyReport,
   verifyExportFile,
-} from '../audit/index.js';
+} from '../evidence/index.js';
 import { registerAuditSinks } from './audit-sinks.js';
 import { type Api, CliError, connect } from './client.js';
 import { action, printFields, printJson, printTable, say, withJson } from './output.js';

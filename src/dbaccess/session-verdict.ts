@@ -3,7 +3,7 @@
  * Whether a live database session may go on, given the current facts: the person's project role
  * (by the one rule in projects/access.ts), their account, the token or credential they signed in
  * with, the project's state, and the org's idle timeout and absolute lifetime
- * (orgs/session-policy.ts). A verdict carries the message the person sees when their session ends.
+ * (identity/session-policy.ts). A verdict carries the message the person sees when their session ends.
  */
 import type { ProjectRole } from '../db/index.js';
 import { requiresMfa, sessionPolicyOf } from '../identity/index.js';

@@ -5,7 +5,8 @@
  * normalized (literals removed); the raw text only sealed (dbaccess/statement-text.ts). Error
  * messages from the server are never recorded: they can quote values. See docs/audit-events.md.
  */
-import { constant, type EventSpec } from '../audit/index.js';
+import type { EventSpec } from '../audit/index.js';
+import { constant } from '../evidence/index.js';
 import type { Statement } from './expectations.js';
 import type { StatementInfo } from './statements/normalizer.js';
 

@@ -5,8 +5,9 @@
  * (identity/mfa.service.ts) and personal tokens (identity/personal-tokens.ts), composed here.
  * Disabling an account revokes every session and token it has at once.
  */
-import { type AuditService, OPERATOR_CHAIN } from '../audit/index.js';
+import type { AuditService } from '../audit/index.js';
 import type { Db } from '../db/index.js';
+import { OPERATOR_CHAIN } from '../evidence/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, notFound } from '../lib/errors.js';

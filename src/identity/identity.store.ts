@@ -140,7 +140,7 @@ export async function policyOf(
   );
 }
 
-/** Per-org policy folded over the person's memberships (defaults from orgs/session-policy). */
+/** Per-org policy folded over the person's memberships (defaults from identity/session-policy). */
 function policySelect(userId: ReturnType<typeof sql>) {
   const d = SESSION_DEFAULTS;
   return sql`

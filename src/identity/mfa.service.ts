@@ -5,8 +5,9 @@
  * having passed a second factor), remove, and the second-factor check at sign-in, which refuses
  * a code replayed within its window and spends recovery codes once.
  */
-import { type AuditService, OPERATOR_CHAIN } from '../audit/index.js';
+import type { AuditService } from '../audit/index.js';
 import type { Db, Tx } from '../db/index.js';
+import { OPERATOR_CHAIN } from '../evidence/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, invalid, notFound, unauthenticated } from '../lib/errors.js';

@@ -4,8 +4,9 @@
  * carries the MFA state of the session that made it. Members of a HIPAA org get tokens of at
  * most 90 days.
  */
-import { type AuditService, OPERATOR_CHAIN } from '../audit/index.js';
+import type { AuditService } from '../audit/index.js';
 import type { Db, Token } from '../db/index.js';
+import { OPERATOR_CHAIN } from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';

@@ -6,8 +6,9 @@
  * `session_absolute_hours` after it began, whichever comes first (recorded as
  * `auth.session.timeout`). Requests that only ask about the session do not count as activity.
  */
-import { type AuditService, OPERATOR_CHAIN } from '../audit/index.js';
+import type { AuditService } from '../audit/index.js';
 import type { Db } from '../db/index.js';
+import { OPERATOR_CHAIN } from '../evidence/index.js';
 import { type RequestContext, SYSTEM } from '../lib/context.js';
 import { unauthenticated } from '../lib/errors.js';
 import { principalOf } from '../policy/index.js';

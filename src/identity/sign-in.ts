@@ -11,8 +11,9 @@
  * A session lasts the strictest absolute lifetime among the person's orgs (and at most
  * `session_ttl_minutes`).
  */
-import { type AuditService, OPERATOR_CHAIN } from '../audit/index.js';
+import type { AuditService } from '../audit/index.js';
 import type { Db, User } from '../db/index.js';
+import { OPERATOR_CHAIN } from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { rateLimited, unauthenticated } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';

@@ -12,6 +12,8 @@ export interface ImportEdge {
   from: string;
   to: string;
   typeOnly: boolean;
+  /** An `import()` expression: loaded when the code runs, not when the module is. */
+  dynamic: boolean;
 }
 
 function sourceFiles(dir: string): string[] {
@@ -52,10 +54,10 @@ export function importGraph(srcDir: string): ImportEdge[] {
   for (const file of sourceFiles(srcDir)) {
     const text = readFileSync(file, 'utf8');
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
-    const add = (specifier: string, typeOnly: boolean) => {
+    const add = (specifier: string, typeOnly: boolean, dynamic = false) => {
       if (!specifier.startsWith('.')) return;
       const target = resolve(dirname(file), specifier).replace(/\.js$/, '.ts');
-      edges.push({ from: relative(srcDir, file), to: relative(srcDir, target), typeOnly });
+      edges.push({ from: relative(srcDir, file), to: relative(srcDir, target), typeOnly, dynamic });
     };
     const visit = (node: ts.Node) => {
       if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
@@ -66,7 +68,7 @@ export function importGraph(srcDir: string): ImportEdge[] {
         node.arguments[0] &&
         ts.isStringLiteral(node.arguments[0])
       ) {
-        add(node.arguments[0].text, false);
+        add(node.arguments[0].text, false, true);
       }
       ts.forEachChild(node, visit);
     };

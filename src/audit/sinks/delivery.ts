@@ -11,10 +11,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Db } from '../../db/index.js';
+import { checkpointFromRow } from '../../evidence/index.js';
 import { newId } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Signer } from '../../lib/signing.js';
-import { checkpointFromRow } from '../checkpoints.js';
 import { createFileSink } from './file/file-sink.js';
 import { checkpointRecord, eventRecord, headerRecord } from './records.js';
 import type { SinkSecrets } from './secrets.js';

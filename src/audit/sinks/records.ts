@@ -4,7 +4,7 @@
  * `hash`, so a copy verifies without Ward), or in the OCSF shape; each checkpoint as signed; and,
  * at the top of a file, the same header an export carries.
  */
-import type { Checkpoint } from '../checkpoints.js';
+import type { Checkpoint } from '../../evidence/index.js';
 import { toOcsf } from '../ocsf.js';
 
 export interface EventRow {

@@ -5,12 +5,12 @@
  * key. A new sink starts from the first event the chain still holds: the copy is complete.
  */
 import type { Db } from '../../db/index.js';
+import { OPERATOR_CHAIN } from '../../evidence/index.js';
 import type { RequestContext } from '../../lib/context.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { randomSecret } from '../../lib/secrets.js';
 import type { AuditService } from '../audit.service.js';
-import { OPERATOR_CHAIN } from '../chain.js';
 import type { SecretScope, SinkSecrets } from './secrets.js';
 import type { CreateSinkBody, SinkView } from './sinks.schemas.js';
 import { type SinkRow, sinksWithState } from './sinks.store.js';
@@ -172,7 +172,7 @@ export type SinkService = ReturnType<typeof createSinkService>;
 
 /** Checkpoints held in a chain's file sinks: copies outside the database, for verification. */
 export async function fileSinkCheckpoints(db: Db, sinksDir: string, chain: string) {
-  const { checkpointsInFile } = await import('../offline.js');
+  const { checkpointsInFile } = await import('../../evidence/index.js');
   const files = await db
     .selectFrom('audit_sinks')
     .select('config')

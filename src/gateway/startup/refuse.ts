@@ -4,8 +4,9 @@
  * the client is already gone), the socket closed, and, once a login was named, a `db.connect`
  * event with outcome `denied` whose reason is a closed word, never the message.
  */
-import { type AuditService, OPERATOR_CHAIN } from '../../audit/index.js';
+import type { AuditService } from '../../audit/index.js';
 import type { LoginTarget } from '../../dbaccess/index.js';
+import { OPERATOR_CHAIN } from '../../evidence/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { errorMessage, GatewayError, toGatewayError } from '../errors.js';
 import { refusedConnectEvent } from '../events.js';

@@ -8,9 +8,8 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AuditAccess, AuditReader } from '../../audit/index.js';
 import {
-  type AuditAccess,
-  type AuditReader,
   auditEventList,
   auditEventView,
   auditEventId as eventId,
@@ -20,7 +19,7 @@ import {
   OPERATOR_CHAIN,
   verifyBody,
   verifyReportView,
-} from '../../audit/index.js';
+} from '../../evidence/index.js';
 import type { Signer } from '../../lib/signing.js';
 import { orgRef } from '../../orgs/index.js';
 

@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditEventId } from '../../audit/index.js';
 import {
   createCredentialsBody,
   credentialsView,
@@ -14,6 +13,7 @@ import {
   statementTextBody,
   statementTextView,
 } from '../../dbaccess/index.js';
+import { auditEventId } from '../../evidence/index.js';
 import { orgRef } from '../../orgs/index.js';
 import { projectId } from '../../projects/index.js';
 

@@ -1,5 +1,5 @@
 /**
- * @module audit/canonical
+ * @module evidence/canonical
  * RFC 8785 JSON Canonicalization Scheme for the JSON values audit events hold. ECMAScript's
  * JSON.stringify already serializes numbers and strings exactly as RFC 8785 §3.2.2 requires;
  * what remains is sorting object members by their UTF-16 code units, recursively, and refusing

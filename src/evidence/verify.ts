@@ -1,5 +1,5 @@
 /**
- * @module audit/verify
+ * @module evidence/verify
  * Recomputes a chain and names the first bad `seq` and the kind of damage:
  *
  * - modified    an event's bytes (or a column beside them) no longer match its hash, or an

@@ -1,5 +1,5 @@
 /**
- * @module audit/merkle
+ * @module evidence/merkle
  * RFC 6962 Merkle trees over a chain's events: leaf = SHA-256(0x00 || data), node =
  * SHA-256(0x01 || left || right). A compact range (the roots of the perfect subtrees that make up
  * the first n leaves) gives the tree head of n leaves and grows one leaf at a time, so checkpoints

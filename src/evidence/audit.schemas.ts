@@ -1,5 +1,5 @@
 /**
- * @module audit/schemas
+ * @module evidence/schemas
  * Shapes of the audit API: listing filters, events, verification reports, proofs.
  */
 import { z } from 'zod';
@@ -9,9 +9,6 @@ const since = z.iso.datetime({ offset: true });
 
 /** The most events one page of the audit log holds. */
 export const AUDIT_PAGE_MAX = 500;
-
-/** Audit retention in days: 30 days to 100 years; HIPAA orgs keep at least 6 years (45 CFR 164.316(b)(2)). */
-export const AUDIT_RETENTION = { min: 30, max: 36_500, hipaaMin: 2192, default: 2192 } as const;
 
 export const listAuditQuery = z.strictObject({
   actor: z.string().min(1).max(254).optional().describe('a user id, an email, or "ward" for Ward itself'),

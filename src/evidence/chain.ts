@@ -1,11 +1,10 @@
 /**
- * @module audit/chain
+ * @module evidence/chain
  * The hash chain: `hash = SHA-256(prev_hash || canonical JSON of the event)`, RFC 8785 canonical
  * form, a chain's first event linking to 32 zero bytes. The hashed fields are exactly those of
  * `ChainedFields`; adding a field changes every hash and is a format version change.
  */
 import { hash } from 'node:crypto';
-import type { AuditAction, AuditTarget, Outcome } from './actions.js';
 import { canonicalize } from './canonical.js';
 
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -16,10 +15,12 @@ export interface ChainedFields {
   seq: number;
   id: string;
   time: string;
-  action: AuditAction | string;
-  outcome: Outcome | string;
+  /** One of audit/actions.ts's vocabulary; the format itself takes any name. */
+  action: string;
+  outcome: string;
   actor: Record<string, unknown>;
-  target: AuditTarget | Record<string, unknown>;
+  /** `{type, id, name}` (audit/actions.ts's AuditTarget). */
+  target: object;
   details: Record<string, unknown>;
 }
 

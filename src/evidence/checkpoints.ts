@@ -1,5 +1,5 @@
 /**
- * @module audit/checkpoints
+ * @module evidence/checkpoints
  * Signed tree heads. A checkpoint states: chain C held `tree_size` events, the RFC 6962 root of
  * their hashes (leaf data = each event's chain hash) is R, and the last event's hash is L; Ward's
  * Ed25519 key signs that statement. The signed message is a fixed prefix (domain separation) and

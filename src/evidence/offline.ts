@@ -1,5 +1,5 @@
 /**
- * @module audit/offline
+ * @module evidence/offline
  * Checks that need nothing but Ward's public key: an inclusion proof (`ward audit check-proof`)
  * and an export file (`ward audit verify --file`). The public key is the one the user passes,
  * never one found inside the file.

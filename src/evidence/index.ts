@@ -1,0 +1,36 @@
+/**
+ * @module evidence
+ * What the audit log proves and how anyone checks it: the canonical form of an event and the
+ * chain's links, RFC 6962 Merkle trees and proofs, signed checkpoints, verification of a chain or
+ * of an exported file, and the shapes the log is read in. Pure: no database and no server, so the
+ * CLI and offline verifiers load it without the rest of Ward; `audit/` (the writer, the store,
+ * checkpoints, sinks) builds on it.
+ */
+export {
+  AUDIT_PAGE_MAX,
+  type AuditEventView,
+  auditEventId,
+  auditEventList,
+  auditEventView,
+  exportQuery,
+  type InclusionProofView,
+  inclusionProofView,
+  type ListAuditQuery,
+  listAuditQuery,
+  verifyBody,
+  verifyReportView,
+} from './audit.schemas.js';
+export { canonicalize, constant } from './canonical.js';
+export {
+  type ChainedFields,
+  canonicalEvent,
+  canonicalEventAt,
+  chainHash,
+  GENESIS_HASH,
+  linkHash,
+  OPERATOR_CHAIN,
+} from './chain.js';
+export { type Checkpoint, checkpointFromRow, signCheckpoint } from './checkpoints.js';
+export { CompactRange, inclusionPath, leafHash, prefixedSubtrees } from './merkle.js';
+export { checkProof, checkpointsInFile, verifyExportFile } from './offline.js';
+export { type ChainRow, type VerifyReport, verifyChain } from './verify.js';
