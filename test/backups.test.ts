@@ -87,6 +87,9 @@ describe('backups and point-in-time restore', () => {
     const table = op.result.report.tables.find((t: any) => t.table === 'public.patients');
     expect(table).toMatchObject({ source_rows: 3, restored_rows: 2, rows_equal: false });
     expect(op.result.report.identical).toBe(false);
+    // …and says that this is what a restore to an earlier moment looks like, not a failure.
+    expect(op.result.report).toMatchObject({ verdict: 'earlier_than_source', restored_to: { time: noted } });
+    expect(op.result.report.summary).toContain(`as of ${noted}`);
   });
 
   it('archives the restored project’s own WAL and backs it up into its own repository', async () => {

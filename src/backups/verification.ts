@@ -5,6 +5,10 @@
  * count and a content checksum (the sum, modulo 2^64, of the first 64 bits of each row's MD5: the
  * same rows give the same sum in any order, and no sort is needed). Read in one REPEATABLE READ
  * snapshot. The migration report (restore) and the drill's evidence are built from these.
+ *
+ * A restore is compared with its source as the source is when the restore ends. A restore to a
+ * backup or to an earlier moment is the source as it was then, so whatever was written since
+ * differs, as it should: the report's verdict says so instead of calling it a failure.
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -21,8 +25,22 @@ export interface DatabaseFacts {
   tables: TableFacts[];
 }
 
+/** What a restore was asked to reach: the newest state, a backup, or a moment. */
+export type RestoredTo = { latest: true } | { backup: string } | { time: string };
+
+/**
+ * `identical`: schema, rows and content all agree. `earlier_than_source`: they differ, and the
+ * restore was to a backup or a moment before the source's current state, so differences are
+ * expected. `different`: a restore to the newest state that does not match its source.
+ */
+export type Verdict = 'identical' | 'earlier_than_source' | 'different';
+
 export interface VerificationReport {
   identical: boolean;
+  verdict: Verdict;
+  /** What was compared with what, and how to read the result, for people. */
+  summary: string;
+  restored_to: RestoredTo;
   compared_at: string;
   schema: { identical: boolean; source_sha256: string; restored_sha256: string };
   tables: {
@@ -95,8 +113,42 @@ export async function inspect(tools: Tools, db: AdminConnection): Promise<Databa
   }
 }
 
-/** The report on a restored database against its source, table by table. */
-export function compare(source: DatabaseFacts, restored: DatabaseFacts): VerificationReport {
+const pointOf = (to: RestoredTo): string =>
+  'backup' in to ? `backup ${to.backup}` : 'time' in to ? `${to.time}` : 'its newest state';
+
+function verdictOf(
+  identical: boolean,
+  to: RestoredTo,
+  differing: number,
+  total: number,
+  schemaSame: boolean,
+): { verdict: Verdict; summary: string } {
+  if (identical)
+    return {
+      verdict: 'identical',
+      summary: `The copy is identical to the source as it is now: the schema, and the rows and content of all ${total} tables.`,
+    };
+  const what = `${differing} of ${total} tables${schemaSame ? '' : ' and the schema'}`;
+  if ('latest' in to)
+    return {
+      verdict: 'different',
+      summary: `The copy was restored to the source's newest state, yet ${what} differ from the source as it is now (writes to the source during the restore would explain it; otherwise look at the tables below).`,
+    };
+  return {
+    verdict: 'earlier_than_source',
+    summary: `The copy is the source as of ${pointOf(to)}; compared with the source as it is now, ${what} differ, as expected for whatever was written since then. This is not a failure.`,
+  };
+}
+
+/**
+ * The report on a restored database against its source as it is now, table by table;
+ * `restoredTo` is what the restore reached, which decides how differences read.
+ */
+export function compare(
+  source: DatabaseFacts,
+  restored: DatabaseFacts,
+  restoredTo: RestoredTo = { latest: true },
+): VerificationReport {
   const names = [...new Set([...source.tables, ...restored.tables].map((t) => t.table))].sort();
   const bySource = new Map(source.tables.map((t) => [t.table, t]));
   const byRestored = new Map(restored.tables.map((t) => [t.table, t]));
@@ -114,8 +166,12 @@ export function compare(source: DatabaseFacts, restored: DatabaseFacts): Verific
     };
   });
   const schemaSame = source.schema_sha256 === restored.schema_sha256;
+  const identical = schemaSame && tables.every((t) => t.rows_equal && t.checksum_equal);
+  const differing = tables.filter((t) => !t.rows_equal || !t.checksum_equal).length;
   return {
-    identical: schemaSame && tables.every((t) => t.rows_equal && t.checksum_equal),
+    identical,
+    ...verdictOf(identical, restoredTo, differing, tables.length, schemaSame),
+    restored_to: restoredTo,
     compared_at: new Date().toISOString(),
     schema: {
       identical: schemaSame,

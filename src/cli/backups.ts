@@ -53,6 +53,8 @@ interface TableReport {
 
 interface Report {
   identical: boolean;
+  verdict: 'identical' | 'earlier_than_source' | 'different';
+  summary: string;
   schema: { identical: boolean };
   tables: TableReport[];
 }
@@ -101,16 +103,29 @@ async function follow(api: Api, op: Operation): Promise<Operation> {
   return current;
 }
 
+const VERDICTS: Record<Report['verdict'], { headline: string; differs: string }> = {
+  identical: { headline: 'identical', differs: 'DIFFERENT' },
+  // A restore to a backup or a moment is the source as it was then: later writes differ.
+  earlier_than_source: { headline: 'an earlier state of the source, as asked', differs: 'changed since' },
+  different: { headline: 'DIFFERENT', differs: 'DIFFERENT' },
+};
+
+/** The lines `ward restore` prints for a verification report (the table follows them). */
+export function reportHeadline(report: Report): string[] {
+  const v = VERDICTS[report.verdict];
+  const head = `Verification: ${v.headline} (schema ${report.schema.identical ? 'identical' : 'different'})`;
+  return report.verdict === 'identical' ? [head] : [head, report.summary];
+}
+
 function printReport(report: Report): void {
-  say(
-    `Verification: ${report.identical ? 'identical' : 'DIFFERENT'} (schema ${report.schema.identical ? 'identical' : 'different'})`,
-  );
+  for (const line of reportHeadline(report)) say(line);
+  const differs = VERDICTS[report.verdict].differs;
   printTable(report.tables, [
     { header: 'TABLE', value: (t) => t.table },
     { header: 'SOURCE ROWS', value: (t) => t.source_rows },
     { header: 'RESTORED ROWS', value: (t) => t.restored_rows },
-    { header: 'ROWS', value: (t) => (t.rows_equal ? 'equal' : 'DIFFERENT') },
-    { header: 'CHECKSUM', value: (t) => (t.checksum_equal ? 'equal' : 'DIFFERENT') },
+    { header: 'ROWS', value: (t) => (t.rows_equal ? 'equal' : differs) },
+    { header: 'CHECKSUM', value: (t) => (t.checksum_equal ? 'equal' : differs) },
   ]);
 }
 

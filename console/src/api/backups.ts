@@ -19,6 +19,10 @@ export type RestoreBody = Body<'/api/v1/projects/{id}/restore', 'post'>;
  */
 export interface VerificationReport {
   identical: boolean;
+  /** `earlier_than_source`: a restore to a backup or a moment, so later writes differ, as they should. */
+  verdict: 'identical' | 'earlier_than_source' | 'different';
+  /** What was compared with what, and how to read it. */
+  summary: string;
   schema: { identical: boolean };
   tables: {
     table: string;

@@ -102,7 +102,15 @@ export const runRestore: Runner = async (deps, op, progress) => {
       await inspect(deps.dataplane, deps.dataplane.adminConnection(source.id, APP_DATABASE)),
       await inspect(deps.dataplane, deps.dataplane.adminConnection(fresh.id, APP_DATABASE)),
     ];
-    report = compare(before, after);
+    report = compare(
+      before,
+      after,
+      target.kind === 'backup'
+        ? { backup: target.label }
+        : target.kind === 'time'
+          ? { time: target.time }
+          : { latest: true },
+    );
   }
   return {
     project_id: fresh.id,

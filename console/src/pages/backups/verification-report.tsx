@@ -6,19 +6,28 @@
 import { Badge, Stack, Table, Text } from '@mantine/core';
 import type { VerificationReport as Report } from '../../api/backups';
 
-const verdict = (equal: boolean) => (
-  <Badge color={equal ? 'green' : 'red'} variant="light">
-    {equal ? 'equal' : 'different'}
+const HEADLINES: Record<Report['verdict'], string> = {
+  identical: 'identical to the source',
+  earlier_than_source: 'an earlier state of the source, as asked',
+  different: 'DIFFERENT from the source',
+};
+
+/** A restore to an earlier point differs where the source changed since: not an error. */
+const verdict = (equal: boolean, earlier: boolean) => (
+  <Badge color={equal ? 'green' : earlier ? 'gray' : 'red'} variant="light">
+    {equal ? 'equal' : earlier ? 'changed since' : 'different'}
   </Badge>
 );
 
 export function VerificationReport({ report }: { report: Report }) {
+  const earlier = report.verdict === 'earlier_than_source';
   return (
     <Stack gap="xs">
       <Text size="sm" fw={600}>
-        Verification: {report.identical ? 'identical to the source' : 'DIFFERENT from the source'} (schema{' '}
+        Verification: {HEADLINES[report.verdict]} (schema{' '}
         {report.schema.identical ? 'identical' : 'different'})
       </Text>
+      {report.verdict !== 'identical' && <Text size="sm">{report.summary}</Text>}
       <Table aria-label="Verification report">
         <Table.Thead>
           <Table.Tr>
@@ -35,8 +44,8 @@ export function VerificationReport({ report }: { report: Report }) {
               <Table.Td>{t.table}</Table.Td>
               <Table.Td>{t.source_rows ?? '-'}</Table.Td>
               <Table.Td>{t.restored_rows ?? '-'}</Table.Td>
-              <Table.Td>{verdict(t.rows_equal)}</Table.Td>
-              <Table.Td>{verdict(t.checksum_equal)}</Table.Td>
+              <Table.Td>{verdict(t.rows_equal, earlier)}</Table.Td>
+              <Table.Td>{verdict(t.checksum_equal, earlier)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
