@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Ward's set-up, run first by `npm start` and `npm test`, using only Node's built-ins so that it
 // works on a fresh machine before `npm ci`. Quick when nothing is missing:
-//   1. Debian packages: PostgreSQL (15+), pgBackRest, openssl, acl (as root); with --test also
-//      Chromium and pgaudit. As root it installs what is missing; otherwise it prints the exact
+//   1. Debian packages: PostgreSQL (15+), pgaudit, pgBackRest, openssl, acl (as root); with --test
+//      also Chromium. As root it installs what is missing; otherwise it prints the exact
 //      command and exits non-zero.
 //   2. `npm ci` when node_modules is missing or older than package-lock.json.
 //   3. The build (server, migrations, console) when any source changed since the last one.
@@ -68,11 +68,11 @@ function debianPackages() {
   if (root_ && !onPath('setfacl')) missing.push('acl');
   // Ward's CA and the gateway's certificate are signed with Debian's openssl (docs/adr/0011).
   if (!onPath('openssl')) missing.push('openssl');
-  if (forTests) {
-    if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-    if (major && !existsSync(`/usr/lib/postgresql/${major}/lib/pgaudit.so`))
-      missing.push(`postgresql-${major}-pgaudit`);
-  }
+  // HIPAA projects run pgaudit (docs/adr/0004): installed for `npm start` as for tests, so a
+  // project behaves the same whichever ran first.
+  if (major && !existsSync(`/usr/lib/postgresql/${major}/lib/pgaudit.so`))
+    missing.push(`postgresql-${major}-pgaudit`);
+  if (forTests && !existsSync('/usr/bin/chromium')) missing.push('chromium');
   if (missing.length === 0) return;
   const install = ['apt-get', 'install', '-y', '--no-install-recommends', ...missing];
   if (!root_) fail(`missing Debian packages; as root run: apt-get update && ${install.join(' ')}`);
@@ -83,7 +83,7 @@ function debianPackages() {
   if (missing.includes('postgresql')) {
     major = pgMajor();
     if (!major) fail('PostgreSQL was installed but no server binaries were found');
-    if (forTests && !existsSync(`/usr/lib/postgresql/${major}/lib/pgaudit.so`)) {
+    if (!existsSync(`/usr/lib/postgresql/${major}/lib/pgaudit.so`)) {
       run('apt-get', ['install', '-y', '--no-install-recommends', `postgresql-${major}-pgaudit`], { env });
     }
   }

@@ -42,11 +42,17 @@ export function archiveSettings(archiveCommand: string): ClusterFiles['settings'
   return { archive_mode: 'on', archive_command: archiveCommand, archive_timeout: '5min' };
 }
 
-/** pgaudit, for HIPAA projects where the extension is installed: role and DDL changes only. */
+/**
+ * pgaudit, for HIPAA projects: role and DDL changes only, each as its class, command and object,
+ * never the statement's text (`log_statement` off writes `<not logged>`), since a DDL statement
+ * carries literals (a column's DEFAULT, a role's PASSWORD) that can be PHI or secrets. The
+ * statement itself is the gateway's record, with literals removed and the raw text sealed.
+ */
 export function pgauditSettings(): ClusterFiles['settings'] {
   return {
     shared_preload_libraries: 'pgaudit',
     'pgaudit.log': 'role,ddl',
+    'pgaudit.log_statement': false,
     'pgaudit.log_parameter': false,
     'pgaudit.log_relation': true,
   };
