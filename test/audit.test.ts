@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyExportFile } from '../src/evidence/index.js';
 import type { RequestContext } from '../src/lib/context.js';
 import { runWard } from './support/cli.js';
 import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
@@ -206,6 +207,66 @@ describe('verification, proofs and exports', () => {
       await w.request('GET', '/api/v1/orgs/acme/audit-events?action=audit.export', { token: aud })
     ).body;
     expect(events.map((e: any) => e.details.format).sort()).toEqual(['jsonl', 'ocsf']);
+  });
+
+  it('refuses an export offline unless it holds its whole range and a signed checkpoint covers its end', async () => {
+    const key = w.ward.services.signer.publicKeyPem;
+    const keyFile = join(dir, 'ward-export.pem');
+    await writeFile(keyFile, key);
+    const text = (await w.request('GET', '/api/v1/orgs/acme/audit-events/export', { token: aud })).body;
+    const lines: any[] = text
+      .trim()
+      .split('\n')
+      .map((l: string) => JSON.parse(l));
+    const upTo = lines[0].up_to_seq;
+    expect(upTo).toBeGreaterThan(3);
+    // The writer ends the export with the checkpoint that covers its last event.
+    expect(lines.at(-1)).toMatchObject({ type: 'checkpoint', tree_size: upTo });
+    expect(lines.at(-2)).toMatchObject({ type: 'event', seq: upTo });
+    const file = async (name: string, ls: any[]) => {
+      const path = join(dir, name);
+      await writeFile(path, ls.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      return path;
+    };
+    expect(await verifyExportFile(await file('whole.jsonl', lines), key)).toMatchObject({
+      ok: true,
+      events: upTo,
+    });
+
+    // Its tail and last checkpoint cut off: the first missing event is named.
+    const cut = lines.slice(0, lines.findIndex((l) => l.type === 'event' && l.seq === upTo - 2) + 1);
+    expect(await verifyExportFile(await file('cut.jsonl', cut), key)).toMatchObject({
+      ok: false,
+      first_bad_seq: upTo - 1,
+      damage: 'truncated',
+      detail: expect.stringMatching(
+        new RegExp(`^the header says the export runs to event ${upTo}, but it ends at event ${upTo - 2}: `),
+      ),
+    });
+
+    // Fabricated: the same events and no checkpoint line at all.
+    const fabricated = await file(
+      'fabricated.jsonl',
+      lines.filter((l) => l.type !== 'checkpoint'),
+    );
+    expect(await verifyExportFile(fabricated, key)).toMatchObject({
+      ok: false,
+      first_bad_seq: 1,
+      damage: 'unsigned',
+    });
+    const cli = await ward(['audit', 'verify', '--file', fabricated, '--public-key', keyFile]);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toBe(
+      `DAMAGED: chain ${lines[0].chain}: first bad seq 1 (unsigned): the file holds no checkpoint signed by this key: nothing proves that events 1–${upTo} are Ward's\n`,
+    );
+
+    // The header claims more than the file holds.
+    const longer = [{ ...lines[0], up_to_seq: upTo + 5 }, ...lines.slice(1)];
+    expect(await verifyExportFile(await file('longer.jsonl', longer), key)).toMatchObject({
+      ok: false,
+      first_bad_seq: upTo + 1,
+      damage: 'truncated',
+    });
   });
 });
 

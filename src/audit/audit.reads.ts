@@ -222,9 +222,10 @@ export function createAuditReader(deps: {
   }
 
   /**
-   * The chain as JSON lines: a header (the anchor, if retention removed a prefix, and the public
-   * key), each event's hashed record, and each checkpoint right after the event it ends at. A
-   * checkpoint at the current head is made first, so the whole export is covered by signatures.
+   * The chain as JSON lines: a header (the anchor, if retention removed a prefix, the public key
+   * and `up_to_seq`), each event's hashed record, and each checkpoint right after the event it
+   * ends at. `upTo` is the size of a signed checkpoint (`startExport`), so the export ends with
+   * the checkpoint that covers its last event: `verifyExportFile` refuses an export without one.
    */
   async function* exportLines(chain: string, format: 'jsonl' | 'ocsf', upTo: number): AsyncIterable<string> {
     const anchor = await db
@@ -285,6 +286,10 @@ export function createAuditReader(deps: {
       }
       after = Number(rows[rows.length - 1]?.seq);
     }
+    // The checkpoint at `upTo` ends every export, even one with no event after the anchor (all of
+    // them removed by retention), so the offline verifier finds the whole range signed.
+    for (; next < checkpoints.length; next++)
+      yield JSON.stringify({ type: 'checkpoint', ...checkpoints[next] });
   }
 
   /**

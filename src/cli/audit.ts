@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import {
   AUDIT_PAGE_MAX,
   checkProof,
+  type ExportReport,
   type InclusionProofView,
   type VerifyReport,
   verifyExportFile,
@@ -99,7 +100,8 @@ function actorLabel(a: Record<string, unknown>): string {
   return `anonymous${a.ip ? ` (${a.ip})` : ''}`;
 }
 
-function report(r: VerifyReport, json?: boolean): void {
+/** A chain's report (the API's) or an export file's (which may also say `unsigned`). */
+function report(r: VerifyReport | ExportReport, json?: boolean): void {
   if (json) printJson(r);
   else if (r.ok)
     say(

@@ -32,5 +32,5 @@ export {
 } from './chain.js';
 export { type Checkpoint, checkpointFromRow, signCheckpoint } from './checkpoints.js';
 export { CompactRange, inclusionPath, leafHash, prefixedSubtrees } from './merkle.js';
-export { checkProof, checkpointsInFile, verifyExportFile } from './offline.js';
+export { checkProof, checkpointsInFile, type ExportReport, verifyExportFile } from './offline.js';
 export { type ChainRow, type VerifyReport, verifyChain } from './verify.js';

@@ -146,3 +146,231 @@ describe('proofs after retention removed a prefix', () => {
     );
   });
 });
+
+/**
+ * The test vectors of transparency-dev/merkle (Go), `proof/verify_test.go`: its
+ * `inclusionProofs`, `consistencyProofs` and `roots` tables over the same eight leaves as above
+ * (`leaves`), its corruptions of each proof (`corruptInclusionProof`, `corruptConsistencyProof`)
+ * and its edge cases (`TestVerifyInclusionSingleEntry`, `TestVerifyInclusion`,
+ * `TestVerifyConsistency`). Apache-2.0, Google LLC.
+ */
+describe('transparency-dev/merkle test vectors', () => {
+  const SOME_HASH = h('abacaba000000000000000000000000000000000000000000060061e00123456');
+  const EMPTY_TREE_HASH = h('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  const hs = (...xs: string[]) => xs.map(h);
+  /** [leaf (1-based, as in the Go table), tree size, proof]; `{0, 0, nil}` is skipped there too. */
+  const INCLUSION: [number, number, Buffer[]][] = [
+    [1, 1, []],
+    [
+      1,
+      8,
+      hs(
+        '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+        '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+        '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+      ),
+    ],
+    [
+      6,
+      8,
+      hs(
+        'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+        'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+        'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+      ),
+    ],
+    [3, 3, hs('fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125')],
+    [
+      2,
+      5,
+      hs(
+        '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+        '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+        'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+      ),
+    ],
+  ];
+  /** [size1, size2, proof]. */
+  const CONSISTENCY: [number, number, Buffer[]][] = [
+    [1, 1, []],
+    [
+      1,
+      8,
+      hs(
+        '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+        '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+        '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+      ),
+    ],
+    [
+      6,
+      8,
+      hs(
+        '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+        'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+        'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+      ),
+    ],
+    [
+      2,
+      5,
+      hs(
+        '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+        'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+      ),
+    ],
+    [
+      6,
+      7,
+      hs(
+        '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+        'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f',
+        'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+      ),
+    ],
+  ];
+  const root = (size: number) => ROOTS[size] as Buffer;
+  const flip = (proof: Buffer[], i: number, bit: number) =>
+    proof.map((p, j) => (j === i ? Buffer.from(p.map((b, k) => (k === 0 ? b ^ bit : b))) : p));
+
+  /** corruptInclusionProof: every one of these must fail. */
+  function corruptInclusion(index: number, size: number, proof: Buffer[], r: Buffer, leaf: Buffer) {
+    const probes: [string, number, number, Buffer, Buffer, Buffer[]][] = [
+      ['leafIndex - 1', index - 1, size, r, leaf, proof],
+      ['leafIndex + 1', index + 1, size, r, leaf, proof],
+      ['leafIndex ^ 2', index ^ 2, size, r, leaf, proof],
+      ['treeSize * 2', index, size * 2, r, leaf, proof],
+      ['treeSize / 2', index, Math.floor(size / 2), r, leaf, proof],
+      ['wrong leaf', index, size, r, Buffer.from('WrongLeaf'), proof],
+      ['empty root', index, size, EMPTY_TREE_HASH, leaf, proof],
+      ['random root', index, size, SOME_HASH, leaf, proof],
+      ['trailing garbage', index, size, r, leaf, [...proof, Buffer.alloc(0)]],
+      ['trailing root', index, size, r, leaf, [...proof, r]],
+      ['preceding garbage', index, size, r, leaf, [Buffer.alloc(0), ...proof]],
+      ['preceding root', index, size, r, leaf, [r, ...proof]],
+    ];
+    for (let i = 0; i < proof.length; i++)
+      probes.push([`modified proof[${i}] bit 3`, index, size, r, leaf, flip(proof, i, 8)]);
+    if (proof.length > 0) probes.push(['removed component', index, size, r, leaf, proof.slice(0, -1)]);
+    if (proof.length > 1)
+      probes.push([
+        'inserted component',
+        index,
+        size,
+        r,
+        leaf,
+        [proof[0] as Buffer, SOME_HASH, ...proof.slice(1)],
+      ]);
+    return probes;
+  }
+
+  /** corruptConsistencyProof: every one of these must fail. */
+  function corruptConsistency(size1: number, size2: number, r1: Buffer, r2: Buffer, proof: Buffer[]) {
+    const wrong = Buffer.from('WrongRoot');
+    const probes: [string, number, number, Buffer, Buffer, Buffer[]][] = [
+      ['size1 - 1', size1 - 1, size2, r1, r2, proof],
+      ['size1 + 1', size1 + 1, size2, r1, r2, proof],
+      ['size1 ^ 2', size1 ^ 2, size2, r1, r2, proof],
+      ['size2 * 2', size1, size2 * 2, r1, r2, proof],
+      ['size2 / 2', size1, Math.floor(size2 / 2), r1, r2, proof],
+      ['wrong root1', size1, size2, wrong, r2, proof],
+      ['wrong root2', size1, size2, r1, wrong, proof],
+      ['swapped roots', size1, size2, r2, r1, proof],
+      ['empty proof', size1, size2, r1, r2, []],
+      ['trailing garbage', size1, size2, r1, r2, [...proof, Buffer.alloc(0)]],
+      ['trailing root1', size1, size2, r1, r2, [...proof, r1]],
+      ['trailing root2', size1, size2, r1, r2, [...proof, r2]],
+      ['preceding garbage', size1, size2, r1, r2, [Buffer.alloc(0), ...proof]],
+      ['preceding root1', size1, size2, r1, r2, [r1, ...proof]],
+      ['preceding root2', size1, size2, r1, r2, [r2, ...proof]],
+      ['preceding proof[0]', size1, size2, r1, r2, [proof[0] as Buffer, ...proof]],
+    ];
+    if (proof.length > 0) probes.push(['truncated proof', size1, size2, r1, r2, proof.slice(0, -1)]);
+    for (let i = 0; i < proof.length; i++)
+      probes.push([`modified proof[${i}] bit 4`, size1, size2, r1, r2, flip(proof, i, 16)]);
+    return probes;
+  }
+
+  it('verifies every inclusion vector and refuses every corruption of it', () => {
+    for (const [leaf, size, proof] of INCLUSION) {
+      const index = leaf - 1;
+      const leafH = LEAVES[index] as Buffer;
+      expect(verifyInclusion(index, size, leafH, proof, root(size)), `${leaf}/${size}`).toBe(true);
+      expect(hex(inclusionProof(LEAVES, index, size)), `generated ${leaf}/${size}`).toEqual(hex(proof));
+      for (const [desc, i, n, r, l, p] of corruptInclusion(index, size, proof, root(size), leafH))
+        expect(verifyInclusion(i, n, l, p, r), `${leaf}/${size}: ${desc}`).toBe(false);
+    }
+  });
+
+  it('verifies every consistency vector and refuses every corruption of it', () => {
+    for (const [m, n, proof] of CONSISTENCY) {
+      expect(verifyConsistency(m, n, root(m), root(n), proof), `${m}→${n}`).toBe(true);
+      expect(hex(consistencyProof(LEAVES, m, n)), `generated ${m}→${n}`).toEqual(hex(proof));
+      // As in the Go test, only proofs that are not empty are corrupted.
+      if (proof.length === 0) continue;
+      for (const [desc, a, b, r1, r2, p] of corruptConsistency(m, n, root(m), root(n), proof))
+        expect(verifyConsistency(a, b, r1, r2, p), `${m}→${n}: ${desc}`).toBe(false);
+    }
+  });
+
+  it('takes only 32-byte hashes: an empty leaf with an equal empty root proves nothing (single entry)', () => {
+    const one = leafHash(Buffer.from('data'));
+    const empty = Buffer.alloc(0);
+    expect(verifyInclusion(0, 1, one, [], one)).toBe(true);
+    expect(verifyInclusion(0, 1, empty, [], one)).toBe(false);
+    expect(verifyInclusion(0, 1, one, [], empty)).toBe(false);
+    expect(verifyInclusion(0, 1, empty, [], empty)).toBe(false); // wrong hash size
+    // A 31- or 33-byte hash anywhere fails, even where the arithmetic would agree.
+    const proof = inclusionProof(LEAVES, 5, 8);
+    expect(verifyInclusion(5, 8, LEAVES[5] as Buffer, proof, root(8))).toBe(true);
+    for (const len of [0, 31, 33]) {
+      const odd = Buffer.alloc(len, 7);
+      expect(verifyInclusion(5, 8, odd, proof, root(8)), `leaf of ${len}`).toBe(false);
+      expect(verifyInclusion(5, 8, LEAVES[5] as Buffer, [...proof.slice(0, 2), odd], root(8))).toBe(false);
+      expect(verifyConsistency(len + 1, len + 1, odd, odd, []), `roots of ${len}`).toBe(false);
+      expect(
+        verifyConsistency(6, 8, root(6), root(8), [odd, ...consistencyProof(LEAVES, 6, 8).slice(1)]),
+      ).toBe(false);
+    }
+  });
+
+  it('refuses an index outside the tree and a root or leaf that is not a hash (TestVerifyInclusion)', () => {
+    for (const [index, size] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [2, 1],
+    ] as const) {
+      expect(verifyInclusion(index, size, SOME_HASH, [], Buffer.alloc(0))).toBe(false);
+      expect(verifyInclusion(index, size, Buffer.alloc(0), [], EMPTY_TREE_HASH)).toBe(false);
+      expect(verifyInclusion(index, size, SOME_HASH, [], EMPTY_TREE_HASH)).toBe(false);
+    }
+  });
+
+  it('refuses the edge cases of TestVerifyConsistency, including those Go accepts for sizes 0 or roots of any length', () => {
+    const care1 = Buffer.from("don't care 1");
+    const care2 = Buffer.from("don't care 2");
+    // [size1, size2, root1, root2, proof, what the Go table expects]
+    const table: [number, number, Buffer, Buffer, Buffer[], 'error' | 'ok in Go'][] = [
+      [0, 0, care1, care2, [], 'error'],
+      [1, 1, care1, care2, [], 'error'],
+      // Go: "sizes that are always consistent". Ward checkpoints are never empty, and every root
+      // is a 32-byte hash, so Ward refuses these three.
+      [0, 0, care1, care1, [], 'ok in Go'],
+      [0, 1, care1, care2, [], 'ok in Go'],
+      [1, 1, care2, care2, [], 'ok in Go'],
+      [1, 0, care1, care2, [], 'error'],
+      [2, 1, care1, care2, [], 'error'],
+      [1, 2, care1, care2, [], 'error'],
+      [0, 0, EMPTY_TREE_HASH, care2, [], 'error'],
+      [1, 1, EMPTY_TREE_HASH, care2, [], 'error'],
+      [0, 0, EMPTY_TREE_HASH, EMPTY_TREE_HASH, [EMPTY_TREE_HASH], 'error'],
+      [0, 1, EMPTY_TREE_HASH, EMPTY_TREE_HASH, [EMPTY_TREE_HASH], 'error'],
+      [1, 1, EMPTY_TREE_HASH, EMPTY_TREE_HASH, [EMPTY_TREE_HASH], 'error'],
+    ];
+    for (const [a, b, r1, r2, p, go] of table)
+      expect(verifyConsistency(a, b, r1, r2, p), `${a}→${b} (${go})`).toBe(false);
+    // The same sizes with equal 32-byte roots and no proof are consistent.
+    expect(verifyConsistency(1, 1, EMPTY_TREE_HASH, EMPTY_TREE_HASH, [])).toBe(true);
+  });
+});

@@ -5,11 +5,19 @@
  * the first n leaves) gives the tree head of n leaves and grows one leaf at a time, so checkpoints
  * never re-read the whole chain. Proofs are generated as RFC 6962 §2.1.1/§2.1.2 define them and
  * verified with RFC 9162 §2.1.3.2/§2.1.4.2, which consume every element of a proof: a proof that
- * is too long, too short, or for a leaf outside the tree fails.
+ * is too long, too short, or for a leaf outside the tree fails, and so does any leaf hash, root or
+ * proof element that is not exactly 32 bytes (as transparency-dev/merkle requires: otherwise an
+ * empty leaf and an equal empty root would "prove" a one-leaf tree).
  */
 import { createHash, hash } from 'node:crypto';
 
 export const EMPTY_ROOT = createHash('sha256').digest();
+
+/** The length of every hash in a tree (SHA-256). */
+export const HASH_BYTES = 32;
+
+/** Whether `b` can be a hash of the tree: a Buffer of exactly 32 bytes. */
+export const isHash = (b: unknown): b is Buffer => Buffer.isBuffer(b) && b.length === HASH_BYTES;
 
 // Scratch inputs for one-shot hashing (leaves and nodes are over 32-byte hashes on the hot path).
 // The digest comes as a latin1 string copied into a pooled Buffer: as a Buffer it costs a fresh
@@ -161,7 +169,7 @@ export function consistencyProof(leaves: readonly Buffer[], m: number, n = leave
   return consistencyPath(arraySubtrees(leaves), m, n);
 }
 
-/** RFC 9162 §2.1.3.2. */
+/** RFC 9162 §2.1.3.2; the leaf hash, the root and every proof element must be 32 bytes. */
 export function verifyInclusion(
   index: number,
   size: number,
@@ -171,6 +179,7 @@ export function verifyInclusion(
 ): boolean {
   if (!(Number.isSafeInteger(index) && Number.isSafeInteger(size) && index >= 0 && index < size))
     return false;
+  if (!(isHash(leaf) && isHash(root) && proof.every(isHash))) return false;
   let fn = index;
   let sn = size - 1;
   let r = leaf;
@@ -193,7 +202,10 @@ export function verifyInclusion(
   return sn === 0 && r.equals(root);
 }
 
-/** RFC 9162 §2.1.4.2; equal sizes need an empty proof and equal roots. */
+/**
+ * RFC 9162 §2.1.4.2; equal sizes need an empty proof and equal roots, and both roots and every
+ * proof element must be 32 bytes.
+ */
 export function verifyConsistency(
   first: number,
   second: number,
@@ -203,6 +215,7 @@ export function verifyConsistency(
 ): boolean {
   if (!(Number.isSafeInteger(first) && Number.isSafeInteger(second) && first > 0 && first <= second))
     return false;
+  if (!(isHash(firstRoot) && isHash(secondRoot) && proof.every(isHash))) return false;
   if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
   if (proof.length === 0) return false;
   const path = (first & (first - 1)) === 0 ? [firstRoot, ...proof] : [...proof];

@@ -11,7 +11,7 @@ import type { InclusionProofView } from './audit.schemas.js';
 import { linkHash } from './chain.js';
 import { type Checkpoint, checkpointSignatureValid } from './checkpoints.js';
 import { leafHash, verifyInclusion } from './merkle.js';
-import { type ChainRow, type VerifyReport, verifyChain } from './verify.js';
+import { type Anchor, type ChainRow, type Damage, type VerifyReport, verifyChain } from './verify.js';
 
 export interface ProofCheck {
   ok: boolean;
@@ -26,6 +26,8 @@ export function checkProof(proof: InclusionProofView, publicKeyPem: string): Pro
   if (proof?.format !== 'ward-audit-inclusion-proof/v1')
     return fail('not a Ward inclusion proof (format ward-audit-inclusion-proof/v1)');
   const { event, checkpoint } = proof;
+  if (typeof checkpoint !== 'object' || checkpoint === null || !hexOk(checkpoint.root_hash))
+    return fail('the checkpoint is missing or its root is not a 32-byte hash');
   if (!hexOk(event?.prev_hash) || !hexOk(event?.hash) || typeof event.body !== 'string')
     return fail('the event is incomplete');
   if (!Array.isArray(proof.audit_path) || !proof.audit_path.every(hexOk))
@@ -66,10 +68,45 @@ export function checkProof(proof: InclusionProofView, publicKeyPem: string): Pro
   };
 }
 
+/** What an export file can show: the chain's kinds of damage, and `unsigned`. */
+export type ExportDamage = Damage | 'unsigned';
+
+/**
+ * `verifyChain`'s report on an export file. `unsigned`: the file holds events that no checkpoint
+ * signed by the key covers (none at all, or a tail after the newest one), so nothing proves they
+ * are Ward's. Only an export has it; the API's reports keep `Damage`.
+ */
+export interface ExportReport extends Omit<VerifyReport, 'damage'> {
+  damage: ExportDamage | null;
+}
+
 interface Header {
-  type: 'header';
   chain: string;
-  anchor: { seq: number; hash: string; frontier: string[] } | null;
+  /** The last event an export holds; a sink's file has none (it grows). */
+  upTo: number | undefined;
+  anchor: Anchor | undefined;
+}
+
+const seqOk = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/** The header line, checked for shape: a file without a usable one is not an export at all. */
+function headerOf(line: Record<string, unknown>, path: string): Header {
+  const bad = (what: string) => new Error(`the header of ${path} ${what}: it is not a Ward audit export`);
+  if (typeof line.chain !== 'string' || !line.chain) throw bad('names no chain');
+  if (line.up_to_seq !== undefined && !seqOk(line.up_to_seq)) throw bad('has an up_to_seq that is no seq');
+  const a = line.anchor as { seq?: unknown; hash?: unknown; frontier?: unknown } | null | undefined;
+  if (a == null) return { chain: line.chain, upTo: line.up_to_seq, anchor: undefined };
+  if (!(seqOk(a.seq) && hexOk(a.hash) && Array.isArray(a.frontier) && a.frontier.every(hexOk)))
+    throw bad('has a malformed anchor');
+  return {
+    chain: line.chain,
+    upTo: line.up_to_seq,
+    anchor: {
+      seq: a.seq,
+      hash: Buffer.from(a.hash, 'hex'),
+      frontier: a.frontier.map((f: string) => Buffer.from(f, 'hex')),
+    },
+  };
 }
 
 async function* lines(path: string): AsyncIterable<Record<string, unknown>> {
@@ -99,13 +136,63 @@ function recordOf(line: Record<string, unknown>): ChainRow | undefined {
   };
 }
 
-/** Verifies an export file (read twice: checkpoints first, then the events in order). */
-export async function verifyExportFile(path: string, publicKeyPem: string): Promise<VerifyReport> {
+/** `events 3–7 are` or `event 3 is`, to start a sentence about them. */
+const spanIs = (from: number, to: number) => (to > from ? `events ${from}–${to} are` : `event ${from} is`);
+
+/**
+ * What the chain's check cannot see in a file that passed it: whether the file holds the whole
+ * range its header names, and whether a signed checkpoint covers its last event. `last` is the
+ * last event checked; `signed` the tree sizes of the file's checkpoints, all of them signed by
+ * the key (verifyChain fails any other).
+ */
+function uncovered(
+  header: Header,
+  last: number,
+  signed: number[],
+): { seq: number; damage: ExportDamage; detail: string } | undefined {
+  const from = (header.anchor?.seq ?? 0) + 1;
+  const newest = signed.reduce((a, b) => Math.max(a, b), 0);
+  const tail = newest < last ? spanIs(Math.max(newest + 1, from), last) : undefined;
+  const { upTo } = header;
+  if (upTo !== undefined && last < upTo)
+    return {
+      seq: last + 1,
+      damage: 'truncated',
+      detail: `the header says the export runs to event ${upTo}, but it ends at event ${last}: ${spanIs(last + 1, upTo)} missing${tail ? `, and before the cut ${tail} not covered by a signed checkpoint` : ''}`,
+    };
+  if (upTo !== undefined && last > upTo)
+    return {
+      seq: upTo + 1,
+      damage: 'modified',
+      detail: `the header says the export runs to event ${upTo}, but the file holds events up to ${last}: it was changed after export`,
+    };
+  if (signed.length === 0)
+    return {
+      seq: from,
+      damage: 'unsigned',
+      detail: `the file holds no checkpoint signed by this key${tail ? `: nothing proves that ${tail} Ward's` : ', so it proves nothing'}`,
+    };
+  if (tail)
+    return {
+      seq: Math.max(newest + 1, from),
+      damage: 'unsigned',
+      detail: `${tail} not covered by a checkpoint signed by this key (the newest covers ${newest} events): a tail added after export, or an export cut before its last checkpoint`,
+    };
+  return undefined;
+}
+
+/**
+ * Verifies an export file (read twice: checkpoints first, then the events in order). Beyond the
+ * chain's own check, an export is OK only if it holds every event its header names (from the
+ * anchor to `up_to_seq`) and a checkpoint signed by the key covers its last event: a file with
+ * no checkpoint, or with events after its newest one, proves nothing about those events.
+ */
+export async function verifyExportFile(path: string, publicKeyPem: string): Promise<ExportReport> {
   let header: Header | undefined;
   const checkpoints: Checkpoint[] = [];
   const seen = new Set<string>();
   for await (const line of lines(path)) {
-    if (line.type === 'header') header ??= line as unknown as Header;
+    if (line.type === 'header') header ??= headerOf(line, path);
     else if (line.type === 'checkpoint') {
       const { type: _t, ...cp } = line;
       const key = `${cp.tree_size}:${cp.root_hash}`;
@@ -114,13 +201,7 @@ export async function verifyExportFile(path: string, publicKeyPem: string): Prom
     }
   }
   if (!header) throw new Error(`${path} has no header line: it is not a Ward audit export`);
-  const anchor = header.anchor
-    ? {
-        seq: header.anchor.seq,
-        hash: Buffer.from(header.anchor.hash, 'hex'),
-        frontier: header.anchor.frontier.map((f) => Buffer.from(f, 'hex')),
-      }
-    : undefined;
+  const { chain, anchor } = header;
   async function* rows(): AsyncIterable<ChainRow[]> {
     let batch: ChainRow[] = [];
     for await (const line of lines(path)) {
@@ -134,7 +215,17 @@ export async function verifyExportFile(path: string, publicKeyPem: string): Prom
     }
     if (batch.length) yield batch;
   }
-  return verifyChain({ chain: header.chain, publicKeyPem, anchor, rows: rows(), checkpoints });
+  const report = await verifyChain({ chain, publicKeyPem, anchor, rows: rows(), checkpoints });
+  if (!report.ok) return report;
+  const last = (anchor?.seq ?? 0) + report.events;
+  const gap = uncovered(
+    header,
+    last,
+    checkpoints.map((c) => c.tree_size),
+  );
+  return gap
+    ? { ...report, ok: false, first_bad_seq: gap.seq, damage: gap.damage, detail: gap.detail }
+    : report;
 }
 
 /** The checkpoints a copy holds (a file sink, an export), for rollback and fork detection. */
