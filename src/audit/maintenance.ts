@@ -3,8 +3,10 @@
  * Upkeep of the log while Ward runs: monthly partitions created ahead (so events never pile up
  * in the default partition), and retention: for each chain, events older than its org's
  * `audit_retention_days` (default 6 years) are removed, but only up to a checkpoint that an export
- * or a sink already holds (the database function checks; HIPAA orgs never below 6 years). Every
- * removal is an audit event in the chain it shortened.
+ * or a sink already holds (the database function checks; HIPAA orgs never below 6 years). The
+ * function runs as the owner and is the only way events are deleted: Ward's own role holds no
+ * DELETE on the log or its partitions, and the function removes nothing younger than the floor
+ * (docs/adr/0007). Every removal is an audit event in the chain it shortened.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
