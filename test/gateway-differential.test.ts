@@ -2,7 +2,7 @@
  * Differential test: the same SQL corpus through the gateway and straight to the project's
  * socket (as the same database role) gives the same rows, command tags and errors (SQLSTATE and
  * message). Known, intended differences are not in the corpus and are listed here:
- * - pg_backend_pid() and the cancel key: the gateway gives clients its own key;
+ * - the cancel key's secret: the gateway gives clients its own (the pid is the server's);
  * - a direct superuser session can RESET SESSION AUTHORIZATION; through the gateway there is no
  *   superuser to return to;
  * - on HIPAA projects the gateway refuses PHI-looking schema names (42602) before the server

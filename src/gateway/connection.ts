@@ -81,7 +81,8 @@ export async function handleConnection(raw: Socket, env: ConnectionEnv): Promise
 
 /**
  * Hands the connection to a Session: the client hears AuthenticationOk, the server's parameters,
- * the gateway's own cancel key and ReadyForQuery; bytes it sent early are relayed at once.
+ * the server's pid with the gateway's own cancel secret, and ReadyForQuery; bytes it sent early
+ * are relayed at once.
  */
 function startSession(
   client: StartupClient,
@@ -89,7 +90,7 @@ function startSession(
   s: { info: SessionInfo; ctx: RequestContext; opened: Opened; textKey: Buffer },
 ): void {
   const { upstream, path } = s.opened;
-  const key = env.registry.allocate();
+  const key = env.registry.allocate(upstream.pid);
   const session = new Session(
     { ...env, onEnd: (x) => env.registry.remove(x) },
     s.info,

@@ -1,8 +1,10 @@
 /**
  * @module gateway/registry
  * The live sessions of this gateway process, by id and by the cancel key the client was given.
- * A CancelRequest names a session only by that key (pid and a 32-bit secret), so keys are
- * random, never reused while live, and never the server's own.
+ * The key's pid is the server backend's own (what pg_backend_pid() and every notification carry,
+ * so clients recognise their own notifications); its 32-bit secret is the gateway's, random and
+ * never the server's, so a CancelRequest names a session only if it came from that session's
+ * client. Two clusters may hand out the same pid: the pair is never reused while live.
  */
 import { randomInt } from 'node:crypto';
 import type { Session } from './session.js';
@@ -13,10 +15,10 @@ export function createRegistry() {
   const keyOf = (pid: number, secret: number) => `${pid}:${secret}`;
 
   return {
-    /** A fresh (pid, secret) for BackendKeyData. */
-    allocate(): { pid: number; secret: number } {
+    /** The key for BackendKeyData: the server's pid (a random one if it sent none), a fresh secret. */
+    allocate(serverPid: number): { pid: number; secret: number } {
       for (;;) {
-        const pid = randomInt(1, 2 ** 31 - 1);
+        const pid = serverPid > 0 ? serverPid : randomInt(1, 2 ** 31 - 1);
         const secret = randomInt(-(2 ** 31), 2 ** 31 - 1);
         if (!byKey.has(keyOf(pid, secret))) return { pid, secret };
       }

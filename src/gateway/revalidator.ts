@@ -18,12 +18,18 @@ import type { Registry } from './registry.js';
 export const REVALIDATE_EVERY_MS = 500;
 const GIVE_UP_AFTER_FAILURES = 2;
 
+/**
+ * The SQLSTATE of each ending, as PostgreSQL's own when it ends a backend: 57P01
+ * (admin_shutdown, "terminating connection due to administrator command") when Ward takes the
+ * session away, 57P05 when it sat idle past the limit (PostgreSQL's idle_session_timeout); not
+ * 28000, which says a login was refused, when this one was let in and is being ended.
+ */
 const SQLSTATE_OF: Record<EndReason, string> = {
-  access_revoked: SQLSTATE.invalid_authorization_specification,
-  role_changed: SQLSTATE.invalid_authorization_specification,
-  account_disabled: SQLSTATE.invalid_authorization_specification,
-  token_ended: SQLSTATE.invalid_authorization_specification,
-  credential_revoked: SQLSTATE.invalid_authorization_specification,
+  access_revoked: SQLSTATE.admin_shutdown,
+  role_changed: SQLSTATE.admin_shutdown,
+  account_disabled: SQLSTATE.admin_shutdown,
+  token_ended: SQLSTATE.admin_shutdown,
+  credential_revoked: SQLSTATE.admin_shutdown,
   project_unavailable: SQLSTATE.admin_shutdown,
   idle_timeout: SQLSTATE.idle_session_timeout,
   absolute_lifetime: SQLSTATE.admin_shutdown,

@@ -2,8 +2,8 @@
  * @module gateway/upstream
  * Logs in to a project's server through its Unix socket as the person's database role (SCRAM,
  * with the role's password that only Ward knows) and reads the server's startup replies up to
- * ReadyForQuery: its parameter statuses and its cancel key, which the gateway keeps for itself
- * (clients get the gateway's own key).
+ * ReadyForQuery: its parameter statuses and its cancel key, whose secret the gateway keeps for
+ * itself (clients get the server's pid with the gateway's own secret).
  */
 import { connect, type Socket } from 'node:net';
 import { scramClient } from './auth/scram-client.js';

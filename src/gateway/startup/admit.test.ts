@@ -4,8 +4,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DataPlaneProvider } from '../../dataplane/index.js';
 import type { DbAccessService, LoginTarget } from '../../dbaccess/index.js';
 import type { IdentityService } from '../../identity/index.js';
+import { scramClient } from '../auth/scram-client.js';
 import { GatewayError } from '../errors.js';
-import { message } from '../protocol/build.js';
+import { message, saslInitialResponse, saslResponse } from '../protocol/build.js';
 import { AUTH, BACKEND, FRONTEND } from '../protocol/codes.js';
 import { type AdmitDeps, admit, findTarget } from './admit.js';
 import { StartupClient } from './client.js';
@@ -119,6 +120,29 @@ describe('admitting a login', () => {
     expect(written[0]?.readInt32BE(5)).toBe(AUTH.SASL);
     socket.push(null);
     expect(await admitted).toMatchObject({ sqlstate: '08006' });
+  });
+
+  it('refuses a database that is none of the login’s projects as 3D000 once the exchange is over, not as a bad password', async () => {
+    const { c, written, socket } = client(null);
+    const other = loginRequest(
+      new Map([
+        ['user', 'alice@acme.test'],
+        ['database', 'template1'],
+      ]),
+    );
+    const admitted = admit(c, other, undefined, deps()).catch((e: unknown) => e);
+    const scram = scramClient('the right password');
+    await vi.waitFor(() => expect(written.length).toBe(1));
+    socket.push(saslInitialResponse('SCRAM-SHA-256', scram.first()));
+    await vi.waitFor(() => expect(written.length).toBe(2));
+    const serverFirst = (written[1] as Buffer).subarray(9).toString('utf8');
+    socket.push(saslResponse(await scram.final(serverFirst)));
+    const err = await admitted;
+    expect(err).toBeInstanceOf(GatewayError);
+    expect(err).toMatchObject({ sqlstate: '3D000', reason: 'unknown_database' });
+    expect((err as Error).message).toMatch(
+      /^database "template1" does not exist for user "alice@acme\.test"/,
+    );
   });
 
   it('refuses a person without a project role, saying who can grant one on a HIPAA project', async () => {

@@ -3,9 +3,10 @@
  * Whether a login may have a session on the project it names, checked in an order that tells a
  * stranger nothing: which project the database names (a name shared by projects of two of the
  * person's orgs is refused as ambiguous), the HIPAA rule (no connection without TLS, before any
- * password is asked for), authentication (auth/authenticate.ts: an unknown login goes through
- * the same exchange and fails the same way), then the account, the person's project role, and
- * whether the project is running.
+ * password is asked for), authentication (auth/authenticate.ts: an unknown login, or a database
+ * that is none of the login's projects, goes through the same exchange), then, once the exchange
+ * is over, a database that names none of the login's projects (3D000, whoever asked), the
+ * account, the person's project role, and whether the project is running.
  */
 import type { DataPlaneProvider } from '../../dataplane/index.js';
 import type { DbAccessService, LoginTarget } from '../../dbaccess/index.js';
@@ -51,6 +52,20 @@ export async function findTarget(
   return targets[0];
 }
 
+/**
+ * The database names none of the login's projects (`template1`, `postgres`, a typo, another
+ * org's project): said as PostgreSQL says it, 3D000, the same for every such name, so it tells
+ * nothing of other orgs' projects.
+ */
+function noSuchDatabase(request: LoginRequest): GatewayError {
+  return new GatewayError(
+    SQLSTATE.invalid_catalog_name,
+    `database "${request.database.slice(0, 100)}" does not exist for user "${request.login.slice(0, 100)}": each Ward project is one database; connect to yours by the project's name or id (prj_…)`,
+    '`ward db credentials --project <project>` prints the settings to connect with, the database name among them.',
+    'unknown_database',
+  );
+}
+
 /** Authenticates the client and checks every rule a session needs; throws the refusal. */
 export async function admit(
   client: StartupClient,
@@ -74,14 +89,13 @@ export async function admit(
     certHash: client.tls ? deps.certHash : undefined,
     dbaccess: deps.dbaccess,
     identity: deps.identity,
+  }).catch((err: unknown) => {
+    // Without a project there is no credential to check, so the exchange fails whatever the
+    // password was: the failure is the database's, not the password's.
+    const passwordFailed = err instanceof GatewayError && err.sqlstate === SQLSTATE.invalid_password;
+    throw !target && passwordFailed ? noSuchDatabase(request) : err;
   });
-  if (!target)
-    throw new GatewayError(
-      SQLSTATE.invalid_password,
-      `password authentication failed for user "${request.login}"`,
-      undefined,
-      'unknown',
-    );
+  if (!target) throw noSuchDatabase(request);
   const t = target;
   if (t.disabled)
     throw new GatewayError(

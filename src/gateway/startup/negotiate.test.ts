@@ -3,20 +3,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../lib/logger.js';
 import { ensureWardTls, type WardTls } from '../../tls/index.js';
 import { GatewayError } from '../errors.js';
 import { cancelRequest, startupMessage } from '../protocol/build.js';
-import { STARTUP_CODE } from '../protocol/codes.js';
-import { ProtocolError } from '../protocol/framing.js';
+import { BACKEND, STARTUP_CODE } from '../protocol/codes.js';
 import { StartupClient } from './client.js';
 import { negotiate } from './negotiate.js';
+import { refuse } from './refuse.js';
 
 let dir: string;
 let ward: WardTls;
 let secureContext: SecureContext;
 const sockets: Socket[] = [];
+const silent = createLogger('silent');
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ward-negotiate-'));
@@ -55,6 +58,33 @@ async function startTls(peer: Socket): Promise<TLSSocket> {
   return secure;
 }
 
+const TLS_APPLICATION_DATA = 23;
+
+/**
+ * A stream the client's TLS runs over, passing bytes to and from `peer` and noting the header
+ * (content type, length) of every TLS record the gateway sends.
+ */
+function recordingWire(peer: Socket) {
+  const records: { type: number; length: number }[] = [];
+  let pending = Buffer.alloc(0);
+  const wire = new Duplex({
+    read() {},
+    write(chunk: Buffer, _enc, done) {
+      peer.write(chunk, () => done());
+    },
+  });
+  peer.on('data', (b: Buffer) => {
+    pending = Buffer.concat([pending, b]);
+    while (pending.length >= 5 && pending.length >= 5 + pending.readUInt16BE(3)) {
+      records.push({ type: pending[0] as number, length: pending.readUInt16BE(3) });
+      pending = pending.subarray(5 + pending.readUInt16BE(3));
+    }
+    wire.push(b);
+  });
+  peer.on('end', () => wire.push(null));
+  return { wire, records };
+}
+
 describe('negotiating encryption', () => {
   it("answers an SSLRequest with 'S', then reads the startup packet over TLS with Ward's certificate", async () => {
     const { gateway, peer } = await connection();
@@ -74,6 +104,33 @@ describe('negotiating encryption', () => {
     expect(gateway.socket).not.toBe(gateway.raw);
   });
 
+  // libpq reads a record with about 8 KB of buffer free: a 16 KB record leaves the rest inside
+  // OpenSSL and a client waiting on its socket waits forever. PostgreSQL's records are 8 KB at most.
+  it('sends TLS records of at most 8 KB of data, as PostgreSQL does', async () => {
+    const { gateway, peer } = await connection();
+    const hello = negotiate(gateway, secureContext);
+    peer.write(request(STARTUP_CODE.SSLRequest));
+    expect((await nextBytes(peer)).toString()).toBe('S');
+    const { wire, records } = recordingWire(peer);
+    const secure = tlsConnect({ socket: wire, ca: ward.caCert, servername: 'localhost' });
+    sockets.push(secure);
+    await once(secure, 'secureConnect');
+    secure.write(startupMessage({ user: 'alice@acme.test' }));
+    await hello;
+    const sent = Buffer.alloc(100_000, 'x');
+    gateway.write(sent);
+    let received = 0;
+    for await (const chunk of secure) {
+      received += (chunk as Buffer).length;
+      if (received >= sent.length) break;
+    }
+    const data = records.filter((r) => r.type === TLS_APPLICATION_DATA).map((r) => r.length);
+    expect(data.reduce((a, b) => a + b, 0)).toBeGreaterThan(sent.length);
+    // 8192 bytes of data, plus the record's own type byte and AEAD tag (TLS 1.3) or nonce and tag (1.2).
+    expect(Math.max(...data)).toBeGreaterThan(8192);
+    expect(Math.max(...data)).toBeLessThanOrEqual(8192 + 64);
+  });
+
   it("answers a GSSENCRequest with 'N' and goes on in plaintext", async () => {
     const { gateway, peer } = await connection();
     const hello = negotiate(gateway, secureContext);
@@ -85,13 +142,45 @@ describe('negotiating encryption', () => {
     expect(gateway.socket).toBe(gateway.raw);
   });
 
-  it('refuses bytes sent after an SSLRequest before its answer, and never answers it', async () => {
+  // As PostgreSQL does: the request is answered first, then the unencrypted bytes are refused
+  // (FATAL 08P01) and the connection closes without a TLS handshake.
+  it("answers 'S' to an SSLRequest with bytes after it, then refuses those bytes and starts no TLS", async () => {
     const { gateway, peer } = await connection();
     const hello = negotiate(gateway, secureContext);
+    const heard: Buffer[] = [];
+    peer.on('data', (b: Buffer) => heard.push(b));
+    const closed = once(peer, 'close');
     peer.write(Buffer.concat([request(STARTUP_CODE.SSLRequest), startupMessage({ user: 'mallory@x.test' })]));
-    await expect(hello).rejects.toThrow(ProtocolError);
-    await expect(hello).rejects.toThrow(/bytes sent after the encryption request/);
-    expect(gateway.raw.bytesWritten).toBe(0);
+    const err = await hello.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GatewayError);
+    expect(err).toMatchObject({
+      sqlstate: '08P01',
+      message: 'received unencrypted data after SSL request',
+      reason: 'protocol_violation',
+    });
+    expect(gateway.tls).toBeNull();
+    refuse(gateway, { audit: { append: async () => undefined }, log: silent }, err, {});
+    await closed;
+    const bytes = Buffer.concat(heard);
+    expect(bytes.subarray(0, 1).toString()).toBe('S');
+    expect(bytes[1]).toBe(BACKEND.ErrorResponse);
+    const fields = bytes.subarray(6).toString('utf8');
+    expect(fields).toContain('SFATAL\0');
+    expect(fields).toContain('C08P01\0');
+    expect(fields).toContain('Mreceived unencrypted data after SSL request\0');
+  }, 5_000);
+
+  it("answers 'N' to a GSSENCRequest with bytes after it, then refuses those bytes", async () => {
+    const { gateway, peer } = await connection();
+    const failed = negotiate(gateway, secureContext).catch((e: unknown) => e);
+    peer.write(
+      Buffer.concat([request(STARTUP_CODE.GSSENCRequest), startupMessage({ user: 'mallory@x.test' })]),
+    );
+    expect((await nextBytes(peer)).toString()).toBe('N');
+    expect(await failed).toMatchObject({
+      sqlstate: '08P01',
+      message: 'received unencrypted data after GSSAPI encryption request',
+    });
   }, 5_000);
 
   it('refuses a second encryption request inside TLS', async () => {
