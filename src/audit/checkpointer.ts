@@ -135,9 +135,13 @@ export function createCheckpointer(deps: { db: Db; signer: Signer; log: Logger; 
     tick,
     start(intervalMs = 1_000) {
       timer = setInterval(() => {
-        running ??= tick().finally(() => {
-          running = undefined;
-        });
+        // While the control database is away even the list of chains behind fails: logged, and
+        // the next tick tries again (an unhandled rejection here used to end the process).
+        running ??= tick()
+          .catch((err) => log.error({ err }, 'checkpoints could not be made; retrying'))
+          .finally(() => {
+            running = undefined;
+          });
       }, intervalMs);
       timer.unref();
     },

@@ -3,6 +3,8 @@
  * The control database: the pool and the transaction helper, the migrations, and the row types
  * every store writes against (the migrations in ./migrations are their source of truth).
  */
+
+export * from './availability.js';
 export * from './migrate.js';
 export * from './pool.js';
 export * from './schema.js';

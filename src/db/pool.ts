@@ -31,9 +31,14 @@ export function createPool(opts: PoolOptions): pg.Pool {
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
   });
-  // An idle client that loses its server (restart, network) must not crash the process; the pool
-  // discards it and the next checkout connects again.
+  // A client that loses its server (a restart, a fast shutdown's 57P01, the network) must not
+  // crash the process. Idle, the pool discards it and the next checkout connects again. Checked
+  // out (inside a transaction, between two queries), node-postgres emits 'error' on the client
+  // itself, and pg-pool listens only while the client is idle: this listener keeps that from
+  // being an uncaught exception; the holder's next query fails, and the pool drops the broken
+  // client when it is released.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -4,7 +4,8 @@
  * project's (service user, socket only), with three roles reached by peer authentication from
  * Ward's OS user, so no password exists at rest: `ward_admin` (superuser, bootstrap only),
  * `ward_owner` (owns the schema, runs migrations), `ward_app` (what Ward runs as: read/write on
- * its tables, read/append only on the audit log). `WARD_DATABASE_URL` (and optionally
+ * its tables, read/append only on the audit log and each of its partitions; events are deleted
+ * only by retention's owner function). `WARD_DATABASE_URL` (and optionally
  * `WARD_DATABASE_OWNER_URL` for migrations) points at an external PostgreSQL instead.
  */
 import pg from 'pg';
@@ -23,7 +24,7 @@ import {
   stopCluster,
   writeClusterFiles,
 } from '../dataplane/local/index.js';
-import { createDb, createPool, type Db, grantRuntimeRole, migrate } from '../db/index.js';
+import { createDb, createPool, type Db, grantRuntimeRole, migrate, watchAvailability } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { OsUser } from '../lib/os-user.js';
 
@@ -39,6 +40,8 @@ export interface ControlDatabase {
   socketDir?: string;
   /** Health of the embedded cluster's postmaster. */
   health(): ReturnType<ReturnType<typeof createSupervisor>['health']>;
+  /** Whether the database answered its last probe (db/availability). */
+  available(): boolean;
   close(): Promise<void>;
 }
 
@@ -106,7 +109,7 @@ export async function openControlDatabase(
     if (appRole === rows[0]?.owner) {
       deps.log.warn(
         { role: appRole },
-        'Ward runs as the owner of its tables, so the audit log is append-only by trigger alone; set WARD_DATABASE_OWNER_URL to a separate owner role',
+        'Ward runs as the owner of its tables, so the audit log is append-only by trigger alone and Ward could delete from it; set WARD_DATABASE_OWNER_URL to a separate owner role',
       );
     } else {
       await grantRuntimeRole(owner, appRole);
@@ -118,13 +121,16 @@ export async function openControlDatabase(
     throw err;
   }
 
+  const availability = watchAvailability(appConn, deps.log.child({ component: 'control-db' }));
   return {
     app,
     owner,
     appPool,
     socketDir,
     health: () => supervisor.health('control'),
+    available: availability.available,
     async close() {
+      await availability.stop();
       await app.destroy();
       await owner.destroy();
       await supervisor.stopAll();

@@ -120,7 +120,10 @@ export function createWorker(deps: JobDeps) {
       const result = await withProjectLocks(
         deps.pool,
         projects,
-        () => void ops.markQueued(db, op.id, 'waiting for another job on this project', null),
+        () =>
+          void ops
+            .markQueued(db, op.id, 'waiting for another job on this project', null)
+            .catch((err) => log.warn({ err, op: op.id }, 'could not note that the operation waits')),
         async () => {
           await ops.markRunning(db, op.id, 'starting');
           return RUNNERS[op.kind](deps, op, progress);
