@@ -95,6 +95,27 @@ export const repositorySchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+const TLS_RULE =
+  "give either cert and key (PEM files; relative paths are under $WARD_HOME) or ward_ca: true (a certificate from Ward's own CA)";
+
+/**
+ * HTTPS for the API and the console: the operator's certificate and key, or one that Ward's own
+ * CA ($WARD_HOME/tls/ca.crt) issues for `host`, localhost, 127.0.0.1 and ::1.
+ */
+export const tlsSchema = z
+  .strictObject({
+    cert: z.string().min(1).max(500).optional(),
+    key: z.string().min(1).max(500).optional(),
+    ward_ca: z.boolean().optional(),
+  })
+  .transform((t, ctx): { cert: string; key: string } | { ward_ca: true } => {
+    if (t.ward_ca === true && t.cert === undefined && t.key === undefined) return { ward_ca: true };
+    if (t.ward_ca !== true && t.cert !== undefined && t.key !== undefined)
+      return { cert: t.cert, key: t.key };
+    ctx.addIssue({ code: 'custom', message: TLS_RULE });
+    return z.NEVER;
+  });
+
 export const configSchema = z.strictObject({
   home: z.string().min(1).max(200),
   host: z.string().min(1).max(255).default('127.0.0.1'),
@@ -108,7 +129,7 @@ export const configSchema = z.strictObject({
     .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
     .default('ward'),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+  tls: tlsSchema.optional(),
   session_ttl_minutes: z.coerce
     .number()
     .int()
@@ -172,7 +193,7 @@ export function crossFieldProblems(raw: Record<string, unknown>): { path: string
   if (!['127.0.0.1', '::1', 'localhost'].includes(host) && raw.tls === undefined) {
     problems.push({
       path: 'host',
-      message: `serving on '${host}' (beyond loopback) needs TLS: set tls.cert and tls.key in ward.yaml`,
+      message: `serving on '${host}' (beyond loopback) needs TLS: set tls.cert and tls.key, or tls.ward_ca: true, in ward.yaml`,
     });
   }
   if (Array.isArray(raw.regions)) {

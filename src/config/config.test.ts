@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,79 @@ backups:
   it('refuses an unknown storage type', () => {
     expect(problems(withYaml('backups:\n  repository:\n    type: ftp\n'))).toEqual([
       expect.stringMatching(/'backups\.repository\.type': /),
+    ]);
+  });
+});
+
+describe('tls', () => {
+  /** A self-signed certificate and its key, and a key of another pair, as PEM files in `dir`. */
+  function pemFiles(dir: string): void {
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+    ssl(
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      join(dir, 'ward.key'),
+      '-out',
+      join(dir, 'ward.crt'),
+      '-subj',
+      '/CN=w',
+      '-days',
+      '2',
+    );
+    ssl(
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      join(dir, 'other.key'),
+      '-out',
+      join(dir, 'other.crt'),
+      '-subj',
+      '/CN=o',
+      '-days',
+      '2',
+    );
+  }
+
+  it("takes ward_ca: true (a certificate from Ward's CA), also beyond loopback", () => {
+    expect(loadConfig(withYaml('host: 0.0.0.0\ntls: { ward_ca: true }\n')).tls).toEqual({ ward_ca: true });
+  });
+
+  it('takes a certificate and key, relative paths under WARD_HOME', () => {
+    const env = withYaml('tls: { cert: ward.crt, key: ward.key }\n');
+    pemFiles(home as string);
+    expect(loadConfig(env).tls).toEqual({
+      cert: join(home as string, 'ward.crt'),
+      key: join(home as string, 'ward.key'),
+    });
+  });
+
+  it('names a missing file, a file that is not PEM, and a key of another certificate, all at once', () => {
+    const env = withYaml('tls: { cert: ward.crt, key: missing.key }\n');
+    pemFiles(home as string);
+    const yaml = join(home as string, 'ward.yaml');
+    const at = (f: string) => join(home as string, f);
+    expect(problems(env)).toEqual([`${yaml} 'tls.key': cannot read ${at('missing.key')} (ENOENT)`]);
+    writeFileSync(join(home as string, 'ward.yaml'), 'tls: { cert: ward.yaml, key: other.key }\n');
+    expect(problems(env)).toEqual([`${yaml} 'tls.cert': ${at('ward.yaml')} is not a PEM certificate`]);
+    writeFileSync(join(home as string, 'ward.yaml'), 'tls: { cert: ward.crt, key: other.key }\n');
+    expect(problems(env)).toEqual([
+      `${yaml} 'tls.key': ${at('other.key')} is not the key of ${at('ward.crt')}`,
+    ]);
+  });
+
+  it('wants either cert and key or ward_ca, and TLS of some kind beyond loopback', () => {
+    const rule = /'tls': give either cert and key .* or ward_ca: true/;
+    expect(problems(withYaml('tls: { cert: a.crt }\n'))).toEqual([expect.stringMatching(rule)]);
+    expect(problems(withYaml('tls: { cert: a.crt, key: a.key, ward_ca: true }\n'))).toEqual([
+      expect.stringMatching(rule),
+    ]);
+    expect(problems(withYaml('tls: { ward_ca: false }\n'))).toEqual([expect.stringMatching(rule)]);
+    expect(problems(withYaml('host: 0.0.0.0\n'))).toEqual([
+      expect.stringMatching(/'host': serving on '0\.0\.0\.0' \(beyond loopback\) needs TLS/),
     ]);
   });
 });

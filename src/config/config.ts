@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { configSchema, crossFieldProblems, type WardConfig } from './config.schema.js';
+import { configSchema, crossFieldProblems, tlsSchema, type WardConfig } from './config.schema.js';
+import { resolveTlsFiles, tlsFileProblems } from './tls.js';
 
 export type { Region, WardConfig } from './config.schema.js';
 export { DEFAULT_REGIONS } from './config.schema.js';
@@ -96,11 +97,16 @@ export function loadConfig(
   }
   Object.assign(raw, overrides);
   const parsed = configSchema.safeParse(raw);
+  // The HTTPS certificate and key (relative paths are under WARD_HOME) are checked here too.
+  const tls = raw.tls === undefined ? undefined : tlsSchema.safeParse(raw.tls).data;
+  const tlsFiles = tls && 'cert' in tls ? resolveTlsFiles(tls, home) : undefined;
+  if (parsed.success && tlsFiles) parsed.data.tls = tlsFiles;
   const issues = [
     ...(parsed.success
       ? []
       : parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }))),
     ...crossFieldProblems(raw).map((p) => ({ path: [p.path], message: p.message })),
+    ...(tlsFiles ? tlsFileProblems(tlsFiles) : []),
   ];
   if (issues.length > 0 || !parsed.success) {
     throw new ConfigError(

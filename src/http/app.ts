@@ -14,6 +14,7 @@ import type { AuditAccess, AuditReader, SinkService } from '../audit/index.js';
 import type { BackupsEdge } from '../backups/index.js';
 import type { DbAccessService } from '../dbaccess/index.js';
 import type { IdentityService } from '../identity/index.js';
+import { unavailable } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import type { Signer } from '../lib/signing.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
   /** Backups, restores, drills, operations and backup policies. */
   backups: BackupsEdge;
   health: () => Promise<void>;
+  /** Whether the control database answers now; while it does not, API requests get 503 at once. */
+  controlAvailable?: () => boolean;
   clusterStates: () => Record<string, number>;
   /** Registries of other parts (the gateway) served at /metrics. */
   metrics?: Registry[];
@@ -67,20 +70,35 @@ function requestIds(): () => string {
   return () => `req_${prefix}${(++n).toString(36)}`;
 }
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({
+/** How the app's server listens, apart from the services it is built on. */
+export interface ServerOptions {
+  /** Serve HTTPS (TLS 1.2 and later) with this certificate; cookies are then Secure. */
+  https?: { cert: string; key: string };
+}
+
+export async function buildApp(deps: AppDeps, server: ServerOptions = {}): Promise<FastifyInstance> {
+  const options = {
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     // Ward writes its own one-line request log (route pattern, never the URL) in onResponse.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1 << 20,
     genReqId: requestIds(),
+    // The socket's address is the client's (no proxy headers): /metrics opens to loopback on it.
     trustProxy: false,
-  });
+  };
+  // Routes are written against the plain instance type; only the server under them differs.
+  const app = (server.https
+    ? Fastify({
+        ...options,
+        https: { cert: server.https.cert, key: server.https.key, minVersion: 'TLSv1.2' },
+      })
+    : Fastify(options)) as unknown as FastifyInstance;
+  const secureCookies = server.https !== undefined || (deps.secureCookies ?? false);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
 
-  installSecurityHeaders(app, deps.secureCookies ?? false);
+  installSecurityHeaders(app, secureCookies);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
@@ -97,6 +115,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
+  // Before authentication, which reads the database: a request that would wait on a stalled
+  // control database is refused at once, and nothing is changed.
+  const available = deps.controlAvailable;
+  if (available)
+    app.addHook('onRequest', async (req) => {
+      if (!available() && (req.url.startsWith('/api/') || req.url.startsWith('/healthz')))
+        throw unavailable('the control database does not answer, so nothing was done; try again shortly');
+    });
   installAuth(app, deps.identity);
   installMetrics(app, deps.clusterStates, deps.metrics);
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
@@ -116,12 +142,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   healthRoutes(app, deps.health);
-  authRoutes(app, deps.identity, { secureCookies: deps.secureCookies ?? false });
+  authRoutes(app, deps.identity, { secureCookies });
   userRoutes(app, deps.identity);
   accessRoutes(app, {
     access: deps.access,
     identity: deps.identity,
-    secureCookies: deps.secureCookies ?? false,
+    secureCookies,
   });
   orgRoutes(app, deps.orgs);
   projectRoutes(app, deps.projects);

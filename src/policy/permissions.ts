@@ -163,6 +163,11 @@ export const PERMISSIONS = {
     who: 'operator',
     scope: '*',
   },
+  'business.associate.manage': {
+    summary: 'see and set the business associate that BAAs name (the organization running this Ward)',
+    who: 'operator',
+    scope: '*',
+  },
   'hipaa.manage': {
     summary: 'enable or turn off HIPAA for the organization, and delete its HIPAA projects',
     who: OWNER,
@@ -242,6 +247,11 @@ export const PERMISSIONS = {
     summary: "change the org's daily backup time and retention (7 to 35 days)",
     who: ADMINS,
     scope: 'org:admin',
+  },
+  'metrics.read': {
+    summary: 'scrape Prometheus metrics at /metrics from beyond loopback (callers on loopback need no token)',
+    who: 'operator',
+    scope: 'metrics:read',
   },
 } as const satisfies Record<string, Rule>;
 

@@ -14,6 +14,7 @@ export const SCOPES = {
   'audit:read': 'read, verify and export audit logs',
   'org:read': 'read members, grants, service accounts, break-glass records and access reviews',
   'org:admin': 'manage members, settings, project grants and service accounts',
+  'metrics:read': 'scrape GET /metrics from beyond loopback (only the operator’s tokens)',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -23,7 +23,7 @@ import type { WardConfig } from '../config/index.js';
 import type { DataPlaneProvider } from '../dataplane/index.js';
 import { findPgBinaries } from '../dataplane/local/index.js';
 import type { Db } from '../db/index.js';
-import { buildApp, DEFAULT_CONSOLE_DIR } from '../http/index.js';
+import { type AppDeps, buildApp, DEFAULT_CONSOLE_DIR } from '../http/index.js';
 import { createIdentityService, type IdentityService } from '../identity/index.js';
 import { createFileKeystore, createKeyService, type KeyService } from '../keys/index.js';
 import { SYSTEM } from '../lib/context.js';
@@ -35,6 +35,7 @@ import { VERSION } from '../lib/version.js';
 import { createOrgService, type OrgService } from '../orgs/index.js';
 import { createClusterEvents, type ProjectService, wireProjects } from '../projects/index.js';
 import { createRegionCatalog } from '../regions/index.js';
+import { httpsCertificate } from '../tls/index.js';
 import { wireBackupParts } from './backups.js';
 import { openControlDatabase } from './control-db.js';
 import { wireDataPlane } from './dataplane.js';
@@ -198,7 +199,8 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     await hipaa.deletion.start();
     await auditParts.start();
     await gateway.start();
-    app = await buildApp({
+    const https = config.tls ? await httpsCertificate(config.tls, home.tls, config.host) : undefined;
+    const appDeps: AppDeps = {
       log,
       audit: { reader: auditParts.reader, access: auditParts.access, signer, sinks: auditParts.sinks },
       identity,
@@ -216,8 +218,10 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       health: async () => {
         await control.appPool.query('SELECT 1');
       },
+      controlAvailable: control.available,
       clusterStates: plane.clusterStates,
-    });
+    };
+    app = await buildApp(appDeps, { https });
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await app?.close();

@@ -3,10 +3,10 @@
  * Works out who is calling. A bearer token (CLI, scripts) or the console's session cookie; with
  * the cookie, a request that changes something must also echo the CSRF cookie in the
  * `x-csrf-token` header (double submit; the session cookie is SameSite=Strict as well). Every
- * route needs a signed-in caller unless it is declared `config: { public: true }`, and every
- * other API route must name its permission (`config: { permission }`, see src/policy), which the
- * policy's gate checks for every request: fail closed. Refusals here are audit events
- * (`access.denied`).
+ * route needs a signed-in caller unless it is declared `config: { public: true }` (or
+ * `publicOnLoopback`: public to this machine only), and every other API route must name its
+ * permission (`config: { permission }`, see src/policy), which the policy's gate checks for every
+ * request: fail closed. Refusals here are audit events (`access.denied`).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { IdentityService } from '../../identity/index.js';
@@ -14,6 +14,7 @@ import { anonymous, type RequestContext } from '../../lib/context.js';
 import { forbidden, isWardError, unauthenticated } from '../../lib/errors.js';
 import { randomSecret, safeEqual } from '../../lib/secrets.js';
 import { gate, type Permission } from '../../policy/index.js';
+import { isLoopback } from '../loopback.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +24,11 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     public?: boolean;
+    /**
+     * Public to callers on this machine (a loopback socket address); anyone else needs a token
+     * and the route's permission, like any other route.
+     */
+    publicOnLoopback?: boolean;
     /** What the route does, in the policy's terms (src/policy/permissions.ts). */
     permission?: Permission;
     /** False for routes that only look at the session: they do not count as activity. */
@@ -100,7 +106,11 @@ export function installAuth(app: FastifyInstance, identity: IdentityService): vo
   app.addHook('onRequest', async (req, reply) => {
     req.deniedAtDoor = true;
     req.ctx = anonymous(req.ip, req.id);
-    const isPublic = req.routeOptions.config?.public === true || req.routeOptions.url === undefined;
+    const config = req.routeOptions.config;
+    const isPublic =
+      config?.public === true ||
+      req.routeOptions.url === undefined ||
+      (config?.publicOnLoopback === true && isLoopback(req.ip));
     let token = bearerOf(req.headers.authorization);
     // Public routes (sign-in, the console's files) never act on the cookie's authority.
     const fromCookie = !token && !isPublic && req.cookies[SESSION_COOKIE] !== undefined;
@@ -120,7 +130,7 @@ export function installAuth(app: FastifyInstance, identity: IdentityService): vo
     if (token) {
       let p: Awaited<ReturnType<IdentityService['authenticate']>>;
       try {
-        p = await identity.authenticate(token, { activity: req.routeOptions.config?.activity !== false });
+        p = await identity.authenticate(token, { activity: config?.activity !== false });
       } catch (err) {
         // A session that ended (signed out elsewhere, expired, revoked) must not lock the browser
         // out: its cookies are dropped with the 401, and the console shows sign-in.
@@ -141,7 +151,7 @@ export function installAuth(app: FastifyInstance, identity: IdentityService): vo
         ip: req.ip,
         requestId: req.id,
       };
-      if (!isPublic) gate(p, req.routeOptions.config?.permission);
+      if (!isPublic) gate(p, config?.permission);
     } else if (!isPublic) {
       throw unauthenticated(
         'sign in first: send "Authorization: Bearer <token>" (ward login prints one)',

@@ -1,7 +1,8 @@
 /**
  * @module http/plugins/metrics
  * Prometheus metrics at GET /metrics: process metrics, HTTP requests by route pattern and status
- * (never by URL, which can carry names), and cluster states. No identifiers, no PHI.
+ * (never by URL, which can carry names), and cluster states. No identifiers, no PHI. Callers on
+ * this machine (loopback) need no token; others need the operator's, with the `metrics:read` scope.
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -42,7 +43,10 @@ export function installMetrics(
     requests.inc({ method: req.method, route, status: String(reply.statusCode) });
     duration.observe({ route }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+  // Open to Prometheus on this machine; from anywhere else it takes the operator's token with
+  // the metrics:read scope (docs/permissions.md).
+  const config = { publicOnLoopback: true, permission: 'metrics.read' } as const;
+  app.get('/metrics', { config, schema: { hide: true } }, async (_req, reply) => {
     reply.type(registry.contentType);
     return extra.length === 0 ? registry.metrics() : Registry.merge([registry, ...extra]).metrics();
   });
