@@ -104,6 +104,10 @@ export const AUDIT_ACTIONS = {
   'baa.request': { category: 'hipaa', summary: 'an owner asked Ward to render the BAA for signing' },
   'baa.sign': { category: 'hipaa', summary: "an org's owner signed the BAA" },
   'baa.countersign': { category: 'hipaa', summary: 'the operator countersigned a BAA: it is executed' },
+  'business.associate.update': {
+    category: 'hipaa',
+    summary: 'the operator named the business associate that BAAs and certificates of destruction carry',
+  },
   'hipaa.enable': { category: 'hipaa', summary: 'HIPAA was enabled for an organization' },
   'hipaa.disable': { category: 'hipaa', summary: 'HIPAA was turned off for an organization' },
   'project.undelete': { category: 'project', summary: 'a HIPAA project scheduled for deletion was kept' },
@@ -346,6 +350,12 @@ export interface AuditPayloads {
     document_sha256: string;
     countersigner_name: string;
     countersigner_title: string;
+  };
+  'business.associate.update': {
+    legal_name: string;
+    address: string;
+    /** What it replaced: set at runtime before, or ward.yaml's; null when there was none. */
+    previous: { legal_name: string; address: string; source: 'runtime' | 'ward.yaml' } | null;
   };
   'hipaa.enable': { baa_id: string };
   'hipaa.disable': { hipaa_projects?: string[] };

@@ -11,6 +11,7 @@ import { registerBackups, registerRestore } from './backups.js';
 import { registerDb } from './db.js';
 import { registerHipaa } from './hipaa.js';
 import { registerMfa } from './mfa.js';
+import { registerOperator } from './operator.js';
 import { registerOrgs } from './orgs.js';
 import { registerProjects } from './projects.js';
 import { registerServiceAccounts } from './service-accounts.js';
@@ -29,4 +30,5 @@ export function registerClientCommands(program: Command): void {
   registerAccessReviews(program);
   registerDb(program);
   registerHipaa(program);
+  registerOperator(program);
 }

@@ -37,7 +37,11 @@ function showHipaa(h: HipaaRow): void {
     ],
     [
       'baa current',
-      h.baa_current === null ? null : h.baa_current ? 'yes' : 'no: the org details changed since',
+      h.baa_current === null
+        ? null
+        : h.baa_current
+          ? 'yes'
+          : 'no: the org details or the business associate changed since',
     ],
     ['hipaa projects', h.hipaa_projects.map((p) => `${p.name} (${p.status})`).join(', ') || 'none'],
     ['next step', h.next_step],

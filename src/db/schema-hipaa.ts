@@ -1,7 +1,7 @@
 /**
  * @module db/schema-hipaa
- * Row types for HIPAA enablement (migration 0030): Business Associate Agreements and
- * certificates of destruction. Kept beside db/schema.ts, whose `DB` includes them.
+ * Row types for HIPAA enablement (migrations 0030, 0061): Business Associate Agreements,
+ * certificates of destruction and the business associate the operator names. Kept beside db/schema.ts, whose `DB` includes them.
  */
 import type { ColumnType, Selectable } from 'kysely';
 
@@ -42,10 +42,21 @@ export interface DestructionCertificatesTable {
   issued_at: Timestamp;
 }
 
+/** The business associate set at runtime (one row at most; ward.yaml's is used while none). */
+export interface BusinessAssociateTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  legal_name: string;
+  address: string;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
 export interface HipaaTables {
   baas: BaasTable;
   destruction_certificates: DestructionCertificatesTable;
+  business_associate: BusinessAssociateTable;
 }
 
 export type Baa = Selectable<BaasTable>;
 export type DestructionCertificate = Selectable<DestructionCertificatesTable>;
+export type BusinessAssociateRow = Selectable<BusinessAssociateTable>;

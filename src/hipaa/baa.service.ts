@@ -14,6 +14,7 @@ import { newId } from '../lib/ids.js';
 import type { OrgService } from '../orgs/index.js';
 import { authorize, principalOf } from '../policy/index.js';
 import { CURRENT_BAA_VERSION, type RenderedBaa, renderBaa } from './baa-template.js';
+import type { BusinessAssociateService } from './business-associate.js';
 import type {
   BaaDocumentView,
   BaaView,
@@ -23,11 +24,6 @@ import type {
 } from './hipaa.schemas.js';
 import * as store from './hipaa.store.js';
 import { requireHipaaPlan } from './plans.js';
-
-export interface BusinessAssociate {
-  legal_name: string;
-  address: string;
-}
 
 export const baaView = (b: Baa): BaaView => ({
   id: b.id,
@@ -66,15 +62,17 @@ export function createBaaService(deps: {
   db: Db;
   audit: AuditService;
   orgs: OrgService;
-  businessAssociate: BusinessAssociate | undefined;
+  /** Read on every render, so the operator's change applies to the next BAA without a restart. */
+  businessAssociate: Pick<BusinessAssociateService, 'current'>;
 }) {
   const { db, audit, orgs, businessAssociate } = deps;
 
   /** The BAA as it reads for `org` today. */
   async function render(org: Org): Promise<RenderedBaa> {
-    if (!businessAssociate)
+    const associate = await businessAssociate.current();
+    if (!associate)
       throw conflict(
-        'the operator has not named the business associate yet (business_associate.legal_name and .address in ward.yaml), so Ward cannot render a BAA; ask the operator to set them and restart Ward',
+        "the operator has not named the business associate (the organization that runs this Ward) yet, so Ward cannot render a BAA; the operator sets it with `ward operator business-associate set --legal-name … --address …`, PUT /api/v1/operator/business-associate, or the console's Organizations page",
       );
     const legal = typeof org.settings.legal_name === 'string' ? org.settings.legal_name : '';
     const address = typeof org.settings.address === 'string' ? org.settings.address : '';
@@ -87,8 +85,8 @@ export function createBaaService(deps: {
       org_id: org.id,
       covered_entity_legal_name: legal,
       covered_entity_address: address,
-      business_associate_legal_name: businessAssociate.legal_name,
-      business_associate_address: businessAssociate.address,
+      business_associate_legal_name: associate.legal_name,
+      business_associate_address: associate.address,
     });
   }
 

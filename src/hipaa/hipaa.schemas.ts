@@ -1,6 +1,6 @@
 /**
  * @module hipaa/schemas
- * BAA and HIPAA request and response shapes.
+ * BAA and HIPAA request and response shapes, and the business associate the operator names.
  */
 import { z } from 'zod';
 import { BAA_STATUSES, PLANS, PROJECT_STATUSES } from '../db/index.js';
@@ -34,6 +34,33 @@ export const countersignBaaBody = z.strictObject({
 });
 
 export const setHipaaBody = z.strictObject({ enabled: z.boolean() });
+
+/** The business associate's details: trimmed, bounded; an address may span lines, a name not. */
+const associateText = (what: string, max: number, lineBreaks: boolean) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} is required`)
+    .max(max, `${what} is at most ${max} characters`)
+    .refine((s) => !hasControlCharacters(s, lineBreaks), `${what} must not contain control characters`);
+
+export const businessAssociateBody = z.strictObject({
+  legal_name: associateText('the legal name', 200, false),
+  address: associateText('the address', 500, true),
+});
+
+export const BUSINESS_ASSOCIATE_SOURCES = ['runtime', 'ward.yaml', 'none'] as const;
+
+export const businessAssociateView = z.object({
+  /** Null until the operator names it (at runtime or in ward.yaml): no BAA renders until then. */
+  legal_name: z.string().nullable(),
+  address: z.string().nullable(),
+  /** Where it comes from: set at runtime (wins), ward.yaml (the seed), or nowhere yet. */
+  source: z.enum(BUSINESS_ASSOCIATE_SOURCES),
+  updated_at: z.string().nullable(),
+  /** The email of the operator who set it at runtime. */
+  updated_by: z.string().nullable(),
+});
 
 export const baaDocumentView = z.object({
   org_id: z.string(),
@@ -91,3 +118,5 @@ export type BaaDocumentView = z.infer<typeof baaDocumentView>;
 export type PendingBaaView = z.infer<typeof pendingBaaView>;
 export type HipaaView = z.infer<typeof hipaaView>;
 export type HipaaProjectView = z.infer<typeof hipaaProjectView>;
+export type BusinessAssociateBody = z.infer<typeof businessAssociateBody>;
+export type BusinessAssociateView = z.infer<typeof businessAssociateView>;

@@ -1,6 +1,6 @@
 /**
  * @module hipaa/store
- * SQL for BAAs, an org's HIPAA flag and its HIPAA projects.
+ * SQL for BAAs, an org's HIPAA flag, its HIPAA projects and the business associate.
  */
 
 import { type Insertable, sql } from 'kysely';
@@ -77,4 +77,25 @@ export const hipaaProjects = (q: Q, orgId: string) =>
     .where('audit_log_level', '=', 'hipaa')
     .where('status', '<>', 'deleted')
     .orderBy('created_at')
+    .execute();
+
+/** The business associate the operator set at runtime, with the email of who set it. */
+export const storedBusinessAssociate = (q: Q, opts: { lock?: boolean } = {}) => {
+  const query = q
+    .selectFrom('business_associate')
+    .leftJoin('users', 'users.id', 'business_associate.updated_by')
+    .select([
+      'business_associate.legal_name',
+      'business_associate.address',
+      'business_associate.updated_at',
+      'users.email as updated_by',
+    ]);
+  return (opts.lock ? query.forUpdate('business_associate') : query).executeTakeFirst();
+};
+
+export const saveBusinessAssociate = (q: Q, b: { legal_name: string; address: string; updated_by: string }) =>
+  q
+    .insertInto('business_associate')
+    .values({ ...b, updated_at: sql`now()` })
+    .onConflict((oc) => oc.column('singleton').doUpdateSet({ ...b, updated_at: sql`now()` }))
     .execute();

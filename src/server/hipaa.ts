@@ -1,7 +1,8 @@
 /**
  * @module server/hipaa
- * Wires HIPAA enablement: the BAA and HIPAA services, certificates of destruction, HIPAA project
- * deletion (with its grace-period sweep), org key administration and the storage-encryption check.
+ * Wires HIPAA enablement: the business associate (set at runtime, seeded from ward.yaml), the BAA
+ * and HIPAA services, certificates of destruction, HIPAA project deletion (with its grace-period
+ * sweep), org key administration and the storage-encryption check.
  */
 import type { Logger } from 'pino';
 import type { AuditService } from '../audit/index.js';
@@ -9,7 +10,7 @@ import { createCertificateService } from '../certificates/index.js';
 import type { WardConfig } from '../config/index.js';
 import type { DataPlaneProvider } from '../dataplane/index.js';
 import type { Db } from '../db/index.js';
-import { createBaaService, createHipaaService } from '../hipaa/index.js';
+import { createBaaService, createBusinessAssociate, createHipaaService } from '../hipaa/index.js';
 import type { HipaaEdge } from '../http/index.js';
 import { createOrgKeys, type KeyService } from '../keys/index.js';
 import type { Signer } from '../lib/signing.js';
@@ -34,29 +35,42 @@ export function wireHipaa(deps: {
   log: Logger;
 }): HipaaParts {
   const { config, db, audit, orgs, keys, signer, dataplane } = deps;
-  const baa = createBaaService({ db, audit, orgs, businessAssociate: config.business_associate });
+  const businessAssociate = createBusinessAssociate({ db, audit, configured: config.business_associate });
+  const baa = createBaaService({ db, audit, orgs, businessAssociate });
   const certificates = createCertificateService({ db, orgs, signer });
+  const deletion = createHipaaDeletion({
+    db,
+    audit,
+    dataplane,
+    keys,
+    orgs,
+    certificates,
+    signer,
+    log: deps.log.child({ component: 'hipaa-deletion' }),
+    settings: {
+      graceMs: config.hipaa_deletion_grace,
+      // Read at each certificate, so the operator's latest business associate issues it.
+      get issuer() {
+        return businessAssociate.lastKnown()?.legal_name ?? 'The operator of this Ward installation';
+      },
+    },
+  });
   return {
     edge: {
+      businessAssociate,
       baa,
       hipaa: createHipaaService({ db, audit, orgs, baa }),
       certificates,
       keys: createOrgKeys({ db, keys, orgs }),
       storage: createStorageChecker({ dataDir: deps.projectsDir }),
     },
-    deletion: createHipaaDeletion({
-      db,
-      audit,
-      dataplane,
-      keys,
-      orgs,
-      certificates,
-      signer,
-      log: deps.log.child({ component: 'hipaa-deletion' }),
-      settings: {
-        graceMs: config.hipaa_deletion_grace,
-        issuer: config.business_associate?.legal_name ?? 'The operator of this Ward installation',
+    deletion: {
+      ...deletion,
+      // The issuer's name is read without waiting: load the stored one before the first sweep.
+      start: async () => {
+        await businessAssociate.current();
+        await deletion.start();
       },
-    }),
+    },
   };
 }

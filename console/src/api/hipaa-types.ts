@@ -17,3 +17,5 @@ export type BaaDocument = Json<'/api/v1/orgs/{org}/baa', 'post'>;
 export type OrgKeys = Json<'/api/v1/orgs/{org}/keys', 'get'>;
 export type KeyRotation = Json<'/api/v1/orgs/{org}/keys/rotate', 'post'>;
 export type CertificateSummary = Json<'/api/v1/orgs/{org}/certificates', 'get'>['certificates'][number];
+/** The business associate BAAs name, and where it comes from (operator). */
+export type BusinessAssociate = Json<'/api/v1/operator/business-associate', 'get'>;

@@ -1,13 +1,15 @@
 /**
  * @module api/hipaa
  * HIPAA enablement: the org's HIPAA state, the BAA (render, sign, countersign, read), the switch,
- * BAAs waiting for the operator, org details, keys and certificates of destruction.
+ * BAAs waiting for the operator, the business associate (operator), org details, keys and
+ * certificates of destruction.
  */
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from './client';
 import type {
   Baa,
   BaaDocument,
+  BusinessAssociate,
   CertificateSummary,
   HipaaState,
   KeyRotation,
@@ -73,6 +75,28 @@ export function usePendingBaas(enabled: boolean) {
     queryFn: enabled
       ? async () => (await api<{ baas: PendingBaa[] }>('GET', '/baas/pending')).baas
       : skipToken,
+  });
+}
+
+const businessAssociateKey = ['operator', 'business-associate'] as const;
+
+/** The business associate BAAs name (operator only: not fetched for anyone else). */
+export function useBusinessAssociate(enabled: boolean) {
+  return useQuery({
+    queryKey: businessAssociateKey,
+    queryFn: enabled ? () => api<BusinessAssociate>('GET', '/operator/business-associate') : skipToken,
+  });
+}
+
+export function useSetBusinessAssociate() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Body<'/api/v1/operator/business-associate', 'put'>) =>
+      api<BusinessAssociate>('PUT', '/operator/business-associate', body),
+    onSuccess: (saved) => {
+      qc.setQueryData(businessAssociateKey, saved);
+      return refreshOrg(qc);
+    },
   });
 }
 

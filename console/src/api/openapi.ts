@@ -883,6 +883,83 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/operator/business-associate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The business associate BAAs name, and whether it was set at runtime or in ward.yaml (operator) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              address: string | null;
+              legal_name: string | null;
+              /** @enum {string} */
+              source: 'runtime' | 'ward.yaml' | 'none';
+              updated_at: string | null;
+              updated_by: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Name the business associate (operator): BAAs rendered from now on carry it; it wins over ward.yaml */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            address: string;
+            legal_name: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              address: string | null;
+              legal_name: string | null;
+              /** @enum {string} */
+              source: 'runtime' | 'ward.yaml' | 'none';
+              updated_at: string | null;
+              updated_by: string | null;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs': {
     parameters: {
       query?: never;
@@ -3448,6 +3525,7 @@ export interface paths {
               | 'audit:read'
               | 'org:read'
               | 'org:admin'
+              | 'metrics:read'
             )[];
           };
         };
@@ -4676,6 +4754,7 @@ export interface paths {
               | 'audit:read'
               | 'org:read'
               | 'org:admin'
+              | 'metrics:read'
             )[];
           };
         };

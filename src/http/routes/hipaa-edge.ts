@@ -1,22 +1,24 @@
 /**
  * @module http/routes/hipaa-edge
- * Registers the routes of HIPAA enablement (HIPAA and BAA, keys, certificates of destruction,
- * regions with their storage-encryption check) from one set of services, so the app wires them
+ * Registers the routes of HIPAA enablement (HIPAA and BAA, the business associate, keys,
+ * certificates of destruction, regions with their storage-encryption check) from one set of services, so the app wires them
  * in one line.
  */
 import type { FastifyInstance } from 'fastify';
 import type { CertificateService } from '../../certificates/index.js';
-import type { BaaService, HipaaService } from '../../hipaa/index.js';
+import type { BaaService, BusinessAssociateService, HipaaService } from '../../hipaa/index.js';
 import type { OrgKeys } from '../../keys/index.js';
 import type { RegionCatalog, StorageChecker } from '../../regions/index.js';
 import { certificateRoutes } from './certificates.js';
 import { hipaaRoutes } from './hipaa.js';
+import { businessAssociateRoutes } from './hipaa-business-associate.js';
 import { keyRoutes } from './keys.js';
 import { regionRoutes } from './regions.js';
 
 export interface HipaaEdge {
   hipaa: HipaaService;
   baa: BaaService;
+  businessAssociate: BusinessAssociateService;
   certificates: CertificateService;
   keys: OrgKeys;
   storage: StorageChecker;
@@ -25,6 +27,7 @@ export interface HipaaEdge {
 export function installHipaaRoutes(app: FastifyInstance, deps: HipaaEdge, regions: RegionCatalog): void {
   regionRoutes(app, regions, deps.storage);
   hipaaRoutes(app, deps);
+  businessAssociateRoutes(app, deps.businessAssociate);
   keyRoutes(app, deps.keys);
   certificateRoutes(app, deps.certificates);
 }
