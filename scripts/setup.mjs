@@ -73,6 +73,9 @@ function debianPackages() {
   if (major && !existsSync(`/usr/lib/postgresql/${major}/lib/pgaudit.so`))
     missing.push(`postgresql-${major}-pgaudit`);
   if (forTests && !existsSync('/usr/bin/chromium')) missing.push('chromium');
+  // A gateway test compiles a small event-loop libpq client (test/gateway-hardening.test.ts).
+  if (forTests && !existsSync('/usr/include/postgresql/libpq-fe.h')) missing.push('libpq-dev');
+  if (forTests && !onPath('cc')) missing.push('gcc');
   if (missing.length === 0) return;
   const install = ['apt-get', 'install', '-y', '--no-install-recommends', ...missing];
   if (!root_) fail(`missing Debian packages; as root run: apt-get update && ${install.join(' ')}`);

@@ -11,7 +11,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -236,8 +235,8 @@ describe('large results over TLS to an event-loop libpq client', () => {
   let program: string | undefined;
   const include = '/usr/include/postgresql';
 
+  // libpq's headers and a C compiler are installed by the test set-up (scripts/setup.mjs).
   beforeAll(async () => {
-    if (!existsSync(join(include, 'libpq-fe.h'))) return;
     const dir = await mkdtemp(join(tmpdir(), 'ward-libpq-'));
     await writeFile(join(dir, 'async.c'), ASYNC_CLIENT);
     const built = await runClient(
@@ -245,11 +244,12 @@ describe('large results over TLS to an event-loop libpq client', () => {
       ['-o', join(dir, 'async'), join(dir, 'async.c'), `-I${include}`, '-lpq'],
       {},
     );
-    if (built.code === 0) program = join(dir, 'async');
+    if (built.code !== 0) throw new Error(`the libpq client did not compile: ${built.stderr}`);
+    program = join(dir, 'async');
   });
 
-  it('reads every row, never left waiting on a socket with data inside TLS', async (ctx) => {
-    if (!program) ctx.skip();
+  it('reads every row, never left waiting on a socket with data inside TLS', async () => {
+    if (!program) throw new Error('no libpq client');
     const quote = (v: string) => `'${v.replace(/[\\']/g, (c) => `\\${c}`)}'`;
     const conninfo = Object.entries({
       host: owner.host,
