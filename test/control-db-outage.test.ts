@@ -140,4 +140,43 @@ describe('when the control database goes away under gateway load', () => {
     });
     expect(verify.body).toMatchObject({ ok: true, first_bad_seq: null });
   }, 240_000);
+
+  it('ends sessions within the 5-second audit deadline of a stall, with 57P03, busy or idle', async () => {
+    const creds = await credentials(w, project.tokens.owner as string, project.projectId);
+    const busy = new pg.Client(pgConfig(creds));
+    const idle = new pg.Client(pgConfig(creds));
+    for (const c of [busy, idle]) {
+      c.on('error', () => undefined);
+      await c.connect();
+      await c.query('SELECT 1');
+    }
+    const idleEnded = new Promise<{ at: number; code?: string }>((resolve) =>
+      idle.on('error', (err: Error & { code?: string }) => resolve({ at: Date.now(), code: err.code })),
+    );
+    const stalled = await controlPids();
+    const stalledAt = Date.now();
+    for (const pid of stalled) process.kill(pid, 'SIGSTOP');
+    try {
+      const failed = await busy.query('INSERT INTO visits VALUES (-1)').catch((err) => ({
+        at: Date.now(),
+        code: (err as { code?: string }).code,
+      }));
+      const quiet = await Promise.race([
+        idleEnded,
+        new Promise((r) => setTimeout(() => r('still open'), 7_000)),
+      ]);
+      // No result without its event: the insert's answer was withheld, the session ended instead
+      // (within the lease it may have run; ADR 0010 says so, and its event commits once the
+      // database is back).
+      expect(failed).toMatchObject({ code: '57P03' });
+      expect((failed as { at: number }).at - stalledAt).toBeLessThan(6_000);
+      expect(quiet).toMatchObject({ code: '57P03' });
+      expect((quiet as { at: number }).at - stalledAt).toBeLessThan(6_000);
+    } finally {
+      for (const pid of stalled) process.kill(pid, 'SIGCONT');
+      await busy.end().catch(() => undefined);
+      await idle.end().catch(() => undefined);
+    }
+    await eventually(async () => ((await health()) === 200 ? true : undefined), 60_000, 200);
+  }, 120_000);
 });

@@ -4,8 +4,8 @@
  * (membership and project role, account, token or credential, project state, the org's idle and
  * absolute limits) and ends those that lost it, with a FATAL message saying why. Nothing waits
  * for an event from the identity code, so removals made by any Ward process, or straight in the
- * database, end connections within a second. If the check itself cannot run for a second, every
- * session ends: the gateway cannot vouch for them. It also ends sessions whose audit events are
+ * database, end connections within a second. If the check itself fails twice in a row, or gets no
+ * answer for 5 s (a stalled control database), every session ends: the gateway cannot vouch for them. It also ends sessions whose audit events are
  * overdue.
  */
 import type { DbAccessService, EndReason } from '../dbaccess/index.js';
@@ -40,22 +40,48 @@ export function startRevalidator(deps: { registry: Registry; dbaccess: DbAccessS
   let failures = 0;
   let running = false;
 
+  let checkStarted = 0;
+
+  /** Sessions whose statement events the log has not confirmed in time (checked every tick). */
+  function endOverdue(now: number): void {
+    for (const s of registry.all()) {
+      if (s.gate.overdue(now, AUDIT_DEADLINE_MS))
+        s.end(
+          'audit_unavailable',
+          new GatewayError(
+            SQLSTATE.cannot_connect_now,
+            `the audit log did not confirm this session's statements within ${AUDIT_DEADLINE_MS / 1000} s, so the gateway refuses work: results not yet recorded were withheld; try again shortly`,
+          ),
+        );
+    }
+  }
+
+  function endAllUnconfirmed(): void {
+    for (const s of registry.all())
+      s.end(
+        'access_unconfirmed',
+        new GatewayError(
+          SQLSTATE.cannot_connect_now,
+          'Ward cannot confirm your access right now (its control database does not answer), so the session ends; connect again shortly',
+        ),
+      );
+  }
+
   async function tick(): Promise<void> {
-    if (running || registry.size === 0) return;
-    running = true;
     const now = Date.now();
+    // Neither check may wait on the other: a stalled control database never answers the access
+    // check, and the deadlines must still end sessions (the check used to block them forever).
+    endOverdue(now);
+    if (running) {
+      // A slow answer is not a failure; none within the audit deadline is.
+      if (now - checkStarted >= AUDIT_DEADLINE_MS) endAllUnconfirmed();
+      return;
+    }
+    if (registry.size === 0) return;
+    running = true;
+    checkStarted = now;
     const sessions = registry.all();
     try {
-      for (const s of sessions) {
-        if (s.gate.overdue(now, AUDIT_DEADLINE_MS))
-          s.end(
-            'audit_unavailable',
-            new GatewayError(
-              SQLSTATE.cannot_connect_now,
-              `the audit log did not confirm this session's statements within ${AUDIT_DEADLINE_MS / 1000} s, so the gateway refuses work: results not yet recorded were withheld; try again shortly`,
-            ),
-          );
-      }
       const live = sessions.filter((s) => !s.ended);
       const verdicts = await dbaccess.revalidate(
         live.map((s) => ({
@@ -83,16 +109,7 @@ export function startRevalidator(deps: { registry: Registry; dbaccess: DbAccessS
     } catch (err) {
       failures++;
       log.error({ err: (err as Error).message, failures }, 'could not re-validate gateway sessions');
-      if (failures >= GIVE_UP_AFTER_FAILURES) {
-        for (const s of registry.all())
-          s.end(
-            'access_unconfirmed',
-            new GatewayError(
-              SQLSTATE.cannot_connect_now,
-              'Ward cannot confirm your access right now (its control database does not answer), so the session ends; connect again shortly',
-            ),
-          );
-      }
+      if (failures >= GIVE_UP_AFTER_FAILURES) endAllUnconfirmed();
     } finally {
       running = false;
     }
