@@ -161,6 +161,36 @@ describe('ward CLI', () => {
     );
   });
 
+  it('creates an account from a script with a generated password, shown once, and names --password-stdin where one is needed', async () => {
+    const operator = { WARD_TOKEN: await w.adminToken() };
+    const made = await ward(['user', 'create', '--email', 'gen@acme.test', '--name', 'Gen Eric'], {
+      env: operator,
+    });
+    expect(made.code).toBe(0);
+    const [, password] =
+      /^Initial password, shown once \(give it to them over a secure channel; they sign in with it\): (\S+)$/m.exec(
+        made.stdout,
+      ) ?? [];
+    expect(password).toMatch(/^\S{16,}$/);
+    expect(made.stdout).toMatch(/^Created gen@acme\.test \(usr_/m);
+    await expect(w.login('gen@acme.test', password as string)).resolves.toMatch(/\S/);
+    // The event says a password was generated, and holds none.
+    const events = await w.ward.services.db
+      .selectFrom('audit_events')
+      .select('body')
+      .where('action', '=', 'user.create')
+      .execute();
+    const mine = events
+      .map((e) => JSON.parse(String(e.body)))
+      .find((e) => e.details.email === 'gen@acme.test');
+    expect(mine.details.password).toBe('generated');
+    expect(JSON.stringify(events)).not.toContain(password);
+    // With no terminal, sign-in says how to pass the password.
+    failsWith(await ward(['login', '--email', 'gen@acme.test']), /pass it with --password-stdin/, {
+      quiet: true,
+    });
+  });
+
   it('only lets the operator create accounts', async () => {
     failsWith(
       await ward(['user', 'create', '--email', 'z@acme.test', '--name', 'Z', '--password-stdin'], {

@@ -195,7 +195,7 @@ export interface AuditPayloads {
     detail?: string;
   };
   'auth.logout': { token_id: string };
-  'user.create': { email: string; name: string; operator: boolean };
+  'user.create': { email: string; name: string; operator: boolean; password: 'given' | 'generated' };
   'token.create': { name: string; expires_at: string; scopes: string[] };
   'token.revoke': Record<string, never>;
   'org.create': { name: string };

@@ -32,8 +32,10 @@ export function registerAuth(program: Command): void {
         json?: boolean;
       }) => {
         const api = await connect({ url: opts.url, anonymous: true });
-        const email = opts.email ?? (await ask('Email: '));
-        const password = opts.passwordStdin ? await readFirstLine() : await ask('Password: ', true);
+        const email = opts.email ?? (await ask('Email: ', false, '--email'));
+        const password = opts.passwordStdin
+          ? await readFirstLine()
+          : await ask('Password: ', true, '--password-stdin');
         if (!password) throw new CliError('no password given', 2);
         const signIn = (totp?: string) =>
           api.request<LoginAnswer>('POST', '/api/v1/auth/login', {

@@ -7,9 +7,21 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { CliError } from './client.js';
 
-export async function ask(question: string, hidden = false): Promise<string> {
-  if (!process.stdin.isTTY)
-    throw new CliError(`${question.replace(/:\s*$/, '')} is needed; pass it as an option (see --help)`, 2);
+/**
+ * Asks on the terminal. Without one, fails with a line naming `option`, the way to pass the
+ * answer instead (e.g. `--password-stdin`).
+ */
+export async function ask(question: string, hidden = false, option?: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    const what = question
+      .replace(/\s*\(.*\)\s*/, ' ')
+      .replace(/:\s*$/, '')
+      .trim();
+    throw new CliError(
+      `${what} is needed and there is no terminal to ask on; ${option ? `pass it with ${option}` : 'pass it as an option (see --help)'}`,
+      2,
+    );
+  }
   let muted = false;
   const output = new Writable({
     write(chunk, _enc, done) {

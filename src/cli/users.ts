@@ -36,7 +36,10 @@ export function registerUsers(program: Command): void {
       .requiredOption('--email <email>', 'the person’s email (their sign-in name)')
       .requiredOption('--name <name>', 'their full name')
       .option('--operator', 'make them an operator too')
-      .option('--password-stdin', 'read the initial password from standard input (asked for when omitted)'),
+      .option(
+        '--password-stdin',
+        'read the initial password from standard input; without it Ward asks on a terminal, and otherwise generates one, shown once',
+      ),
   ).action(
     action(
       async (opts: {
@@ -47,17 +50,24 @@ export function registerUsers(program: Command): void {
         json?: boolean;
       }) => {
         const api = await connect();
-        const password = opts.passwordStdin
+        // No terminal and no --password-stdin (a script): Ward generates the password.
+        const typed = opts.passwordStdin
           ? await readFirstLine()
-          : await ask('Initial password (12+ characters): ', true);
-        const u = await api.request<UserRow>('POST', '/api/v1/users', {
+          : process.stdin.isTTY
+            ? await ask('Initial password (12+ characters; empty: Ward generates one): ', true)
+            : '';
+        const u = await api.request<UserRow & { initial_password?: string }>('POST', '/api/v1/users', {
           email: opts.email,
           name: opts.name,
-          password,
+          ...(typed ? { password: typed } : {}),
           operator: opts.operator ?? false,
         });
-        if (opts.json) printJson(u);
-        else say(`Created ${u.email} (${u.id})`);
+        if (opts.json) return printJson(u);
+        say(`Created ${u.email} (${u.id})`);
+        if (u.initial_password)
+          say(
+            `Initial password, shown once (give it to them over a secure channel; they sign in with it): ${u.initial_password}`,
+          );
       },
     ),
   );

@@ -44,7 +44,11 @@ export const loginResponse = z.object({
 export const createUserBody = z.strictObject({
   email: emailSchema,
   name: displayName,
-  password: z.string().max(PASSWORD_MAX * 4),
+  /** Omitted: Ward generates one and returns it once, as `initial_password`. */
+  password: z
+    .string()
+    .max(PASSWORD_MAX * 4)
+    .optional(),
   operator: z.boolean().optional(),
 });
 
@@ -56,6 +60,9 @@ export const userView = z.object({
   disabled: z.boolean(),
   created_at: z.string(),
 });
+
+/** A new account; `initial_password` only when Ward generated it, and only in this answer. */
+export const createdUserView = userView.extend({ initial_password: z.string().optional() });
 
 export const TOKEN_MAX_DAYS = 365;
 

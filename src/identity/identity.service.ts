@@ -23,6 +23,7 @@ import { createPersonalTokens } from './personal-tokens.js';
 import { createPrincipalCache } from './principal-cache.js';
 import { createSessions } from './sessions.js';
 import { createSignIn, type SignInSettings, userView } from './sign-in.js';
+import { createSignInGuard } from './sign-in-guard.js';
 
 export type { Principal } from './principal-cache.js';
 export { userView } from './sign-in.js';
@@ -40,33 +41,45 @@ export function createIdentityService(deps: {
   const { db, audit, keys, settings } = deps;
   const cache = createPrincipalCache();
   const mfa = createMfaService({ db, audit, keys, cache });
-  const signIn = createSignIn({ db, audit, mfa, settings });
+  const guard = createSignInGuard({ db, lockout: settings.lockout });
+  const signIn = createSignIn({ db, audit, mfa, guard, settings });
   const sessions = createSessions({ db, audit, cache });
   const tokens = createPersonalTokens({ db, audit, cache });
 
-  async function createUser(ctx: RequestContext, body: CreateUserBody): Promise<UserView> {
+  /** Creates an account; without a password in `body`, with a generated one returned once. */
+  async function createUser(
+    ctx: RequestContext,
+    body: CreateUserBody,
+  ): Promise<UserView & { initial_password?: string }> {
     const target = { type: 'user' as const, id: newId('usr'), name: body.email };
+    const generated = body.password === undefined ? randomSecret(18) : undefined;
+    const password = body.password ?? (generated as string);
     return audit.mutate(
       ctx,
       {
         action: 'user.create',
         chain: OPERATOR_CHAIN,
         target,
-        details: { email: body.email, name: body.name, operator: body.operator ?? false },
+        details: {
+          email: body.email,
+          name: body.name,
+          operator: body.operator ?? false,
+          password: generated ? 'generated' : 'given',
+        },
       },
       async (tx) => {
         requireOperator(ctx, 'create accounts');
-        checkPasswordPolicy(body.password);
+        checkPasswordPolicy(password);
         if (await store.findUserByEmail(tx, body.email))
           throw conflict(`an account for '${body.email}' already exists`);
         const user = await store.insertUser(tx, {
           id: target.id,
           email: body.email,
           name: body.name,
-          password_hash: await hashPassword(body.password),
+          password_hash: await hashPassword(password),
           is_operator: body.operator ?? false,
         });
-        return userView(user);
+        return generated ? { ...userView(user), initial_password: generated } : userView(user);
       },
     );
   }
@@ -89,7 +102,7 @@ export function createIdentityService(deps: {
         action: 'user.create',
         chain: OPERATOR_CHAIN,
         target: { type: 'user', id, name: OPERATOR_EMAIL },
-        details: { email: OPERATOR_EMAIL, name: 'Operator', operator: true },
+        details: { email: OPERATOR_EMAIL, name: 'Operator', operator: true, password: 'generated' },
       },
       async (tx) => {
         if (await store.findUserByEmail(tx, OPERATOR_EMAIL))
@@ -201,6 +214,8 @@ export function createIdentityService(deps: {
     login: signIn.login,
     openSession: signIn.openSession,
     refuseSignIn: signIn.refuse,
+    /** The lockout policy, for sign-ins outside the web (the Postgres gateway). */
+    signInGuard: guard,
     authenticate: sessions.authenticate,
     logout: sessions.logout,
     createToken: tokens.createToken,

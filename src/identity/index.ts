@@ -7,6 +7,7 @@ export type { Accounts } from './accounts.js';
 export * as identitySchemas from './identity.schemas.js';
 export {
   createdToken,
+  createdUserView,
   createTokenBody,
   createUserBody,
   emailSchema,
@@ -34,4 +35,5 @@ export {
   SESSION_DEFAULTS,
   sessionPolicyOf,
 } from './session-policy.js';
+export { HARD_LOCK_FAILURES, lockTime, type SignInGuard, type SignInLock } from './sign-in-guard.js';
 export { newToken } from './tokens.js';

@@ -4870,7 +4870,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Create an account (operator) */
+    /** Create an account (operator); without a password, Ward generates one, returned once */
     post: {
       parameters: {
         query?: never;
@@ -4884,7 +4884,7 @@ export interface paths {
             email: string;
             name: string;
             operator?: boolean;
-            password: string;
+            password?: string;
           };
         };
       };
@@ -4900,6 +4900,7 @@ export interface paths {
               disabled: boolean;
               email: string;
               id: string;
+              initial_password?: string;
               name: string;
               operator: boolean;
             };

@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   createdToken,
+  createdUserView,
   createTokenBody,
   createUserBody,
   type IdentityService,
@@ -26,9 +27,9 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService) {
       config: { permission: 'user.create' },
       schema: {
         tags: ['users'],
-        summary: 'Create an account (operator)',
+        summary: 'Create an account (operator); without a password, Ward generates one, returned once',
         body: createUserBody,
-        response: { 201: userView },
+        response: { 201: createdUserView },
       },
     },
     async (req, reply) => reply.code(201).send(await identity.createUser(req.ctx, req.body)),
