@@ -5,7 +5,8 @@
  * - lockout per account (`lockout.max_failures` consecutive failures lock it for
  *   `lockout.minutes`; 100 consecutive failures lock it until the operator unlocks it) and per
  *   client address (`lockout.address_max_failures` failures within `lockout.minutes`, against
- *   password spraying), on top of the route's rate limit;
+ *   password spraying), on top of the route's rate limit; the counters and thresholds are the
+ *   sign-in guard's (identity/sign-in-guard.ts), shared with the Postgres gateway;
  * - the same answer, after the same work, for an unknown address and a wrong password;
  * - a TOTP code once per time step; an org that requires SSO refuses passwords.
  * A session lasts the strictest absolute lifetime among the person's orgs (and at most
@@ -21,11 +22,12 @@ import type { LoginBody, UserView } from './identity.schemas.js';
 import * as store from './identity.store.js';
 import type { MfaService } from './mfa.service.js';
 import { verifyPassword } from './passwords.js';
+import { HARD_LOCK_FAILURES, type LockoutSettings, lockTime, type SignInGuard } from './sign-in-guard.js';
 import { newToken } from './tokens.js';
 
 export interface SignInSettings {
   sessionTtlMinutes: number;
-  lockout: { maxFailures: number; minutes: number; addressMaxFailures: number };
+  lockout: LockoutSettings;
 }
 
 export type FailureReason =
@@ -55,10 +57,10 @@ export function createSignIn(deps: {
   db: Db;
   audit: AuditService;
   mfa: MfaService;
+  guard: SignInGuard;
   settings: SignInSettings;
 }) {
-  const { db, audit, mfa, settings } = deps;
-  const lockout = settings.lockout;
+  const { db, audit, mfa, guard, settings } = deps;
 
   async function refuse(
     ctx: RequestContext,
@@ -66,10 +68,7 @@ export function createSignIn(deps: {
     reason: FailureReason,
     opts: { userId?: string; method?: 'password' | 'sso'; count?: boolean } = {},
   ): Promise<void> {
-    if (opts.count) {
-      await store.countFailure(db, email, lockout.maxFailures, lockout.minutes);
-      if (ctx.ip) await store.countAddressFailure(db, ctx.ip, lockout.addressMaxFailures, lockout.minutes);
-    }
+    if (opts.count) await guard.countFailure(email, ctx.ip);
     await audit.record(ctx, [
       {
         action: 'auth.login.failure',
@@ -83,24 +82,18 @@ export function createSignIn(deps: {
 
   /** Refuses a locked account or client address (before any password work). */
   async function checkLocks(ctx: RequestContext, email: string): Promise<void> {
-    const until = ctx.ip ? await store.addressLock(db, ctx.ip) : undefined;
-    if (until) {
-      await refuse(ctx, email, 'address_locked');
+    const lock = await guard.lockOf(email, ctx.ip);
+    if (!lock) return;
+    await refuse(ctx, email, lock.reason);
+    if (lock.reason === 'address_locked')
       throw rateLimited(
-        `too many failed sign-ins from your network address; try again after ${until.toISOString().slice(0, 16)}Z`,
+        `too many failed sign-ins from your network address; try again after ${lockTime(lock.until)}`,
       );
-    }
-    const lock = await store.lockState(db, email);
-    if (lock?.locked_until && lock.locked_until > new Date()) {
-      await refuse(ctx, email, 'locked');
-      if (store.isHardLock(lock.locked_until))
-        throw rateLimited(
-          `this address is locked after ${store.HARD_LOCK_FAILURES} consecutive failed sign-ins; the operator can unlock it (ward user unlock)`,
-        );
+    if (lock.hard)
       throw rateLimited(
-        `too many failed sign-ins for this address; try again after ${lock.locked_until.toISOString().slice(0, 16)}Z`,
+        `this address is locked after ${HARD_LOCK_FAILURES} consecutive failed sign-ins; the operator can unlock it (ward user unlock)`,
       );
-    }
+    throw rateLimited(`too many failed sign-ins for this address; try again after ${lockTime(lock.until)}`);
   }
 
   /** Opens a session for `user` and records the sign-in in every one of their orgs' chains. */

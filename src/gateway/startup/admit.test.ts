@@ -63,6 +63,11 @@ function deps(over: { projectRole?: string | null; state?: string } = {}): Admit
         if (secret !== TOKEN) throw new Error('no such token');
         return { userId: 'usr_alice', tokenId: 'tok_alice', scopes: ['db:connect'] };
       }),
+      signInGuard: {
+        lockOf: vi.fn(async () => undefined),
+        countFailure: vi.fn(async () => undefined),
+        clearFailures: vi.fn(async () => undefined),
+      },
     } as unknown as IdentityService,
     dataplane: {
       health: () => ({ state: over.state ?? 'running' }),

@@ -2,17 +2,20 @@
  * @module gateway/startup/admit
  * Whether a login may have a session on the project it names, checked in an order that tells a
  * stranger nothing: which project the database names (a name shared by projects of two of the
- * person's orgs is refused as ambiguous), the HIPAA rule (no connection without TLS, before any
- * password is asked for), authentication (auth/authenticate.ts: an unknown login, or a database
- * that is none of the login's projects, goes through the same exchange), then, once the exchange
- * is over, a database that names none of the login's projects (3D000, whoever asked), the
- * account, the person's project role, and whether the project is running.
+ * person's orgs is refused as ambiguous), the sign-in lockout (auth/lockout.ts: a locked login
+ * or client address, the same answer whether or not the login exists), the HIPAA rule (no
+ * connection without TLS, before any password is asked for), authentication
+ * (auth/authenticate.ts: an unknown login, or a database that is none of the login's projects,
+ * goes through the same exchange), then, once the exchange is over, a database that names none
+ * of the login's projects (3D000, whoever asked), the account, the person's project role, and
+ * whether the project is running.
  */
 import type { DataPlaneProvider } from '../../dataplane/index.js';
 import type { DbAccessService, LoginTarget } from '../../dbaccess/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import type { RequestContext } from '../../lib/context.js';
 import { type Authenticated, authenticate } from '../auth/authenticate.js';
+import { countIfFailed, refuseIfLocked } from '../auth/lockout.js';
 import { GatewayError } from '../errors.js';
 import type { SessionInfo } from '../events.js';
 import { SQLSTATE } from '../protocol/codes.js';
@@ -73,6 +76,8 @@ export async function admit(
   target: LoginTarget | undefined,
   deps: AdmitDeps,
 ): Promise<Admission> {
+  const guard = deps.identity.signInGuard;
+  await refuseIfLocked(guard, request.login, client.ip);
   if (target?.audit_log_level === 'hipaa' && !client.tls)
     throw new GatewayError(
       SQLSTATE.invalid_authorization_specification,
@@ -89,7 +94,8 @@ export async function admit(
     certHash: client.tls ? deps.certHash : undefined,
     dbaccess: deps.dbaccess,
     identity: deps.identity,
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
+    await countIfFailed(guard, err, { login: request.login, ip: client.ip, known: target !== undefined });
     // Without a project there is no credential to check, so the exchange fails whatever the
     // password was: the failure is the database's, not the password's.
     const passwordFailed = err instanceof GatewayError && err.sqlstate === SQLSTATE.invalid_password;
@@ -121,6 +127,8 @@ export async function admit(
       undefined,
       'not_running',
     );
+  // As on the web, only a sign-in that is let in clears the login's count.
+  await guard.clearFailures(request.login);
   const ctx: RequestContext = Object.freeze({
     actor: Object.freeze({
       type: 'user' as const,
