@@ -2,6 +2,6 @@
  * @module http
  */
 
-export { buildApp } from './app.js';
+export { type AppDeps, buildApp, type ServerOptions } from './app.js';
 export { DEFAULT_CONSOLE_DIR } from './plugins/console.js';
 export type { HipaaEdge } from './routes/hipaa-edge.js';
