@@ -43,6 +43,8 @@ const RULES: { kind: PhiKind; looksLike: string; re: RegExp }[] = [
   },
 ];
 
+const DIGIT_OR_AT = /[\d@]/;
+
 function personName(text: string): boolean {
   const words = text
     .toLowerCase()
@@ -56,7 +58,9 @@ function personName(text: string): boolean {
 
 /** The first kind of PHI `text` looks like it holds, if any. */
 export function findPhi(text: string): PhiFinding | undefined {
-  for (const rule of RULES) if (rule.re.test(text)) return { kind: rule.kind, looksLike: rule.looksLike };
+  // Every pattern needs a digit or an @: most names have neither, and skip them all.
+  if (DIGIT_OR_AT.test(text))
+    for (const rule of RULES) if (rule.re.test(text)) return { kind: rule.kind, looksLike: rule.looksLike };
   if (personName(text)) return { kind: 'name', looksLike: "a person's name" };
   return undefined;
 }

@@ -6,10 +6,12 @@
  * distinct normalized text, and the result is cached. Texts without literals (Parse texts with
  * $n, BEGIN, COMMIT) are also cached by their exact text, so the extended protocol skips the
  * lexer too. The fingerprint is computed from the normalized text, never the raw one: a hash of
- * a literal would let someone guess it back.
+ * a literal would let someone guess it back. Identifiers that look like PHI are replaced in the
+ * normalized text (identifiers.ts) before it is fingerprinted or cached, once per distinct text.
  */
 import { createHash } from 'node:crypto';
 import { fingerprintSync, loadModule } from 'libpg-query';
+import { scrubIdentifiers } from './identifiers.js';
 import { lex } from './lexer.js';
 
 export interface StatementInfo {
@@ -72,11 +74,11 @@ export function createNormalizer() {
       const lexed = lex(text, standardStrings);
       let info = byNormalized.get(lexed.normalized);
       if (!info) {
-        info = {
-          normalized: lexed.normalized,
-          fingerprint: fingerprintOf(lexed.normalized),
-          command: lexed.command,
-        };
+        // What the cache holds (and every event shows) is the scrubbed text, whatever its key.
+        const normalized = scrubIdentifiers(lexed.normalized);
+        // Every command word is letters; a first word that is not is no command, and could be a name.
+        const command = /^[A-Z]*$/.test(lexed.command) ? lexed.command : '';
+        info = { normalized, fingerprint: fingerprintOf(normalized), command };
         byNormalized.set(lexed.normalized, info);
       }
       if (lexed.literals === 0 && standardStrings) byExactText.set(text, info);
