@@ -6,8 +6,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-export default defineConfig({
-  plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true },
-  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+export default defineConfig(({ command }) => {
+  // A build is always React's production build: the test set-up builds from inside vitest, whose
+  // NODE_ENV=test would otherwise ship React's development build (514 kB instead of 324 kB).
+  if (command === 'build') process.env.NODE_ENV = 'production';
+  return {
+    plugins: [react()],
+    build: { outDir: 'dist', emptyOutDir: true },
+    server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  };
 });

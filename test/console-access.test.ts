@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, orgWithRoles, totpAt } from './support/access.js';
-import { openBrowser } from './support/browser.js';
+import { expectNoAxeViolations, openBrowser } from './support/browser.js';
 import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
 let ward: TestWard;
@@ -45,7 +45,12 @@ async function signIn(email: string, code?: string) {
   await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   if (code) {
-    await page.getByRole('alert').filter({ hasText: 'enter the 6-digit code' }).waitFor();
+    // In words a person understands, not the API's "… as totp".
+    const step = page.getByRole('alert').filter({ hasText: 'One more step' });
+    await expect(step.textContent()).resolves.toBe(
+      'One more stepEnter the 6-digit code from your authenticator app, or one of your recovery codes.',
+    );
+    await expectNoAxeViolations(page);
     await page.getByLabel('Authentication code').fill(code);
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
@@ -66,6 +71,7 @@ describe('console: identity and access', () => {
     const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
     await codes.first().waitFor();
     expect(await codes.count()).toBe(10);
+    await expectNoAxeViolations(page);
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
   });
@@ -96,6 +102,7 @@ describe('console: identity and access', () => {
     await table.getByRole('row', { name: /newbie@acme\.test/ }).waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Remove owner@acme.test' }).click();
     await page.getByRole('alert').filter({ hasText: 'would have no owner left' }).waitFor();
+    await expectNoAxeViolations(page);
   });
 
   it('creates a service account and shows its scoped token once', async () => {
@@ -122,6 +129,7 @@ describe('console: identity and access', () => {
       .waitFor({ state: 'detached' })
       .catch(() => undefined);
     await page.getByRole('button', { name: 'Revoke grant of member@acme.test' }).waitFor();
+    await expectNoAxeViolations(page);
   });
 
   it('reviews break-glass access that an admin used', async () => {
@@ -152,6 +160,7 @@ describe('console: identity and access', () => {
     await page.getByLabel('Review note for admin@acme.test').fill('confirmed with the on-call lead');
     await page.getByRole('button', { name: 'Mark reviewed' }).click();
     await row.getByText('Reviewed: confirmed with the on-call lead').waitFor();
+    await expectNoAxeViolations(page);
   });
 
   it('runs an access review to completion and shows its evidence hash', async () => {
@@ -177,6 +186,7 @@ describe('console: identity and access', () => {
       .getByRole('status')
       .filter({ hasText: /Evidence SHA-256: [0-9a-f]{64}/ })
       .waitFor();
+    await expectNoAxeViolations(page);
   });
 
   it('sets the session policy, warns a minute before the idle limit, and signs out at it', async () => {
@@ -184,6 +194,7 @@ describe('console: identity and access', () => {
     await page.getByLabel('Idle timeout (minutes)').fill('5');
     await page.getByRole('button', { name: 'Save session policy' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await expectNoAxeViolations(page);
     await page.clock.install();
     await page.goto('/orgs');
     await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();

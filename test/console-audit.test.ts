@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, openBrowser } from './support/browser.js';
+import { type Browser, expectNoAxeViolations, openBrowser } from './support/browser.js';
 import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
 const ORG = 'acme-audit';
@@ -101,6 +101,7 @@ describe('console: audit pages', () => {
     ];
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    await expectNoAxeViolations(page);
   });
 
   it('filters by action prefix, outcome and time, keeping the filters in the address', async () => {
@@ -147,6 +148,7 @@ describe('console: audit pages', () => {
     expect(await drawer.getByRole('region', { name: 'Details' }).textContent()).toContain(
       '"role": "developer"',
     );
+    await expectNoAxeViolations(page);
     expect(await drawer.getByRole('region', { name: 'Actor' }).textContent()).toContain(
       `"email": "${OWNER}"`,
     );
@@ -167,6 +169,7 @@ describe('console: audit pages', () => {
     const result = page.getByRole('status').filter({ hasText: 'Audit chain verified: OK' });
     await result.waitFor();
     expect(await result.textContent()).toMatch(/\d+ events, \d+ signed checkpoints/);
+    await expectNoAxeViolations(page);
 
     const { file, text } = await downloaded(() =>
       page.getByRole('button', { name: 'Export JSON lines' }).click(),
@@ -217,6 +220,7 @@ describe('console: audit pages', () => {
     await days.fill('3000');
     await page.getByRole('button', { name: 'Save retention' }).click();
     await page.getByText('Audit events are kept for 3000 days').waitFor();
+    await expectNoAxeViolations(page);
   });
 
   it('pages back with "Load more events": each event once, newest first', async () => {

@@ -4,14 +4,16 @@
  * organization's details, reads and signs the BAA, the operator countersigns it from their own
  * browser; then the new-project form offers HIPAA compliant regions, turning HIPAA off is refused
  * with the project named, the org key is rotated, and a HIPAA project is deleted with the export
- * confirmation, undeleted, deleted again and certified destroyed.
+ * confirmation, undeleted, deleted again and certified destroyed. Last, the operator names a new
+ * business associate on the Organizations page, and the next BAA carries it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookieSession, mfaUser, startHipaaWard } from './support/hipaa.js';
+import { expectNoAxeViolations } from './support/browser.js';
+import { BUSINESS_ASSOCIATE, cookieSession, mfaUser, startHipaaWard } from './support/hipaa.js';
 import type { TestWard } from './support/ward.js';
 
 const CHROMIUM_ARGS = [
@@ -49,10 +51,12 @@ async function browserAs(email: string, password?: string): Promise<Page> {
 
 let owner: Page;
 let operator: Page;
+let aliceToken: string;
 
 beforeAll(async () => {
   ward = await startHipaaWard('2s');
   const alice = await mfaUser(ward, 'alice@acme.test', 'Alice Smith');
+  aliceToken = alice;
   await ward.request('POST', '/api/v1/orgs', { token: alice, body: { name: 'acme' } });
   await ward.request('POST', '/api/v1/orgs', { token: alice, body: { name: 'plain' } });
   owner = await browserAs('alice@acme.test');
@@ -133,6 +137,7 @@ describe('HIPAA in the console', () => {
     await operator.getByLabel('Your title').fill('Head of Platform');
     await operator.getByRole('button', { name: 'Countersign the BAA' }).click();
     await operator.getByText('HIPAA enabled', { exact: true }).first().waitFor();
+    await expectNoAxeViolations(operator);
     const link = operator.getByRole('link', { name: 'Download the executed BAA (PDF)' });
     const pdf = await operator.request.get((await link.getAttribute('href')) ?? '');
     expect(pdf.headers()['content-type']).toBe('application/pdf');
@@ -149,6 +154,7 @@ describe('HIPAA in the console', () => {
     ]);
     await owner.getByText(/storage encryption (verified|declared|none) \(declared dm-crypt\)/).waitFor();
     await owner.getByText('Audit log level: hipaa').waitFor();
+    await expectNoAxeViolations(owner);
     await owner.getByLabel('Project name').fill('records');
     await owner.getByRole('button', { name: 'Create project' }).click();
     await owner.waitForURL(/\/projects\/prj_[a-z2-7]{16}$/);
@@ -158,6 +164,7 @@ describe('HIPAA in the console', () => {
     await details
       .getByRole('row', { name: /Storage encryption\s*(verified|declared|none) \(declared dm-crypt\)/ })
       .waitFor();
+    await expectNoAxeViolations(owner);
   });
 
   it('refuses to turn HIPAA off while the project exists, and rotates the org key', async () => {
@@ -177,6 +184,7 @@ describe('HIPAA in the console', () => {
       .getByRole('table', { name: 'Encryption keys' })
       .getByRole('row', { name: /organization\s*retired/ })
       .waitFor();
+    await expectNoAxeViolations(owner);
   });
 
   it('deletes the HIPAA project only with the export confirmation, undeletes it, then certifies its destruction', async () => {
@@ -206,6 +214,44 @@ describe('HIPAA in the console', () => {
     const pdfLink = certs.getByRole('row', { name: /records/ }).getByRole('link', { name: 'PDF' });
     const pdf = await owner.request.get((await pdfLink.getAttribute('href')) ?? '');
     expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect(problems).toEqual([]);
+  });
+
+  it('lets the operator name the business associate; the next BAA carries it at once', async () => {
+    await operator.goto('/orgs');
+    const form = operator.getByRole('form', { name: 'Business associate' });
+    await form.getByTestId('business-associate-source').filter({ hasText: 'From ward.yaml' }).waitFor();
+    const legal = form.getByLabel('Business associate legal name');
+    const address = form.getByLabel('Business associate address');
+    expect(await legal.inputValue()).toBe(BUSINESS_ASSOCIATE.legal_name);
+    await legal.fill('');
+    await form.getByRole('button', { name: 'Save business associate' }).click();
+    expect(
+      await legal.evaluate(
+        (el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing,
+      ),
+    ).toBe(true);
+    await legal.fill('Ward Console Hosting LLC');
+    await address.fill('5 Console Court\nSpringfield');
+    await form.getByRole('button', { name: 'Save business associate' }).click();
+    await form
+      .getByRole('status')
+      .filter({
+        hasText: 'Business associate saved: BAAs rendered from now on name Ward Console Hosting LLC.',
+      })
+      .waitFor();
+    await form.getByTestId('business-associate-source').filter({ hasText: 'Set here' }).waitFor();
+    await expectNoAxeViolations(operator);
+
+    await operator.reload();
+    expect(await form.getByLabel('Business associate legal name').inputValue()).toBe(
+      'Ward Console Hosting LLC',
+    );
+    const doc = await ward.request('POST', '/api/v1/orgs/acme/baa', { token: aliceToken });
+    expect(doc.status).toBe(200);
+    expect(doc.body.document).toContain(
+      'Ward Console Hosting LLC,\n5 Console Court, Springfield ("Business Associate")',
+    );
     expect(problems).toEqual([]);
   });
 });

@@ -4,9 +4,11 @@
  * watch the project go from provisioning to running, see the API's own error messages, delete the
  * project, sign out. The global setup builds the console bundle when its sources changed.
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, openBrowser } from './support/browser.js';
+import { type Browser, expectNoAxeViolations, openBrowser } from './support/browser.js';
 import { startTestWard, type TestWard } from './support/ward.js';
 
 describe('web console', () => {
@@ -34,15 +36,18 @@ describe('web console', () => {
   it('signs in with an httpOnly session cookie, after showing the API error for a wrong password', async () => {
     await page.goto('/');
     await page.getByRole('heading', { name: 'Sign in to Ward' }).waitFor();
+    await expectNoAxeViolations(page);
 
     await page.getByLabel('Email').fill('admin@localhost');
     await page.getByRole('textbox', { name: 'Password' }).fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'email or password is incorrect' }).waitFor();
+    await expectNoAxeViolations(page);
 
     await page.getByRole('textbox', { name: 'Password' }).fill(ward.adminPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
+    await expectNoAxeViolations(page);
 
     const cookies = await browser.context.cookies(ward.url);
     const session = cookies.find((c) => c.name === 'ward_session');
@@ -64,6 +69,7 @@ describe('web console', () => {
     await page.getByRole('heading', { name: 'acme-health', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/orgs/acme-health');
     await page.getByText('HIPAA not enabled').waitFor();
+    await expectNoAxeViolations(page);
   });
 
   it('offers only standard regions to an org without HIPAA, and says why', async () => {
@@ -92,6 +98,7 @@ describe('web console', () => {
     await details.getByRole('row', { name: /Cluster state\s*running/ }).waitFor();
     await details.getByRole('row', { name: /Restarts\s*0/ }).waitFor();
     await details.getByRole('row', { name: /Audit log level\s*standard/ }).waitFor();
+    await expectNoAxeViolations(page);
   });
 
   it('shows the API error for a duplicate project name', async () => {
@@ -101,6 +108,7 @@ describe('web console', () => {
       .getByRole('table', { name: 'Projects' })
       .getByRole('row', { name: /records.*running/ })
       .waitFor();
+    await expectNoAxeViolations(page);
 
     await page.getByLabel('Project name').fill('records');
     await page.getByRole('button', { name: 'Create project' }).click();
@@ -127,5 +135,20 @@ describe('web console', () => {
     const names = (await browser.context.cookies(ward.url)).map((c) => c.name);
     expect(names).not.toContain('ward_session');
     expect(browser.problems).toEqual([]);
+  });
+
+  it('loads each page as its own chunk, none over 500 kB', () => {
+    // The global setup built the console; one 605 kB bundle held every page before.
+    const assets = join(import.meta.dirname, '..', 'console', 'dist', 'assets');
+    const chunks = readdirSync(assets)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => ({ f, kB: statSync(join(assets, f)).size / 1000 }));
+    expect(chunks.filter((c) => c.kB > 500)).toEqual([]);
+    for (const page of ['org-page', 'project-page', 'audit-page', 'hipaa-page', 'settings-page']) {
+      expect(
+        chunks.some((c) => c.f.startsWith(`${page}-`)),
+        `a chunk for ${page}`,
+      ).toBe(true);
+    }
   });
 });

@@ -11,7 +11,7 @@ import { createRoot } from 'react-dom/client';
 import { isUnauthenticated } from './api/client';
 import { keys } from './api/keys';
 import { App } from './app';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 const sessionEnded = (err: unknown) => {
   if (isUnauthenticated(err)) queryClient.setQueryData(keys.me, null);
@@ -25,12 +25,21 @@ const queryClient: QueryClient = new QueryClient({
   },
 });
 
+// Pages load as chunks when first visited (app.tsx). A tab left open across an upgrade of Ward asks
+// for chunks the new build no longer has: load the new build instead, unless this page is that
+// fresh load already (so a broken build cannot reload in a loop).
+window.addEventListener('vite:preloadError', (event) => {
+  if (performance.now() < 10_000) return;
+  event.preventDefault();
+  window.location.reload();
+});
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
         <App />
       </QueryClientProvider>

@@ -3,11 +3,13 @@
  * The frame around every signed-in page: a header with the org switcher, links and sign-out.
  */
 import { Anchor, AppShell, Button, Container, Group, Text } from '@mantine/core';
+import { Suspense } from 'react';
 import { Link, Outlet } from 'react-router';
 import { useSignOut } from '../api/auth';
 import type { User } from '../api/types';
 import { ErrorAlert } from './error-alert';
 import { IdleWatch } from './idle-watch';
+import { Loading } from './loading';
 import { OrgSwitcher } from './org-switcher';
 
 export function Layout({ me }: { me: User }) {
@@ -51,7 +53,9 @@ export function Layout({ me }: { me: User }) {
       <AppShell.Main>
         <Container size="lg">
           {signOut.error ? <ErrorAlert error={signOut.error} title="Signing out failed" /> : null}
-          <Outlet />
+          <Suspense fallback={<Loading what="the page" />}>
+            <Outlet />
+          </Suspense>
           <IdleWatch />
         </Container>
       </AppShell.Main>

@@ -32,3 +32,20 @@ export function describeRegion(region: Region | undefined): string {
   const s = region.storage_encryption_status;
   return `${region.id}: storage encryption ${s.state} (declared ${region.storage_encryption}). ${s.detail}`;
 }
+
+/**
+ * The regions a restore of `source` may target, mirroring checkPlacement: a HIPAA project's copy is
+ * a HIPAA project, so only hipaa regions; a standard one may stay standard or, in an org with
+ * HIPAA enabled, move into a hipaa region. The source's own region first when it qualifies, so the
+ * form's default is one Ward accepts.
+ */
+export function restoreRegions(
+  regions: Region[],
+  source: { region_id: string; settings: { audit_log_level: AuditLogLevel } },
+  hipaaEnabled: boolean,
+): Region[] {
+  const hipaa = source.settings.audit_log_level === 'hipaa';
+  const allowed = regions.filter((r) => (hipaa ? r.type === 'hipaa' : r.type === 'standard' || hipaaEnabled));
+  const own = allowed.filter((r) => r.id === source.region_id);
+  return [...own, ...allowed.filter((r) => r.id !== source.region_id)];
+}

@@ -1,7 +1,8 @@
 /**
  * @module pages/orgs-page
  * Your organizations (every one, for the operator) with plan, HIPAA and your role; and a form
- * to create one.
+ * to create one. The operator also finds here the BAAs waiting for their countersignature and
+ * the business associate those BAAs name.
  */
 import { Anchor, Divider, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
@@ -13,6 +14,7 @@ import { HipaaBadge } from '../components/hipaa-badge';
 import { Loading } from '../components/loading';
 import { usePageTitle } from '../lib/use-page-title';
 import { CreateOrgForm } from './create-org-form';
+import { BusinessAssociateForm } from './hipaa/business-associate-form';
 import { PendingBaas } from './hipaa/pending-baas';
 
 function OrgRow({ org }: { org: Org }) {
@@ -64,6 +66,7 @@ export function OrgsPage() {
         </Table>
       ) : null}
       <PendingBaas operator={me?.operator === true} />
+      <BusinessAssociateForm operator={me?.operator === true} />
       <Divider />
       <CreateOrgForm />
     </Stack>

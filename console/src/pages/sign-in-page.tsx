@@ -12,6 +12,8 @@ import { ApiError } from '../api/client';
 import { ErrorAlert } from '../components/error-alert';
 import { usePageTitle } from '../lib/use-page-title';
 
+const CODE_STEP = 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.';
+
 const ssoError = new URLSearchParams(window.location.search).get('sso_error');
 
 export function SignInPage() {
@@ -43,7 +45,14 @@ export function SignInPage() {
                   {ssoError}
                 </Alert>
               ) : null}
-              <ErrorAlert error={signIn.error} title={needsCode ? 'One more step' : 'Sign-in failed'} />
+              {/* Ward's own message is for API clients ("… as totp"); a person is told what to do. */}
+              {needsCode ? (
+                <Alert color="indigo" variant="light" title="One more step">
+                  {CODE_STEP}
+                </Alert>
+              ) : (
+                <ErrorAlert error={signIn.error} title="Sign-in failed" />
+              )}
               <TextInput
                 label="Email"
                 type="email"
@@ -83,6 +92,7 @@ export function SignInPage() {
             variant="default"
             href={`/api/v1/auth/sso/start?email=${encodeURIComponent(email.trim())}`}
             data-disabled={!email.includes('@') || undefined}
+            aria-disabled={!email.includes('@') || undefined}
             onClick={(e) => {
               if (!email.includes('@')) e.preventDefault();
             }}

@@ -8,14 +8,11 @@ import { type BackupList, useBackups, useOperation, useStartBackup } from '../..
 import type { Project } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
 import { Loading } from '../../components/loading';
+import { formatBytes } from '../../lib/bytes';
 import { OperationProgress } from './operation-progress';
 import { RestoreForm } from './restore-form';
 
 const DRILL_COLOR = { green: 'green', red: 'red', none: 'gray', running: 'blue' } as const;
-
-function mib(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MiB`;
-}
 
 function BackupsTable({ list }: { list: BackupList }) {
   if (list.backups.length === 0) return <Text size="sm">No backup yet.</Text>;
@@ -37,7 +34,7 @@ function BackupsTable({ list }: { list: BackupList }) {
           <Table.Tr key={b.id}>
             <Table.Td>{b.id}</Table.Td>
             <Table.Td>{b.type}</Table.Td>
-            <Table.Td>{mib(b.size_bytes)}</Table.Td>
+            <Table.Td>{formatBytes(b.size_bytes)}</Table.Td>
             <Table.Td>{new Date(b.started_at).toLocaleString()}</Table.Td>
             <Table.Td>{new Date(b.stopped_at).toLocaleString()}</Table.Td>
             <Table.Td>{b.wal_start ? `${b.wal_start} – ${b.wal_stop}` : '-'}</Table.Td>
@@ -99,7 +96,7 @@ export function BackupsPanel({ project }: { project: Project }) {
           </Group>
           <ErrorAlert error={start.error} title="The backup was not started" />
           {op ? <OperationProgress op={op} /> : null}
-          <RestoreForm projectId={project.id} list={list} />
+          <RestoreForm source={project} list={list} />
         </>
       )}
     </Stack>

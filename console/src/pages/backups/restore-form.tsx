@@ -1,8 +1,10 @@
 /**
  * @module pages/backups/restore-form
  * "Restore to region": a new project from one of the backups, or from a moment inside the
- * restorable window, in any region the org may use. Restoring a standard project into a HIPAA
- * region is how it moves into HIPAA; the operation ends with a verification report.
+ * restorable window, in a region Ward accepts for it (lib/project-form.ts restoreRegions: a HIPAA
+ * project only into hipaa regions; the source's own region by default). Restoring a standard
+ * project into a HIPAA region is how it moves into HIPAA; the operation ends with a verification
+ * report.
  */
 import { Anchor, Button, NativeSelect, Radio, Stack, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
@@ -14,21 +16,26 @@ import {
   useOperation,
   useRestore,
 } from '../../api/backups';
+import { useOrg } from '../../api/orgs';
 import { useRegions } from '../../api/projects';
+import type { Project } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
+import { restoreRegions } from '../../lib/project-form';
 import { OperationProgress } from './operation-progress';
 import { VerificationReport } from './verification-report';
 
-export function RestoreForm({ projectId, list }: { projectId: string; list: BackupList }) {
+export function RestoreForm({ source, list }: { source: Project; list: BackupList }) {
   const regions = useRegions();
-  const restore = useRestore(projectId);
-  const op = useOperation(restore.data?.id, projectId).data;
+  const org = useOrg(source.org_id);
+  const restore = useRestore(source.id);
+  const op = useOperation(restore.data?.id, source.id).data;
   const [name, setName] = useState('');
   const [region, setRegion] = useState('');
   const [from, setFrom] = useState<'backup' | 'time'>('backup');
   const [backup, setBackup] = useState('');
   const [time, setTime] = useState('');
-  const chosenRegion = region || regions.data?.[0]?.id || '';
+  const choices = restoreRegions(regions.data ?? [], source, org.data?.hipaa_enabled ?? false);
+  const chosenRegion = choices.some((r) => r.id === region) ? region : (choices[0]?.id ?? '');
   const chosenBackup = backup || list.backups[0]?.id || '';
 
   const submit = (e: FormEvent) => {
@@ -56,7 +63,7 @@ export function RestoreForm({ projectId, list }: { projectId: string; list: Back
           label="Region"
           value={chosenRegion}
           onChange={(e) => setRegion(e.currentTarget.value)}
-          data={(regions.data ?? []).map((r) => ({ value: r.id, label: `${r.name} (${r.type})` }))}
+          data={choices.map((r) => ({ value: r.id, label: `${r.name} (${r.type})` }))}
         />
         <Radio.Group label="Restore" value={from} onChange={(v) => setFrom(v as 'backup' | 'time')}>
           <Stack gap="xs" mt="xs">
