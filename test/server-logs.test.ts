@@ -8,8 +8,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, enrollTotp, setHipaa } from './support/access.js';
-import { credentials, pgConfig, projectWithPeople } from './support/gateway.js';
+import { enrollTotp, setHipaa } from './support/access.js';
+import { credentials, pgConfig, projectWithPeople, runningProject } from './support/gateway.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
 
 // Each a value that must never reach a server log; every one is used in a statement below.
@@ -61,19 +61,11 @@ async function serverLog(projectId: string): Promise<string> {
 
 describe("a project's server log", () => {
   it('on a HIPAA project records schema changes through pgaudit, and no statement text or value', async () => {
-    const p = await call(w, 'POST', '/api/v1/orgs/acme/projects', {
-      token: project.tokens.owner,
-      body: { name: 'charts', region_id: 'local-hipaa' },
-    });
-    expect(p.status).toBe(201);
-    await eventually(async () => {
-      const g = await call(w, 'GET', `/api/v1/projects/${p.body.id}`, { token: project.tokens.owner });
-      return g.body.status === 'running' ? true : undefined;
-    }, 60_000);
-    await runThroughGateway(p.body.id);
+    const charts = await runningProject(w, project.tokens.owner as string, 'acme', 'charts', 'local-hipaa');
+    await runThroughGateway(charts);
     // pgaudit is on and writes its lines (so the absence below is not a silent log).
     const log = await eventually(async () => {
-      const text = await serverLog(p.body.id);
+      const text = await serverLog(charts);
       return /AUDIT: SESSION,\d+,\d+,DDL,CREATE TABLE,TABLE,public\.patients/.test(text) ? text : undefined;
     }, 10_000);
     expect(log).toMatch(/AUDIT: SESSION,\d+,\d+,DDL,CREATE VIEW,VIEW,public\.patient_names,<not logged>/);

@@ -20,21 +20,32 @@ export interface Creds {
   id: string;
 }
 
-/** An org with one person per role and a running project in `region`. */
-export async function projectWithPeople(w: TestWard, org: string, name: string, region = 'local') {
-  const people = await orgWithRoles(w, org);
+/** A new project of `org` in `region`, once it runs; its id. */
+export async function runningProject(
+  w: TestWard,
+  token: string,
+  org: string,
+  name: string,
+  region = 'local',
+) {
   const r = await call(w, 'POST', `/api/v1/orgs/${org}/projects`, {
-    token: people.tokens.owner,
+    token,
     body: { name, region_id: region },
   });
   if (r.status !== 201) throw new Error(`project ${name}: ${r.status} ${JSON.stringify(r.body)}`);
   const id = r.body.id as string;
   await eventually(async () => {
-    const p = await call(w, 'GET', `/api/v1/projects/${id}`, { token: people.tokens.owner });
+    const p = await call(w, 'GET', `/api/v1/projects/${id}`, { token });
     if (p.body.status === 'failed') throw new Error(`project failed: ${p.body.status_reason}`);
     return p.body.status === 'running' ? true : undefined;
   }, 60_000);
-  return { ...people, projectId: id };
+  return id;
+}
+
+/** An org with one person per role and a running project in `region`. */
+export async function projectWithPeople(w: TestWard, org: string, name: string, region = 'local') {
+  const people = await orgWithRoles(w, org);
+  return { ...people, projectId: await runningProject(w, people.tokens.owner as string, org, name, region) };
 }
 
 export async function credentials(

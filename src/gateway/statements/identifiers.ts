@@ -30,7 +30,7 @@ function quotedEnd(text: string, at: number): number {
   }
 }
 
-/** A U&"…" identifier's value with the default escapes (\XXXX, \+XXXXXX, \\) decoded. */
+/** A U&"…" identifier's value, its default escapes decoded: a backslash and 4 hex digits, a backslash, plus and 6, or two backslashes. */
 function unicodeValue(body: string): string {
   return body.replace(/\\(\\|[0-9a-fA-F]{4}|\+[0-9a-fA-F]{6})/g, (_, e: string) =>
     e === '\\' ? '\\' : String.fromCodePoint(Number.parseInt(e.replace('+', ''), 16)),
