@@ -24,6 +24,7 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { prepareBatch, readHead, sendBatch } from '../dist/audit/audit.store.js';
+import { createSealer } from '../dist/audit/seal.js';
 import { loadConfig } from '../dist/config/config.js';
 import { canonicalEvent } from '../dist/evidence/index.js';
 import { createLogger } from '../dist/lib/logger.js';
@@ -118,6 +119,8 @@ async function batchCost(db, chain, sizes, eventsPerSize = 20_000) {
     const { pid } = (await sql`SELECT pg_backend_pid() AS pid`.execute(c)).rows[0];
     const ticks = () => procStat(pid).ticks;
     let head = await readHead(c, chain);
+    // Any key: the probe measures the write, and a seal costs one HMAC per batch.
+    const sealer = createSealer(Buffer.alloc(32, 7));
     for (const size of sizes) {
       const rounds = Math.max(500, Math.ceil(eventsPerSize / size));
       const t0 = ticks();
@@ -130,7 +133,7 @@ async function batchCost(db, chain, sizes, eventsPerSize = 20_000) {
           time: new Date().toISOString(),
           outcome: 'success',
         }));
-        const batch = prepareBatch(head, events);
+        const batch = prepareBatch(chain, head, events, sealer);
         if (!(await sendBatch(c, chain, batch)))
           throw new Error('the chain head moved during the batch-cost probe');
         head = batch.next;

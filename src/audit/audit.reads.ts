@@ -22,6 +22,7 @@ import type { Signer } from '../lib/signing.js';
 import type { AuditService } from './audit.service.js';
 import type { Checkpointer } from './checkpointer.js';
 import { toOcsf } from './ocsf.js';
+import type { Sealer } from './seal.js';
 import { verifyStoredChain } from './verify.db.js';
 
 const PROOF_FORMAT = 'ward-audit-inclusion-proof/v1' as const;
@@ -99,6 +100,7 @@ export function createAuditReader(deps: {
   db: Db;
   audit: AuditService;
   signer: Signer;
+  sealer: Sealer;
   checkpointer: Checkpointer;
   /** Checkpoints of a chain held outside the database (file sinks). */
   heldElsewhere?: (chain: string) => Promise<Checkpoint[]>;
@@ -218,7 +220,7 @@ export function createAuditReader(deps: {
 
   async function verify(chain: string, external: Checkpoint[] = []): Promise<VerifyReport> {
     const held = deps.heldElsewhere ? await deps.heldElsewhere(chain) : [];
-    return verifyStoredChain(db, chain, signer.publicKeyPem, [...external, ...held]);
+    return verifyStoredChain(db, chain, signer.publicKeyPem, [...external, ...held], deps.sealer);
   }
 
   /**

@@ -12,6 +12,7 @@ import { isWardError, WardError } from '../lib/errors.js';
 import { newEventId } from '../lib/ids.js';
 import type { AuditAction, AuditError, AuditPayloads, AuditTarget, Outcome } from './actions.js';
 import { appendEvents, type PendingEvent } from './audit.store.js';
+import type { Sealer } from './seal.js';
 import { createAuditWriter } from './writer.js';
 
 export interface EventSpec<A extends AuditAction = AuditAction> {
@@ -65,9 +66,10 @@ function pending(ctx: RequestContext, spec: EventSpec, time: string): PendingEve
   };
 }
 
-export function createAuditService(deps: { db: Db }) {
-  const { db } = deps;
-  const writer = createAuditWriter({ db });
+/** `sealer` seals every write (audit/seal.ts); its key is derived from Ward's signing key. */
+export function createAuditService(deps: { db: Db; sealer: Sealer }) {
+  const { db, sealer } = deps;
+  const writer = createAuditWriter({ db, sealer });
 
   async function recordIn(tx: Tx, ctx: RequestContext, specs: EventSpec[]): Promise<void> {
     const time = new Date().toISOString();
@@ -75,6 +77,7 @@ export function createAuditService(deps: { db: Db }) {
       await appendEvents(
         tx,
         specs.map((s) => pending(ctx, s, time)),
+        sealer,
       );
     } catch (err) {
       throw new AuditWriteError(err);

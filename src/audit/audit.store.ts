@@ -16,6 +16,7 @@ import {
 } from '../evidence/index.js';
 import { BinaryArray } from '../lib/pg-binary-array.js';
 import type { AuditTarget, Outcome } from './actions.js';
+import type { Sealer } from './seal.js';
 
 export interface PendingEvent {
   chain: string;
@@ -50,8 +51,11 @@ async function lockHead(tx: Tx, chain: string): Promise<{ seq: number; hash: Buf
   return { seq: Number(head.last_seq), hash: head.last_hash };
 }
 
-/** Appends `events` (any number of chains); chains are locked in sorted order to avoid deadlock. */
-export async function appendEvents(tx: Tx, events: PendingEvent[]): Promise<StoredEvent[]> {
+/**
+ * Appends `events` (any number of chains); chains are locked in sorted order to avoid deadlock.
+ * Each chain's last new event carries the seal of the write (audit/seal.ts).
+ */
+export async function appendEvents(tx: Tx, events: PendingEvent[], sealer: Sealer): Promise<StoredEvent[]> {
   const byChain = new Map<string, PendingEvent[]>();
   for (const e of events) byChain.set(e.chain, [...(byChain.get(e.chain) ?? []), e]);
   const stored: StoredEvent[] = [];
@@ -84,6 +88,7 @@ export async function appendEvents(tx: Tx, events: PendingEvent[]): Promise<Stor
           body: r.body,
           prev_hash: r.prev_hash,
           hash: r.hash,
+          seal: i === rows.length - 1 ? sealer.seal(chain, head, { seq, hash }) : null,
         })),
       )
       .execute();
@@ -117,11 +122,12 @@ export async function readHead(db: Db, chain: string): Promise<ChainHead> {
   return { seq: Number(h.last_seq), hash: h.last_hash };
 }
 
-/** A batch hashed after a given head, ready to send: one binary array per column. */
+/** A batch hashed after a given head, ready to send: one binary array per column, and its seal. */
 export interface PreparedBatch {
   head: ChainHead;
   next: ChainHead;
   columns: Buffer[];
+  seal: Buffer;
 }
 
 /**
@@ -147,6 +153,7 @@ export class BatchBuilder {
   private readonly hashes: BinaryArray;
 
   constructor(
+    readonly chain: string,
     readonly head: ChainHead,
     expected = 32,
   ) {
@@ -216,8 +223,8 @@ export class BatchBuilder {
     this.lastMs = lastMs;
   }
 
-  /** The rows to send; the builder is done with. */
-  finish(): PreparedBatch {
+  /** The rows to send, sealed by `sealer`; the builder is done with. */
+  finish(sealer: Sealer): PreparedBatch {
     const columns = [
       this.seqs,
       this.ids,
@@ -230,15 +237,20 @@ export class BatchBuilder {
       this.prevs,
       this.hashes,
     ].map((c) => c.finish());
-    return { head: this.head, next: this.next, columns };
+    return { head: this.head, next: this.next, columns, seal: sealer.seal(this.chain, this.head, this.next) };
   }
 }
 
 /** Hashes `events` after `head` (no database work): the rows to send and the head they lead to. */
-export function prepareBatch(head: ChainHead, events: PendingEvent[]): PreparedBatch {
-  const batch = new BatchBuilder(head, events.length);
+export function prepareBatch(
+  chain: string,
+  head: ChainHead,
+  events: PendingEvent[],
+  sealer: Sealer,
+): PreparedBatch {
+  const batch = new BatchBuilder(chain, head, events.length);
   batch.add(events);
-  return batch.finish();
+  return batch.finish(sealer);
 }
 
 /**
@@ -246,7 +258,7 @@ export function prepareBatch(head: ChainHead, events: PendingEvent[]): PreparedB
  * last event and the events go in, both or neither. No RETURNING and no result rows: the command
  * tag's row count says whether the head moved (all of the batch was inserted) or not (none was).
  * Parameters: $1 next seq, $2 next hash, $3 chain, $4 head seq, $5 head hash, then one binary
- * array per column (see lib/pg-binary-array.ts).
+ * array per column (see lib/pg-binary-array.ts), then the seal, stored on the event numbered $1.
  */
 const SEND_BATCH = `
   WITH head AS (
@@ -254,9 +266,11 @@ const SEND_BATCH = `
      WHERE id = $3 AND last_seq = $4 AND last_hash = $5
     RETURNING id
   )
-  INSERT INTO audit_events (chain_id, seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash)
-  SELECT $3, r.* FROM unnest($6::int8[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
-                             $12::text[], $13::text[], $14::bytea[], $15::bytea[]) AS r
+  INSERT INTO audit_events (chain_id, seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash, seal)
+  SELECT $3, r.*, CASE WHEN r.seq = $1 THEN $16::bytea END
+    FROM unnest($6::int8[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
+                $12::text[], $13::text[], $14::bytea[], $15::bytea[])
+         AS r(seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash)
    WHERE EXISTS (SELECT 1 FROM head)`;
 
 /**
@@ -267,7 +281,15 @@ const SEND_BATCH = `
  */
 export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promise<boolean> {
   const result = await db.executeQuery(
-    CompiledQuery.raw(SEND_BATCH, [b.next.seq, b.next.hash, chain, b.head.seq, b.head.hash, ...b.columns]),
+    CompiledQuery.raw(SEND_BATCH, [
+      b.next.seq,
+      b.next.hash,
+      chain,
+      b.head.seq,
+      b.head.hash,
+      ...b.columns,
+      b.seal,
+    ]),
   );
   return Number(result.numAffectedRows ?? 0) === b.next.seq - b.head.seq;
 }

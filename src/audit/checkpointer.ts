@@ -1,44 +1,216 @@
 /**
  * @module audit/checkpointer
  * Writes a signed checkpoint for every chain that grew by `everyEvents` events, or that grew at
- * all and whose last checkpoint is older than `everyMs`. Each one extends the previous
- * checkpoint's compact range with only the new events' hashes, read in one repeatable-read
- * snapshot together with the chain head. Any Ward process may run it; a checkpoint for a size
- * that already has one is skipped.
+ * all and whose last checkpoint is older than `everyMs`, and signs only a head it can vouch for
+ * (audit/vouch): the last checkpoint must carry Ward's own signature, its stored compact range
+ * must give its signed root (or is rebuilt from the events when it does not), and every event
+ * since is re-hashed from its body, linked, and covered by the seals Ward's writers left. When
+ * any of that fails it signs nothing for the chain, logs the reason, records
+ * `audit.checkpoint.refuse` and raises the org's alert, once per finding. Everything is read in one
+ * repeatable-read snapshot. Any Ward process may run it; a checkpoint for a size that already has
+ * one is skipped.
  */
 import { sql } from 'kysely';
-import type { Db } from '../db/index.js';
-import { CompactRange, checkpointFromRow, leafHash, signCheckpoint } from '../evidence/index.js';
+import type { Db, Tx } from '../db/index.js';
+import {
+  CompactRange,
+  checkpointFromRow,
+  checkpointSignatureValid,
+  GENESIS_HASH,
+  leafHash,
+  OPERATOR_CHAIN,
+  signCheckpoint,
+} from '../evidence/index.js';
+import { SYSTEM } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
 import type { Signer } from '../lib/signing.js';
-
-const BATCH = 20_000;
+import type { AuditService } from './audit.service.js';
+import { storedRows } from './chain-rows.db.js';
+import type { Sealer } from './seal.js';
+import { type Vouch, vouchForTail } from './vouch.js';
 
 export interface CheckpointPolicy {
   everyEvents: number;
   everyMs: number;
 }
 
-export function createCheckpointer(deps: { db: Db; signer: Signer; log: Logger; policy: CheckpointPolicy }) {
-  const { db, signer, log, policy } = deps;
+/** What the checkpointer found and would not sign; `alert` passes it on to the org's people. */
+export interface CheckpointRefusal {
+  chain: string;
+  head_seq: number;
+  first_bad_seq: number;
+  reason: string;
+}
+
+type Start = { ok: true; range: CompactRange; hash: Buffer } | { ok: false; seq: number; reason: string };
+
+const bits = (n: number) => n.toString(2).replace(/0/g, '').length;
+
+export function createCheckpointer(deps: {
+  db: Db;
+  signer: Signer;
+  sealer: Sealer;
+  audit: AuditService;
+  log: Logger;
+  policy: CheckpointPolicy;
+  /** Raises a refusal where people see it (the org's alert webhook); never throws. */
+  alert?: (refusal: CheckpointRefusal) => void;
+}) {
+  const { db, signer, sealer, log, policy } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  /** The first bad seq last raised per chain, so a finding is reported once, not every tick. */
+  const raised = new Map<string, string>();
 
-  /** Checkpoints `chain` at its current head; returns the tree size, or undefined if none was due. */
-  async function checkpoint(chain: string, force = false): Promise<number | undefined> {
-    return db
+  /** A stored checkpoint row is Ward's: signed by its key, over the fields as stored. */
+  function signedByWard(row: Parameters<typeof checkpointFromRow>[0]): boolean {
+    const cp = checkpointFromRow(row);
+    return cp.key_id === signer.keyId && checkpointSignatureValid(cp, signer.publicKeyPem);
+  }
+
+  /** The compact range `frontier` claims for `size` leaves, if it gives `root`. */
+  function rangeIfRoot(size: number, frontier: Buffer[] | null | undefined, root: Buffer) {
+    const nodes = frontier ?? [];
+    if (nodes.length !== bits(size) || nodes.some((n) => n.length !== 32)) return undefined;
+    const range = new CompactRange(size, [...nodes]);
+    return range.root().equals(root) ? range : undefined;
+  }
+
+  /**
+   * The compact range of the chain's first `size` events, rebuilt from their stored hashes after
+   * the anchor (retention's cut, itself checked against the signed checkpoint it was made at).
+   */
+  async function rebuildRange(tx: Tx, chain: string, size: number): Promise<CompactRange | undefined> {
+    const anchor = await tx
+      .selectFrom('audit_anchors')
+      .selectAll()
+      .where('chain_id', '=', chain)
+      .executeTakeFirst();
+    let range = new CompactRange();
+    if (anchor) {
+      const at = Number(anchor.seq);
+      const cp = await tx
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .where('chain_id', '=', chain)
+        .where('tree_size', '=', at)
+        .executeTakeFirst();
+      const checked = cp && signedByWard(cp) ? rangeIfRoot(at, anchor.frontier, cp.root_hash) : undefined;
+      if (!checked || at > size) return undefined;
+      range = checked;
+    }
+    for await (const rows of storedRows(tx, chain, range.size, size))
+      for (const r of rows) {
+        if (r.seq !== range.size + 1) return undefined;
+        range.append(leafHash(r.hash));
+      }
+    return range.size === size ? range : undefined;
+  }
+
+  /** Where the events to vouch for start: the last checkpoint, checked, or the genesis. */
+  async function startOf(tx: Tx, chain: string): Promise<Start> {
+    const last = await tx
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .where('chain_id', '=', chain)
+      .orderBy('tree_size', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!last) {
+      const anchored = await tx
+        .selectFrom('audit_anchors')
+        .select('seq')
+        .where('chain_id', '=', chain)
+        .executeTakeFirst();
+      if (anchored)
+        return { ok: false, seq: 1, reason: 'the chain was cut by retention but its checkpoints are gone' };
+      return { ok: true, range: new CompactRange(), hash: GENESIS_HASH };
+    }
+    const size = Number(last.tree_size);
+    if (!signedByWard(last))
+      return { ok: false, seq: size, reason: `checkpoint ${size} does not carry this Ward's signature` };
+    let range = rangeIfRoot(size, last.frontier, last.root_hash);
+    if (!range) {
+      range = await rebuildRange(tx, chain, size);
+      if (!range)
+        return {
+          ok: false,
+          seq: size,
+          reason: `the events up to ${size} do not give checkpoint ${size}'s root`,
+        };
+      log.warn(
+        { chain, tree_size: size },
+        "a checkpoint's stored compact range was wrong; rebuilt it from the events",
+      );
+    }
+    return { ok: true, range, hash: last.last_hash };
+  }
+
+  async function refuse(chain: string, headSeq: number, found: { seq: number; reason: string }) {
+    const refusal: CheckpointRefusal = {
+      chain,
+      head_seq: headSeq,
+      first_bad_seq: found.seq,
+      reason: found.reason,
+    };
+    // One alert per place the damage starts: the chain grows past it (the refusal's own event
+    // among what is appended), and that is the same finding.
+    const key = String(found.seq);
+    if (raised.get(chain) === key) return;
+    raised.set(chain, key);
+    log.error(
+      refusal,
+      'not signing a checkpoint: the chain holds events Ward cannot vouch for (run ward audit verify)',
+    );
+    await deps.audit
+      .record(SYSTEM, [
+        {
+          action: 'audit.checkpoint.refuse',
+          chain: OPERATOR_CHAIN,
+          outcome: 'failure',
+          target: { type: 'audit_chain', id: chain },
+          details: refusal,
+        },
+        ...(chain === OPERATOR_CHAIN
+          ? []
+          : [
+              {
+                action: 'audit.checkpoint.refuse' as const,
+                chain,
+                outcome: 'failure' as const,
+                target: { type: 'audit_chain' as const, id: chain },
+                details: refusal,
+              },
+            ]),
+      ])
+      .catch((err) => log.error({ err, chain }, 'could not record a refused checkpoint'));
+    deps.alert?.(refusal);
+  }
+
+  /**
+   * Checkpoints `chain` at its current head; returns the tree size, or undefined if none was due
+   * or Ward could not vouch for the head. `unsealed` is for the one checkpoint made when seals were
+   * introduced (migration 0063): the events before it were written without them.
+   */
+  async function checkpoint(
+    chain: string,
+    force = false,
+    opts: { unsealed?: boolean } = {},
+  ): Promise<number | undefined> {
+    let refused: { head: number; found: { seq: number; reason: string } } | undefined;
+    const made = await db
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (tx) => {
         const head = await tx
           .selectFrom('audit_chains')
-          .select(['last_seq'])
+          .select(['last_seq', 'last_hash'])
           .where('id', '=', chain)
           .executeTakeFirst();
         if (!head || Number(head.last_seq) === 0) return undefined;
         const last = await tx
           .selectFrom('audit_checkpoints')
-          .select(['tree_size', 'frontier', 'time'])
+          .select(['tree_size'])
           .where('chain_id', '=', chain)
           .orderBy('tree_size', 'desc')
           .limit(1)
@@ -56,44 +228,30 @@ export function createCheckpointer(deps: { db: Db; signer: Signer; log: Logger; 
             .executeTakeFirst();
           if (!oldest || Date.now() - oldest.time.getTime() < policy.everyMs) return undefined;
         }
-        const range = new CompactRange(from, last?.frontier ?? []);
-        let lastHash: Buffer | undefined;
-        for (let after = from; after < size; ) {
-          const rows = await tx
-            .selectFrom('audit_events')
-            .select(['seq', 'hash'])
-            .where('chain_id', '=', chain)
-            .where('seq', '>', after)
-            .where('seq', '<=', size)
-            .orderBy('seq')
-            .limit(BATCH)
-            .execute();
-          if (rows.length === 0) break;
-          for (const r of rows) {
-            if (Number(r.seq) !== range.size + 1) {
-              log.error(
-                { chain, expected: range.size + 1, found: Number(r.seq) },
-                'audit chain has a gap; not checkpointing it (run ward audit verify)',
-              );
-              return undefined;
-            }
-            range.append(leafHash(r.hash));
-            lastHash = r.hash;
-          }
-          after = Number(rows[rows.length - 1]?.seq);
+        const start = await startOf(tx, chain);
+        if (!start.ok) {
+          refused = { head: size, found: start };
+          return undefined;
         }
-        if (range.size !== size || !lastHash) {
-          log.error(
-            { chain, head: size, found: range.size },
-            'audit chain is shorter than its head; not checkpointing it (run ward audit verify)',
-          );
+        const { range } = start;
+        const vouch: Vouch = await vouchForTail({
+          chain,
+          from: { seq: range.size, hash: start.hash },
+          head: { seq: size, hash: head.last_hash },
+          rows: storedRows(tx, chain, range.size, size),
+          sealer,
+          unsealed: opts.unsealed,
+          onEvent: (hash) => range.append(leafHash(hash)),
+        });
+        if (!vouch.ok) {
+          refused = { head: size, found: vouch };
           return undefined;
         }
         const cp = signCheckpoint(signer, {
           chain,
           tree_size: size,
           root_hash: range.root().toString('hex'),
-          last_hash: lastHash.toString('hex'),
+          last_hash: head.last_hash.toString('hex'),
           time: new Date().toISOString(),
         });
         await tx
@@ -102,7 +260,7 @@ export function createCheckpointer(deps: { db: Db; signer: Signer; log: Logger; 
             chain_id: chain,
             tree_size: size,
             root_hash: Buffer.from(cp.root_hash, 'hex'),
-            last_hash: lastHash,
+            last_hash: head.last_hash,
             time: cp.time,
             key_id: cp.key_id,
             signature: Buffer.from(cp.signature, 'base64'),
@@ -112,6 +270,9 @@ export function createCheckpointer(deps: { db: Db; signer: Signer; log: Logger; 
           .execute();
         return size;
       });
+    if (refused) await refuse(chain, refused.head, refused.found);
+    else if (made !== undefined) raised.delete(chain);
+    return made;
   }
 
   /** Chains whose head is past their last checkpoint. */
@@ -130,8 +291,17 @@ export function createCheckpointer(deps: { db: Db; signer: Signer; log: Logger; 
     }
   }
 
+  /**
+   * The one checkpoint of every chain at the start that applied migration 0063 (seals): the events
+   * written before it carry none, so Ward vouches for them by re-hashing alone, as it did before.
+   */
+  async function adoptUnsealed(): Promise<void> {
+    for (const chain of await behind()) await checkpoint(chain, true, { unsealed: true });
+  }
+
   return {
     checkpoint,
+    adoptUnsealed,
     tick,
     start(intervalMs = 1_000) {
       timer = setInterval(() => {

@@ -14,8 +14,9 @@ export {
 export { type AuditAccess, createAuditAccess, type OrgLookup } from './audit.access.js';
 export { type AuditReader, createAuditReader } from './audit.reads.js';
 export { type AuditService, AuditWriteError, createAuditService, type EventSpec } from './audit.service.js';
-export { type Checkpointer, createCheckpointer } from './checkpointer.js';
+export { type Checkpointer, type CheckpointRefusal, createCheckpointer } from './checkpointer.js';
 export { AUDIT_RETENTION, type AuditMaintenance, createAuditMaintenance } from './maintenance.js';
+export { createSealer, SEALS_MIGRATION, type Sealer, sealerFor } from './seal.js';
 export { createSinkDelivery, type SinkDelivery } from './sinks/delivery.js';
 export type { SecretScope, SinkSecrets } from './sinks/secrets.js';
 export {

@@ -11,8 +11,9 @@ import type { Signer } from '../lib/signing.js';
 import { createAuditAccess, type OrgLookup } from './audit.access.js';
 import { createAuditReader } from './audit.reads.js';
 import type { AuditService } from './audit.service.js';
-import { createCheckpointer } from './checkpointer.js';
+import { type CheckpointRefusal, createCheckpointer } from './checkpointer.js';
 import { createAuditMaintenance } from './maintenance.js';
+import type { Sealer } from './seal.js';
 import { createSinkDelivery } from './sinks/delivery.js';
 import type { SinkSecrets } from './sinks/secrets.js';
 import { createSinkService, fileSinkCheckpoints } from './sinks/sinks.service.js';
@@ -27,16 +28,22 @@ export function wireAudit(deps: {
   audit: AuditService;
   keys: SinkSecrets;
   signer: Signer;
+  sealer: Sealer;
   orgs: OrgLookup;
   sinksDir: string;
   log: Logger;
   settings: AuditSettings;
+  /** Raises a refused checkpoint where the org's people see it (the alert webhook). */
+  alert?: (refusal: CheckpointRefusal) => void;
 }) {
   const { db, audit, keys, signer, sinksDir } = deps;
   const log = deps.log.child({ component: 'audit' });
   const checkpointer = createCheckpointer({
     db,
     signer,
+    sealer: deps.sealer,
+    audit,
+    alert: deps.alert,
     log,
     policy: { everyEvents: deps.settings.checkpointEveryEvents, everyMs: deps.settings.checkpointEveryMs },
   });
@@ -57,13 +64,16 @@ export function wireAudit(deps: {
       db,
       audit,
       signer,
+      sealer: deps.sealer,
       checkpointer,
       heldElsewhere: (chain) => fileSinkCheckpoints(db, sinksDir, chain),
     }),
     access: createAuditAccess({ orgs: deps.orgs }),
-    async start(): Promise<void> {
+    /** `sealsIntroduced`: this start applied migration 0063 (see checkpointer.adoptUnsealed). */
+    async start(opts: { sealsIntroduced?: boolean } = {}): Promise<void> {
       await maintenance.ensurePartitions();
       maintenance.start();
+      if (opts.sealsIntroduced) await checkpointer.adoptUnsealed();
       checkpointer.start();
       delivery.start();
     },

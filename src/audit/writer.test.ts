@@ -133,11 +133,13 @@ describe('two writers on one chain (as two processes would be)', () => {
   it('stay gapless: a writer whose cached head went stale re-reads it and re-hashes', async () => {
     const { createDb, createPool } = await import('../db/pool.js');
     const { createAuditService } = await import('./audit.service.js');
+    const { sealerFor } = await import('./seal.js');
     const pool = createPool({
       connection: controlConnection(control, 'ward_app'),
       applicationName: 'second-writer',
     });
-    const other = createAuditService({ db: createDb(pool) });
+    // A second Ward process: its own pool, the same signing key.
+    const other = createAuditService({ db: createDb(pool), sealer: sealerFor(control.signer) });
     const mine = control.audit;
     const ev = (who: string, i: number) => ({
       ...statement(i),

@@ -19,6 +19,7 @@
  */
 import type { Db } from '../db/index.js';
 import { BatchBuilder, type ChainHead, type PendingEvent, readHead, sendBatch } from './audit.store.js';
+import type { Sealer } from './seal.js';
 
 const MAX_BATCH = 2000;
 const MAX_ATTEMPTS = 20;
@@ -48,7 +49,7 @@ interface Open {
   builder: BatchBuilder;
 }
 
-export function createAuditWriter(deps: { db: Db }) {
+export function createAuditWriter(deps: { db: Db; sealer: Sealer }) {
   const queues = new Map<string, Batch[]>();
   const flushing = new Map<string, Promise<void>>();
   /** The head after the last batch sent on each chain; unknown after a failure or a stale head. */
@@ -127,7 +128,7 @@ export function createAuditWriter(deps: { db: Db }) {
       }
       open = {
         batch: { waiters: [], attempts: first.attempts },
-        builder: new BatchBuilder(head, Math.min(limit, queued)),
+        builder: new BatchBuilder(chain, head, Math.min(limit, queued)),
       };
       if (first.attempts > 0) {
         queue.shift();
@@ -148,7 +149,7 @@ export function createAuditWriter(deps: { db: Db }) {
     let open: Open | undefined;
     let rounds = 0;
     const send = (o: Open): InFlight => {
-      const prepared = o.builder.finish();
+      const prepared = o.builder.finish(deps.sealer);
       predicted.set(chain, prepared.next);
       const sent = sendBatch(db, chain, prepared);
       sent.catch(() => undefined);

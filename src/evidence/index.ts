@@ -30,7 +30,12 @@ export {
   linkHash,
   OPERATOR_CHAIN,
 } from './chain.js';
-export { type Checkpoint, checkpointFromRow, signCheckpoint } from './checkpoints.js';
+export {
+  type Checkpoint,
+  checkpointFromRow,
+  checkpointSignatureValid,
+  signCheckpoint,
+} from './checkpoints.js';
 export { CompactRange, inclusionPath, leafHash, prefixedSubtrees } from './merkle.js';
 export { checkProof, checkpointsInFile, type ExportReport, verifyExportFile } from './offline.js';
 export { type ChainRow, type VerifyReport, verifyChain } from './verify.js';

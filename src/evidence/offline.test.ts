@@ -22,6 +22,9 @@ function signer(): Signer {
     keyId: 'test',
     publicKeyPem: createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString(),
     sign: (data) => sign(null, Buffer.from(data), key),
+    deriveKey: () => {
+      throw new Error('offline verification derives no key');
+    },
   };
 }
 

@@ -11,7 +11,10 @@
  * - rolled_back the chain is consistent but a checkpoint held elsewhere (a sink, an export)
  *               covers more events than remain: the database was restored to an earlier state;
  * - forked      the chain is consistent but a signed checkpoint's root differs from the events
- *               (history was rewritten after it was signed), or two events claim one `seq`.
+ *               (history was rewritten after it was signed), or two events claim one `seq`;
+ * - unsealed    (the database only, by Ward itself: audit/vouch) the chain is consistent, but
+ *               events after its last signed checkpoint are not covered by the seals Ward's
+ *               writers leave: someone without Ward's key appended or rewrote them.
  *
  * The source is abstract (batches of rows in seq order) so the same code checks the database
  * and an export file offline. A body may be a string (an export file) or the bytes as stored
@@ -21,7 +24,15 @@ import { GENESIS_HASH, linkHash } from './chain.js';
 import { type Checkpoint, checkpointSignatureValid } from './checkpoints.js';
 import { CompactRange, leafHash } from './merkle.js';
 
-export const DAMAGE = ['modified', 'deleted', 'reordered', 'truncated', 'rolled_back', 'forked'] as const;
+export const DAMAGE = [
+  'modified',
+  'deleted',
+  'reordered',
+  'truncated',
+  'rolled_back',
+  'forked',
+  'unsealed',
+] as const;
 export type Damage = (typeof DAMAGE)[number];
 
 export interface VerifyReport {

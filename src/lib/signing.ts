@@ -10,6 +10,7 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  hkdfSync,
   sign,
   verify,
 } from 'node:crypto';
@@ -24,6 +25,11 @@ export interface Signer {
   /** The public key, PEM (SPKI). */
   publicKeyPem: string;
   sign(data: Buffer | string): Buffer;
+  /**
+   * A 32-byte secret for `label`, derived from the private key (HKDF-SHA-256), so that every
+   * Ward process holding the key file derives the same one and nobody without it can.
+   */
+  deriveKey(label: string): Buffer;
 }
 
 export function keyIdOfPublicKey(publicKeyPem: string): string {
@@ -62,5 +68,9 @@ export async function loadSigner(keysDir: string): Promise<Signer> {
     keyId: keyIdOfPublicKey(publicKeyPem),
     publicKeyPem,
     sign: (data) => sign(null, Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'), privateKey),
+    deriveKey: (label) =>
+      Buffer.from(
+        hkdfSync('sha256', privateKey.export({ type: 'pkcs8', format: 'der' }), Buffer.alloc(0), label, 32),
+      ),
   };
 }

@@ -36,6 +36,8 @@ export interface ControlDatabase {
   app: Db;
   owner: Db;
   appPool: pg.Pool;
+  /** The migrations this start applied. */
+  applied: string[];
   /** Where the embedded cluster listens (undefined for an external database). */
   socketDir?: string;
   /** Health of the embedded cluster's postmaster. */
@@ -98,8 +100,9 @@ export async function openControlDatabase(
   const appPool = createPool({ connection: appConn, max: 20, applicationName: 'ward' });
   const owner = createDb(ownerPool);
   const app = createDb(appPool);
+  let applied: string[];
   try {
-    const applied = await migrate(owner);
+    applied = await migrate(owner);
     if (applied.length) deps.log.info({ applied }, 'migrations applied');
     const { rows } = await appPool.query<{ app: string; owner: string }>(
       'SELECT current_user AS app, (SELECT tableowner FROM pg_tables WHERE schemaname = $1 AND tablename = $2) AS owner',
@@ -126,6 +129,8 @@ export async function openControlDatabase(
     app,
     owner,
     appPool,
+    /** The migrations this start applied. */
+    applied,
     socketDir,
     health: () => supervisor.health('control'),
     available: availability.available,

@@ -14,8 +14,10 @@ import {
   type AuditService,
   type Checkpointer,
   createAuditService,
+  SEALS_MIGRATION,
   type SinkDelivery,
   type SinkService,
+  sealerFor,
   wireAudit,
 } from '../audit/index.js';
 import { archiveCommand, type BackupParts, prepareBackupPaths } from '../backups/index.js';
@@ -23,6 +25,7 @@ import type { WardConfig } from '../config/index.js';
 import type { DataPlaneProvider } from '../dataplane/index.js';
 import { findPgBinaries } from '../dataplane/local/index.js';
 import type { Db } from '../db/index.js';
+import { OPERATOR_CHAIN } from '../evidence/index.js';
 import { type AppDeps, buildApp, DEFAULT_CONSOLE_DIR } from '../http/index.js';
 import { createIdentityService, type IdentityService } from '../identity/index.js';
 import { createFileKeystore, createKeyService, type KeyService } from '../keys/index.js';
@@ -89,9 +92,10 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   // Each domain is built by one call, in the order of their layers (docs/architecture.md).
   const control = await openControlDatabase(config, { root: home.control, bin, runAs, wardUser, log });
   const db = control.app;
-  const audit = createAuditService({ db });
-  const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
   const signer = await loadSigner(home.keys);
+  const sealer = sealerFor(signer);
+  const audit = createAuditService({ db, sealer });
+  const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
   const identity = createIdentityService({
     db,
     audit,
@@ -106,19 +110,6 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     },
   });
   const orgs = createOrgService({ db, audit, identity });
-  const auditParts = wireAudit({
-    db,
-    audit,
-    keys,
-    signer,
-    orgs,
-    sinksDir: home.sinks,
-    log,
-    settings: {
-      checkpointEveryEvents: config.audit.checkpoint_every_events,
-      checkpointEveryMs: config.audit.checkpoint_every_seconds * 1000,
-    },
-  });
   const access = createAccessServices({
     db,
     audit,
@@ -126,6 +117,24 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     orgs,
     identity,
     log: log.child({ component: 'access' }),
+  });
+  const auditParts = wireAudit({
+    db,
+    audit,
+    keys,
+    signer,
+    sealer,
+    orgs,
+    sinksDir: home.sinks,
+    log,
+    alert: (refusal) =>
+      refusal.chain === OPERATOR_CHAIN
+        ? undefined
+        : access.alerts.send(refusal.chain, 'audit.checkpoint.refuse', { ...refusal }),
+    settings: {
+      checkpointEveryEvents: config.audit.checkpoint_every_events,
+      checkpointEveryMs: config.audit.checkpoint_every_seconds * 1000,
+    },
   });
   const regions = createRegionCatalog(config.regions);
   const plane = wireDataPlane({
@@ -197,7 +206,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     await projects.provisioner.resume();
     await backups.startJobs();
     await hipaa.deletion.start();
-    await auditParts.start();
+    await auditParts.start({ sealsIntroduced: control.applied.includes(SEALS_MIGRATION) });
     await gateway.start();
     const https = config.tls ? await httpsCertificate(config.tls, home.tls, config.host) : undefined;
     const appDeps: AppDeps = {

@@ -15,6 +15,7 @@ import {
   type Checkpointer,
   createAuditService,
   createCheckpointer,
+  sealerFor,
 } from '../../src/audit/index.js';
 import { loadConfig } from '../../src/config/config.js';
 import { findPgBinaries } from '../../src/dataplane/local/binaries.js';
@@ -94,12 +95,15 @@ export async function startControlDb(opts: { checkpoints?: CheckpointPolicy } = 
     log,
   });
   const db = control.app;
-  const audit = createAuditService({ db });
-  const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
   const signer = await loadSigner(home.keys);
+  const sealer = sealerFor(signer);
+  const audit = createAuditService({ db, sealer });
+  const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
   const checkpointer = createCheckpointer({
     db,
     signer,
+    sealer,
+    audit,
     log,
     policy: opts.checkpoints ?? {
       everyEvents: config.audit.checkpoint_every_events,

@@ -1,0 +1,103 @@
+/**
+ * @module audit/chain-rows.db
+ * A chain's stored events, streamed in seq order with one binary COPY on a transaction's own
+ * connection (its snapshot): PostgreSQL produces rows while Node hashes the ones that arrived,
+ * each row's fields are views of the bytes that came (no per-row object from the driver, no hex
+ * decoding, the body hashed as the bytes stored). Verification and the checkpointer read it.
+ */
+import { CompiledQuery } from 'kysely';
+import pg from 'pg';
+import { type CopyToStreamQuery, to as copyTo } from 'pg-copy-streams';
+import type { Tx } from '../db/index.js';
+import type { ChainRow } from '../evidence/index.js';
+import { CopyBinaryParser, type CopyTuple } from '../lib/pg-copy-binary.js';
+
+/** A stored event as read: its hashed record and links, and the seal of the write it ended, if any. */
+export interface StoredRow extends ChainRow {
+  body: Buffer;
+  seal: Buffer | null;
+}
+/**
+ * Starts `text`, a `COPY … TO STDOUT`, on the transaction's own connection (so it reads the
+ * transaction's snapshot) and returns its stream. Kysely keeps the pg client to itself, but its
+ * Postgres driver hands a compiled query's `sql` to the pool client's `query` as it is; Ward's
+ * pool (db/prepared-pool) passes anything that is not a string straight on, and node-postgres
+ * runs a Submittable such as this stream after the transaction's earlier statements and before
+ * its later ones. Were either ever to turn it into text, PostgreSQL would receive
+ * "[object Object]" and refuse it: verification fails, it never reads outside the snapshot.
+ */
+async function copyOut(tx: Tx, text: string): Promise<CopyToStreamQuery> {
+  // Read up to 1 MiB ahead, so PostgreSQL keeps producing while Node hashes what came before.
+  const stream = copyTo(text, { highWaterMark: 1 << 20 });
+  await tx.executeQuery({ ...CompiledQuery.raw(''), sql: stream as unknown as string });
+  return stream;
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * One COPY tuple (seq int8, prev_hash, hash, body, seal) as a row. The first four are NOT NULL; a
+ * NULL (the constraint dropped, then a row changed) hashes as no bytes, so it shows as a modified
+ * event.
+ */
+function storedRow(t: CopyTuple): StoredRow {
+  const [seq, prev, hash, body, seal] = t;
+  if (seq?.length !== 8) throw new Error(`an audit event's seq arrived as ${seq?.length ?? 'NULL'} bytes`);
+  return {
+    // int8, big-endian: the high word signed, the low word unsigned (exact up to 2^53).
+    seq: seq.readInt32BE(0) * 2 ** 32 + seq.readUInt32BE(4),
+    prev_hash: prev ?? NO_BYTES,
+    hash: hash ?? NO_BYTES,
+    body: body ?? NO_BYTES,
+    seal: seal ?? null,
+  };
+}
+
+/**
+ * The chain's events after `afterSeq` (up to `upToSeq` when given) in (seq, time) order: one plan,
+ * one index scan, streamed.
+ */
+export async function* storedRows(
+  tx: Tx,
+  chain: string,
+  afterSeq: number,
+  upToSeq?: number,
+): AsyncIterable<StoredRow[]> {
+  // COPY takes no bind parameters, so the values are written into its text: the chain id as a
+  // literal escaped by node-postgres (what Client.prototype.escapeLiteral calls: quotes and
+  // backslashes doubled, E'' when there is a backslash, right whatever
+  // standard_conforming_strings says; a NUL, which would cut the text short, is refused), and
+  // the seq as an integer checked here, never as text passed through.
+  if (chain.includes('\0')) throw new Error('a chain id cannot contain a NUL character');
+  if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
+    throw new Error(`no event comes after seq ${afterSeq}`);
+  if (upToSeq !== undefined && !Number.isSafeInteger(upToSeq))
+    throw new Error(`events up to seq ${upToSeq} cannot be read`);
+  const upTo = upToSeq === undefined ? '' : ` AND seq <= ${upToSeq}`;
+  const copy = await copyOut(
+    tx,
+    `COPY (SELECT seq, prev_hash, hash, body, seal FROM audit_events
+            WHERE chain_id = ${pg.escapeLiteral(chain)} AND seq > ${afterSeq}${upTo} ORDER BY seq, time)
+       TO STDOUT (FORMAT binary)`,
+  );
+  // Read without for-await: leaving that loop early would destroy the stream mid-COPY, and the
+  // connection would never serve the transaction's next statement.
+  const chunks = copy[Symbol.asyncIterator]();
+  const parser = new CopyBinaryParser(5);
+  try {
+    for (let c = await chunks.next(); !c.done; c = await chunks.next()) {
+      const rows = parser.push(c.value).map(storedRow);
+      if (rows.length > 0) yield rows;
+    }
+    parser.end();
+  } finally {
+    // A caller that stops early (damage found) leaves the COPY running: read the rest, unparsed,
+    // so that the connection is free for the next statement. Nothing after the damage counts.
+    if (!copy.readableEnded && !copy.destroyed)
+      try {
+        for (let c = await chunks.next(); !c.done; c = await chunks.next());
+      } catch {
+        // The COPY failed after the caller had stopped; pg has reported it and is ready again.
+      }
+  }
+}
