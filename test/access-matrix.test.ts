@@ -58,6 +58,7 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     'PATCH /api/v1/orgs/:org/members/:user': () => ({ role: 'developer' }),
     'POST /api/v1/orgs/:org/projects': () => ({ name: 'walk-a', region_id: 'local' }),
     'PATCH /api/v1/projects/:id': () => ({ name: 'walk-a' }),
+    'PUT /api/v1/projects/:id/plaintext': () => ({ allowed: false }),
     'PUT /api/v1/projects/:id/grants': () => ({ email: 'grantee@walk.test', role: 'readonly' }),
     'POST /api/v1/orgs/:org/service-accounts': () => ({ name: 'bot', role: 'member' }),
     'POST /api/v1/orgs/:org/service-accounts/:sa/tokens': () => ({

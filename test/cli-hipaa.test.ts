@@ -152,6 +152,14 @@ describe('HIPAA projects, keys and deletion', () => {
       /'acme' has HIPAA projects, so HIPAA stays on: records \(running\)/,
       { quiet: true },
     );
+    failsWith(
+      await asAlice('project', 'set', 'records', '--org', 'acme', '--plaintext', 'allowed'),
+      /HIPAA projects always require TLS, so 'records' cannot allow plaintext connections/,
+      { quiet: true },
+    );
+    expect(ok(await asAlice('project', 'show', 'records', '--org', 'acme'))).toMatch(
+      /^connections\s+TLS required$/m,
+    );
     expect(ok(await asAlice('region', 'list'))).toMatch(
       /│ local-hipaa │ Local HIPAA │ hipaa\s+│ dm-crypt\s+│ (verified|declared|none)\s+│/,
     );

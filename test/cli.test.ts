@@ -135,6 +135,29 @@ describe('ward CLI', () => {
     });
   });
 
+  it('requires TLS until an owner allows plaintext from loopback, which the HIPAA status lists', async () => {
+    expect((await ward(['project', 'show', 'records'])).stdout).toMatch(/^connections\s+TLS required$/m);
+    const allowed = await ward(['project', 'set', 'records', '--plaintext', 'allowed']);
+    expect(allowed.stderr).toBe('');
+    expect(allowed.stdout).toBe(
+      'records: plaintext allowed from loopback (127.0.0.1, ::1); every other connection needs TLS\n',
+    );
+    expect((await ward(['project', 'show', 'records'])).stdout).toMatch(
+      /^connections\s+TLS, or plaintext from loopback$/m,
+    );
+    expect((await ward(['org', 'hipaa', 'status', 'acme'])).stdout).toMatch(
+      /^plaintext allowed\s+records \(from loopback; ward project set <project> --plaintext refused\)$/m,
+    );
+    const bad = await ward(['project', 'set', 'records', '--plaintext', 'sometimes']);
+    failsWith(bad, /--plaintext 'sometimes' is not allowed or refused/, { quiet: true });
+    expect(bad.code).toBe(2);
+    const refused = await ward(['project', 'set', 'records', '--plaintext', 'refused', '--json']);
+    expect(JSON.parse(refused.stdout).settings.allow_plaintext).toBe(false);
+    expect((await ward(['org', 'hipaa', 'status', 'acme'])).stdout).toMatch(
+      /^plaintext allowed\s+none: every project requires TLS$/m,
+    );
+  });
+
   it('deletes a project', async () => {
     const r = await ward(['project', 'delete', 'records', '--org', 'acme']);
     expect(r.stdout).toBe(`Project records (${projectId}) is deleted\n`);

@@ -1,8 +1,8 @@
 /**
  * The web console in a real browser (Debian's chromium through playwright-core) against a real
  * Ward: sign in with the httpOnly cookie session, create an org and a project through the forms,
- * watch the project go from provisioning to running, see the API's own error messages, delete the
- * project, sign out. The global setup builds the console bundle when its sources changed.
+ * watch the project go from provisioning to running, allow plaintext from loopback and see the
+ * HIPAA tab warn of it, see the API's own error messages, delete the project, sign out. The global setup builds the console bundle when its sources changed.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,6 +99,40 @@ describe('web console', () => {
     await details.getByRole('row', { name: /Restarts\s*0/ }).waitFor();
     await details.getByRole('row', { name: /Audit log level\s*standard/ }).waitFor();
     await expectNoAxeViolations(page);
+  });
+
+  it('shows that the project requires TLS, lets its owner allow plaintext from loopback, and the HIPAA tab warns of it', async () => {
+    const details = page.getByRole('table', { name: 'Project details' });
+    await details.getByRole('row', { name: /Connections\s*TLS required/ }).waitFor();
+    const connections = page.getByRole('radiogroup', { name: 'Connections' });
+    expect(await connections.getByRole('radio', { name: 'TLS required' }).isChecked()).toBe(true);
+    await connections.getByRole('radio', { name: 'Plaintext allowed from loopback' }).click();
+    await page.getByRole('status').filter({ hasText: 'Plaintext is now allowed from loopback' }).waitFor();
+    await details.getByRole('row', { name: /Connections\s*Plaintext allowed from loopback/ }).waitFor();
+    expect(
+      await connections.getByRole('radio', { name: 'Plaintext allowed from loopback' }).isChecked(),
+    ).toBe(true);
+    await expectNoAxeViolations(page);
+    const projectUrl = page.url();
+
+    await page.goto('/orgs/acme-health/hipaa');
+    const warning = page.getByRole('note').filter({ hasText: 'Projects that allow plaintext connections' });
+    await warning.waitFor();
+    await expectNoAxeViolations(page);
+    await warning.getByRole('link', { name: 'records' }).click();
+    expect(page.url()).toBe(projectUrl);
+
+    await page
+      .getByRole('radiogroup', { name: 'Connections' })
+      .getByRole('radio', { name: 'TLS required' })
+      .click();
+    await page.getByRole('status').filter({ hasText: 'TLS is now required for every connection' }).waitFor();
+    await details.getByRole('row', { name: /Connections\s*TLS required/ }).waitFor();
+    await page.goto('/orgs/acme-health/hipaa');
+    await page.getByRole('table', { name: 'HIPAA details' }).waitFor();
+    expect(await page.getByText('Projects that allow plaintext connections').count()).toBe(0);
+    await page.goBack();
+    await details.waitFor();
   });
 
   it('shows the API error for a duplicate project name', async () => {

@@ -1,8 +1,8 @@
 /**
  * The gateway's rules, against a real Ward: a removed member's connection ends within a second,
  * an expired credential cannot start a session, auditors get no data, sessions end at the org's
- * idle and absolute limits with a message saying which, a HIPAA project refuses plaintext and PHI
- * in schema names, TLS below 1.2 fails, and when the audit log cannot be written no statement runs
+ * idle and absolute limits with a message saying which, a HIPAA project refuses plaintext (and
+ * the opt-in to it) and PHI in schema names, TLS below 1.2 fails, and when the audit log cannot be written no statement runs
  * and no result is sent.
  */
 import { execFile } from 'node:child_process';
@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, enrollTotp, orgId, setHipaa } from './support/access.js';
+import { call, enrollTotp, events, orgId, setHipaa } from './support/access.js';
 import {
   type Creds,
   credentials,
@@ -263,6 +263,7 @@ describe('when the audit log cannot be written', () => {
 
 describe('a HIPAA project', () => {
   let hipaa: Creds;
+  let hipaaId: string;
 
   beforeAll(async () => {
     await setHipaa(w, 'acme');
@@ -276,6 +277,7 @@ describe('a HIPAA project', () => {
       const g = await call(w, 'GET', `/api/v1/projects/${p.body.id}`, { token: project.tokens.owner });
       return g.body.status === 'running' ? true : undefined;
     }, 60_000);
+    hipaaId = p.body.id;
     hipaa = await credentials(w, project.tokens.owner as string, p.body.id);
   });
 
@@ -284,6 +286,30 @@ describe('a HIPAA project', () => {
     expect(r.stderr).toMatch(/FATAL: {2}this project requires TLS \(sslmode=require or stronger\)/);
     const ok = await psql(hipaa, ['-c', 'SELECT 1']);
     expect(ok.stdout.trim()).toBe('1');
+  });
+
+  it('refuses the plaintext opt-in with 409 saying why, and the control database refuses the flag too', async () => {
+    const r = await call(w, 'PUT', `/api/v1/projects/${hipaaId}/plaintext`, {
+      token: project.tokens.owner,
+      body: { allowed: true },
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.error.message).toMatch(
+      /^HIPAA projects always require TLS, so 'charts' cannot allow plaintext connections/,
+    );
+    const refused = (await events(w, 'project.plaintext.set')).filter((e) => e.target.id === hipaaId);
+    expect(refused.pop()).toMatchObject({ outcome: 'failure', details: { allowed: true, previous: false } });
+    const get = await call(w, 'GET', `/api/v1/projects/${hipaaId}`, { token: project.tokens.owner });
+    expect(get.body.settings.allow_plaintext).toBe(false);
+    const direct = await w.ward.services.db
+      .updateTable('projects')
+      .set({ allow_plaintext: true })
+      .where('id', '=', hipaaId)
+      .execute()
+      .catch((e: Error) => e);
+    expect((direct as Error).message).toMatch(/projects_hipaa_tls/);
+    const plain = await psql(hipaa, ['-c', 'SELECT 1'], { sslmode: 'disable' });
+    expect(plain.stderr).toMatch(/FATAL: {2}this project requires TLS/);
   });
 
   it('refuses identifiers and comments that look like PHI with SQLSTATE 42602', async () => {

@@ -72,6 +72,10 @@ export const AUDIT_ACTIONS = {
     summary: "Ward finished (or failed) creating a project's cluster",
   },
   'project.update': { category: 'project', summary: "a project's settings changed" },
+  'project.plaintext.set': {
+    category: 'project',
+    summary: 'plaintext connections from loopback to a standard project were allowed or refused',
+  },
   'project.delete': { category: 'project', summary: 'a project was deleted: cluster stopped and removed' },
   'project.cluster.restart': { category: 'project', summary: "the supervisor restarted a project's cluster" },
   'db.connect': { category: 'database', summary: 'a connection through the gateway opened (or was refused)' },
@@ -92,6 +96,10 @@ export const AUDIT_ACTIONS = {
     summary: 'Ward took login and privileges from the database role of someone who lost access',
   },
   'audit.export': { category: 'audit', summary: 'an audit chain was exported with its checkpoints' },
+  'audit.checkpoint.refuse': {
+    category: 'audit',
+    summary: 'Ward refused to sign a checkpoint: events it cannot vouch for were found in the chain',
+  },
   'audit.sink.create': { category: 'audit', summary: 'an audit sink was added' },
   'audit.sink.update': { category: 'audit', summary: 'an audit sink was switched on or off' },
   'audit.sink.delete': { category: 'audit', summary: 'an audit sink was removed' },
@@ -269,6 +277,8 @@ export interface AuditPayloads {
   };
   'project.provision': { status: string; reason?: string; duration_ms?: number };
   'project.update': { changes: Record<string, { from: unknown; to: unknown }> };
+  /** `allowed`: what was asked; `previous`: the setting before (absent if the project was not read). */
+  'project.plaintext.set': { allowed: boolean; previous?: boolean };
   'project.delete': {
     name: string;
     /** HIPAA projects: the owner's confirmation, and when the grace period ends. */
@@ -331,6 +341,7 @@ export interface AuditPayloads {
   'db.role.sync': { user_id: string; db_role: string; project_role: string; previous_role: string | null };
   'db.role.revoke': { user_id: string; db_role: string; previous_role: string };
   'audit.export': { format: string; up_to_seq: number };
+  'audit.checkpoint.refuse': { chain: string; head_seq: number; first_bad_seq: number; reason: string };
   'audit.sink.create': { kind: string; format: string; target: string };
   'audit.sink.update': { enabled: boolean };
   'audit.sink.delete': { delivered_seq: number };

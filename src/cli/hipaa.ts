@@ -22,6 +22,7 @@ interface HipaaRow {
   baa: Omit<BaaRow, 'document'> | null;
   baa_current: boolean | null;
   hipaa_projects: { id: string; name: string; status: string; purge_after: string | null }[];
+  plaintext_projects: { id: string; name: string }[];
   next_step: string;
 }
 
@@ -44,6 +45,12 @@ function showHipaa(h: HipaaRow): void {
           : 'no: the org details or the business associate changed since',
     ],
     ['hipaa projects', h.hipaa_projects.map((p) => `${p.name} (${p.status})`).join(', ') || 'none'],
+    [
+      'plaintext allowed',
+      h.plaintext_projects.length
+        ? `${h.plaintext_projects.map((p) => p.name).join(', ')} (from loopback; ward project set <project> --plaintext refused)`
+        : 'none: every project requires TLS',
+    ],
     ['next step', h.next_step],
   ]);
 }

@@ -13,7 +13,7 @@ export interface ProjectRow {
   org_id: string;
   name: string;
   region_id: string;
-  settings: { audit_log_level: string };
+  settings: { audit_log_level: string; audit_delivery?: string; allow_plaintext?: boolean };
   status: string;
   status_reason: string | null;
   cluster: { state: string; restarts: number; pid?: number } | null;
@@ -58,6 +58,10 @@ export async function resolveProject(api: Api, ref: string, org?: string): Promi
   return found[0] as ProjectRow;
 }
 
+/** How the gateway takes connections to `p`, in the words the console uses. */
+export const connections = (p: ProjectRow): string =>
+  p.settings.allow_plaintext ? 'TLS, or plaintext from loopback' : 'TLS required';
+
 function show(p: ProjectRow): void {
   printFields([
     ['name', p.name],
@@ -65,6 +69,7 @@ function show(p: ProjectRow): void {
     ['org', p.org_id],
     ['region', p.region_id],
     ['audit_log_level', p.settings.audit_log_level],
+    ['connections', connections(p)],
     ['status', p.status],
     ['reason', p.status_reason],
     [
@@ -197,6 +202,36 @@ export function registerProjects(program: Command): Command {
           `Project ${p.name} (${p.id}) is deleted; its cluster and keys are destroyed after ${p.deletion.purge_after} unless you run: ward project undelete ${p.id}`,
         );
       say(`Project ${p.name} (${p.id}) is ${p.status}`);
+    }),
+  );
+
+  withJson(
+    project
+      .command('set')
+      .description(
+        "change a project's settings (owner, admin); --plaintext allowed lets clients on the gateway's own machine (127.0.0.1, ::1) connect without TLS to a standard project, refused restores TLS for every connection",
+      )
+      .argument('<project>', 'id, or name')
+      .option('--org <org>', 'organization, when naming by name')
+      .requiredOption(
+        '--plaintext <allowed|refused>',
+        'plaintext connections from loopback: allowed or refused (the default; HIPAA projects always refuse them)',
+      ),
+  ).action(
+    action(async (ref: string, opts: { org?: string; plaintext: string; json?: boolean }) => {
+      if (opts.plaintext !== 'allowed' && opts.plaintext !== 'refused')
+        throw new CliError(`--plaintext '${opts.plaintext}' is not allowed or refused`, 2);
+      const api = await connect();
+      const target = await resolveProject(api, ref, opts.org);
+      const p = await api.request<ProjectRow>('PUT', `/api/v1/projects/${target.id}/plaintext`, {
+        allowed: opts.plaintext === 'allowed',
+      });
+      if (opts.json) return printJson(p);
+      say(
+        p.settings.allow_plaintext
+          ? `${p.name}: plaintext allowed from loopback (127.0.0.1, ::1); every other connection needs TLS`
+          : `${p.name}: TLS required for every connection`,
+      );
     }),
   );
 

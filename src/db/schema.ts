@@ -28,6 +28,8 @@ export interface UsersTable {
   /** The org a service account belongs to; null for people. */
   org_id: string | null;
   last_sign_in_at: Timestamp | null;
+  /** The SCRAM salt of the account's database passwords and tokens (migration 0064). */
+  db_scram_salt: Generated<Buffer>;
 }
 
 export interface SignInFailuresTable {
@@ -53,6 +55,10 @@ export interface TokensTable {
   /** Opened with a second factor (TOTP or the org's identity provider), or created from such a session. */
   mfa: Generated<boolean>;
   method: Generated<'password' | 'sso' | 'token'>;
+  /** A token with db:connect: its SCRAM verifier under the account's db_scram_salt (migration 0064). */
+  scram_iterations: ColumnType<number | null, number | null | undefined, never>;
+  scram_stored_key: ColumnType<Buffer | null, Buffer | null | undefined, never>;
+  scram_server_key: ColumnType<Buffer | null, Buffer | null | undefined, never>;
 }
 
 export const PLANS = ['basic', 'scale', 'enterprise'] as const;
@@ -113,6 +119,8 @@ export interface ProjectsTable {
   audit_export_confirmed: ColumnType<boolean, boolean | undefined, boolean>;
   /** How statement events reach the audit log (migration 0010): HIPAA projects are always 'sync'. */
   audit_delivery: ColumnType<AuditDelivery, AuditDelivery | undefined, AuditDelivery>;
+  /** Plaintext connections from a loopback address (migration 0062): standard projects only. */
+  allow_plaintext: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface AuditChainsTable {
@@ -133,6 +141,8 @@ export interface AuditEventsTable {
   body: string;
   prev_hash: Buffer;
   hash: Buffer;
+  /** On the last event of each write: audit/seal.ts. */
+  seal: ColumnType<Buffer | null, Buffer | null | undefined, never>;
 }
 
 export interface AuditCheckpointsTable {

@@ -18,6 +18,8 @@ export interface LoginTarget {
   status: string;
   audit_log_level: 'standard' | 'hipaa';
   audit_delivery: 'sync' | 'async';
+  /** Plaintext connections from a loopback address are allowed (standard projects only). */
+  allow_plaintext: boolean;
   org_id: string;
   org_name: string;
   hipaa_enabled: boolean;
@@ -35,6 +37,7 @@ export async function loginTargets(q: Q, login: string, database: string): Promi
   const { rows } = await sql<LoginTarget>`
     SELECT u.id AS user_id, u.email, u.kind, u.disabled_at IS NOT NULL AS disabled,
            p.id AS project_id, p.name AS project_name, p.status, p.audit_log_level, p.audit_delivery,
+           p.allow_plaintext,
            o.id AS org_id, o.name AS org_name, o.hipaa_enabled, o.settings AS org_settings,
            r.role_name, r.project_role AS db_project_role, r.scram_salt
       FROM users u
@@ -94,6 +97,35 @@ export async function deleteRole(q: Q, projectId: string, userId: string, roleNa
   );
 }
 
+/** The SCRAM salt of the account's database passwords and tokens (users.db_scram_salt, ADR 0012). */
+export async function accountSalt(q: Q, userId: string): Promise<Buffer> {
+  const { rows } = await sql<{
+    salt: Buffer;
+  }>`SELECT db_scram_salt AS salt FROM users WHERE id = ${userId}`.execute(q);
+  const salt = rows[0]?.salt;
+  if (!salt) throw new Error(`no account ${userId}`);
+  return salt;
+}
+
+/**
+ * Moves a login's role to its account's salt when no password made under the old salt is still
+ * live (roles made before migration 0064); true if it moved.
+ */
+export async function adoptAccountSalt(
+  q: Q,
+  projectId: string,
+  userId: string,
+  salt: Buffer,
+): Promise<boolean> {
+  const { numAffectedRows } = await sql`
+    UPDATE db_roles r SET scram_salt = ${salt}
+     WHERE r.project_id = ${projectId} AND r.user_id = ${userId} AND r.scram_salt <> ${salt}
+       AND NOT EXISTS (SELECT 1 FROM db_credentials c
+                        WHERE c.user_id = r.user_id AND c.project_id = r.project_id
+                          AND c.revoked_at IS NULL AND c.expires_at > now())`.execute(q);
+  return Number(numAffectedRows ?? 0) > 0;
+}
+
 export interface CredentialRow {
   id: string;
   iterations: number;
@@ -139,6 +171,7 @@ export interface SessionFacts {
   sid: string;
   project_status: string | null;
   audit_log_level: string | null;
+  allow_plaintext: boolean | null;
   hipaa_enabled: boolean | null;
   settings: Record<string, unknown> | null;
   org_role: OrgRole | null;
@@ -160,7 +193,7 @@ export interface SessionFacts {
 export async function sessionFacts(q: Q, sessions: LiveSessionRef[]): Promise<SessionFacts[]> {
   const col = <K extends keyof LiveSessionRef>(k: K) => sessions.map((s) => s[k]);
   const { rows } = await sql<SessionFacts>`
-    SELECT s.sid, p.status AS project_status, p.audit_log_level, o.hipaa_enabled, o.settings,
+    SELECT s.sid, p.status AS project_status, p.audit_log_level, p.allow_plaintext, o.hipaa_enabled, o.settings,
            m.role AS org_role, g.role AS grant_role,
            (SELECT b.role FROM break_glass b
              WHERE b.project_id = p.id AND b.user_id = u.id AND b.ended_at IS NULL AND b.expires_at > now()

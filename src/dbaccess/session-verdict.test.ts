@@ -10,11 +10,13 @@ const state: SessionState = {
   startedAt: now - 60_000,
   lastActivity: now - 1_000,
   busy: false,
+  plaintext: false,
 };
 const facts: SessionFacts = {
   sid: 'dbs_x',
   project_status: 'running',
   audit_log_level: 'standard',
+  allow_plaintext: false,
   hipaa_enabled: false,
   settings: {},
   org_role: 'developer',
@@ -46,6 +48,17 @@ describe('whether a database session may go on', () => {
     );
     expect(verdictFor(state, undefined, now)?.reason).toBe('project_unavailable');
     expect(verdictFor(state, { ...facts, org_role: 'auditor' }, now)?.reason).toBe('access_revoked');
+  });
+
+  it('ends a plaintext session once its project no longer allows plaintext; TLS sessions go on', () => {
+    const plain = { ...state, plaintext: true };
+    expect(verdictFor(plain, { ...facts, allow_plaintext: true }, now)).toBeUndefined();
+    expect(verdictFor(plain, facts, now)).toEqual({
+      reason: 'plaintext_refused',
+      message:
+        "project 'records' no longer allows plaintext connections; connect again with TLS (sslmode=verify-full)",
+    });
+    expect(verdictFor(state, facts, now)).toBeUndefined();
   });
 
   it('ends it when the project role changed', () => {

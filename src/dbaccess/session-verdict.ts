@@ -2,7 +2,8 @@
  * @module dbaccess/session-verdict
  * Whether a live database session may go on, given the current facts: the person's project role
  * (by the one rule in projects/access.ts), their account, the token or credential they signed in
- * with, the project's state, and the org's idle timeout and absolute lifetime
+ * with, the project's state, whether it still allows a plaintext session (ADR 0012), and the
+ * org's idle timeout and absolute lifetime
  * (identity/session-policy.ts). A verdict carries the message the person sees when their session ends.
  */
 import type { ProjectRole } from '../db/index.js';
@@ -17,6 +18,7 @@ export type EndReason =
   | 'token_ended'
   | 'credential_revoked'
   | 'project_unavailable'
+  | 'plaintext_refused'
   | 'idle_timeout'
   | 'absolute_lifetime';
 
@@ -34,6 +36,8 @@ export interface SessionState {
   lastActivity: number;
   /** A statement is running: the session is not idle. */
   busy: boolean;
+  /** The session runs without TLS (a standard project's opt-in, from loopback). */
+  plaintext: boolean;
 }
 
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} minutes`;
@@ -45,6 +49,11 @@ export function verdictFor(s: SessionState, f: SessionFacts | undefined, now: nu
     return {
       reason: 'project_unavailable',
       message: `project '${s.projectName}' is no longer running (status: ${f.project_status})`,
+    };
+  if (s.plaintext && !f.allow_plaintext)
+    return {
+      reason: 'plaintext_refused',
+      message: `project '${s.projectName}' no longer allows plaintext connections; connect again with TLS (sslmode=verify-full)`,
     };
   if (f.disabled) return { reason: 'account_disabled', message: 'your account was disabled' };
   if (!f.org_role)

@@ -1,8 +1,8 @@
 /**
  * @module gateway/revalidator
  * Every 500 ms, one query re-checks the authority of every live session in this process
- * (membership and project role, account, token or credential, project state, the org's idle and
- * absolute limits) and ends those that lost it, with a FATAL message saying why. Nothing waits
+ * (membership and project role, account, token or credential, project state, a plaintext
+ * session's opt-in, the org's idle and absolute limits) and ends those that lost it, with a FATAL message saying why. Nothing waits
  * for an event from the identity code, so removals made by any Ward process, or straight in the
  * database, end connections within a second. If the check itself fails twice in a row, or gets no
  * answer for 5 s (a stalled control database), every session ends: the gateway cannot vouch for them. It also ends sessions whose audit events are
@@ -31,6 +31,7 @@ const SQLSTATE_OF: Record<EndReason, string> = {
   token_ended: SQLSTATE.admin_shutdown,
   credential_revoked: SQLSTATE.admin_shutdown,
   project_unavailable: SQLSTATE.admin_shutdown,
+  plaintext_refused: SQLSTATE.admin_shutdown,
   idle_timeout: SQLSTATE.idle_session_timeout,
   absolute_lifetime: SQLSTATE.admin_shutdown,
 };
@@ -97,6 +98,7 @@ export function startRevalidator(deps: { registry: Registry; dbaccess: DbAccessS
             startedAt: s.info.startedAt,
             lastActivity: s.lastActivity,
             busy: s.busy > 0,
+            plaintext: s.info.tls === null,
           },
         })),
         now,

@@ -107,6 +107,11 @@ export const hipaaView = z.object({
   /** Whether the BAA in force still matches the org's details and the current template. */
   baa_current: z.boolean().nullable(),
   hipaa_projects: z.array(hipaaProjectView),
+  /**
+   * Projects that take plaintext connections from the gateway's loopback address (a standard
+   * project's opt-in); every other connection to every project needs TLS.
+   */
+  plaintext_projects: z.array(z.object({ id: z.string(), name: z.string() })),
   /** What has to happen next, in a sentence. */
   next_step: z.string(),
 });

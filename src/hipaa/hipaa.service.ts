@@ -1,6 +1,7 @@
 /**
  * @module hipaa/service
- * An org's HIPAA state: what is in place (plan, BAA, HIPAA projects) and what comes next;
+ * An org's HIPAA state: what is in place (plan, BAA, HIPAA projects), what weakens it (projects
+ * that allow plaintext connections from loopback) and what comes next;
  * enabling (needs the enterprise plan and an executed BAA; countersigning enables it at once) and
  * disabling (refused, 409, while the org has HIPAA projects, which the refusal lists).
  */
@@ -65,6 +66,7 @@ export function createHipaaService(deps: { db: Db; audit: AuditService; orgs: Or
       baa: current ? baaSummary(current) : null,
       baa_current: baaCurrent,
       hipaa_projects: (await store.hipaaProjects(db, a.org.id)).map(projectView),
+      plaintext_projects: await store.plaintextProjects(db, a.org.id),
       next_step: nextStep(a.org, current),
     };
   }

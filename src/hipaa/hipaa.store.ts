@@ -1,6 +1,7 @@
 /**
  * @module hipaa/store
- * SQL for BAAs, an org's HIPAA flag, its HIPAA projects and the business associate.
+ * SQL for BAAs, an org's HIPAA flag, its HIPAA projects, those that allow plaintext, and the
+ * business associate.
  */
 
 import { type Insertable, sql } from 'kysely';
@@ -75,6 +76,17 @@ export const hipaaProjects = (q: Q, orgId: string) =>
     .select(['id', 'name', 'status', 'purge_after'])
     .where('org_id', '=', orgId)
     .where('audit_log_level', '=', 'hipaa')
+    .where('status', '<>', 'deleted')
+    .orderBy('created_at')
+    .execute();
+
+/** The org's live projects that allow plaintext connections from loopback (standard ones only). */
+export const plaintextProjects = (q: Q, orgId: string) =>
+  q
+    .selectFrom('projects')
+    .select(['id', 'name'])
+    .where('org_id', '=', orgId)
+    .where('allow_plaintext', '=', true)
     .where('status', '<>', 'deleted')
     .orderBy('created_at')
     .execute();

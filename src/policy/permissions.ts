@@ -99,7 +99,8 @@ export const PERMISSIONS = {
     service: true,
   },
   'project.manage': {
-    summary: 'rename and delete projects',
+    summary:
+      'rename and delete projects, and change their settings (audit delivery, plaintext from loopback)',
     who: ADMINS,
     scope: 'projects:write',
     service: true,

@@ -20,6 +20,7 @@ export {
   projectId,
   projectList,
   projectView,
+  setPlaintextBody,
   updateProjectBody,
 } from './projects.schemas.js';
 export { checkPlacement, createProjectService, type ProjectService } from './projects.service.js';

@@ -54,7 +54,12 @@ export const projectView = z.object({
   org_id: z.string(),
   name: z.string(),
   region_id: z.string(),
-  settings: z.object({ audit_log_level: z.enum(AUDIT_LOG_LEVELS), audit_delivery: z.enum(AUDIT_DELIVERIES) }),
+  settings: z.object({
+    audit_log_level: z.enum(AUDIT_LOG_LEVELS),
+    audit_delivery: z.enum(AUDIT_DELIVERIES),
+    /** Plaintext connections from the gateway's loopback address are allowed (standard projects only). */
+    allow_plaintext: z.boolean(),
+  }),
   status: z.enum(PROJECT_STATUSES),
   status_reason: z.string().nullable(),
   cluster: clusterView.nullable(),
@@ -64,6 +69,12 @@ export const projectView = z.object({
   deletion: z.object({ purge_after: z.string(), requested_at: z.string().nullable() }).nullable(),
 });
 
+/**
+ * Whether the gateway takes plaintext connections to the project from its own machine (loopback);
+ * every other connection needs TLS. HIPAA projects always require TLS.
+ */
+export const setPlaintextBody = z.strictObject({ allowed: z.boolean() });
+
 /** Deleting a HIPAA project needs the owner's confirmation that its audit log was exported. */
 export const deleteProjectBody = z.strictObject({ audit_log_exported: z.boolean().optional() }).nullish();
 
@@ -71,4 +82,5 @@ export const projectList = z.object({ projects: z.array(projectView), next_curso
 
 export type CreateProjectBody = z.infer<typeof createFields>;
 export type UpdateProjectBody = z.infer<typeof updateProjectBody>;
+export type SetPlaintextBody = z.infer<typeof setPlaintextBody>;
 export type ProjectView = z.infer<typeof projectView>;

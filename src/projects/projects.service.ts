@@ -76,7 +76,11 @@ export function createProjectService(deps: {
     org_id: p.org_id,
     name: p.name,
     region_id: p.region_id,
-    settings: { audit_log_level: p.audit_log_level, audit_delivery: p.audit_delivery ?? 'sync' },
+    settings: {
+      audit_log_level: p.audit_log_level,
+      audit_delivery: p.audit_delivery ?? 'sync',
+      allow_plaintext: p.allow_plaintext === true,
+    },
     status: p.status,
     status_reason: p.status_reason,
     cluster: p.status === 'running' ? (dataplane.health(p.id) ?? null) : null,
@@ -199,6 +203,36 @@ export function createProjectService(deps: {
     );
   }
 
+  /**
+   * Whether the gateway takes plaintext connections to a standard project from its own machine
+   * (loopback); refused for HIPAA projects, which always require TLS. New sessions follow it, and
+   * refusing it again ends the project's plaintext sessions within a second (the gateway's
+   * revalidator).
+   */
+  async function setPlaintext(ctx: RequestContext, id: string, allowed: boolean): Promise<ProjectView> {
+    const { project, org } = await access(ctx, id);
+    const target = { type: 'project' as const, id, name: project.name };
+    return audit.mutate(
+      ctx,
+      { action: 'project.plaintext.set', chain: project.org_id, target, details: { allowed } },
+      async (tx, draft) => {
+        authorize(ctx, org, 'project.manage');
+        const current = (await store.lockProject(tx, id)) ?? project;
+        draft.details.previous = current.allow_plaintext;
+        if (current.status === 'pending_deletion')
+          throw conflict(
+            `project '${current.name}' is deleted (recoverable until its grace period ends); undelete it first`,
+          );
+        if (allowed && current.audit_log_level === 'hipaa')
+          throw conflict(
+            `HIPAA projects always require TLS, so '${current.name}' cannot allow plaintext connections; connect with sslmode=verify-full and Ward's CA certificate`,
+          );
+        if (allowed === current.allow_plaintext) return view(current);
+        return view(await store.setAllowPlaintext(tx, id, allowed));
+      },
+    );
+  }
+
   async function remove(
     ctx: RequestContext,
     id: string,
@@ -233,7 +267,7 @@ export function createProjectService(deps: {
     return view(await hipaaDeletion.undelete(ctx, project, org));
   }
 
-  return { create, list, get, update, remove, undelete };
+  return { create, list, get, update, setPlaintext, remove, undelete };
 }
 
 export type ProjectService = ReturnType<typeof createProjectService>;

@@ -110,3 +110,11 @@ export const setAuditDelivery = (q: Q, id: string, delivery: AuditDelivery) =>
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+
+export const setAllowPlaintext = (q: Q, id: string, allowed: boolean) =>
+  q
+    .updateTable('projects')
+    .set({ allow_plaintext: allowed, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();

@@ -20,9 +20,12 @@ export const lockProjectById = (tx: Tx, id: string): Promise<Project | undefined
 export const findProjectByName = (q: Db | Tx, orgId: string, name: string): Promise<Project | undefined> =>
   store.findByName(q, orgId, name);
 
-/** Records a project that a restore is making; it runs once the restore ends. */
+/**
+ * Records a project that a restore is making; it runs once the restore ends. It starts TLS-only
+ * whatever its source allowed (a HIPAA project must; the database refuses the flag on one).
+ */
 export const insertRestoringProject = (tx: Tx, p: NewProject & { status: 'restoring' }): Promise<Project> =>
-  store.insertProject(tx, p);
+  store.insertProject(tx, { ...p, allow_plaintext: false });
 
 /** Sets a project's status (and the reason people see), as a restore ends. */
 export const setProjectStatus = (

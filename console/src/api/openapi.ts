@@ -821,7 +821,9 @@ export interface paths {
             'application/json': {
               chain: string;
               checkpoints: number;
-              damage: ('modified' | 'deleted' | 'reordered' | 'truncated' | 'rolled_back' | 'forked') | null;
+              damage:
+                | ('modified' | 'deleted' | 'reordered' | 'truncated' | 'rolled_back' | 'forked' | 'unsealed')
+                | null;
               detail: string | null;
               events: number;
               external_checkpoints: number;
@@ -866,7 +868,9 @@ export interface paths {
             'application/json': {
               chain: string;
               checkpoints: number;
-              damage: ('modified' | 'deleted' | 'reordered' | 'truncated' | 'rolled_back' | 'forked') | null;
+              damage:
+                | ('modified' | 'deleted' | 'reordered' | 'truncated' | 'rolled_back' | 'forked' | 'unsealed')
+                | null;
               detail: string | null;
               events: number;
               external_checkpoints: number;
@@ -1864,7 +1868,9 @@ export interface paths {
             'application/json': {
               chain: string;
               checkpoints: number;
-              damage: ('modified' | 'deleted' | 'reordered' | 'truncated' | 'rolled_back' | 'forked') | null;
+              damage:
+                | ('modified' | 'deleted' | 'reordered' | 'truncated' | 'rolled_back' | 'forked' | 'unsealed')
+                | null;
               detail: string | null;
               events: number;
               external_checkpoints: number;
@@ -1911,7 +1917,9 @@ export interface paths {
             'application/json': {
               chain: string;
               checkpoints: number;
-              damage: ('modified' | 'deleted' | 'reordered' | 'truncated' | 'rolled_back' | 'forked') | null;
+              damage:
+                | ('modified' | 'deleted' | 'reordered' | 'truncated' | 'rolled_back' | 'forked' | 'unsealed')
+                | null;
               detail: string | null;
               events: number;
               external_checkpoints: number;
@@ -2838,6 +2846,10 @@ export interface paths {
               }[];
               next_step: string;
               org_id: string;
+              plaintext_projects: {
+                id: string;
+                name: string;
+              }[];
               /** @enum {string} */
               plan: 'basic' | 'scale' | 'enterprise';
               /** @enum {string} */
@@ -2912,6 +2924,10 @@ export interface paths {
               }[];
               next_step: string;
               org_id: string;
+              plaintext_projects: {
+                id: string;
+                name: string;
+              }[];
               /** @enum {string} */
               plan: 'basic' | 'scale' | 'enterprise';
               /** @enum {string} */
@@ -3236,6 +3252,7 @@ export interface paths {
                 org_id: string;
                 region_id: string;
                 settings: {
+                  allow_plaintext: boolean;
                   /** @enum {string} */
                   audit_delivery: 'sync' | 'async';
                   /** @enum {string} */
@@ -3310,6 +3327,7 @@ export interface paths {
               org_id: string;
               region_id: string;
               settings: {
+                allow_plaintext: boolean;
                 /** @enum {string} */
                 audit_delivery: 'sync' | 'async';
                 /** @enum {string} */
@@ -3753,6 +3771,7 @@ export interface paths {
               org_id: string;
               region_id: string;
               settings: {
+                allow_plaintext: boolean;
                 /** @enum {string} */
                 audit_delivery: 'sync' | 'async';
                 /** @enum {string} */
@@ -3820,6 +3839,7 @@ export interface paths {
               org_id: string;
               region_id: string;
               settings: {
+                allow_plaintext: boolean;
                 /** @enum {string} */
                 audit_delivery: 'sync' | 'async';
                 /** @enum {string} */
@@ -3892,6 +3912,7 @@ export interface paths {
               org_id: string;
               region_id: string;
               settings: {
+                allow_plaintext: boolean;
                 /** @enum {string} */
                 audit_delivery: 'sync' | 'async';
                 /** @enum {string} */
@@ -4489,6 +4510,87 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/projects/{id}/plaintext': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Allow or refuse plaintext connections to a standard project from the gateway's own machine (loopback); every other connection needs TLS. Refused for HIPAA projects */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowed: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              cluster: {
+                last_error?: string;
+                last_exit?: string;
+                pid?: number;
+                restarts: number;
+                since: string;
+                /** @enum {string} */
+                state: 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
+              } | null;
+              created_at: string;
+              deletion: {
+                purge_after: string;
+                requested_at: string | null;
+              } | null;
+              id: string;
+              name: string;
+              org_id: string;
+              region_id: string;
+              settings: {
+                allow_plaintext: boolean;
+                /** @enum {string} */
+                audit_delivery: 'sync' | 'async';
+                /** @enum {string} */
+                audit_log_level: 'standard' | 'hipaa';
+              };
+              /** @enum {string} */
+              status:
+                | 'provisioning'
+                | 'restoring'
+                | 'running'
+                | 'failed'
+                | 'pending_deletion'
+                | 'deleting'
+                | 'deleted';
+              status_reason: string | null;
+              updated_at: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/projects/{id}/restore': {
     parameters: {
       query?: never;
@@ -4608,6 +4710,7 @@ export interface paths {
               org_id: string;
               region_id: string;
               settings: {
+                allow_plaintext: boolean;
                 /** @enum {string} */
                 audit_delivery: 'sync' | 'async';
                 /** @enum {string} */

@@ -1,13 +1,15 @@
 /**
  * @module pages/database-panel
  * On a project's page: how to connect through the gateway (a short-lived password, shown once,
- * with the psql command), and how statement events reach the audit log. HIPAA projects are
- * always synchronous; standard ones may trade a measured crash window for lower latency.
+ * with the psql command), whether plaintext connections are taken (connections-setting.tsx), and
+ * how statement events reach the audit log. HIPAA projects are always synchronous; standard ones
+ * may trade a measured crash window for lower latency.
  */
 import { Alert, Button, Code, Group, Radio, Stack, Table, Text, Title } from '@mantine/core';
 import { useDbCredentials, useSetAuditDelivery } from '../api/db';
 import type { AuditDelivery, Project } from '../api/types';
 import { ErrorAlert } from '../components/error-alert';
+import { ConnectionsSetting } from './connections-setting';
 
 function Credentials({ project }: { project: Project }) {
   const issue = useDbCredentials(project.id);
@@ -100,13 +102,15 @@ function Delivery({ project }: { project: Project }) {
   );
 }
 
-export function DatabasePanel({ project }: { project: Project }) {
+/** `canManage`: the person may change the project's settings (owner, admin). */
+export function DatabasePanel({ project, canManage }: { project: Project; canManage: boolean }) {
   return (
     <Stack gap="sm" component="section" aria-labelledby="database-heading">
       <Title order={2} size="h4" id="database-heading">
         Database
       </Title>
       <Credentials project={project} />
+      <ConnectionsSetting project={project} canManage={canManage} />
       <Delivery project={project} />
     </Stack>
   );

@@ -1,7 +1,7 @@
 /**
  * @module pages/project-page
  * One project (`/projects/:id`): what it is, its status (polled every second while it changes,
- * announced to screen readers), why it failed, its cluster, and deletion.
+ * announced to screen readers), why it failed, its cluster, how it takes connections, and deletion.
  */
 import { Alert, Anchor, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
@@ -15,6 +15,7 @@ import { StatusBadge } from '../components/status-badge';
 import { usePageTitle } from '../lib/use-page-title';
 import { ProjectAccess } from './access/project-access';
 import { BackupsPanel } from './backups/backups-panel';
+import { connectionsLabel } from './connections-setting';
 import { DatabasePanel } from './database-panel';
 import { DeleteProjectButton } from './delete-project-button';
 import { PendingDeletionAlert } from './pending-deletion-alert';
@@ -98,11 +99,12 @@ export function ProjectPage() {
             </Row>
           ) : null}
           <Row label="Audit log level">{p.settings.audit_log_level}</Row>
+          <Row label="Connections">{connectionsLabel(p)}</Row>
           <ClusterRows project={p} />
           <Row label="Created">{new Date(p.created_at).toLocaleString()}</Row>
         </Table.Tbody>
       </Table>
-      <DatabasePanel project={p} />
+      <DatabasePanel project={p} canManage={org.data?.role === 'owner' || org.data?.role === 'admin'} />
       <BackupsPanel project={p} />
       <ProjectAccess projectId={p.id} />
     </Stack>

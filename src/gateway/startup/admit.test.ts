@@ -25,6 +25,7 @@ function target(over: Partial<LoginTarget> = {}): LoginTarget {
     status: 'running',
     audit_log_level: 'standard',
     audit_delivery: 'sync',
+    allow_plaintext: false,
     org_id: 'org_acme',
     org_name: 'acme',
     hipaa_enabled: false,
@@ -37,7 +38,7 @@ function target(over: Partial<LoginTarget> = {}): LoginTarget {
 }
 
 /** A client whose replies are collected and whose messages are pushed in by the test. */
-function client(tls: string | null) {
+function client(tls: string | null, ip: string | null = '127.0.0.1') {
   const written: Buffer[] = [];
   const socket = new Duplex({
     read() {},
@@ -48,6 +49,7 @@ function client(tls: string | null) {
   });
   const c = new StartupClient(socket as unknown as Socket);
   c.tls = tls;
+  (c as { ip: string | null }).ip = ip;
   const sendPassword = (p: string) => socket.push(message(FRONTEND.Password, Buffer.from(`${p}\0`)));
   return { c, written, sendPassword, socket };
 }
@@ -91,14 +93,41 @@ const refusal = (p: Promise<unknown>) =>
   );
 
 describe('admitting a login', () => {
-  it('refuses a HIPAA project over plaintext before asking for any password', async () => {
-    const { c, written } = client(null);
-    const d = deps();
-    const r = await refusal(admit(c, request, target({ audit_log_level: 'hipaa' }), d));
-    expect(r).toMatchObject({ sqlstate: '28000', reason: 'tls_required' });
-    expect(written).toEqual([]);
-    expect(d.dbaccess.credentialCandidates).not.toHaveBeenCalled();
+  it('refuses plaintext before asking for any password, with one answer whoever asks', async () => {
+    const cases: [LoginTarget | undefined, string | null, string][] = [
+      [target({ audit_log_level: 'hipaa' }), '127.0.0.1', 'tls_required'],
+      // A HIPAA project never allows plaintext (the database refuses the flag too).
+      [target({ audit_log_level: 'hipaa', allow_plaintext: true }), '127.0.0.1', 'tls_required'],
+      [target(), '127.0.0.1', 'tls_required'],
+      [undefined, '127.0.0.1', 'tls_required'],
+      [target({ allow_plaintext: true }), '10.1.2.3', 'plaintext_not_loopback'],
+      [target({ allow_plaintext: true }), '::ffff:192.168.1.9', 'plaintext_not_loopback'],
+      [target({ allow_plaintext: true }), null, 'plaintext_not_loopback'],
+    ];
+    for (const [t, ip, reason] of cases) {
+      const { c, written } = client(null, ip);
+      const d = deps();
+      const r = await refusal(admit(c, request, t, d));
+      expect(r, `${t?.audit_log_level} ${t?.allow_plaintext} ${ip}`).toMatchObject({
+        sqlstate: '28000',
+        reason,
+        hint: expect.stringContaining('sslmode=verify-full'),
+      });
+      expect(written).toEqual([]);
+      expect(d.dbaccess.credentialCandidates).not.toHaveBeenCalled();
+    }
   }, 5_000);
+
+  it("lets a standard project's plaintext opt-in through from loopback, to the SCRAM exchange", async () => {
+    for (const ip of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      const { c, written, socket } = client(null, ip);
+      const admitted = refusal(admit(c, request, target({ allow_plaintext: true }), deps()));
+      await vi.waitFor(() => expect(written.length).toBe(1));
+      expect(written[0]?.readInt32BE(5)).toBe(AUTH.SASL);
+      socket.push(null);
+      expect(await admitted).toMatchObject({ sqlstate: '08006' });
+    }
+  });
 
   it('over TLS takes an API token as the password and returns the session context, frozen', async () => {
     const { c, written, sendPassword } = client('TLSv1.3');
@@ -119,7 +148,7 @@ describe('admitting a login', () => {
   });
 
   it('asks an unknown login for a SCRAM exchange, as it would a known one', async () => {
-    const { c, written, socket } = client(null);
+    const { c, written, socket } = client('TLSv1.3');
     const admitted = refusal(admit(c, request, undefined, deps()));
     await vi.waitFor(() => expect(written.length).toBe(1));
     expect(written[0]?.readInt32BE(5)).toBe(AUTH.SASL);
@@ -128,7 +157,7 @@ describe('admitting a login', () => {
   });
 
   it('refuses a database that is none of the login’s projects as 3D000 once the exchange is over, not as a bad password', async () => {
-    const { c, written, socket } = client(null);
+    const { c, written, socket } = client('TLSv1.3');
     const other = loginRequest(
       new Map([
         ['user', 'alice@acme.test'],

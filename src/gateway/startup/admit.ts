@@ -3,8 +3,9 @@
  * Whether a login may have a session on the project it names, checked in an order that tells a
  * stranger nothing: which project the database names (a name shared by projects of two of the
  * person's orgs is refused as ambiguous), the sign-in lockout (auth/lockout.ts: a locked login
- * or client address, the same answer whether or not the login exists), the HIPAA rule (no
- * connection without TLS, before any password is asked for), authentication
+ * or client address, the same answer whether or not the login exists), the TLS rule
+ * (transport.ts: no plaintext connection but a standard project's opt-in from loopback, before
+ * any password is asked for), authentication
  * (auth/authenticate.ts: an unknown login, or a database that is none of the login's projects,
  * goes through the same exchange), then, once the exchange is over, a database that names none
  * of the login's projects (3D000, whoever asked), the account, the person's project role, and
@@ -21,6 +22,7 @@ import type { SessionInfo } from '../events.js';
 import { SQLSTATE } from '../protocol/codes.js';
 import type { StartupClient } from './client.js';
 import type { LoginRequest } from './request.js';
+import { requireTls } from './transport.js';
 
 export interface AdmitDeps {
   dbaccess: DbAccessService;
@@ -78,13 +80,7 @@ export async function admit(
 ): Promise<Admission> {
   const guard = deps.identity.signInGuard;
   await refuseIfLocked(guard, request.login, client.ip);
-  if (target?.audit_log_level === 'hipaa' && !client.tls)
-    throw new GatewayError(
-      SQLSTATE.invalid_authorization_specification,
-      'this project requires TLS (sslmode=require or stronger)',
-      `Connect with sslmode=verify-full and sslrootcert pointing at Ward's CA certificate.`,
-      'tls_required',
-    );
+  requireTls(client, target);
   const auth = await authenticate({
     inbox: client.inbox,
     write: client.write,

@@ -12,9 +12,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { IdentityService } from '../../identity/index.js';
 import { anonymous, type RequestContext } from '../../lib/context.js';
 import { forbidden, isWardError, unauthenticated } from '../../lib/errors.js';
+import { isLoopback } from '../../lib/loopback.js';
 import { randomSecret, safeEqual } from '../../lib/secrets.js';
 import { gate, type Permission } from '../../policy/index.js';
-import { isLoopback } from '../loopback.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

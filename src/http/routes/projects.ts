@@ -14,6 +14,7 @@ import {
   projectId,
   projectList,
   projectView,
+  setPlaintextBody,
   updateProjectBody,
 } from '../../projects/index.js';
 
@@ -63,6 +64,21 @@ export function projectRoutes(app: FastifyInstance, projects: ProjectService) {
       schema: { tags: ['projects'], params: byId, body: updateProjectBody, response: { 200: projectView } },
     },
     (req) => projects.update(req.ctx, req.params.id, req.body),
+  );
+  r.put(
+    '/api/v1/projects/:id/plaintext',
+    {
+      config: { permission: 'project.manage' },
+      schema: {
+        tags: ['projects'],
+        summary:
+          "Allow or refuse plaintext connections to a standard project from the gateway's own machine (loopback); every other connection needs TLS. Refused for HIPAA projects",
+        params: byId,
+        body: setPlaintextBody,
+        response: { 200: projectView },
+      },
+    },
+    (req) => projects.setPlaintext(req.ctx, req.params.id, req.body.allowed),
   );
   r.delete(
     '/api/v1/projects/:id',

@@ -1,11 +1,13 @@
 /**
  * @module pages/hipaa/hipaa-section
- * An org's HIPAA: what is in place (plan, BAA and its signatures, HIPAA projects), the next step,
- * and what the person looking may do: the owner enables HIPAA (signing the BAA) or turns it off,
+ * An org's HIPAA: what is in place (plan, BAA and its signatures, HIPAA projects), a warning for
+ * projects that take plaintext connections from loopback, the next step, and what the person
+ * looking may do: the owner enables HIPAA (signing the BAA) or turns it off,
  * the operator countersigns; both download the executed BAA.
  */
-import { Anchor, Button, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { useMe } from '../../api/auth';
 import { baaPdfUrl, useHipaa, useSetHipaa } from '../../api/hipaa';
 import type { Signature } from '../../api/hipaa-types';
@@ -29,6 +31,26 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
       </Table.Th>
       <Table.Td>{children}</Table.Td>
     </Table.Tr>
+  );
+}
+
+/** Projects that take plaintext connections from loopback: each a link to where it is changed. */
+function PlaintextWarning({ projects }: { projects: { id: string; name: string }[] }) {
+  if (projects.length === 0) return null;
+  return (
+    <Alert color="yellow" variant="light" role="note" title="Projects that allow plaintext connections">
+      <Text size="sm">
+        These projects take connections without TLS from the gateway’s own machine (loopback); every other
+        project requires TLS. An owner or admin changes it under Connections on the project’s page.
+      </Text>
+      <Group gap="sm" mt="xs">
+        {projects.map((p) => (
+          <Anchor key={p.id} component={Link} to={`/projects/${encodeURIComponent(p.id)}`} size="sm">
+            {p.name}
+          </Anchor>
+        ))}
+      </Group>
+    </Alert>
   );
 }
 
@@ -76,6 +98,7 @@ export function HipaaSection({ org, orgRef }: { org: Org; orgRef: string }) {
           </Row>
         </Table.Tbody>
       </Table>
+      <PlaintextWarning projects={h.plaintext_projects} />
       {baa?.status === 'executed' ? (
         <Anchor href={baaPdfUrl(orgRef)} download>
           Download the executed BAA (PDF)
