@@ -87,7 +87,6 @@ beforeAll(async () => {
   await gateway.connect();
   await direct.connect();
   await direct.query(`SET SESSION AUTHORIZATION ${direct.escapeIdentifier(creds.user)}`);
-  await direct.query('SET ROLE project_owner');
 });
 afterAll(async () => {
   await gateway?.end();

@@ -23,12 +23,15 @@ async function roleInCluster(name: string) {
   try {
     const { rows } = await c.query(
       `SELECT r.rolcanlogin, r.rolpassword IS NOT NULL AS has_password,
+              (SELECT s.setconfig FROM pg_db_role_setting s WHERE s.setrole = r.oid AND s.setdatabase = 0) AS config,
               array(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                      WHERE m.member = r.oid ORDER BY 1) AS groups
          FROM pg_authid r WHERE r.rolname = $1`,
       [name],
     );
-    return rows[0] as { rolcanlogin: boolean; has_password: boolean; groups: string[] } | undefined;
+    return rows[0] as
+      | { rolcanlogin: boolean; has_password: boolean; config: string[] | null; groups: string[] }
+      | undefined;
   } finally {
     await c.end();
   }
@@ -76,6 +79,8 @@ describe('database roles of people who lost access', () => {
       has_password: true,
       groups: ['project_readwrite'],
     });
+    // Owners' sessions run as themselves (no SET role), like everyone's.
+    expect(await roleInCluster(ownerRole)).toMatchObject({ groups: ['project_owner'], config: null });
     // Nobody has lost access yet: nothing to do.
     expect(await dbaccess.revokeStaleRoles()).toBe(0);
 

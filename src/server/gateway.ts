@@ -51,7 +51,11 @@ export function wireGateway(deps: {
   const sweep = () => {
     if (sweeping) return;
     sweeping = dbaccess
-      .revokeStaleRoles()
+      .upgradeRoles()
+      .then((n) =>
+        n > 0 ? deps.log.info({ roles: n }, 'owners of existing projects now run as themselves') : undefined,
+      )
+      .then(() => dbaccess.revokeStaleRoles())
       .then(
         (n) =>
           n > 0
