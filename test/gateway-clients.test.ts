@@ -1,8 +1,9 @@
 /**
  * The gateway with real clients against a real Ward: psql with verify-full TLS, node-postgres,
  * postgres.js and pgbench in simple, extended and prepared modes; \copy both ways, prepared
- * statements, transactions, LISTEN/NOTIFY, cancel; an API token as the password; and what the
- * audit log says about it all (literals nowhere in clear, the raw text only sealed).
+ * statements, transactions, LISTEN/NOTIFY, cancel; an API token as the password; plaintext refused
+ * unless an owner allows it from loopback; and what the audit log says about it all (literals
+ * nowhere in clear, the raw text only sealed).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import pg from 'pg';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStatement, sessionKeyAad } from '../src/dbaccess/statement-text.js';
-import { call } from './support/access.js';
+import { call, events } from './support/access.js';
 import {
   type Creds,
   credentials,
@@ -180,6 +181,13 @@ describe('drivers through the gateway', () => {
   });
 
   it('takes an API token with the db:connect scope as the password, over TLS only', async () => {
+    const scoped = await call(w, 'POST', '/api/v1/tokens', {
+      token: project.tokens.admin,
+      body: { name: 'reader', expires_in_days: 1, scopes: ['projects:read'] },
+    });
+    const reader: Creds = { ...dev, user: 'admin@acme.test', password: scoped.body.token };
+    // With nothing a SCRAM proof could match, the token is asked for inside TLS and judged by its scope.
+    expect((await psql(reader, ['-c', 'SELECT 1'])).stderr).toMatch(/lacks the db:connect scope/);
     const t = await call(w, 'POST', '/api/v1/tokens', {
       token: project.tokens.admin,
       body: { name: 'app', expires_in_days: 1, scopes: ['db:connect'] },
@@ -190,13 +198,105 @@ describe('drivers through the gateway', () => {
     expect(ok.stderr).toBe('');
     expect(ok.stdout.trim()).toBe('admin@acme.test');
     const plain = await psql(creds, ['-c', 'SELECT 1'], { sslmode: 'disable' });
-    expect(plain.stderr).toMatch(/password authentication failed for user "admin@acme.test"/);
-    const scoped = await call(w, 'POST', '/api/v1/tokens', {
-      token: project.tokens.admin,
-      body: { name: 'reader', expires_in_days: 1, scopes: ['projects:read'] },
+    expect(plain.stderr).toMatch(/FATAL: {2}this project requires TLS \(sslmode=require or stronger\)/);
+    // Now the account has a token SCRAM can check, so the exchange is SCRAM: a token without the
+    // scope has no verifier, and fails as a wrong password does, with the hint naming the scope.
+    const noScope = await psql(reader, ['-c', 'SELECT 1']);
+    expect(noScope.stderr).toMatch(/password authentication failed for user "admin@acme.test"/);
+    expect(noScope.stderr).toMatch(/an API token with the db:connect scope works as the password/);
+  });
+});
+
+describe('plaintext connections', () => {
+  const setPlaintext = (token: string | undefined, allowed: boolean) =>
+    call(w, 'PUT', `/api/v1/projects/${project.projectId}/plaintext`, { token, body: { allowed } });
+
+  it('are refused by default, before any password, saying how to connect', async () => {
+    const r = await psql(dev, ['-c', 'SELECT 1'], { sslmode: 'disable' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/FATAL: {2}this project requires TLS \(sslmode=require or stronger\)/);
+    expect(r.stderr).toMatch(/HINT: {2}Connect with sslmode=verify-full and sslrootcert/);
+    expect(r.stderr).toContain('ward project set <project> --plaintext allowed');
+    // The same answer for a database that names no project: it says nothing of what exists.
+    const none = await psql({ ...dev, database: 'nothing-here' }, ['-c', 'SELECT 1'], { sslmode: 'disable' });
+    expect(none.stderr).toMatch(/FATAL: {2}this project requires TLS/);
+    const refused = await eventually(async () =>
+      (await dbEvents(w, 'db.connect', project.projectId)).find(
+        (e) =>
+          e.outcome === 'denied' &&
+          e.details.reason === 'tls_required' &&
+          e.details.login === 'developer@acme.test',
+      ),
+    );
+    expect(refused.details).toMatchObject({ database: 'records', tls: null });
+    const get = await call(w, 'GET', `/api/v1/projects/${project.projectId}`, {
+      token: project.tokens.developer,
     });
-    const noScope = await psql({ ...creds, password: scoped.body.token }, ['-c', 'SELECT 1']);
-    expect(noScope.stderr).toMatch(/lacks the db:connect scope/);
+    expect(get.body.settings.allow_plaintext).toBe(false);
+  });
+
+  it('can be allowed by an owner or admin only; a developer gets 403', async () => {
+    const denied = await setPlaintext(project.tokens.developer, true);
+    expect(denied.status).toBe(403);
+    const r = await setPlaintext(project.tokens.owner, true);
+    expect(r.status).toBe(200);
+    expect(r.body.settings).toMatchObject({ audit_log_level: 'standard', allow_plaintext: true });
+    const set = (await events(w, 'project.plaintext.set')).filter((e) => e.outcome === 'success');
+    expect(set.pop()).toMatchObject({
+      target: { type: 'project', id: project.projectId, name: 'records' },
+      details: { allowed: true, previous: false },
+      actor: { email: 'owner@acme.test' },
+    });
+  });
+
+  it('once allowed, work from 127.0.0.1 with a database password; a token still needs TLS', async () => {
+    const r = await psql(dev, ['-c', 'SELECT 40 + 2, current_user'], { sslmode: 'disable' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('42|developer@acme.test');
+    const opened = await eventually(async () =>
+      (await dbEvents(w, 'db.connect', project.projectId)).find(
+        (e) => e.outcome === 'success' && e.details.tls === null,
+      ),
+    );
+    expect(opened.actor).toMatchObject({ email: 'developer@acme.test', ip: '127.0.0.1' });
+    // TLS still works, and is what `ward db credentials` prints.
+    expect((await psql(dev, ['-c', 'SELECT 1'])).stdout.trim()).toBe('1');
+    const t = await call(w, 'POST', '/api/v1/tokens', {
+      token: project.tokens.admin,
+      body: { name: 'plain', expires_in_days: 1, scopes: ['db:connect'] },
+    });
+    const token = await psql(
+      { ...dev, user: 'admin@acme.test', password: t.body.token },
+      ['-c', 'SELECT 1'],
+      {
+        sslmode: 'disable',
+      },
+    );
+    expect(token.stderr).toMatch(/password authentication failed for user "admin@acme.test"/);
+  });
+
+  it("are listed by the org's HIPAA status until refused again, which ends plaintext sessions within a second", async () => {
+    const h = await call(w, 'GET', '/api/v1/orgs/acme/hipaa', { token: project.tokens.owner });
+    expect(h.status).toBe(200);
+    expect(h.body.plaintext_projects).toEqual([{ id: project.projectId, name: 'records' }]);
+    const plainSession = new pg.Client(pgConfig(dev, { ssl: false }));
+    const tlsSession = new pg.Client(pgConfig(dev));
+    await plainSession.connect();
+    await tlsSession.connect();
+    const ended = new Promise<Error>((resolve) => plainSession.on('error', resolve));
+    const r = await setPlaintext(project.tokens.admin, false);
+    expect(r.body.settings.allow_plaintext).toBe(false);
+    const err = await ended;
+    expect(err.message).toBe(
+      "project 'records' no longer allows plaintext connections; connect again with TLS (sslmode=verify-full)",
+    );
+    expect((await tlsSession.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await tlsSession.end();
+    await plainSession.end().catch(() => undefined);
+    const after = await call(w, 'GET', '/api/v1/orgs/acme/hipaa', { token: project.tokens.owner });
+    expect(after.body.plaintext_projects).toEqual([]);
+    const plain = await psql(dev, ['-c', 'SELECT 1'], { sslmode: 'disable' });
+    expect(plain.stderr).toMatch(/FATAL: {2}this project requires TLS/);
   });
 });
 

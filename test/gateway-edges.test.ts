@@ -11,7 +11,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/access.js';
 import { runWard } from './support/cli.js';
-import { type Creds, dbEvents, projectWithPeople, psql, runClient } from './support/gateway.js';
+import { type Creds, dbEvents, pgEnv, projectWithPeople, psql, runClient } from './support/gateway.js';
 import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
 const CHROMIUM_ARGS = [
@@ -128,6 +128,78 @@ describe('an application', () => {
     const r = await psql({ ...creds, user: 'etl', password: t.body.token }, ['-c', 'SELECT session_user']);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('etl@acme.service');
+  });
+
+  it('keeps its db:connect token working as the password while it also holds database passwords, channel-bound', async () => {
+    const sa = await call(w, 'POST', '/api/v1/orgs/acme/service-accounts', {
+      token: project.tokens.owner,
+      body: { name: 'loader', role: 'developer' },
+    });
+    const token = (
+      await call(w, 'POST', `/api/v1/orgs/acme/service-accounts/${sa.body.id}/tokens`, {
+        token: project.tokens.owner,
+        body: { name: 'loader-db', scopes: ['db:connect'], expires_in_days: 30 },
+      })
+    ).body;
+    // The account issues itself a short-lived password; before, that made the gateway refuse the token.
+    const issued = await call(w, 'POST', `/api/v1/projects/${project.projectId}/credentials`, {
+      token: token.token,
+      body: {},
+    });
+    expect(issued.status).toBe(201);
+    const creds = issued.body as Creds;
+    // channel_binding=require: libpq accepts only SCRAM-SHA-256-PLUS, never a password in the clear.
+    const connect = (password: string) =>
+      runClient('psql', ['-X', '-At', '-c', 'SELECT session_user'], {
+        ...pgEnv({ ...creds, password }),
+        PGCHANNELBINDING: 'require',
+      });
+    for (const password of [token.token, creds.password, token.token]) {
+      const r = await connect(password);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe('loader@acme.service');
+    }
+    const opened = (await dbEvents(w, 'db.connect', project.projectId)).filter(
+      (e) => e.outcome === 'success' && e.details.login === 'loader',
+    );
+    expect(opened.map((e) => [e.details.method, e.details.token_id ?? e.details.credential_id])).toEqual([
+      ['token', token.id],
+      ['scram', creds.id],
+      ['token', token.id],
+    ]);
+    // A revoked token stops working at once; the password goes on.
+    const revoked = await call(
+      w,
+      'DELETE',
+      `/api/v1/orgs/acme/service-accounts/${sa.body.id}/tokens/${token.id}`,
+      { token: project.tokens.owner },
+    );
+    expect(revoked.status).toBe(200);
+    const refused = await connect(token.token);
+    expect(refused.stderr).toMatch(/password authentication failed for user "loader"/);
+    expect((await connect(creds.password)).stdout.trim()).toBe('loader@acme.service');
+  });
+
+  it("takes a person's db:connect token beside the person's own database password", async () => {
+    const creds = (
+      await call(w, 'POST', `/api/v1/projects/${project.projectId}/credentials`, {
+        token: project.tokens.member,
+        body: {},
+      })
+    ).body as Creds;
+    const made = await call(w, 'POST', '/api/v1/tokens', {
+      token: project.tokens.member,
+      body: { name: 'notebook', expires_in_days: 1, scopes: ['db:connect'] },
+    });
+    const other = await call(w, 'POST', '/api/v1/tokens', {
+      token: project.tokens.member,
+      body: { name: 'reader', expires_in_days: 1, scopes: ['projects:read'] },
+    });
+    const ok = await psql({ ...creds, password: made.body.token }, ['-c', 'SELECT current_user']);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout.trim()).toBe('member@acme.test');
+    const noScope = await psql({ ...creds, password: other.body.token }, ['-c', 'SELECT 1']);
+    expect(noScope.stderr).toMatch(/password authentication failed for user "member@acme.test"/);
   });
 });
 

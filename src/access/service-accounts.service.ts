@@ -136,12 +136,12 @@ export function createServiceAccountService(deps: {
         if (sa.disabled_at) throw conflict(`service account '${sa.name}' was deleted`);
         const expires = expiryOf(body, a.org.hipaa_enabled);
         draft.details.expires_at = expires.toISOString();
-        const { token, digest } = newToken('service');
+        const { token } = newToken('service');
         const row = await identity.accounts.addServiceToken(tx, {
           id: tokenId,
           userId: id,
           name: body.name,
-          digest,
+          token,
           expiresAt: expires,
           scopes: body.scopes,
         });

@@ -19,13 +19,13 @@ import { randomSecret } from '../lib/secrets.js';
 import type { OrgService } from '../orgs/index.js';
 import { authorize, principalOf } from '../policy/index.js';
 import { findProjectById, resolveProjectRole } from '../projects/index.js';
-import { applyRole, disableRole } from './cluster-roles.js';
+import { applyRole, disableRole, upgradeOwnerRoles } from './cluster-roles.js';
 import { CREDENTIAL_TTL, type CreateCredentialsBody, type CredentialsView } from './dbaccess.schemas.js';
 import * as store from './dbaccess.store.js';
 import { type SessionState, type Verdict, verdictFor } from './session-verdict.js';
 import { createStatementTextReader } from './statement-text.reader.js';
 
-export type { LiveSessionRef, LoginTarget } from './dbaccess.store.js';
+export type { CredentialRow, LiveSessionRef, LoginTarget } from './dbaccess.store.js';
 
 /** Where the gateway listens and how clients verify it. */
 export interface GatewayAddress {
@@ -70,7 +70,8 @@ export function createDbAccessService(deps: {
     }
     const roleName = existing?.role_name ?? roleNameOf(t.email, t.userId);
     const password = randomSecret(32);
-    const salt = existing?.scram_salt ?? randomBytes(16);
+    // New roles take the account's salt, which its API tokens' verifiers use too (ADR 0012).
+    const salt = existing?.scram_salt ?? (await store.accountSalt(db, t.userId));
     await applyRole(
       dataplane.adminConnection(t.projectId),
       roleName,
@@ -154,7 +155,12 @@ export function createDbAccessService(deps: {
       userId: me.id,
       email: me.email,
     };
-    const { roleName, salt } = await ensureRole(ctx, t, role);
+    const ensured = await ensureRole(ctx, t, role);
+    const { roleName } = ensured;
+    let { salt } = ensured;
+    const ownSalt = await store.accountSalt(db, me.id);
+    if (!salt.equals(ownSalt) && (await store.adoptAccountSalt(db, project.id, me.id, ownSalt)))
+      salt = ownSalt;
     const password = randomSecret(24);
     const verifier = await scramVerifier(password, salt, SCRAM_ITERATIONS);
     const ttl = body?.ttl_minutes ?? CREDENTIAL_TTL.defaultMinutes;
@@ -236,6 +242,28 @@ export function createDbAccessService(deps: {
     return revoked;
   }
 
+  /** Running projects whose cluster upgradeRoles has brought up to date in this process. */
+  const upgraded = new Set<string>();
+
+  /**
+   * Brings the clusters of running projects made before owners ran as themselves up to date
+   * (cluster-roles `upgradeOwnerRoles`), each once per process; a cluster that cannot be reached
+   * is tried again on the next call. Returns the number of roles changed.
+   */
+  async function upgradeRoles(): Promise<number> {
+    let changed = 0;
+    for (const r of await store.rolesInRunningProjects(db)) {
+      if (upgraded.has(r.project_id)) continue;
+      try {
+        changed += (await upgradeOwnerRoles(dataplane.adminConnection(r.project_id))).length;
+        upgraded.add(r.project_id);
+      } catch {
+        // Not reachable now (starting, restoring): the next sweep tries again.
+      }
+    }
+    return changed;
+  }
+
   /** Verdicts for every live session whose authority ended, from one query. */
   async function revalidate(
     sessions: (store.LiveSessionRef & { state: SessionState })[],
@@ -260,6 +288,7 @@ export function createDbAccessService(deps: {
     issueCredentials,
     revalidate,
     revokeStaleRoles,
+    upgradeRoles,
     readStatementText: createStatementTextReader({ audit, keys, orgs }).read,
   };
 }

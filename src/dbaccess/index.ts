@@ -11,6 +11,7 @@ export {
   statementTextView,
 } from './dbaccess.schemas.js';
 export {
+  type CredentialRow,
   createDbAccessService,
   type DbAccessService,
   type GatewayAddress,

@@ -6,6 +6,9 @@
  * everything a removed member held. Identity's tables stay behind this face.
  */
 import type { Db, Token, Tx, User } from '../db/index.js';
+import { sha256 } from '../lib/secrets.js';
+import { dbVerifierOf } from './db-verifier.js';
+import type { DbTokenVerifier } from './identity.store.js';
 import * as store from './identity.store.js';
 
 type Q = Db | Tx;
@@ -29,21 +32,28 @@ export function createAccounts(db: Db) {
         org_id: a.orgId,
       }),
 
-    /** A service account's token, stored by its digest (the token itself is shown once). */
-    addServiceToken: (
+    /**
+     * A service account's token, stored by its digest (the token itself is shown once), with its
+     * SCRAM verifier when it may open databases (identity/db-verifier).
+     */
+    addServiceToken: async (
       tx: Tx,
-      t: { id: string; userId: string; name: string; digest: Buffer; expiresAt: Date; scopes: string[] },
+      t: { id: string; userId: string; name: string; token: string; expiresAt: Date; scopes: string[] },
     ): Promise<Token> =>
       store.insertToken(tx, {
         id: t.id,
         user_id: t.userId,
         kind: 'service',
         name: t.name,
-        digest: t.digest,
+        digest: sha256(t.token),
         expires_at: t.expiresAt,
         scopes: t.scopes,
         method: 'token',
+        ...(await dbVerifierOf(tx, t.userId, t.token, t.scopes)),
       }),
+
+    /** The account's live tokens that can answer a SCRAM exchange as its database password. */
+    dbTokens: (userId: string, q: Q = db): Promise<DbTokenVerifier[]> => store.dbTokenVerifiers(q, userId),
 
     serviceTokens: (userId: string, q: Q = db): Promise<Token[]> => store.listTokens(q, userId, 'service'),
     token: (tokenId: string, q: Q = db): Promise<Token | undefined> => store.findToken(q, tokenId),

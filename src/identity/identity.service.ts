@@ -217,6 +217,7 @@ export function createIdentityService(deps: {
     /** The lockout policy, for sign-ins outside the web (the Postgres gateway). */
     signInGuard: guard,
     authenticate: sessions.authenticate,
+    authenticateDigest: sessions.authenticateDigest,
     logout: sessions.logout,
     createToken: tokens.createToken,
     listTokens: tokens.listTokens,

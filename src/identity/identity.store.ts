@@ -169,9 +169,44 @@ export async function insertToken(
     scopes?: string[];
     mfa?: boolean;
     method?: 'password' | 'sso' | 'token';
+    scram_iterations?: number;
+    scram_stored_key?: Buffer;
+    scram_server_key?: Buffer;
   },
 ): Promise<Token> {
   return q.insertInto('tokens').values(t).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The SCRAM salt of an account's database passwords and tokens (ADR 0012). */
+export async function dbScramSalt(q: Q, userId: string): Promise<Buffer> {
+  const row = await q
+    .selectFrom('users')
+    .select('db_scram_salt')
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return row.db_scram_salt;
+}
+
+export interface DbTokenVerifier {
+  token_id: string;
+  digest: Buffer;
+  scopes: string[];
+  salt: Buffer;
+  iterations: number;
+  stored_key: Buffer;
+  server_key: Buffer;
+}
+
+/** An account's live API tokens that keep a SCRAM verifier (those created with db:connect). */
+export async function dbTokenVerifiers(q: Q, userId: string): Promise<DbTokenVerifier[]> {
+  const { rows } = await sql<DbTokenVerifier>`
+    SELECT t.id AS token_id, t.digest, t.scopes, u.db_scram_salt AS salt, t.scram_iterations AS iterations,
+           t.scram_stored_key AS stored_key, t.scram_server_key AS server_key
+      FROM tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.user_id = ${userId} AND t.kind IN ('personal', 'service') AND t.scram_stored_key IS NOT NULL
+       AND t.revoked_at IS NULL AND t.expires_at > now()
+     ORDER BY t.created_at DESC LIMIT 50`.execute(q);
+  return rows;
 }
 
 export interface TokenWithUser {

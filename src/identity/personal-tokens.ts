@@ -11,6 +11,7 @@ import type { RequestContext } from '../lib/context.js';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { principalOf } from '../policy/index.js';
+import { dbVerifierOf } from './db-verifier.js';
 import { type CreateTokenBody, TOKEN_MAX_DAYS, type TokenView } from './identity.schemas.js';
 import * as store from './identity.store.js';
 import type { PrincipalCache } from './principal-cache.js';
@@ -75,6 +76,7 @@ export function createPersonalTokens(deps: { db: Db; audit: AuditService; cache:
           scopes,
           mfa: me.mfa === true,
           method: 'token',
+          ...(await dbVerifierOf(tx, me.id, token, scopes)),
         });
         return { ...tokenView(row), token };
       },

@@ -99,6 +99,14 @@ export function createSessions(deps: { db: Db; audit: AuditService; cache: Princ
     return cache.get(digest.toString('base64'), () => lookup(digest, opts.activity ?? true));
   }
 
+  /**
+   * The principal for the token whose digest is `digest`: for the gateway, which learns which
+   * token a client holds from its SCRAM proof, never the token itself (identity/db-verifier).
+   */
+  async function authenticateDigest(digest: Buffer, opts: { activity?: boolean } = {}): Promise<Principal> {
+    return cache.get(digest.toString('base64'), () => lookup(digest, opts.activity ?? true));
+  }
+
   async function logout(ctx: RequestContext): Promise<void> {
     const me = principalOf(ctx);
     await audit.mutate(
@@ -116,5 +124,5 @@ export function createSessions(deps: { db: Db; audit: AuditService; cache: Princ
     cache.dropToken(me.token_id);
   }
 
-  return { authenticate, logout };
+  return { authenticate, authenticateDigest, logout };
 }

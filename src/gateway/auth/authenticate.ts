@@ -1,14 +1,16 @@
 /**
  * @module gateway/auth/authenticate
- * Proves who is connecting (ADR 0012). A login with a live Ward database credential for the
- * project does SCRAM-SHA-256 (with channel binding over TLS), checked against every credential
- * it holds. Without one, over TLS, the password is an API token with the db:connect scope
- * (password authentication inside TLS), checked by the identity service. Without TLS and without
- * a credential, the exchange is a SCRAM exchange that cannot succeed: the answer looks the same
+ * Proves who is connecting (ADR 0012). Over TLS, a login whose account holds a live Ward database
+ * credential for the project, or an API token with db:connect made with a SCRAM verifier
+ * (identity/db-verifier), does SCRAM-SHA-256 with channel binding, checked against every
+ * credential and such token at once: they share the account's salt. Over TLS with neither, the
+ * password is sent inside TLS and must be an API token with db:connect (tokens made before
+ * verifiers existed), checked by the identity service. Without TLS only credentials count, and
+ * with none the exchange is a SCRAM exchange that cannot succeed: the answer looks the same
  * whether or not the login exists.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { DbAccessService, LoginTarget } from '../../dbaccess/index.js';
+import type { CredentialRow, DbAccessService, LoginTarget } from '../../dbaccess/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import { SCRAM_ITERATIONS } from '../../lib/scram.js';
 import { hasScope } from '../../policy/index.js';
@@ -45,6 +47,32 @@ async function passwordMessage(inbox: Inbox): Promise<Buffer> {
   return f.body;
 }
 
+/** What a SCRAM proof can match: a database credential, or an API token's verifier. */
+type Secret = { kind: 'credential'; row: CredentialRow } | { kind: 'token'; tokenId: string; digest: Buffer };
+
+function refuseTokenWithoutScope(): GatewayError {
+  return new GatewayError(
+    SQLSTATE.invalid_authorization_specification,
+    'this API token lacks the db:connect scope; create a token with that scope to use it as a database password',
+    undefined,
+    'token_scope',
+  );
+}
+
+/** The account behind a token the client proved it holds: still live, the login's, allowed to connect. */
+async function tokenPrincipal(
+  login: string,
+  userId: string,
+  found: Promise<Awaited<ReturnType<IdentityService['authenticate']>>>,
+): Promise<string> {
+  const principal = await found.catch(() => {
+    throw authFailed(login, 'bad_token');
+  });
+  if (principal.userId !== userId) throw authFailed(login, 'token_of_another_account');
+  if (!hasScope(principal.scopes, 'db:connect')) throw refuseTokenWithoutScope();
+  return principal.tokenId;
+}
+
 export async function authenticate(opts: {
   inbox: Inbox;
   write: (b: Buffer) => void;
@@ -56,32 +84,45 @@ export async function authenticate(opts: {
   identity: IdentityService;
 }): Promise<Authenticated> {
   const { inbox, write, login, target } = opts;
-  const candidates = target
+  const credentials = target
     ? await opts.dbaccess.credentialCandidates(target.user_id, target.project_id)
     : [];
-  if (candidates.length === 0 && opts.certHash && target) {
+  // Tokens only inside TLS (as the documented rule says), and only those whose verifier was made
+  // under the salt this login's credentials use.
+  const salt = target?.scram_salt;
+  const tokens =
+    target && salt && opts.certHash
+      ? (await opts.identity.accounts.dbTokens(target.user_id)).filter(
+          (t) => t.salt.equals(salt) && hasScope(t.scopes, 'db:connect'),
+        )
+      : [];
+  if (credentials.length === 0 && tokens.length === 0 && opts.certHash && target) {
     write(authCleartext());
     const password = parsePassword(await passwordMessage(inbox));
-    const principal = await opts.identity.authenticate(password, { activity: true }).catch(() => {
-      throw authFailed(login, 'bad_token');
-    });
-    if (principal.userId !== target.user_id) throw authFailed(login, 'token_of_another_account');
-    if (!hasScope(principal.scopes, 'db:connect'))
-      throw new GatewayError(
-        SQLSTATE.invalid_authorization_specification,
-        'this API token lacks the db:connect scope; create a token with that scope to use it as a database password',
-        undefined,
-        'token_scope',
-      );
-    return { method: 'token', credentialId: null, tokenId: principal.tokenId };
+    const tokenId = await tokenPrincipal(
+      login,
+      target.user_id,
+      opts.identity.authenticate(password, { activity: true }),
+    );
+    return { method: 'token', credentialId: null, tokenId };
   }
-  const usable = target?.scram_salt && candidates.length > 0;
+  const candidates = [
+    ...credentials.map((row) => ({
+      storedKey: row.stored_key,
+      serverKey: row.server_key,
+      value: { kind: 'credential', row } as Secret,
+    })),
+    ...tokens.map((t) => ({
+      storedKey: t.stored_key,
+      serverKey: t.server_key,
+      value: { kind: 'token', tokenId: t.token_id, digest: t.digest } as Secret,
+    })),
+  ];
+  const usable = salt && candidates.length > 0;
   const exchange = scramExchange({
-    salt: usable ? (target.scram_salt as Buffer) : decoySalt(login, opts.database),
-    iterations: candidates[0]?.iterations ?? SCRAM_ITERATIONS,
-    candidates: usable
-      ? candidates.map((c) => ({ storedKey: c.stored_key, serverKey: c.server_key, value: c }))
-      : [],
+    salt: usable ? salt : decoySalt(login, opts.database),
+    iterations: credentials[0]?.iterations ?? tokens[0]?.iterations ?? SCRAM_ITERATIONS,
+    candidates: usable ? candidates : [],
     certHash: opts.certHash,
   });
   write(authSasl(mechanismsFor(opts.certHash !== undefined)));
@@ -89,16 +130,25 @@ export async function authenticate(opts: {
     const initial = parseSaslInitial(await passwordMessage(inbox));
     write(authSaslContinue(exchange.first(initial.mechanism, initial.data)));
     const { value, serverFinal } = exchange.final((await passwordMessage(inbox)).toString('utf8'));
-    if (value.expires_at.getTime() <= Date.now()) {
+    if (value.kind === 'token') {
+      const tokenId = await tokenPrincipal(
+        login,
+        target?.user_id ?? '',
+        opts.identity.authenticateDigest(value.digest, { activity: true }),
+      );
+      write(authSaslFinal(serverFinal));
+      return { method: 'token', credentialId: null, tokenId };
+    }
+    if (value.row.expires_at.getTime() <= Date.now()) {
       throw new GatewayError(
         SQLSTATE.invalid_password,
-        `the database password you used expired at ${value.expires_at.toISOString()}`,
+        `the database password you used expired at ${value.row.expires_at.toISOString()}`,
         `Get a new one with \`ward db credentials --project ${target?.project_name ?? '<project>'}\`.`,
         'expired_credential',
       );
     }
     write(authSaslFinal(serverFinal));
-    return { method: 'scram', credentialId: value.id, tokenId: null };
+    return { method: 'scram', credentialId: value.row.id, tokenId: null };
   } catch (err) {
     if (err instanceof ScramError) {
       if (err.malformed)
