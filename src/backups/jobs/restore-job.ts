@@ -26,11 +26,17 @@ BEGIN
   END LOOP;
 END $$`;
 
-/** Closes the source's current WAL file and waits (up to a minute) until it is archived. */
+/**
+ * Closes the source's current WAL file and waits (up to a minute) until it is archived. Recovery
+ * finds a target time only by a commit record after it, so one is written first: without it a
+ * target after the source's last change (an idle project) ended recovery "before the target was
+ * reached".
+ */
 async function archiveLatest(deps: JobDeps, source: Project): Promise<void> {
   const c = new pg.Client(deps.dataplane.adminConnection(source.id, 'postgres'));
   await c.connect();
   try {
+    await c.query('SELECT txid_current()');
     const { rows } = await c.query<{ wal: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS wal');
     const wanted = rows[0]?.wal ?? '';
     for (let i = 0; i < 600; i++) {
