@@ -1,7 +1,9 @@
 /**
  * Two Ward processes appending to one control database at once keep one gapless chain per org.
+ * They share Ward's keys (the keystore's root key and the signing key), as every process of one
+ * Ward must: the signing key signs checkpoints and seals each write (audit/seal.ts).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,6 +17,7 @@ let bHome: string;
 beforeAll(async () => {
   a = await startTestWard();
   bHome = await mkdtemp(join(tmpdir(), 'ward-b-'));
+  await cp(join(a.home, 'keys'), join(bHome, 'keys'), { recursive: true, preserveTimestamps: true });
   const socket = join(a.home, 'control', 'run');
   b = await startWardProcess({
     WARD_HOME: bHome,
