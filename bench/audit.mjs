@@ -14,22 +14,26 @@
 //   3. filtered list p99 over HTTP with EVENTS events in the org          target ≤ 50 ms
 //      (filters by actor, action, project, outcome, since a recent time and until one ~80% of
 //      the events back; 8 connections, 10 s, after a 3 s warm-up)
+//   4. `ward audit export` of the EVENTS events, JSON lines and OCSF, run as the built CLI (its own
+//      process, as a person runs it) writing to a file: events/s and the file's size; the JSON
+//      lines file is then verified offline (verifyExportFile, what `ward audit verify --file` runs)
+//                                                                       target ≥ 100,000 events/s
 // Usage: npm run build && node bench/audit.mjs
 //   (EVENTS=1000000 APPEND_SECONDS=10 CALLERS=64 EVENT_BYTES=500)
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { prepareBatch, readHead, sendBatch } from '../dist/audit/audit.store.js';
-import { createSealer } from '../dist/audit/seal.js';
+import { sealerFor } from '../dist/audit/seal.js';
 import { loadConfig } from '../dist/config/config.js';
-import { canonicalEvent } from '../dist/evidence/index.js';
+import { canonicalEvent, verifyExportFile } from '../dist/evidence/index.js';
 import { createLogger } from '../dist/lib/logger.js';
 import { startWard } from '../dist/server/ward.js';
-import { cleanup, operatorToken, processes, procStat, scratchHome } from './lib.mjs';
+import { BIN, cleanup, operatorToken, processes, procStat, scratchHome } from './lib.mjs';
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const APPEND_SECONDS = Number(process.env.APPEND_SECONDS ?? 10);
@@ -112,15 +116,13 @@ async function appendFor(audit, chain, seconds, callers = CALLERS) {
 }
 
 /** Server CPU µs per writer batch of each size, on one connection, one batch at a time. */
-async function batchCost(db, chain, sizes, eventsPerSize = 20_000) {
+async function batchCost(db, sealer, chain, sizes, eventsPerSize = 20_000) {
   const out = new Map();
   let written = 0;
   await db.connection().execute(async (c) => {
     const { pid } = (await sql`SELECT pg_backend_pid() AS pid`.execute(c)).rows[0];
     const ticks = () => procStat(pid).ticks;
     let head = await readHead(c, chain);
-    // Any key: the probe measures the write, and a seal costs one HMAC per batch.
-    const sealer = createSealer(Buffer.alloc(32, 7));
     for (const size of sizes) {
       const rounds = Math.max(500, Math.ceil(eventsPerSize / size));
       const t0 = ticks();
@@ -190,6 +192,42 @@ async function rawInserts(socket, seconds, perStatement) {
   return n;
 }
 
+/** The header (first line) of an export file. */
+function headerOf(file) {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(1 << 16);
+  const n = readSync(fd, buf, 0, buf.length, 0);
+  closeSync(fd);
+  return JSON.parse(buf.subarray(0, n).toString('utf8').split('\n')[0]);
+}
+
+/**
+ * `ward audit export --org bench --format <format> -o <file>` with the built CLI in its own
+ * process, timed from its start to its exit: seconds, events in the file, and its size.
+ */
+async function exportWithCli(url, token, home, format) {
+  const file = join(home, `export.${format}.jsonl`);
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [BIN, 'audit', 'export', '--org', 'bench', '--format', format, '-o', file],
+    {
+      env: { PATH: process.env.PATH, HOME: home, WARD_URL: url, WARD_TOKEN: token, WARD_CONFIG_DIR: home },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (code !== 0) throw new Error(`ward audit export --format ${format} exited with ${code}: ${stderr}`);
+  const header = headerOf(file);
+  return { file, seconds, events: header.up_to_seq - (header.anchor?.seq ?? 0), bytes: statSync(file).size };
+}
+
 async function main() {
   const home = scratchHome();
   const config = loadConfig({ WARD_HOME: home }, { port: 0, gateway_port: 0, log_level: 'warn' });
@@ -222,7 +260,8 @@ async function main() {
   // divides by.
   const appendedWide = await appendFor(audit, org.id, APPEND_SECONDS, 4 * CALLERS);
 
-  const cost = await batchCost(ward.services.db, org.id, [1, 16, 64]);
+  // Sealed with Ward's own key, as its writer seals (the checkpointer refuses anything else).
+  const cost = await batchCost(ward.services.db, sealerFor(ward.services.signer), org.id, [1, 16, 64]);
 
   // Fill the chain to EVENTS for the next two figures.
   const fillStart = Date.now();
@@ -283,6 +322,15 @@ async function main() {
   let prev = Buffer.alloc(32);
   for (const b of bodies) prev = createHash('sha256').update(prev).update(b).digest();
   const hashRate = bodies.length / ((performance.now() - h0) / 1000);
+
+  // 4. export with the CLI, to a file
+  const exports = {};
+  for (const format of ['jsonl', 'ocsf'])
+    exports[format] = await exportWithCli(ward.url, token, home, format);
+  const v0 = performance.now();
+  const offline = await verifyExportFile(exports.jsonl.file, ward.services.signer.publicKeyPem);
+  const offlineSeconds = (performance.now() - v0) / 1000;
+  for (const e of Object.values(exports)) rmSync(e.file);
 
   // 3. filtered list under load
   const since = encodeURIComponent(new Date(Date.now() - 3600_000).toISOString());
@@ -348,6 +396,22 @@ async function main() {
     `${load.latency.p99} ms (p50 ${load.latency.p50} ms, ${Math.round(load.requests.average)} req/s)`,
     '-',
     '≤ 50 ms',
+  );
+  for (const [format, e] of Object.entries(exports))
+    row(
+      `ward audit export --format ${format}`,
+      `${Math.round(e.events / e.seconds).toLocaleString('en')} events/s (${e.seconds.toFixed(2)} s)`,
+      `${e.events.toLocaleString('en')} events, ${(e.bytes / 2 ** 20).toFixed(1)} MiB (${Math.round(e.bytes / e.events)} B an event)`,
+      '≥ 100,000 events/s',
+    );
+  row(
+    '  offline check of the jsonl export',
+    `${Math.round(offline.events / offlineSeconds).toLocaleString('en')} events/s (${offlineSeconds.toFixed(2)} s)`,
+    '-',
+    '-',
+  );
+  console.log(
+    `(export verifies offline: ok=${offline.ok}${offline.ok ? '' : ` ${offline.damage} at ${offline.first_bad_seq}: ${offline.detail}`})`,
   );
   console.log(
     `(filling to ${EVENTS.toLocaleString('en')} took ${fillSeconds.toFixed(1)} s; verify ok=${report.ok}; non-2xx=${load.non2xx})`,
