@@ -10,14 +10,18 @@
 // Printed per run: TPS, latency, ratios to direct / direct-TLS / PgBouncer-TLS, the Ward process's CPU
 // (gateway, audit writer, everything in that Node process) and the control database's CPU (audit
 // commits) per statement, from /proc. TPC-B-like transactions are 7 statements, select-only 1.
+// With STAGES=1 (the default) Ward runs under V8's sampling profiler (--cpu-prof, 1 ms; a few
+// percent of overhead), and a second table splits each gateway run's Ward µs per statement by
+// stage: relay, normalize, seal, hash, store, net_tls, gc, other (bench/stages.mjs).
 // Usage: npm run build && node bench/gateway.mjs
-//   DURATION=15 SCALE=20 CLIENTS="8 32" MODES="simple extended" SCRIPTS="select tpcb" PEERS=1
+//   DURATION=15 SCALE=20 CLIENTS="8 32" MODES="simple extended" SCRIPTS="select tpcb" PEERS=1 STAGES=1
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api, cleanup, operatorToken, processes, procStat, scratchHome, startWard, waitFor } from './lib.mjs';
+import { monotonicUs, readProfile, STAGES, stageShares } from './stages.mjs';
 
 const DURATION = Number(process.env.DURATION ?? 15);
 const SCALE = Number(process.env.SCALE ?? 20);
@@ -25,6 +29,7 @@ const CLIENTS = (process.env.CLIENTS ?? '8 32').split(/\s+/).filter(Boolean);
 const MODES = (process.env.MODES ?? 'simple extended').split(/\s+/).filter(Boolean);
 const SCRIPTS = (process.env.SCRIPTS ?? 'select tpcb').split(/\s+/).filter(Boolean);
 const PEERS = process.env.PEERS !== '0';
+const PROFILE = process.env.STAGES !== '0';
 const PEERS_SH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'bench', 'peers.sh');
 const STATEMENTS = { select: 1, tpcb: 7 };
 const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -147,8 +152,19 @@ async function main() {
   const peerRows = peers();
   const home = scratchHome();
   const port = 18300 + Math.floor(Math.random() * 500);
+  const profileDir = mkdtempSync(join(tmpdir(), 'ward-bench-prof-'));
+  if (PROFILE)
+    process.env.WARD_NODE_ARGS = `${process.env.WARD_NODE_ARGS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`;
   const ward = await startWard(home, port, { WARD_GATEWAY_PORT: String(port + 1) });
   const rows = [];
+  /** The gateway runs' time windows, for the profile's stage split. */
+  const windows = [];
+  const timed = (name, run) => {
+    const fromUs = monotonicUs();
+    const result = run();
+    windows.push({ name, fromUs, toUs: monotonicUs() });
+    return result;
+  };
   let crash = '-';
   try {
     const token = await operatorToken(ward.url, home);
@@ -201,7 +217,9 @@ async function main() {
           const w0 = cpuSeconds(ward.pid);
           const c0 = cpuSeconds(controlPid, true);
           log(`gateway-tls-sync ${mode} ${script} -c ${clients}`);
-          const g = pgbench(env, matrixArgs(mode, script, clients));
+          const g = timed(`gateway-tls-sync ${mode} ${script} ${clients}`, () =>
+            pgbench(env, matrixArgs(mode, script, clients)),
+          );
           const statements = g.tx * STATEMENTS[script];
           const waits1 = await metricValue(ward.url, 'ward_gateway_audit_wait_seconds', 'delivery="sync"');
           rows.push({
@@ -224,7 +242,9 @@ async function main() {
     const env = await creds();
     const w0 = cpuSeconds(ward.pid);
     log('gateway-tls-async simple select -c 32');
-    const a = pgbench(env, matrixArgs('simple', 'select', '32'));
+    const a = timed('gateway-tls-async simple select 32', () =>
+      pgbench(env, matrixArgs('simple', 'select', '32')),
+    );
     const gatewayUs = ((cpuSeconds(ward.pid) - w0) * 1e6) / a.tx;
     const after = await metricValue(ward.url, 'ward_gateway_audit_wait_seconds', label);
     const wait = p50p99(before, after);
@@ -243,6 +263,9 @@ async function main() {
     await ward.stop();
     cleanup(home);
   }
+  // Written by Ward as it exits.
+  const shares = PROFILE ? stageShares(readProfile(profileDir), windows) : undefined;
+  rmSync(profileDir, { recursive: true, force: true });
 
   const all = [...peerRows, ...rows];
   const find = (config, r) =>
@@ -308,6 +331,21 @@ async function main() {
   console.log(
     `# async delivery crash window (statement events handed to the audit log → committed): ${crash}`,
   );
+  if (!shares) return;
+  console.log(
+    "# Ward µs per statement by stage: ward_us/stmt split by the CPU profile's samples in each run (bench/stages.mjs); net_tls is Node's socket, stream and TLS code (encryption included), whoever called it",
+  );
+  console.log(['run'.padEnd(40), ...STAGES.map((st) => st.padStart(10))].join(''));
+  for (const r of rows.filter((x) => x.config.startsWith('gateway'))) {
+    const share = shares.get(`${r.config} ${r.mode} ${r.script} ${r.clients}`);
+    if (!share) continue;
+    console.log(
+      [
+        `${r.config} ${r.mode} ${r.script} -c ${r.clients}`.padEnd(40),
+        ...STAGES.map((st) => fmt((share.get(st) ?? 0) * r.gatewayUs).padStart(10)),
+      ].join(''),
+    );
+  }
 }
 
 await main();
