@@ -46,6 +46,16 @@ type Start = { ok: true; range: CompactRange; hash: Buffer } | { ok: false; seq:
 
 const bits = (n: number) => n.toString(2).replace(/0/g, '').length;
 
+/** A chain's newest stored checkpoint row, as stored (not yet checked). */
+const lastCheckpoint = (q: Db | Tx, chain: string) =>
+  q
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .where('chain_id', '=', chain)
+    .orderBy('tree_size', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+
 export function createCheckpointer(deps: {
   db: Db;
   signer: Signer;
@@ -109,13 +119,7 @@ export function createCheckpointer(deps: {
 
   /** Where the events to vouch for start: the last checkpoint, checked, or the genesis. */
   async function startOf(tx: Tx, chain: string): Promise<Start> {
-    const last = await tx
-      .selectFrom('audit_checkpoints')
-      .selectAll()
-      .where('chain_id', '=', chain)
-      .orderBy('tree_size', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const last = await lastCheckpoint(tx, chain);
     if (!last) {
       const anchored = await tx
         .selectFrom('audit_anchors')
@@ -321,13 +325,7 @@ export function createCheckpointer(deps: {
     },
     /** The latest checkpoint of a chain, if any. */
     async latest(chain: string) {
-      const row = await db
-        .selectFrom('audit_checkpoints')
-        .selectAll()
-        .where('chain_id', '=', chain)
-        .orderBy('tree_size', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const row = await lastCheckpoint(db, chain);
       return row ? checkpointFromRow(row) : undefined;
     },
   };
