@@ -1,7 +1,7 @@
 /**
  * @module audit/reads
  * Reading the audit log: filtered pages (newest first, keyset on time and seq), one event, an
- * inclusion proof against a signed checkpoint, verification, and exports that verify offline.
+ * inclusion proof against a signed checkpoint, verification, and exports (audit/audit.export).
  * Every view of an event is built from its hashed record, never from the columns beside it.
  */
 import { sql } from 'kysely';
@@ -19,14 +19,13 @@ import type { RequestContext } from '../lib/context.js';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Signer } from '../lib/signing.js';
+import { exportChain } from './audit.export.js';
 import type { AuditService } from './audit.service.js';
 import type { Checkpointer } from './checkpointer.js';
-import { toOcsf } from './ocsf.js';
 import type { Sealer } from './seal.js';
 import { verifyStoredChain } from './verify.db.js';
 
 const PROOF_FORMAT = 'ward-audit-inclusion-proof/v1' as const;
-export const EXPORT_FORMAT = 'ward-audit-export/v1';
 
 interface StoredRow {
   seq: number | string;
@@ -223,76 +222,9 @@ export function createAuditReader(deps: {
     return verifyStoredChain(db, chain, signer.publicKeyPem, [...external, ...held], deps.sealer);
   }
 
-  /**
-   * The chain as JSON lines: a header (the anchor, if retention removed a prefix, the public key
-   * and `up_to_seq`), each event's hashed record, and each checkpoint right after the event it
-   * ends at. `upTo` is the size of a signed checkpoint (`startExport`), so the export ends with
-   * the checkpoint that covers its last event: `verifyExportFile` refuses an export without one.
-   */
-  async function* exportLines(chain: string, format: 'jsonl' | 'ocsf', upTo: number): AsyncIterable<string> {
-    const anchor = await db
-      .selectFrom('audit_anchors')
-      .selectAll()
-      .where('chain_id', '=', chain)
-      .executeTakeFirst();
-    yield JSON.stringify({
-      type: 'header',
-      format: EXPORT_FORMAT,
-      event_format: format,
-      chain,
-      exported_at: new Date().toISOString(),
-      up_to_seq: upTo,
-      key_id: signer.keyId,
-      public_key: signer.publicKeyPem,
-      anchor: anchor
-        ? {
-            seq: Number(anchor.seq),
-            hash: anchor.hash.toString('hex'),
-            frontier: anchor.frontier.map((f) => f.toString('hex')),
-          }
-        : null,
-    });
-    const checkpoints = (
-      await db
-        .selectFrom('audit_checkpoints')
-        .selectAll()
-        .where('chain_id', '=', chain)
-        .where('tree_size', '<=', upTo)
-        .orderBy('tree_size')
-        .execute()
-    ).map(checkpointFromRow);
-    let next = 0;
-    for (let after = Number(anchor?.seq ?? 0); after < upTo; ) {
-      const rows = await db
-        .selectFrom('audit_events')
-        .select(['seq', 'body', 'prev_hash', 'hash'])
-        .where('chain_id', '=', chain)
-        .where('seq', '>', after)
-        .where('seq', '<=', upTo)
-        .orderBy('seq')
-        .limit(5000)
-        .execute();
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        const ward = {
-          seq: Number(r.seq),
-          body: r.body,
-          prev_hash: r.prev_hash.toString('hex'),
-          hash: r.hash.toString('hex'),
-        };
-        yield JSON.stringify(format === 'ocsf' ? toOcsf(eventView(r), ward) : { type: 'event', ...ward });
-        while (checkpoints[next] && (checkpoints[next] as Checkpoint).tree_size <= ward.seq) {
-          yield JSON.stringify({ type: 'checkpoint', ...checkpoints[next] });
-          next += 1;
-        }
-      }
-      after = Number(rows[rows.length - 1]?.seq);
-    }
-    // The checkpoint at `upTo` ends every export, even one with no event after the anchor (all of
-    // them removed by retention), so the offline verifier finds the whole range signed.
-    for (; next < checkpoints.length; next++)
-      yield JSON.stringify({ type: 'checkpoint', ...checkpoints[next] });
-  }
+  /** The chain as an export that verifies offline (audit/audit.export). */
+  const exportLines = (chain: string, format: 'jsonl' | 'ocsf', upTo: number) =>
+    exportChain({ db, signer }, chain, format, upTo);
 
   /**
    * Starts an export: a checkpoint at the chain's head ends it, and the copy is recorded (as an

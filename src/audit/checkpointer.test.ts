@@ -114,6 +114,20 @@ describe('the checkpointer signs only a head it can vouch for', () => {
     expect(await verify(chain)).toMatchObject({ ok: true, events: 14, checkpoints: 2 });
   });
 
+  it('lets checkpointers of one chain run at once (the timer, an export, another process): one checkpoint, no error', async () => {
+    const chain = 'org_cpconcurrent';
+    const { checkpointer } = checkpointerWithAlerts();
+    const other = checkpointerWithAlerts().checkpointer;
+    for (let round = 1; round <= 3; round++) {
+      await write(chain, round * 10 - 9, round * 10);
+      const made = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 ? other : checkpointer).checkpoint(chain, true)),
+      );
+      expect(made.filter((m) => m !== undefined).every((m) => m === round * 10)).toBe(true);
+    }
+    expect(await sizes(chain)).toEqual([10, 20, 30]);
+  });
+
   it('refuses a correctly linked event a superuser appended at the tail, also after Ward appended more', async () => {
     const chain = 'org_cptail';
     const { checkpointer, alerts } = checkpointerWithAlerts();

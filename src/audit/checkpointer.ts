@@ -201,6 +201,22 @@ export function createCheckpointer(deps: {
     force = false,
     opts: { unsealed?: boolean } = {},
   ): Promise<number | undefined> {
+    // Two checkpointers of one chain at once (the timer and an export's, or two Ward processes):
+    // the later snapshot may fail to serialize; it is tried again on a fresh one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await checkpointOnce(chain, force, opts);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '40001' || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  async function checkpointOnce(
+    chain: string,
+    force: boolean,
+    opts: { unsealed?: boolean },
+  ): Promise<number | undefined> {
     let refused: { head: number; found: { seq: number; reason: string } } | undefined;
     const made = await db
       .transaction()
