@@ -184,6 +184,29 @@ describe('ward CLI', () => {
     );
   });
 
+  it('creates a personal token narrowed by --scopes, and refuses a scope that does not exist', async () => {
+    const made = await ward([
+      'token',
+      'create',
+      '--name',
+      'db-only',
+      '--expires-in',
+      '1d',
+      '--scopes',
+      'db:connect, projects:read',
+      '--json',
+    ]);
+    const token = JSON.parse(made.stdout);
+    expect(token.scopes).toEqual(['db:connect', 'projects:read']);
+    const list = await ward(['token', 'list']);
+    expect(list.stdout).toMatch(new RegExp(`${token.id}\\s*│\\s*db-only\\s*│\\s*db:connect projects:read`));
+    failsWith(
+      await ward(['token', 'create', '--name', 'x', '--expires-in', '1d', '--scopes', 'root']),
+      /scopes/,
+      { quiet: true },
+    );
+  });
+
   it('creates an account from a script with a generated password, shown once, and names --password-stdin where one is needed', async () => {
     const operator = { WARD_TOKEN: await w.adminToken() };
     const made = await ward(['user', 'create', '--email', 'gen@acme.test', '--name', 'Gen Eric'], {

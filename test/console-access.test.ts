@@ -117,6 +117,21 @@ describe('console: identity and access', () => {
     expect((await call(ward, 'GET', '/api/v1/orgs/acme/projects', { token })).status).toBe(200);
   });
 
+  it('creates a personal token narrowed to db:connect on the account page, and lists its scope', async () => {
+    await page.goto('/account');
+    await page.getByLabel('Token name').fill('notebook');
+    await page.getByRole('checkbox', { name: 'db:connect' }).check();
+    await page.getByRole('button', { name: 'Create personal token' }).click();
+    const token = (await page.getByTestId('personal-token').textContent()) ?? '';
+    expect(token).toMatch(/^ward_pat_/);
+    const mine = await call(ward, 'GET', '/api/v1/tokens', { token });
+    // A db:connect token may open databases, and nothing else of the API.
+    expect(mine.status).toBe(403);
+    const table = page.getByRole('table', { name: 'Personal API tokens' });
+    await table.getByRole('row', { name: /notebook db:connect/ }).waitFor();
+    await expectNoAxeViolations(page);
+  });
+
   it('shows who can reach a project and grants a role', async () => {
     await page.goto(`/projects/${projectId}`);
     const access = page.getByRole('table', { name: 'Project access' });

@@ -92,15 +92,29 @@ export function registerUsers(program: Command): void {
       .command('create')
       .description('create a token')
       .requiredOption('--name <name>', 'what the token is for')
-      .requiredOption('--expires-in <days>', 'lifetime, such as 30d (at most 365d)'),
+      .requiredOption('--expires-in <days>', 'lifetime, such as 30d (at most 365d)')
+      .option(
+        '--scopes <list>',
+        'comma-separated, to narrow it: projects:read, projects:write, db:connect, audit:read, org:read, org:admin, metrics:read (default: everything you may do)',
+      ),
   ).action(
-    action(async (opts: { name: string; expiresIn: string; json?: boolean }) => {
+    action(async (opts: { name: string; expiresIn: string; scopes?: string; json?: boolean }) => {
       const t = await (await connect()).request<TokenRow>('POST', '/api/v1/tokens', {
         name: opts.name,
         expires_in_days: parseDays(opts.expiresIn),
+        ...(opts.scopes === undefined
+          ? {}
+          : {
+              scopes: opts.scopes
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }),
       });
       if (opts.json) return printJson(t);
-      say(`Token ${t.id} '${t.name}' expires ${t.expires_at}. Copy it now; Ward cannot show it again:`);
+      say(
+        `Token ${t.id} '${t.name}' (${t.scopes.join(' ')}) expires ${t.expires_at}. Copy it now; Ward cannot show it again:`,
+      );
       say(t.token ?? '');
     }),
   );

@@ -22,6 +22,8 @@ export type ServiceAccountRole = Body<'/api/v1/orgs/{org}/service-accounts', 'po
 export type ApiToken = Json<'/api/v1/tokens', 'get'>['tokens'][number];
 /** A new token: its secret comes once, here. */
 export type NewApiToken = Json<'/api/v1/tokens', 'post'>;
+/** What a personal token may be narrowed to (none given: `*`, everything its person may do). */
+export type PersonalTokenScope = NonNullable<Body<'/api/v1/tokens', 'post'>['scopes']>[number];
 export type ServiceTokenScope = Body<
   '/api/v1/orgs/{org}/service-accounts/{sa}/tokens',
   'post'

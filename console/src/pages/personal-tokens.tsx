@@ -1,16 +1,37 @@
 /**
  * @module pages/personal-tokens
  * Your personal API tokens (for the CLI and scripts as WARD_TOKEN; the only way to the CLI for
- * someone whose organization requires single sign-on): create one (shown once), revoke.
+ * someone whose organization requires single sign-on; with db:connect, a database password):
+ * create one (shown once, narrowed to some scopes or not), revoke.
  */
-import { Alert, Button, Code, Group, NumberInput, Stack, Table, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Code,
+  Group,
+  NumberInput,
+  Stack,
+  Table,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { ApiToken, NewApiToken } from '../api/access-types';
+import type { ApiToken, NewApiToken, PersonalTokenScope } from '../api/access-types';
 import { api, seg } from '../api/client';
 import { ErrorAlert } from '../components/error-alert';
 
 const key = ['tokens'] as const;
+/** Scopes a token can be narrowed to; with none checked it may do everything its person may. */
+const SCOPES: PersonalTokenScope[] = [
+  'projects:read',
+  'projects:write',
+  'db:connect',
+  'audit:read',
+  'org:read',
+  'org:admin',
+];
 
 export function PersonalTokens() {
   const qc = useQueryClient();
@@ -20,7 +41,8 @@ export function PersonalTokens() {
   });
   const refresh = () => qc.invalidateQueries({ queryKey: key });
   const create = useMutation({
-    mutationFn: (b: { name: string; expires_in_days: number }) => api<NewApiToken>('POST', '/tokens', b),
+    mutationFn: (b: { name: string; expires_in_days: number; scopes?: PersonalTokenScope[] }) =>
+      api<NewApiToken>('POST', '/tokens', b),
     onSuccess: refresh,
   });
   const revoke = useMutation({
@@ -29,9 +51,14 @@ export function PersonalTokens() {
   });
   const [name, setName] = useState('');
   const [days, setDays] = useState<number | string>(30);
+  const [scopes, setScopes] = useState<PersonalTokenScope[]>([]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ name: name.trim(), expires_in_days: Number(days) });
+    create.mutate({
+      name: name.trim(),
+      expires_in_days: Number(days),
+      ...(scopes.length > 0 ? { scopes } : {}),
+    });
   };
   return (
     <Stack gap="xs">
@@ -54,6 +81,7 @@ export function PersonalTokens() {
             {tokens.data.map((t) => (
               <Table.Tr key={t.id}>
                 <Table.Td>{t.name}</Table.Td>
+                <Table.Td>{t.scopes.includes('*') ? 'everything you may do' : t.scopes.join(' ')}</Table.Td>
                 <Table.Td>expires {new Date(t.expires_at).toLocaleDateString()}</Table.Td>
                 <Table.Td>{t.revoked_at ? 'revoked' : ''}</Table.Td>
                 <Table.Td>
@@ -82,6 +110,17 @@ export function PersonalTokens() {
             onChange={(e) => setName(e.currentTarget.value)}
           />
           <NumberInput label="Days" min={1} max={365} value={days} onChange={setDays} w={90} />
+          <Checkbox.Group
+            label="Scopes (none checked: everything you may do)"
+            value={scopes}
+            onChange={(v) => setScopes(SCOPES.filter((s) => v.includes(s)))}
+          >
+            <Group gap="xs">
+              {SCOPES.map((s) => (
+                <Checkbox key={s} value={s} label={s} />
+              ))}
+            </Group>
+          </Checkbox.Group>
           <Button type="submit" loading={create.isPending}>
             Create personal token
           </Button>
