@@ -68,6 +68,17 @@ describe('the Backups section of a project', () => {
       expect(consoleBytes(n)).toBe(cliBytes(n));
     }
     expect(consoleBytes(25_165_824)).toBe('25.2 MB');
+    // Rounded to one decimal, a size never shows 1000 of a unit.
+    for (const [n, shown] of [
+      [999, '999 B'],
+      [1000, '1.0 kB'],
+      [999_949, '999.9 kB'],
+      [999_950, '1.0 MB'],
+      [999_950_000, '1.0 GB'],
+    ] as const) {
+      expect(cliBytes(n)).toBe(shown);
+      expect(consoleBytes(n)).toBe(shown);
+    }
   });
 
   it('restores the backup into a HIPAA region and shows the verification report', async () => {
