@@ -13,7 +13,10 @@
 // does. Prints events/s, CPU per event (Ward's Node process; the control database's processes),
 // and the append latency's p50/p99.
 //
-//   npm run build && node bench/statement-store.mjs      (SECONDS=10 CALLERS="8 64 256")
+// LANES="1 2" runs each shape with one writer lane and with two (independent chains, each with
+// its own group commit; an event goes to one), as issue 19's "several writers" would.
+//
+//   npm run build && node bench/statement-store.mjs      (SECONDS=10 CALLERS="8 64 256" LANES="1 2")
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync, rmSync } from 'node:fs';
@@ -28,14 +31,22 @@ import { processes, procStat, scratchHome } from './lib.mjs';
 
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const CALLERS = (process.env.CALLERS ?? '8 64 256').split(' ').map(Number);
+/** Writer lanes to try for each shape: independent chains, each with its own group commit. */
+const LANES = (process.env.LANES ?? '1 2').split(' ').map(Number);
 const MAX_GROUP = 2000;
 const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
+/**
+ * CPU ticks of the control database: the postmaster and its live children, and (its cutime and
+ * cstime) the children that exited and were reaped, so a backend ending mid-run takes nothing away.
+ */
 function controlTicks(postmaster) {
   let ticks = 0;
   for (const pid of processes()) {
     const p = procStat(pid);
-    if (p && (pid === postmaster || p.ppid === postmaster)) ticks += p.ticks;
+    if (!p) continue;
+    if (pid === postmaster) ticks += p.ticks + p.reaped;
+    else if (p.ppid === postmaster) ticks += p.ticks;
   }
   return ticks;
 }
@@ -129,8 +140,8 @@ function groupCommit(persist) {
     });
 }
 
-async function journalStore(dir, control) {
-  const file = await open(join(dir, 'statements-000001.seg'), 'w+');
+async function journalStore(dir, control, lane = 0) {
+  const file = await open(join(dir, `statements-lane${lane}-000001.seg`), 'w+');
   await file.truncate(512 << 20);
   await file.datasync();
   let offset = 0;
@@ -139,11 +150,10 @@ async function journalStore(dir, control) {
     if (index.length === 0) return;
     const rows = index.splice(0);
     const values = rows.map(
-      (_, i) =>
-        `($${i * 7 + 1},$${i * 7 + 2},$${i * 7 + 3},$${i * 7 + 4},$${i * 7 + 5},$${i * 7 + 6},$${i * 7 + 7})`,
+      (_, i) => `(${lane},${Array.from({ length: 7 }, (_, k) => `$${i * 7 + k + 1}`).join(',')})`,
     );
     await control.query(
-      `INSERT INTO bench_journal_index (first_seq, last_seq, t_from, t_to, actors, projects, byte_offset) VALUES ${values.join(',')}`,
+      `INSERT INTO bench_journal_index (lane, first_seq, last_seq, t_from, t_to, actors, projects, byte_offset) VALUES ${values.join(',')}`,
       rows.flat(),
     );
   }, 50);
@@ -164,12 +174,13 @@ async function journalStore(dir, control) {
   };
 }
 
-function rowStore(control) {
+function rowStore(control, lane = 0) {
   const append = groupCommit(async (records, m) => {
     await control.query(
-      `INSERT INTO bench_batches (first_seq, last_seq, t_from, t_to, actors, projects, actions, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO bench_batches (lane, first_seq, last_seq, t_from, t_to, actors, projects, actions, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
+        lane,
         m.firstSeq,
         m.lastSeq,
         new Date(m.from),
@@ -182,6 +193,18 @@ function rowStore(control) {
     );
   });
   return { append, async close() {} };
+}
+
+/**
+ * `n` stores side by side, each its own chain with its own group commit (a writer lane): an
+ * event goes to one of them, as a gateway session would keep to one lane.
+ */
+async function lanes(n, make) {
+  const stores = await Promise.all(Array.from({ length: n }, (_, lane) => make(lane)));
+  return {
+    append: (e) => stores[e.seq % n].append(e),
+    close: () => Promise.all(stores.map((st) => st.close())),
+  };
 }
 
 /** Today's path: one row per event through Ward's audit writer. */
@@ -245,29 +268,31 @@ async function main() {
   const postmaster = Number(
     readFileSync(join(home, 'control', 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0],
   );
-  const control = new pg.Pool({ host: socket, user: 'ward_admin', database: 'ward', max: 4 });
-  await control.query(`CREATE TABLE bench_batches (first_seq bigint, last_seq bigint, t_from timestamptz, t_to timestamptz,
-                         actors text[], projects text[], actions text[], payload bytea, PRIMARY KEY (first_seq))`);
-  await control.query(`CREATE TABLE bench_journal_index (first_seq bigint PRIMARY KEY, last_seq bigint, t_from timestamptz,
-                         t_to timestamptz, actors text[], projects text[], byte_offset bigint)`);
+  const control = new pg.Pool({ host: socket, user: 'ward_admin', database: 'ward', max: 8 });
+  await control.query(`CREATE TABLE bench_batches (lane int, first_seq bigint, last_seq bigint, t_from timestamptz,
+                         t_to timestamptz, actors text[], projects text[], actions text[], payload bytea,
+                         PRIMARY KEY (lane, first_seq))`);
+  await control.query(`CREATE TABLE bench_journal_index (lane int, first_seq bigint, last_seq bigint, t_from timestamptz,
+                         t_to timestamptz, actors text[], projects text[], byte_offset bigint, PRIMARY KEY (lane, first_seq))`);
   const org = (await ward.services.db.selectFrom('orgs').select('id').executeTakeFirst())?.id ?? 'operator';
 
   console.log(
     `# Statement store shapes — ${new Date().toISOString()} — ${SECONDS} s a run, each caller waits for its event to be durable`,
   );
-  console.log('shape        callers  events/s   Ward µs/event  control DB µs/event  p50 ms  p99 ms');
+  console.log('shape        lanes  callers  events/s   Ward µs/event  control DB µs/event  p50 ms  p99 ms');
   for (const callers of CALLERS) {
-    for (const [name, make] of [
-      ['today', () => currentWriter(ward.services.audit, org)],
-      ['rows', () => rowStore(control)],
-      ['journal', () => journalStore(home, control)],
-    ]) {
+    const runs = [['today', 1, () => currentWriter(ward.services.audit, org)]];
+    for (const n of LANES) {
+      runs.push(['rows', n, () => lanes(n, (lane) => rowStore(control, lane))]);
+      runs.push(['journal', n, () => lanes(n, (lane) => journalStore(home, control, lane))]);
+    }
+    for (const [name, n, make] of runs) {
       await control.query('TRUNCATE bench_batches, bench_journal_index');
       const store = await make();
       const r = await drive(store, callers, postmaster);
       await store.close();
       console.log(
-        `${name.padEnd(12)} ${String(callers).padStart(7)}  ${r.perSecond.toLocaleString('en').padStart(8)}   ${r.wardUs.toFixed(1).padStart(13)}  ${r.pgUs.toFixed(1).padStart(19)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}`,
+        `${name.padEnd(12)} ${String(n).padStart(5)}  ${String(callers).padStart(7)}  ${r.perSecond.toLocaleString('en').padStart(8)}   ${r.wardUs.toFixed(1).padStart(13)}  ${r.pgUs.toFixed(1).padStart(19)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}`,
       );
     }
   }
