@@ -5,9 +5,8 @@
  * JSON lines or OCSF, streamed in blocks from one snapshot.
  */
 import type { Db } from '../db/index.js';
-import { checkpointFromRow } from '../evidence/index.js';
 import type { Signer } from '../lib/signing.js';
-import { storedRows } from './chain-rows.db.js';
+import { anchorOf, checkpointsOf, storedRows } from './chain-rows.db.js';
 import { ocsfLine } from './ocsf.js';
 
 export const EXPORT_FORMAT = 'ward-audit-export/v1';
@@ -95,20 +94,8 @@ export async function* exportChain(
     .execute();
   let committed = false;
   try {
-    const anchor = await tx
-      .selectFrom('audit_anchors')
-      .selectAll()
-      .where('chain_id', '=', chain)
-      .executeTakeFirst();
-    const checkpoints = (
-      await tx
-        .selectFrom('audit_checkpoints')
-        .selectAll()
-        .where('chain_id', '=', chain)
-        .where('tree_size', '<=', upTo)
-        .orderBy('tree_size')
-        .execute()
-    ).map(checkpointFromRow);
+    const anchor = await anchorOf(tx, chain);
+    const checkpoints = await checkpointsOf(tx, chain, upTo);
     const out = new LineBlocks();
     out.add(
       JSON.stringify({

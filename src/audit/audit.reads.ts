@@ -21,6 +21,7 @@ import { newId } from '../lib/ids.js';
 import type { Signer } from '../lib/signing.js';
 import { exportChain } from './audit.export.js';
 import type { AuditService } from './audit.service.js';
+import { anchorOf } from './chain-rows.db.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { Sealer } from './seal.js';
 import { verifyStoredChain } from './verify.db.js';
@@ -179,11 +180,7 @@ export function createAuditReader(deps: {
     }
     if (!cp)
       throw notFound(`event '${eventId}' is not covered by a checkpoint yet; try again in a few seconds`);
-    const anchor = await db
-      .selectFrom('audit_anchors')
-      .selectAll()
-      .where('chain_id', '=', chain)
-      .executeTakeFirst();
+    const anchor = await anchorOf(db, chain);
     const from = Number(anchor?.seq ?? 0);
     const tail = await db
       .selectFrom('audit_events')

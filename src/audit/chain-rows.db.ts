@@ -3,13 +3,14 @@
  * A chain's stored events, streamed in seq order with one binary COPY on a transaction's own
  * connection (its snapshot): PostgreSQL produces rows while Node hashes the ones that arrived,
  * each row's fields are views of the bytes that came (no per-row object from the driver, no hex
- * decoding, the body hashed as the bytes stored). Verification and the checkpointer read it.
+ * decoding, the body hashed as the bytes stored). Verification, the checkpointer and exports
+ * read it, and the chain's anchor and signed checkpoints beside it.
  */
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { type CopyToStreamQuery, to as copyTo } from 'pg-copy-streams';
-import type { Tx } from '../db/index.js';
-import type { ChainRow } from '../evidence/index.js';
+import type { Db, Tx } from '../db/index.js';
+import { type ChainRow, type Checkpoint, checkpointFromRow } from '../evidence/index.js';
 import { CopyBinaryParser, type CopyTuple } from '../lib/pg-copy-binary.js';
 
 /** A stored event as read: its hashed record and links, and the seal of the write it ended, if any. */
@@ -100,4 +101,15 @@ export async function* storedRows(
         // The COPY failed after the caller had stopped; pg has reported it and is ready again.
       }
   }
+}
+
+/** The chain's anchor (where retention cut it), if any. */
+export const anchorOf = (q: Db | Tx, chain: string) =>
+  q.selectFrom('audit_anchors').selectAll().where('chain_id', '=', chain).executeTakeFirst();
+
+/** The chain's stored checkpoints, oldest first, up to `upTo` events when given. */
+export async function checkpointsOf(q: Db | Tx, chain: string, upTo?: number): Promise<Checkpoint[]> {
+  let query = q.selectFrom('audit_checkpoints').selectAll().where('chain_id', '=', chain);
+  if (upTo !== undefined) query = query.where('tree_size', '<=', upTo);
+  return (await query.orderBy('tree_size').execute()).map(checkpointFromRow);
 }

@@ -25,7 +25,7 @@ import { SYSTEM } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
 import type { Signer } from '../lib/signing.js';
 import type { AuditService } from './audit.service.js';
-import { storedRows } from './chain-rows.db.js';
+import { anchorOf, storedRows } from './chain-rows.db.js';
 import type { Sealer } from './seal.js';
 import { type Vouch, vouchForTail } from './vouch.js';
 
@@ -91,11 +91,7 @@ export function createCheckpointer(deps: {
    * the anchor (retention's cut, itself checked against the signed checkpoint it was made at).
    */
   async function rebuildRange(tx: Tx, chain: string, size: number): Promise<CompactRange | undefined> {
-    const anchor = await tx
-      .selectFrom('audit_anchors')
-      .selectAll()
-      .where('chain_id', '=', chain)
-      .executeTakeFirst();
+    const anchor = await anchorOf(tx, chain);
     let range = new CompactRange();
     if (anchor) {
       const at = Number(anchor.seq);
@@ -121,12 +117,7 @@ export function createCheckpointer(deps: {
   async function startOf(tx: Tx, chain: string): Promise<Start> {
     const last = await lastCheckpoint(tx, chain);
     if (!last) {
-      const anchored = await tx
-        .selectFrom('audit_anchors')
-        .select('seq')
-        .where('chain_id', '=', chain)
-        .executeTakeFirst();
-      if (anchored)
+      if (await anchorOf(tx, chain))
         return { ok: false, seq: 1, reason: 'the chain was cut by retention but its checkpoints are gone' };
       return { ok: true, range: new CompactRange(), hash: GENESIS_HASH };
     }

@@ -11,14 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { type Db, MIGRATIONS_DIR, type Tx } from '../db/index.js';
-import {
-  type Checkpoint,
-  checkpointFromRow,
-  GENESIS_HASH,
-  type VerifyReport,
-  verifyChain,
-} from '../evidence/index.js';
-import { storedRows } from './chain-rows.db.js';
+import { type Checkpoint, GENESIS_HASH, type VerifyReport, verifyChain } from '../evidence/index.js';
+import { anchorOf, checkpointsOf, storedRows } from './chain-rows.db.js';
 import type { Sealer } from './seal.js';
 import { vouchForTail } from './vouch.js';
 
@@ -92,11 +86,7 @@ export async function verifyStoredChain(
     .execute(async (tx) => {
       await sql`SET TRANSACTION READ ONLY`.execute(tx);
       const mismatch = (await columnsGuaranteed(tx)) ? undefined : await firstMismatch(tx, chain);
-      const anchorRow = await tx
-        .selectFrom('audit_anchors')
-        .selectAll()
-        .where('chain_id', '=', chain)
-        .executeTakeFirst();
+      const anchorRow = await anchorOf(tx, chain);
       const anchor = anchorRow
         ? { seq: Number(anchorRow.seq), hash: anchorRow.hash, frontier: anchorRow.frontier }
         : undefined;
@@ -105,14 +95,7 @@ export async function verifyStoredChain(
         .select(['last_seq', 'last_hash'])
         .where('id', '=', chain)
         .executeTakeFirst();
-      const checkpoints = (
-        await tx
-          .selectFrom('audit_checkpoints')
-          .selectAll()
-          .where('chain_id', '=', chain)
-          .orderBy('tree_size')
-          .execute()
-      ).map(checkpointFromRow);
+      const checkpoints = await checkpointsOf(tx, chain);
       const report = await verifyChain({
         chain,
         publicKeyPem,
