@@ -24,10 +24,6 @@ export type ApiToken = Json<'/api/v1/tokens', 'get'>['tokens'][number];
 export type NewApiToken = Json<'/api/v1/tokens', 'post'>;
 /** What a personal token may be narrowed to (none given: `*`, everything its person may do). */
 export type PersonalTokenScope = NonNullable<Body<'/api/v1/tokens', 'post'>['scopes']>[number];
-export type ServiceTokenScope = Body<
-  '/api/v1/orgs/{org}/service-accounts/{sa}/tokens',
-  'post'
->['scopes'][number];
 
 export type BreakGlass = Json<'/api/v1/orgs/{org}/break-glass', 'get'>['break_glass'][number];
 

@@ -4,35 +4,15 @@
  * someone whose organization requires single sign-on; with db:connect, a database password):
  * create one (shown once, narrowed to some scopes or not), revoke.
  */
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Code,
-  Group,
-  NumberInput,
-  Stack,
-  Table,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Code, Group, NumberInput, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { ApiToken, NewApiToken, PersonalTokenScope } from '../api/access-types';
 import { api, seg } from '../api/client';
 import { ErrorAlert } from '../components/error-alert';
+import { ScopePicker, type TokenScope } from '../components/scope-picker';
 
 const key = ['tokens'] as const;
-/** Scopes a token can be narrowed to; with none checked it may do everything its person may. */
-const SCOPES: PersonalTokenScope[] = [
-  'projects:read',
-  'projects:write',
-  'db:connect',
-  'audit:read',
-  'org:read',
-  'org:admin',
-];
-
 export function PersonalTokens() {
   const qc = useQueryClient();
   const tokens = useQuery({
@@ -51,7 +31,7 @@ export function PersonalTokens() {
   });
   const [name, setName] = useState('');
   const [days, setDays] = useState<number | string>(30);
-  const [scopes, setScopes] = useState<PersonalTokenScope[]>([]);
+  const [scopes, setScopes] = useState<TokenScope[]>([]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({
@@ -110,17 +90,11 @@ export function PersonalTokens() {
             onChange={(e) => setName(e.currentTarget.value)}
           />
           <NumberInput label="Days" min={1} max={365} value={days} onChange={setDays} w={90} />
-          <Checkbox.Group
+          <ScopePicker
             label="Scopes (none checked: everything you may do)"
             value={scopes}
-            onChange={(v) => setScopes(SCOPES.filter((s) => v.includes(s)))}
-          >
-            <Group gap="xs">
-              {SCOPES.map((s) => (
-                <Checkbox key={s} value={s} label={s} />
-              ))}
-            </Group>
-          </Checkbox.Group>
+            onChange={setScopes}
+          />
           <Button type="submit" loading={create.isPending}>
             Create personal token
           </Button>

@@ -6,7 +6,6 @@
 import {
   Alert,
   Button,
-  Checkbox,
   Code,
   Group,
   NativeSelect,
@@ -25,19 +24,12 @@ import {
   useServiceAccounts,
   useServiceTokens,
 } from '../../api/access';
-import type { ServiceAccount, ServiceAccountRole, ServiceTokenScope } from '../../api/access-types';
+import type { ServiceAccount, ServiceAccountRole } from '../../api/access-types';
 import { ErrorAlert } from '../../components/error-alert';
 import { Loading } from '../../components/loading';
+import { ScopePicker, type TokenScope } from '../../components/scope-picker';
 import { OrgHeader, useOrgRef } from './org-header';
 
-const SCOPES: ServiceTokenScope[] = [
-  'projects:read',
-  'projects:write',
-  'db:connect',
-  'audit:read',
-  'org:read',
-  'org:admin',
-];
 const ROLES: ServiceAccountRole[] = ['admin', 'developer', 'auditor', 'member'];
 
 function Tokens({ org, sa }: { org: string; sa: ServiceAccount }) {
@@ -46,7 +38,7 @@ function Tokens({ org, sa }: { org: string; sa: ServiceAccount }) {
   const revoke = useRevokeServiceToken(org, sa.id);
   const [name, setName] = useState('');
   const [days, setDays] = useState<number | string>(30);
-  const [scopes, setScopes] = useState<ServiceTokenScope[]>(['projects:read']);
+  const [scopes, setScopes] = useState<TokenScope[]>(['projects:read']);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({ name: name.trim(), scopes, expires_in_days: Number(days) });
@@ -85,17 +77,7 @@ function Tokens({ org, sa }: { org: string; sa: ServiceAccount }) {
             onChange={(e) => setName(e.currentTarget.value)}
           />
           <NumberInput label="Days" min={1} max={365} value={days} onChange={setDays} w={90} />
-          <Checkbox.Group
-            label="Scopes"
-            value={scopes}
-            onChange={(v) => setScopes(SCOPES.filter((s) => v.includes(s)))}
-          >
-            <Group gap="xs">
-              {SCOPES.map((s) => (
-                <Checkbox key={s} value={s} label={s} />
-              ))}
-            </Group>
-          </Checkbox.Group>
+          <ScopePicker label="Scopes" value={scopes} onChange={setScopes} />
           <Button type="submit" loading={create.isPending}>
             Create token
           </Button>
