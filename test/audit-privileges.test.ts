@@ -83,24 +83,29 @@ async function appPrivileges(c: pg.Client, name: string): Promise<string[]> {
   return rows.map((r) => r.p);
 }
 
+/** Events in both tables of the log (audit_log reads both). */
 async function eventCount(c: pg.Client, chain?: string): Promise<number> {
   const { rows } = chain
-    ? await c.query('SELECT count(*)::int AS n FROM ward.audit_events WHERE chain_id = $1', [chain])
-    : await c.query('SELECT count(*)::int AS n FROM ward.audit_events');
+    ? await c.query('SELECT count(*)::int AS n FROM ward.audit_log WHERE chain_id = $1', [chain])
+    : await c.query('SELECT count(*)::int AS n FROM ward.audit_log');
   return rows[0].n;
 }
 
-/** `n` events in `chain`, written now (or whenever Date says). */
+/**
+ * `n` events in `chain`, written now (or whenever Date says): the odd ones through the group-commit
+ * writer (a batch each, audit_batches), the even ones as a change's (a row each, audit_events).
+ */
 async function events(chain: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++)
-    await control.audit.append(SYSTEM, [
-      {
-        action: 'project.cluster.restart',
-        chain,
-        target: { type: 'project', id: 'prj_aaaaaaaaaaaaaaaa' },
-        details: { reason: `exit ${i}` },
-      },
-    ]);
+  for (let i = 1; i <= n; i++) {
+    const event = {
+      action: 'project.cluster.restart' as const,
+      chain,
+      target: { type: 'project' as const, id: 'prj_aaaaaaaaaaaaaaaa' },
+      details: { reason: `exit ${i}` },
+    };
+    if (i % 2) await control.audit.append(SYSTEM, [event]);
+    else await control.audit.record(SYSTEM, [event]);
+  }
 }
 
 describe('the runtime role on the audit tables', () => {
@@ -164,11 +169,14 @@ describe('the runtime role on the audit tables', () => {
     const partitions = await superuser(control, async (c) =>
       (
         await c.query<{ name: string }>(
-          'SELECT DISTINCT c.relname AS name FROM ward.audit_events e JOIN pg_class c ON c.oid = e.tableoid ORDER BY 1',
+          `SELECT DISTINCT c.relname AS name
+             FROM (SELECT tableoid FROM ward.audit_events UNION SELECT tableoid FROM ward.audit_batches) e
+             JOIN pg_class c ON c.oid = e.tableoid ORDER BY 1`,
         )
       ).rows.map((r) => r.name),
     );
-    expect(partitions.length).toBeGreaterThan(0);
+    expect(partitions.filter((p) => p.startsWith('audit_events')).length).toBeGreaterThan(0);
+    expect(partitions.filter((p) => p.startsWith('audit_batches')).length).toBeGreaterThan(0);
     const before = await superuser(control, (c) => eventCount(c));
     for (const name of partitions) {
       await superuser(control, (c) => c.query(`GRANT UPDATE, DELETE ON ward.${name} TO ward_app`));
@@ -184,6 +192,7 @@ describe('the runtime role on the audit tables', () => {
     await superuser(control, async (c) => {
       await c.query(`SET ward.audit_purge = 'on'`);
       await expect(c.query('DELETE FROM ward.audit_events')).rejects.toThrow(/the audit log is append-only/);
+      await expect(c.query('DELETE FROM ward.audit_batches')).rejects.toThrow(/the audit log is append-only/);
     });
     expect(await superuser(control, (c) => eventCount(c))).toBe(before);
   });
@@ -197,14 +206,18 @@ describe('the runtime role on the audit tables', () => {
       expect(
         await as('ward_app', (c) => c.query('SELECT ward.audit_ensure_partitions(8) AS n')),
       ).toMatchObject({
-        rows: [{ n: 5 }],
+        // Five months ahead, for each of the log's two tables.
+        rows: [{ n: 10 }],
       });
       await superuser(control, async (c) => {
         const made = (await auditRelations(c)).filter((r) => !before.has(r.name));
-        expect(made).toHaveLength(5);
+        expect(made.map((r) => r.root).sort()).toEqual([
+          ...Array(5).fill('audit_batches'),
+          ...Array(5).fill('audit_events'),
+        ]);
         for (const r of made) {
           expect(await appPrivileges(c, r.name), r.name).toEqual(['INSERT', 'SELECT']);
-          expect(await acl(c, r.name), r.name).toEqual(await acl(c, 'audit_events'));
+          expect(await acl(c, r.name), r.name).toEqual(await acl(c, r.root));
         }
       });
     } finally {
@@ -227,9 +240,20 @@ describe('the runtime role on the audit tables', () => {
       await superuser(control, (c) =>
         c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ward.${name} TO ward_app`),
       );
-    await as('ward_owner', async (c) =>
-      c.query(await readFile(join(MIGRATIONS_DIR, file as string), 'utf8')),
+    // 0060 defines functions that later migrations redefine: what it replaces is put back after.
+    const later = await superuser(control, async (c) =>
+      (
+        await c.query<{ def: string }>(
+          `SELECT pg_get_functiondef(p.oid) AS def FROM pg_proc p
+            WHERE p.pronamespace = 'ward'::regnamespace
+              AND p.proname IN ('audit_ensure_partitions', 'audit_purge', 'audit_events_refuse_change')`,
+        )
+      ).rows.map((r) => r.def),
     );
+    await as('ward_owner', async (c) => {
+      await c.query(await readFile(join(MIGRATIONS_DIR, file as string), 'utf8'));
+      for (const def of later) await c.query(def);
+    });
     await superuser(control, async (c) => {
       for (const { name } of partitions) {
         expect(await appPrivileges(c, name), name).toEqual(['INSERT', 'SELECT']);
@@ -262,10 +286,16 @@ describe('retention as the runtime role calls it', () => {
       );
       expect(Number((await c.query('SELECT ward.audit_purge($1, 30) AS n', [chain])).rows[0].n)).toBe(10);
       const { rows } = await c.query(
-        'SELECT min(seq)::int AS min FROM ward.audit_events WHERE chain_id = $1',
+        'SELECT min(seq)::int AS min, count(*)::int AS n FROM ward.audit_log WHERE chain_id = $1',
         [chain],
       );
-      expect(rows[0].min).toBe(11);
+      expect(rows[0]).toEqual({ min: 11, n: 3 });
+      // Rows and batches alike: the odd events were batches.
+      const batches = await c.query(
+        'SELECT array_agg(first_seq::int ORDER BY first_seq) AS s FROM ward.audit_batches WHERE chain_id = $1',
+        [chain],
+      );
+      expect(batches.rows[0].s).toEqual([11, 13]);
     });
   });
 
@@ -273,8 +303,9 @@ describe('retention as the runtime role calls it', () => {
     const chain = 'org_privnew';
     await events(chain, 5);
     await as('ward_app', async (c) => {
-      // A second event 5 dated 400 days ago (the key is chain, seq and time), a checkpoint at 5
-      // and an export covering it: everything audit_purge looks at says "old and copied".
+      // A second event 4 (a row; the key is chain, seq and time) and a second batch holding event
+      // 5, both dated 400 days ago, a checkpoint at 5 and an export covering it: everything
+      // audit_purge looks at says "old and copied".
       await c.query(
         `INSERT INTO ward.audit_events
          SELECT chain_id, seq, id, old, action, outcome, actor_id, project_id,
@@ -282,13 +313,20 @@ describe('retention as the runtime role calls it', () => {
                         to_char(old AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
                 prev_hash, hash
            FROM (SELECT *, time - interval '400 days' AS old FROM ward.audit_events
-                  WHERE chain_id = $1 AND seq = 5) e`,
+                  WHERE chain_id = $1 AND seq = 4) e`,
+        [chain],
+      );
+      await c.query(
+        `INSERT INTO ward.audit_batches
+         SELECT chain_id, first_seq, last_seq, time_from - interval '400 days', time_to - interval '400 days',
+                actor_ids, project_ids, actions, outcomes, payload, seal
+           FROM ward.audit_batches WHERE chain_id = $1 AND first_seq = 5`,
         [chain],
       );
       await c.query(
         `INSERT INTO ward.audit_checkpoints
          SELECT chain_id, 5, hash, hash, now(), 'forged', hash, ARRAY[hash]
-           FROM ward.audit_events WHERE chain_id = $1 AND seq = 5 LIMIT 1`,
+           FROM ward.audit_log WHERE chain_id = $1 AND seq = 5 LIMIT 1`,
         [chain],
       );
       await c.query(
@@ -299,7 +337,7 @@ describe('retention as the runtime role calls it', () => {
       await expect(c.query('SELECT ward.audit_purge($1, 30)', [chain])).rejects.toThrow(
         /not all older than 30 days/,
       );
-      expect(await eventCount(c, chain)).toBe(6);
+      expect(await eventCount(c, chain)).toBe(7);
       const anchors = await c.query('SELECT 1 FROM ward.audit_anchors WHERE chain_id = $1', [chain]);
       expect(anchors.rowCount).toBe(0);
     });

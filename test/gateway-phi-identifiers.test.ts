@@ -54,7 +54,7 @@ describe('PHI in identifiers on a standard project', () => {
 
   it('stores no event body that holds the e-mail, the SSN or the name', async () => {
     const { rows } = await sql<{ body: string }>`
-      SELECT body FROM ward.audit_events WHERE project_id = ${project.projectId}`.execute(w.ward.services.db);
+      SELECT body FROM ward.audit_log WHERE project_id = ${project.projectId}`.execute(w.ward.services.db);
     expect(rows.length).toBeGreaterThan(4);
     for (const { body } of rows) {
       expect(body).not.toContain(EMAIL);

@@ -236,7 +236,8 @@ describe('when the audit log cannot be written', () => {
     c.on('error', () => undefined);
     await c.connect();
     const before = await countRows('visits');
-    await asControlOwner('REVOKE INSERT ON ward.audit_events FROM ward_app');
+    // The gateway's events go in batches (audit_batches); its sessions start with one too.
+    await asControlOwner('REVOKE INSERT ON ward.audit_batches FROM ward_app');
     try {
       // Past the lease the gateway holds on a healthy audit log, a statement waits for its own event.
       await new Promise((r) => setTimeout(r, 600));
@@ -253,7 +254,7 @@ describe('when the audit log cannot be written', () => {
       const refused = await psql(creds, ['-c', 'SELECT 1']);
       expect(refused.stderr).toMatch(/the audit log is unavailable, so no session can start/);
     } finally {
-      await asControlOwner('GRANT INSERT ON ward.audit_events TO ward_app');
+      await asControlOwner('GRANT INSERT ON ward.audit_batches TO ward_app');
       await c.end().catch(() => undefined);
     }
     const again = await psql(creds, ['-c', "INSERT INTO visits (note) VALUES ('after') RETURNING 1"]);

@@ -105,8 +105,11 @@ export function createReviewService(deps: {
       SELECT u.id, u.email, u.name, u.kind, m.role,
              CASE WHEN u.kind = 'service' THEN (SELECT max(t.last_used_at) FROM tokens t WHERE t.user_id = u.id)
                   ELSE u.last_sign_in_at END AS last_sign_in_at,
-             (SELECT max(e.time) FROM audit_events e
-               WHERE e.chain_id = ${orgId} AND e.action LIKE 'db.%' AND e.actor_id = u.id) AS last_db_use_at
+             greatest((SELECT max(e.time) FROM audit_events e
+                        WHERE e.chain_id = ${orgId} AND e.action LIKE 'db.%' AND e.actor_id = u.id),
+                      -- The gateway's events are stored in batches: the newest batch that holds one of theirs.
+                      (SELECT max(b.time_to) FROM audit_batches b
+                        WHERE b.chain_id = ${orgId} AND u.id = ANY(b.actor_ids))) AS last_db_use_at
         FROM org_members m JOIN users u ON u.id = m.user_id
        WHERE m.org_id = ${orgId}`.execute(db);
     return rows.map((r) => ({ ...r, grants: reach.get(r.id) ?? [] }));

@@ -74,8 +74,9 @@ async function fill() {
 /** The export's lines as they were built before: from rows read by Kysely, one at a time. */
 async function reference(format: 'jsonl' | 'ocsf', upTo: number): Promise<string[]> {
   const { db } = w.ward.services;
+  // Both tables of the log: the view decodes the batches in SQL, independently of the export's reader.
   const rows = await db
-    .selectFrom('audit_events')
+    .selectFrom('audit_log')
     .select(['seq', 'body', 'prev_hash', 'hash'])
     .where('chain_id', '=', CHAIN)
     .where('seq', '<=', upTo)

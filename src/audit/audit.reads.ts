@@ -21,7 +21,8 @@ import { newId } from '../lib/ids.js';
 import type { Signer } from '../lib/signing.js';
 import { exportChain } from './audit.export.js';
 import type { AuditService } from './audit.service.js';
-import { anchorOf } from './chain-rows.db.js';
+import { batchedEventById, batchedPage, newestFirst } from './batches.db.js';
+import { anchorOf, storedRows } from './chain-rows.db.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { Sealer } from './seal.js';
 import { verifyStoredChain } from './verify.db.js';
@@ -30,13 +31,13 @@ const PROOF_FORMAT = 'ward-audit-inclusion-proof/v1' as const;
 
 interface StoredRow {
   seq: number | string;
-  body: string;
+  body: string | Buffer;
   prev_hash: Buffer;
   hash: Buffer;
 }
 
 export function eventView(r: StoredRow): AuditEventView {
-  const e = JSON.parse(r.body);
+  const e = JSON.parse(typeof r.body === 'string' ? r.body : r.body.toString('utf8'));
   return { ...e, seq: Number(r.seq), prev_hash: r.prev_hash.toString('hex'), hash: r.hash.toString('hex') };
 }
 
@@ -133,23 +134,49 @@ export function createAuditReader(deps: {
     return named.length ? named.map((p) => p.id) : [project];
   }
 
+  /**
+   * A page from both tables of the log: the newest matching events stored one a row and the newest
+   * stored in batches, merged newest first by (time, seq).
+   */
   async function list(chain: string, q: ListAuditQuery) {
     // Names resolve to ids first, so each filter is one indexed column.
     const actors = q.actor ? await actorIds(q.actor) : undefined;
     const projects = q.project ? await projectIds(chain, q.project) : undefined;
-    const { rows } = await listStatement(chain, q, { actors, projects }).execute(db);
-    const events = rows.slice(0, q.limit).map(eventView);
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const [single, batched] = await Promise.all([
+      listStatement(chain, q, { actors, projects }).execute(db),
+      batchedPage(
+        db,
+        chain,
+        {
+          actors,
+          projects,
+          action: q.action,
+          outcome: q.outcome,
+          sinceMs: q.since ? Date.parse(q.since) : undefined,
+          untilMs: q.until ? Date.parse(q.until) : undefined,
+          before: after ? { ms: Date.parse(after.time), seq: after.seq } : undefined,
+        },
+        q.limit + 1,
+      ),
+    ]);
+    const rows = [...single.rows.map(eventView), ...batched.map(eventView)]
+      .map((e) => ({ e, ms: Date.parse(e.time), seq: e.seq }))
+      .sort(newestFirst)
+      .map((x) => x.e);
+    const events = rows.slice(0, q.limit);
     const last = events[events.length - 1];
     return { events, next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null };
   }
 
   async function row(chain: string, eventId: string): Promise<StoredRow> {
-    const r = await db
-      .selectFrom('audit_events')
-      .select(['seq', 'body', 'prev_hash', 'hash'])
-      .where('chain_id', '=', chain)
-      .where('id', '=', eventId)
-      .executeTakeFirst();
+    const r =
+      (await db
+        .selectFrom('audit_events')
+        .select(['seq', 'body', 'prev_hash', 'hash'])
+        .where('chain_id', '=', chain)
+        .where('id', '=', eventId)
+        .executeTakeFirst()) ?? (await batchedEventById(db, chain, eventId));
     if (!r) throw notFound(`no audit event '${eventId}'`);
     return r;
   }
@@ -182,27 +209,22 @@ export function createAuditReader(deps: {
       throw notFound(`event '${eventId}' is not covered by a checkpoint yet; try again in a few seconds`);
     const anchor = await anchorOf(db, chain);
     const from = Number(anchor?.seq ?? 0);
-    const tail = await db
-      .selectFrom('audit_events')
-      .select('hash')
-      .where('chain_id', '=', chain)
-      .where('seq', '>', from)
-      .where('seq', '<=', Number(cp.tree_size))
-      .orderBy('seq')
-      .execute();
+    const size = Number(cp.tree_size);
+    const leaves = await db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (tx) => {
+        const out: Buffer[] = [];
+        for await (const rows of storedRows(tx, chain, from, size))
+          for (const r of rows) out.push(leafHash(r.hash));
+        return out;
+      });
     const prefix = new CompactRange(from, anchor?.frontier ?? []);
-    const path = inclusionPath(
-      prefixedSubtrees(
-        prefix,
-        tail.map((t) => leafHash(t.hash)),
-      ),
-      seq - 1,
-      Number(cp.tree_size),
-    );
+    const path = inclusionPath(prefixedSubtrees(prefix, leaves), seq - 1, Number(cp.tree_size));
     return {
       format: PROOF_FORMAT,
       event: {
-        body: event.body,
+        body: typeof event.body === 'string' ? event.body : event.body.toString('utf8'),
         prev_hash: event.prev_hash.toString('hex'),
         hash: event.hash.toString('hex'),
       },

@@ -51,10 +51,11 @@ function actorOf(ctx: RequestContext): Record<string, unknown> {
   return actor;
 }
 
-function pending(ctx: RequestContext, spec: EventSpec, time: string): PendingEvent {
+/** `now` is the clock reading `time` was made from: the event's id carries the same millisecond. */
+function pending(ctx: RequestContext, spec: EventSpec, now: number, time: string): PendingEvent {
   return {
     chain: spec.chain,
-    id: newEventId(),
+    id: newEventId(now),
     time,
     action: spec.action,
     outcome: spec.outcome ?? 'success',
@@ -72,11 +73,12 @@ export function createAuditService(deps: { db: Db; sealer: Sealer }) {
   const writer = createAuditWriter({ db, sealer });
 
   async function recordIn(tx: Tx, ctx: RequestContext, specs: EventSpec[]): Promise<void> {
-    const time = new Date().toISOString();
+    const now = Date.now();
+    const time = new Date(now).toISOString();
     try {
       await appendEvents(
         tx,
-        specs.map((s) => pending(ctx, s, time)),
+        specs.map((s) => pending(ctx, s, now, time)),
         sealer,
       );
     } catch (err) {
@@ -128,12 +130,13 @@ export function createAuditService(deps: { db: Db; sealer: Sealer }) {
    * AuditWriteError if they could not be, so the caller can refuse to go on (fail closed).
    */
   async function append(ctx: RequestContext, specs: EventSpec[]): Promise<void> {
-    const time = new Date().toISOString();
+    const now = Date.now();
+    const time = new Date(now).toISOString();
     const byChain = new Map<string, PendingEvent[]>();
     for (const s of specs) {
       const events = byChain.get(s.chain);
-      if (events) events.push(pending(ctx, s, time));
-      else byChain.set(s.chain, [pending(ctx, s, time)]);
+      if (events) events.push(pending(ctx, s, now, time));
+      else byChain.set(s.chain, [pending(ctx, s, now, time)]);
     }
     try {
       await Promise.all([...byChain].map(([chain, events]) => writer.append(chain, events)));

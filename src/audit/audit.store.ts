@@ -1,9 +1,13 @@
 /**
  * @module audit/audit.store
- * Appends events to their chains inside the caller's transaction. The chain head row is locked
- * (one round trip, `INSERT … ON CONFLICT DO UPDATE … RETURNING`), the hashes are computed here in
- * the writer, the events go in as one multi-row INSERT, and the head moves. The lock is held to
- * COMMIT, so concurrent writers, in this process or another, keep each chain gapless.
+ * Appends events to their chains, in the two ways the log is stored (migration 0065):
+ * - inside the caller's transaction (a change and its events), one row of audit_events each: the
+ *   chain head row is locked (`INSERT … ON CONFLICT DO UPDATE … RETURNING`), the hashes are
+ *   computed here, the events go in as one multi-row INSERT and the head moves; the lock is held
+ *   to COMMIT, so concurrent writers, in this process or another, keep each chain gapless;
+ * - by group commit (the gateway's events, audit/writer): a batch hashed here after an expected
+ *   head (`BatchBuilder`) goes in as one row of audit_batches, its events in one payload
+ *   (audit/batch-codec), in the same statement that moves the head from the expected one.
  */
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/index.js';
@@ -14,8 +18,8 @@ import {
   GENESIS_HASH,
   linkHash,
 } from '../evidence/index.js';
-import { BinaryArray } from '../lib/pg-binary-array.js';
 import type { AuditTarget, Outcome } from './actions.js';
+import { PayloadWriter } from './batch-codec.js';
 import type { Sealer } from './seal.js';
 
 export interface PendingEvent {
@@ -122,11 +126,20 @@ export async function readHead(db: Db, chain: string): Promise<ChainHead> {
   return { seq: Number(h.last_seq), hash: h.last_hash };
 }
 
-/** A batch hashed after a given head, ready to send: one binary array per column, and its seal. */
+/**
+ * A batch hashed after a given head, ready to send: its payload (audit/batch-codec), the keys a
+ * reader narrows by, and its seal.
+ */
 export interface PreparedBatch {
   head: ChainHead;
   next: ChainHead;
-  columns: Buffer[];
+  payload: Buffer;
+  timeFrom: number;
+  timeTo: number;
+  actors: string[];
+  projects: string[];
+  actions: string[];
+  outcomes: string[];
   seal: Buffer;
 }
 
@@ -134,23 +147,20 @@ export interface PreparedBatch {
  * A batch being hashed after a given head, one caller's events at a time (no database work): the
  * writer adds each caller's events as they arrive while the previous batch is being written, so
  * the batch is ready to send the moment that write returns, and holds everything that came
- * meanwhile. Each column grows as one binary array.
+ * meanwhile. The events go into one payload; the keys are the distinct values of the batch.
  */
 export class BatchBuilder {
   private seq: number;
   private hash: Buffer;
   private lastTime = '';
   private lastMs = 0;
-  private readonly seqs: BinaryArray;
-  private readonly ids: BinaryArray;
-  private readonly times: BinaryArray;
-  private readonly actions: BinaryArray;
-  private readonly outcomes: BinaryArray;
-  private readonly actors: BinaryArray;
-  private readonly projects: BinaryArray;
-  private readonly bodies: BinaryArray;
-  private readonly prevs: BinaryArray;
-  private readonly hashes: BinaryArray;
+  private timeFrom = Number.POSITIVE_INFINITY;
+  private timeTo = Number.NEGATIVE_INFINITY;
+  private readonly payload: PayloadWriter;
+  private readonly actors = new Set<string>();
+  private readonly projects = new Set<string>();
+  private readonly actions = new Set<string>();
+  private readonly outcomes = new Set<string>();
 
   constructor(
     readonly chain: string,
@@ -158,17 +168,7 @@ export class BatchBuilder {
     expected = 32,
   ) {
     ({ seq: this.seq, hash: this.hash } = head);
-    const n = expected;
-    this.seqs = new BinaryArray('int8', 12 * n + 32);
-    this.ids = new BinaryArray('text', 32 * n + 32);
-    this.times = new BinaryArray('timestamptz', 12 * n + 32);
-    this.actions = new BinaryArray('text', 28 * n + 32);
-    this.outcomes = new BinaryArray('text', 12 * n + 32);
-    this.actors = new BinaryArray('text', 28 * n + 32);
-    this.projects = new BinaryArray('text', 28 * n + 32);
-    this.bodies = new BinaryArray('text', 640 * n + 32);
-    this.prevs = new BinaryArray('bytea', 36 * n + 32);
-    this.hashes = new BinaryArray('bytea', 36 * n + 32);
+    this.payload = new PayloadWriter(600 * expected + 256);
   }
 
   /** The head the batch leads to once written. */
@@ -188,9 +188,10 @@ export class BatchBuilder {
   add(events: PendingEvent[]): void {
     const bodies: string[] = [];
     const links: Buffer[] = [];
-    const ms: number[] = [];
-    let { seq, hash, lastTime, lastMs } = this;
+    let { seq, hash, lastTime, lastMs, timeFrom, timeTo } = this;
     for (const e of events) {
+      if (e.chain !== this.chain)
+        throw new TypeError(`an event of chain ${e.chain} cannot join chain ${this.chain}`);
       seq += 1;
       const body = canonicalEventAt(e, seq);
       hash = linkHash(hash, body);
@@ -200,48 +201,50 @@ export class BatchBuilder {
         lastMs = Date.parse(e.time);
         if (!Number.isSafeInteger(lastMs))
           throw new TypeError(`an event's time must be a timestamp, not ${e.time}`);
+        if (lastMs < timeFrom) timeFrom = lastMs;
+        if (lastMs > timeTo) timeTo = lastMs;
       }
       bodies.push(body);
       links.push(hash);
-      ms.push(lastMs);
     }
     events.forEach((e, i) => {
-      this.seqs.push(this.seq + i + 1);
-      this.ids.push(e.id);
-      this.times.push(ms[i] as number);
-      this.actions.push(e.action);
-      this.outcomes.push(e.outcome);
-      this.actors.push(typeof e.actor.id === 'string' ? e.actor.id : null);
-      this.projects.push(projectOf(e));
-      this.bodies.push(bodies[i] as string);
-      this.prevs.push(i === 0 ? this.hash : (links[i - 1] as Buffer));
-      this.hashes.push(links[i] as Buffer);
+      this.payload.push(
+        bodies[i] as string,
+        i === 0 ? this.hash : (links[i - 1] as Buffer),
+        links[i] as Buffer,
+      );
+      if (typeof e.actor.id === 'string') this.actors.add(e.actor.id);
+      const project = projectOf(e);
+      if (project !== null) this.projects.add(project);
+      this.actions.add(e.action);
+      this.outcomes.add(e.outcome);
     });
     this.seq = seq;
     this.hash = hash;
     this.lastTime = lastTime;
     this.lastMs = lastMs;
+    this.timeFrom = timeFrom;
+    this.timeTo = timeTo;
   }
 
-  /** The rows to send, sealed by `sealer`; the builder is done with. */
+  /** The batch to send, sealed by `sealer`; the builder is done with. */
   finish(sealer: Sealer): PreparedBatch {
-    const columns = [
-      this.seqs,
-      this.ids,
-      this.times,
-      this.actions,
-      this.outcomes,
-      this.actors,
-      this.projects,
-      this.bodies,
-      this.prevs,
-      this.hashes,
-    ].map((c) => c.finish());
-    return { head: this.head, next: this.next, columns, seal: sealer.seal(this.chain, this.head, this.next) };
+    return {
+      head: this.head,
+      next: this.next,
+      payload: this.payload.finish(),
+      timeFrom: this.timeFrom,
+      timeTo: this.timeTo,
+      actors: [...this.actors],
+      projects: [...this.projects],
+      actions: [...this.actions],
+      outcomes: [...this.outcomes],
+      seal: sealer.seal(this.chain, this.head, this.next),
+    };
   }
 }
 
-/** Hashes `events` after `head` (no database work): the rows to send and the head they lead to. */
+/** Hashes `events` after `head` (no database work): the batch to send and the head it leads to. */
 export function prepareBatch(
   chain: string,
   head: ChainHead,
@@ -255,10 +258,10 @@ export function prepareBatch(
 
 /**
  * The statement that sends a prepared batch: the chain head moves from the batch's head to its
- * last event and the events go in, both or neither. No RETURNING and no result rows: the command
- * tag's row count says whether the head moved (all of the batch was inserted) or not (none was).
- * Parameters: $1 next seq, $2 next hash, $3 chain, $4 head seq, $5 head hash, then one binary
- * array per column (see lib/pg-binary-array.ts), then the seal, stored on the event numbered $1.
+ * last event and the batch goes in as one row of audit_batches, both or neither. No RETURNING
+ * and no result rows: the command tag's row count (1 or 0) says whether the head moved.
+ * Parameters: $1 next seq, $2 next hash, $3 chain, $4 head seq, $5 head hash, $6 first seq,
+ * $7 and $8 the time range, $9–$12 the keys, $13 the payload, $14 the seal.
  */
 const SEND_BATCH = `
   WITH head AS (
@@ -266,11 +269,9 @@ const SEND_BATCH = `
      WHERE id = $3 AND last_seq = $4 AND last_hash = $5
     RETURNING id
   )
-  INSERT INTO audit_events (chain_id, seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash, seal)
-  SELECT $3, r.*, CASE WHEN r.seq = $1 THEN $16::bytea END
-    FROM unnest($6::int8[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
-                $12::text[], $13::text[], $14::bytea[], $15::bytea[])
-         AS r(seq, id, time, action, outcome, actor_id, project_id, body, prev_hash, hash)
+  INSERT INTO audit_batches (chain_id, first_seq, last_seq, time_from, time_to, actor_ids, project_ids,
+                             actions, outcomes, payload, seal)
+  SELECT $3, $6, $1, $7, $8, $9, $10, $11, $12, $13, $14
    WHERE EXISTS (SELECT 1 FROM head)`;
 
 /**
@@ -287,9 +288,16 @@ export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promis
       chain,
       b.head.seq,
       b.head.hash,
-      ...b.columns,
+      b.head.seq + 1,
+      new Date(b.timeFrom),
+      new Date(b.timeTo),
+      b.actors,
+      b.projects,
+      b.actions,
+      b.outcomes,
+      b.payload,
       b.seal,
     ]),
   );
-  return Number(result.numAffectedRows ?? 0) === b.next.seq - b.head.seq;
+  return Number(result.numAffectedRows ?? 0) === 1;
 }

@@ -12,6 +12,7 @@ import { type CopyToStreamQuery, to as copyTo } from 'pg-copy-streams';
 import type { Db, Tx } from '../db/index.js';
 import { type ChainRow, type Checkpoint, checkpointFromRow } from '../evidence/index.js';
 import { CopyBinaryParser, type CopyTuple } from '../lib/pg-copy-binary.js';
+import { decodeBatch } from './batch-codec.js';
 
 /** A stored event as read: its hashed record and links, and the seal of the write it ended, if any. */
 export interface StoredRow extends ChainRow {
@@ -36,27 +37,44 @@ async function copyOut(tx: Tx, text: string): Promise<CopyToStreamQuery> {
 
 const NO_BYTES = Buffer.alloc(0);
 
-/**
- * One COPY tuple (seq int8, prev_hash, hash, body, seal) as a row. The first four are NOT NULL; a
- * NULL (the constraint dropped, then a row changed) hashes as no bytes, so it shows as a modified
- * event.
- */
-function storedRow(t: CopyTuple): StoredRow {
-  const [seq, prev, hash, body, seal] = t;
-  if (seq?.length !== 8) throw new Error(`an audit event's seq arrived as ${seq?.length ?? 'NULL'} bytes`);
-  return {
-    // int8, big-endian: the high word signed, the low word unsigned (exact up to 2^53).
-    seq: seq.readInt32BE(0) * 2 ** 32 + seq.readUInt32BE(4),
-    prev_hash: prev ?? NO_BYTES,
-    hash: hash ?? NO_BYTES,
-    body: body ?? NO_BYTES,
-    seal: seal ?? null,
-  };
+/** A COPY tuple's int8 (big-endian: the high word signed, the low word unsigned; exact up to 2^53). */
+function int8(b: Buffer | null | undefined): number {
+  if (b?.length !== 8) throw new Error(`an audit event's seq arrived as ${b?.length ?? 'NULL'} bytes`);
+  return b.readInt32BE(0) * 2 ** 32 + b.readUInt32BE(4);
 }
 
 /**
- * The chain's events after `afterSeq` (up to `upToSeq` when given) in (seq, time) order: one plan,
- * one index scan, streamed.
+ * One COPY tuple as the rows it holds: an event of audit_events (seq, prev_hash, hash, body, seal;
+ * the first four are NOT NULL, and a NULL, the constraint dropped and a row changed, hashes as no
+ * bytes, so it shows as a modified event), or a batch of audit_batches (first_seq, seal,
+ * payload), whose events are decoded from its payload, the seal on the last.
+ */
+function storedRowsOf(t: CopyTuple, afterSeq: number, upToSeq: number): StoredRow[] {
+  const [seq, prev, hash, body, seal, payload] = t;
+  if (!payload)
+    return [
+      {
+        seq: int8(seq),
+        prev_hash: prev ?? NO_BYTES,
+        hash: hash ?? NO_BYTES,
+        body: body ?? NO_BYTES,
+        seal: seal ?? null,
+      },
+    ];
+  const events = decodeBatch({ first_seq: int8(seq), payload });
+  const out: StoredRow[] = [];
+  events.forEach((e, i) => {
+    if (e.seq > afterSeq && e.seq <= upToSeq)
+      out.push({ ...e, seal: i === events.length - 1 ? (seal ?? null) : null });
+  });
+  return out;
+}
+
+/**
+ * The chain's events after `afterSeq` (up to `upToSeq` when given) in (seq, time) order, from both
+ * tables of the log (events stored one a row, and batches of the gateway's events): one plan,
+ * two index scans merged, streamed. A batch that starts at or before `afterSeq` but reaches past it
+ * is read whole and its earlier events skipped.
  */
 export async function* storedRows(
   tx: Tx,
@@ -75,19 +93,26 @@ export async function* storedRows(
   if (upToSeq !== undefined && !Number.isSafeInteger(upToSeq))
     throw new Error(`events up to seq ${upToSeq} cannot be read`);
   const upTo = upToSeq === undefined ? '' : ` AND seq <= ${upToSeq}`;
+  const batchUpTo = upToSeq === undefined ? '' : ` AND first_seq <= ${upToSeq}`;
+  const id = pg.escapeLiteral(chain);
   const copy = await copyOut(
     tx,
-    `COPY (SELECT seq, prev_hash, hash, body, seal FROM audit_events
-            WHERE chain_id = ${pg.escapeLiteral(chain)} AND seq > ${afterSeq}${upTo} ORDER BY seq, time)
+    `COPY (SELECT seq, prev_hash, hash, body, seal, NULL::bytea AS payload, time FROM audit_events
+            WHERE chain_id = ${id} AND seq > ${afterSeq}${upTo}
+           UNION ALL
+           SELECT first_seq, NULL, NULL, NULL, seal, payload, time_from FROM audit_batches
+            WHERE chain_id = ${id} AND last_seq > ${afterSeq}${batchUpTo}
+           ORDER BY 1, 7)
        TO STDOUT (FORMAT binary)`,
   );
+  const last = upToSeq ?? Number.MAX_SAFE_INTEGER;
   // Read without for-await: leaving that loop early would destroy the stream mid-COPY, and the
   // connection would never serve the transaction's next statement.
   const chunks = copy[Symbol.asyncIterator]();
-  const parser = new CopyBinaryParser(5);
+  const parser = new CopyBinaryParser(7);
   try {
     for (let c = await chunks.next(); !c.done; c = await chunks.next()) {
-      const rows = parser.push(c.value).map(storedRow);
+      const rows = parser.push(c.value).flatMap((t) => storedRowsOf(t, afterSeq, last));
       if (rows.length > 0) yield rows;
     }
     parser.end();

@@ -4,9 +4,11 @@
  * a corrupted compact range, a forged checkpoint), made with direct SQL around the append-only
  * triggers, and what Ward then signs, records and reports.
  */
+
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { rewriteChain } from '../../test/support/audit-damage.js';
 import { superuser, useControlDb } from '../../test/support/control-db.js';
 import { canonicalize, OPERATOR_CHAIN } from '../evidence/index.js';
 import { SYSTEM } from '../lib/context.js';
@@ -176,21 +178,10 @@ describe('the checkpointer signs only a head it can vouch for', () => {
       control,
       async (c) => {
         await c.query(`DELETE FROM ward.audit_checkpoints WHERE chain_id = $1`, [chain]);
-        const { rows } = await c.query(
-          `SELECT seq, body FROM ward.audit_events WHERE chain_id = $1 ORDER BY seq`,
-          [chain],
+        // Every event, in rows and in batches, rewritten and re-hashed into a consistent chain.
+        await rewriteChain(c, chain, (body) =>
+          canonicalize({ ...JSON.parse(body), details: { reason: 'nothing happened' } }),
         );
-        let prev = Buffer.alloc(32);
-        for (const r of rows) {
-          const body = canonicalize({ ...JSON.parse(r.body), details: { reason: 'nothing happened' } });
-          const hash = createHash('sha256').update(prev).update(body).digest();
-          await c.query(
-            `UPDATE ward.audit_events SET body = $1, prev_hash = $2, hash = $3 WHERE chain_id = $4 AND seq = $5`,
-            [body, prev, hash, chain, r.seq],
-          );
-          prev = hash;
-        }
-        await c.query(`UPDATE ward.audit_chains SET last_hash = $1 WHERE id = $2`, [prev, chain]);
       },
       { replica: true },
     );

@@ -25,6 +25,7 @@ import { SYSTEM } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
 import type { Signer } from '../lib/signing.js';
 import type { AuditService } from './audit.service.js';
+import { eventTime } from './batches.db.js';
 import { anchorOf, storedRows } from './chain-rows.db.js';
 import type { Sealer } from './seal.js';
 import { type Vouch, vouchForTail } from './vouch.js';
@@ -231,13 +232,8 @@ export function createCheckpointer(deps: {
         if (size <= from) return undefined;
         if (!force && size - from < policy.everyEvents) {
           // Due T seconds after the first event the last checkpoint does not cover.
-          const oldest = await tx
-            .selectFrom('audit_events')
-            .select('time')
-            .where('chain_id', '=', chain)
-            .where('seq', '=', from + 1)
-            .executeTakeFirst();
-          if (!oldest || Date.now() - oldest.time.getTime() < policy.everyMs) return undefined;
+          const oldest = await eventTime(tx, chain, from + 1);
+          if (!oldest || Date.now() - oldest.getTime() < policy.everyMs) return undefined;
         }
         const start = await startOf(tx, chain);
         if (!start.ok) {

@@ -14,6 +14,12 @@ export {
 export { type AuditAccess, createAuditAccess, type OrgLookup } from './audit.access.js';
 export { type AuditReader, createAuditReader } from './audit.reads.js';
 export { type AuditService, AuditWriteError, createAuditService, type EventSpec } from './audit.service.js';
+export {
+  type BatchedEvent,
+  type BatchRow,
+  batchedEventById,
+  decodedBatch,
+} from './batches.db.js';
 export { type Checkpointer, type CheckpointRefusal, createCheckpointer } from './checkpointer.js';
 export { AUDIT_RETENTION, type AuditMaintenance, createAuditMaintenance } from './maintenance.js';
 export { createSealer, SEALS_MIGRATION, type Sealer, sealerFor } from './seal.js';

@@ -19,8 +19,9 @@ async function chainOf(chain: string, n: number): Promise<void> {
     target: { type: 'project' as const, id: 'prj_aaaaaaaaaaaaaaaa' },
     details: { reason: `exit ${i}`, note: 'x'.repeat(200) },
   });
+  // Stored one a row (audit_events), so the damage below can be made by moving rows.
   for (let at = 1; at <= n; at += 1000)
-    await control.audit.append(
+    await control.audit.record(
       SYSTEM,
       Array.from({ length: Math.min(1000, n - at + 1) }, (_, k) => event(at + k)),
     );

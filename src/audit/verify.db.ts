@@ -106,9 +106,11 @@ export async function verifyStoredChain(
         head: head ? Number(head.last_seq) : 0,
         knownHash: async (hash) =>
           (
-            await sql`SELECT 1 FROM audit_events WHERE chain_id = ${chain} AND hash = ${hash} LIMIT 1`.execute(
-              tx,
-            )
+            await sql`SELECT 1 FROM audit_events WHERE chain_id = ${chain} AND hash = ${hash}
+                      UNION ALL
+                      SELECT 1 FROM audit_batches b, audit_batch_events(b.first_seq, b.payload) e
+                       WHERE b.chain_id = ${chain} AND position(${hash}::bytea IN b.payload) > 0 AND e.hash = ${hash}
+                      LIMIT 1`.execute(tx)
           ).rows.length > 0,
         columnMismatch: Promise.resolve(mismatch),
       });

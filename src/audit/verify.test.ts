@@ -13,7 +13,7 @@ import { verifyStoredChain } from './verify.db.js';
 // Checkpoints only when a test asks, so each chain's checkpoints are exactly the test's.
 const control = useControlDb({ checkpoints: { everyEvents: 1_000_000, everyMs: 86_400_000 } });
 
-/** A chain of 20 events with signed checkpoints at 10 and 20. */
+/** A chain of 20 events stored one a row (audit_events), with signed checkpoints at 10 and 20. Batches: verify.batches.test. */
 async function chainOf20(chain: string): Promise<void> {
   const { audit, checkpointer } = control;
   const event = (i: number) => ({
@@ -22,9 +22,9 @@ async function chainOf20(chain: string): Promise<void> {
     target: { type: 'project' as const, id: 'prj_aaaaaaaaaaaaaaaa' },
     details: { reason: `exit ${i}` },
   });
-  for (let i = 1; i <= 10; i++) await audit.append(SYSTEM, [event(i)]);
+  for (let i = 1; i <= 10; i++) await audit.record(SYSTEM, [event(i)]);
   await checkpointer.checkpoint(chain, true);
-  for (let i = 11; i <= 20; i++) await audit.append(SYSTEM, [event(i)]);
+  for (let i = 11; i <= 20; i++) await audit.record(SYSTEM, [event(i)]);
   await checkpointer.checkpoint(chain, true);
 }
 

@@ -30,7 +30,7 @@ describe('the batched audit writer', () => {
       async (c) =>
         (
           await c.query(
-            "SELECT *, xmin::text AS tx FROM ward.audit_events WHERE chain_id = 'org_writertestaaaaaaa' ORDER BY seq",
+            "SELECT *, coalesce(batch::text, 'alone') AS tx FROM ward.audit_log WHERE chain_id = 'org_writertestaaaaaaa' ORDER BY seq",
           )
         ).rows,
     );
@@ -56,10 +56,11 @@ describe('the batched audit writer', () => {
       expect(hash.equals(r.hash)).toBe(true);
       prev = hash;
     }
-    // Group commit: the 41 callers' events went in with fewer transactions than callers, and
-    // each caller's two events in the same one.
-    const txs = new Set(rows.map((r) => r.tx));
+    // Group commit: the 40 callers' events went in as fewer batches than callers, each caller's
+    // two events in the same one; the change's event is stored alone, in the same chain.
+    const txs = new Set(rows.filter((r) => r.tx !== 'alone').map((r) => r.tx));
     expect(txs.size).toBeLessThan(20);
+    expect(rows.filter((r) => r.tx === 'alone').map((r) => r.details.reason)).toEqual(['event -1']);
     for (const r of rows.filter(
       (x) => /^event \d+$/.test(x.details.reason) && Number(x.details.reason.slice(6)) < 40,
     )) {
@@ -70,11 +71,11 @@ describe('the batched audit writer', () => {
 
   it('rejects, never resolves, when the events cannot be written', async () => {
     const { audit } = control;
-    await superuser(control, (c) => c.query('REVOKE INSERT ON ward.audit_events FROM ward_app'));
+    await superuser(control, (c) => c.query('REVOKE INSERT ON ward.audit_batches FROM ward_app'));
     try {
       await expect(audit.append(SYSTEM, [statement(1)])).rejects.toThrow(/audit log could not be written/);
     } finally {
-      await superuser(control, (c) => c.query('GRANT INSERT ON ward.audit_events TO ward_app'));
+      await superuser(control, (c) => c.query('GRANT INSERT ON ward.audit_batches TO ward_app'));
     }
     await expect(audit.append(SYSTEM, [statement(2)])).resolves.toBeUndefined();
   });
@@ -117,7 +118,7 @@ describe('the batched audit writer', () => {
       async (c) =>
         (
           await c.query(
-            "SELECT seq, body::jsonb->'details'->>'reason' AS reason, xmin::text AS tx FROM ward.audit_events WHERE chain_id = $1 ORDER BY seq",
+            "SELECT seq, body::jsonb->'details'->>'reason' AS reason, batch AS tx FROM ward.audit_log WHERE chain_id = $1 ORDER BY seq",
             [chain],
           )
         ).rows,
@@ -160,7 +161,7 @@ describe('two writers on one chain (as two processes would be)', () => {
       async (c) =>
         (
           await c.query(
-            "SELECT seq, body, prev_hash, hash FROM ward.audit_events WHERE chain_id = 'org_twowritersaaaa' ORDER BY seq",
+            "SELECT seq, body, prev_hash, hash FROM ward.audit_log WHERE chain_id = 'org_twowritersaaaa' ORDER BY seq",
           )
         ).rows,
     );

@@ -3,7 +3,8 @@
  * Durable appends at volume (the gateway's statement events): group commit per chain, pipelined.
  * Events queue while a chain's write is in flight and go in together on the next one, each
  * write a single autocommitted statement (one round trip, one WAL flush) that moves the chain
- * head from an expected head and inserts the batch (hashes computed here), both or neither.
+ * head from an expected head and inserts the batch (hashes computed here) as one row of
+ * audit_batches, both or neither.
  * One write per chain is in flight. Callers that arrive meanwhile are hashed at once into the
  * next batch, after the head that write will leave, so hashing overlaps the write, the next batch
  * is sent the moment the write returns, and it holds every caller that came meanwhile (none waits

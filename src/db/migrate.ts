@@ -16,7 +16,12 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.
  * Tables the runtime role may only read and append to: no UPDATE, DELETE or TRUNCATE, on the
  * table or any partition of it (each partition carries its parent's privileges, migration 0060).
  */
-export const APPEND_ONLY_TABLES = ['audit_events', 'audit_checkpoints', 'destruction_certificates'] as const;
+export const APPEND_ONLY_TABLES = [
+  'audit_events',
+  'audit_batches',
+  'audit_checkpoints',
+  'destruction_certificates',
+] as const;
 /** Tables the runtime role may only read: retention (owner rights) alone writes them. */
 export const READ_ONLY_TABLES = ['audit_anchors'] as const;
 /** Functions that run with the owner's rights and that the runtime role may call. */

@@ -145,6 +145,38 @@ export interface AuditEventsTable {
   seal: ColumnType<Buffer | null, Buffer | null | undefined, never>;
 }
 
+/** Batches of the gateway's events (migration 0065, audit/batch-codec.ts). */
+export interface AuditBatchesTable {
+  chain_id: string;
+  first_seq: ColumnType<number, number, never>;
+  last_seq: ColumnType<number, number, never>;
+  time_from: Timestamp;
+  time_to: Timestamp;
+  actor_ids: string[];
+  project_ids: string[];
+  actions: string[];
+  outcomes: string[];
+  payload: Buffer;
+  seal: Buffer;
+}
+
+/** The view of the whole log, one row per event from both tables (migration 0065); read only. */
+export interface AuditLogView {
+  chain_id: ColumnType<string, never, never>;
+  seq: ColumnType<number, never, never>;
+  id: ColumnType<string, never, never>;
+  time: ColumnType<Date, never, never>;
+  action: ColumnType<string, never, never>;
+  outcome: ColumnType<string, never, never>;
+  actor_id: ColumnType<string | null, never, never>;
+  project_id: ColumnType<string | null, never, never>;
+  body: ColumnType<string, never, never>;
+  prev_hash: ColumnType<Buffer, never, never>;
+  hash: ColumnType<Buffer, never, never>;
+  /** The first seq of the batch the event is stored in; null for an event stored alone. */
+  batch: ColumnType<number | null, never, never>;
+}
+
 export interface AuditCheckpointsTable {
   chain_id: string;
   tree_size: number;
@@ -221,6 +253,8 @@ export interface DB extends AccessTables, HipaaTables, BackupTables {
   projects: ProjectsTable;
   audit_chains: AuditChainsTable;
   audit_events: AuditEventsTable;
+  audit_batches: AuditBatchesTable;
+  audit_log: AuditLogView;
   audit_checkpoints: AuditCheckpointsTable;
   audit_anchors: AuditAnchorsTable;
   audit_exports: AuditExportsTable;

@@ -7,8 +7,14 @@
  * reason, never the text) in the same transaction before the text is returned: if the event cannot
  * be written, nothing is read. A refused or failed attempt is recorded too (`audit.mutate`).
  */
-import { type RawBuilder, sql } from 'kysely';
-import type { AuditService } from '../audit/index.js';
+import { sql } from 'kysely';
+import {
+  type AuditService,
+  type BatchedEvent,
+  type BatchRow,
+  batchedEventById,
+  decodedBatch,
+} from '../audit/index.js';
 import type { Tx } from '../db/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { RequestContext } from '../lib/context.js';
@@ -52,30 +58,104 @@ interface ScanQuery {
   matches(r: Row): boolean;
 }
 
-/** The query's rows, with extra conditions; in seq order, `order` way, at most `limit`. */
+/** Times to look between first (the events near the ones that bound the search). */
+interface Near {
+  from?: Date;
+  to: Date;
+}
+
+/** A batched event (audit/batches.db) as a stored row of this reader. */
+function fromBatch(e: BatchedEvent): Row {
+  const r = e.record as BatchedEvent['record'] & {
+    actor?: { id?: unknown };
+    target?: { type?: unknown; id?: unknown };
+    details?: Row['details'] & { project_id?: unknown };
+  };
+  const project =
+    r.target?.type === 'project' && typeof r.target.id === 'string'
+      ? r.target.id
+      : typeof r.details?.project_id === 'string'
+        ? r.details.project_id
+        : null;
+  return {
+    seq: e.seq,
+    time: new Date(r.time),
+    actor_id: typeof r.actor?.id === 'string' ? r.actor.id : null,
+    action: r.action,
+    project_id: project,
+    body: e.body.toString('utf8'),
+    details: r.details ?? {},
+  };
+}
+
+/**
+ * The query's rows from both tables of the log (events stored one a row, and batches of the
+ * gateway's), in seq order, `order` way, at most `limit` of each table; and `covered`, the seq up to
+ * which (in that order) every event was looked at, or null when the whole range was.
+ */
 async function rows(
   tx: Tx,
   q: ScanQuery,
-  extra: RawBuilder<unknown>[],
+  near: Near | undefined,
   order: 'asc' | 'desc',
   limit?: number,
-) {
-  const where = [
+): Promise<{ found: Row[]; covered: number | null }> {
+  const dir = order === 'asc' ? sql`ASC` : sql`DESC`;
+  const cap = limit ? sql`LIMIT ${limit}` : sql``;
+  const single = [
     sql`chain_id = ${q.chain}`,
     sql`actor_id = ${q.actor}`,
     sql`action = ${q.action}`,
     sql`seq > ${q.after.seq}`,
     sql`seq < ${q.before.seq}`,
-    ...extra,
+    ...(near ? [sql`time <= ${near.to}`] : []),
+    ...(near?.from ? [sql`time >= ${near.from}`] : []),
     ...q.fragments.map((f) => sql`strpos(body, ${f}) > 0`),
   ];
-  const { rows: found } = await sql<Stored>`
-    SELECT seq, time, actor_id, action, project_id, body FROM audit_events
-     WHERE ${sql.join(where, sql` AND `)}
-     ORDER BY seq ${order === 'asc' ? sql`ASC` : sql`DESC`} ${limit ? sql`LIMIT ${limit}` : sql``}`.execute(
-    tx,
-  );
-  return found.map(parsed);
+  const batched = [
+    sql`chain_id = ${q.chain}`,
+    sql`${q.actor} = ANY(actor_ids)`,
+    sql`${q.action} = ANY(actions)`,
+    sql`last_seq > ${q.after.seq}`,
+    sql`first_seq < ${q.before.seq}`,
+    ...(near ? [sql`time_from <= ${near.to}`] : []),
+    ...(near?.from ? [sql`time_to >= ${near.from}`] : []),
+    ...q.fragments.map((f) => sql`position(convert_to(${f}, 'UTF8') IN payload) > 0`),
+  ];
+  const [a, b] = await Promise.all([
+    sql<Stored>`
+      SELECT seq, time, actor_id, action, project_id, body FROM audit_events
+       WHERE ${sql.join(single, sql` AND `)} ORDER BY seq ${dir} ${cap}`.execute(tx),
+    sql<BatchRow & { last_seq: string | number }>`
+      SELECT first_seq, last_seq, payload, seal FROM audit_batches
+       WHERE ${sql.join(batched, sql` AND `)} ORDER BY first_seq ${dir} ${cap}`.execute(tx),
+  ]);
+  const bounds: number[] = [];
+  if (limit && a.rows.length === limit) bounds.push(Number(a.rows[a.rows.length - 1]?.seq));
+  const lastBatch = b.rows[b.rows.length - 1];
+  if (limit && lastBatch && b.rows.length === limit)
+    bounds.push(Number(order === 'asc' ? lastBatch.last_seq : lastBatch.first_seq));
+  const covered = bounds.length ? (order === 'asc' ? Math.min(...bounds) : Math.max(...bounds)) : null;
+  const within = (seq: number) =>
+    seq > q.after.seq &&
+    seq < q.before.seq &&
+    (covered === null || (order === 'asc' ? seq <= covered : seq >= covered));
+  const found = [
+    ...a.rows.map(parsed),
+    ...b.rows
+      .flatMap(decodedBatch)
+      .map(fromBatch)
+      .filter(
+        (r) =>
+          r.actor_id === q.actor &&
+          r.action === q.action &&
+          (!near || (r.time <= near.to && (!near.from || r.time >= near.from))) &&
+          q.fragments.every((f) => r.body.includes(f)),
+      ),
+  ]
+    .filter((r) => within(Number(r.seq)))
+    .sort((x, y) => (order === 'asc' ? x.seq - y.seq : y.seq - x.seq));
+  return { found, covered };
 }
 
 /**
@@ -83,31 +163,30 @@ async function rows(
  * fragment and matches (a session's db.connect, or the event that carried a text: there is one
  * each). Looked for first among those whose time lies from CLOCK_SLACK_MS before `after`'s time
  * to CLOCK_SLACK_MS after `before`'s: that is a range of the (chain_id, actor_id, time, seq)
- * index, where seq alone would walk the whole chain between the two. A session's events come
- * from one process in seq order, so they lie there unless its clock stepped back further; then
- * the rest is searched by seq, a page at a time.
+ * index (and of the batches' time index), where seq alone would walk the whole chain between the
+ * two. A session's events come from one process in seq order, so they lie there unless its clock
+ * stepped back further; then the rest is searched by seq, a page at a time.
  */
 async function findBetween(tx: Tx, q: ScanQuery, order: 'asc' | 'desc'): Promise<Row | undefined> {
   const shifted = (t: Date, ms: number) => new Date(t.getTime() + ms);
-  const near = [
-    sql`time <= ${shifted(q.before.time, CLOCK_SLACK_MS)}`,
-    ...(q.after.time ? [sql`time >= ${shifted(q.after.time, -CLOCK_SLACK_MS)}`] : []),
-  ];
-  const hit = (await rows(tx, q, near, order)).find(q.matches);
+  const near: Near = {
+    to: shifted(q.before.time, CLOCK_SLACK_MS),
+    ...(q.after.time ? { from: shifted(q.after.time, -CLOCK_SLACK_MS) } : {}),
+  };
+  const hit = (await rows(tx, q, near, order)).found.find(q.matches);
   if (hit) return hit;
-  let bound = order === 'asc' ? q.after : q.before;
+  let bound = order === 'asc' ? q.after.seq : q.before.seq;
   for (;;) {
     const page = await rows(
       tx,
-      order === 'asc' ? { ...q, after: bound } : { ...q, before: { ...q.before, seq: bound.seq } },
-      [],
+      order === 'asc' ? { ...q, after: { seq: bound } } : { ...q, before: { ...q.before, seq: bound } },
+      undefined,
       order,
       100,
     );
-    const found = page.find(q.matches);
-    const last = page[page.length - 1];
-    if (found || !last) return found;
-    bound = last;
+    const found = page.found.find(q.matches);
+    if (found || page.covered === null) return found;
+    bound = page.covered;
   }
 }
 
@@ -115,18 +194,20 @@ export function createStatementTextReader(deps: { audit: AuditService; keys: Key
   const { audit, keys, orgs } = deps;
 
   async function findEvent(tx: Tx, chain: string, eventId: string): Promise<Row> {
-    const row = await tx
+    const single = await tx
       .selectFrom('audit_events')
       .select(['seq', 'time', 'actor_id', 'action', 'project_id', 'body'])
       .where('chain_id', '=', chain)
       .where('id', '=', eventId)
       .executeTakeFirst();
+    const batched = single ? undefined : await batchedEventById(tx, chain, eventId);
+    const row = single ? parsed(single) : batched ? fromBatch(batched) : undefined;
     if (!row) throw notFound(`no audit event '${eventId}' in this organization`);
     if (row.action !== 'db.statement')
       throw invalid(
         `event '${eventId}' is a ${row.action} event; only db.statement events have a statement text`,
       );
-    return parsed(row);
+    return row;
   }
 
   /** The session's key and where the session starts: its db.connect event (before the statement, same actor). */

@@ -102,6 +102,19 @@ export function newEventId(now = Date.now()): string {
   return `evt_${msChars}${c}${nodeChars}`;
 }
 
+/**
+ * The millisecond an event id was made (its first 9 characters, see newEventId), which is the
+ * event's time (audit.service gives both from one clock reading); undefined for what is not an
+ * event id. An id made while the clock stood behind an earlier one carries that earlier
+ * millisecond, at most a few ahead of the event's time.
+ */
+export function eventIdTime(id: string): number | undefined {
+  if (!/^evt_[a-z2-7]{16}$/.test(id)) return undefined;
+  let ms = 0;
+  for (let i = 4; i < 13; i++) ms = ms * 32 + SORTED_ALPHABET.indexOf(id[i] as string);
+  return ms;
+}
+
 const ID_SHAPE = /^[a-z]{2,3}_[a-z2-7]{16}$/;
 
 export function looksLikeId(value: string, prefix?: IdPrefix): boolean {

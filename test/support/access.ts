@@ -92,7 +92,7 @@ export async function setHipaa(w: TestWard, org: string): Promise<void> {
 
 export async function events(w: TestWard, action: string, chain?: string) {
   const rows = await w.ward.services.db
-    .selectFrom('audit_events')
+    .selectFrom('audit_log')
     .select(['chain_id', 'action', 'outcome', 'body'])
     .where('action', '=', action)
     .$if(chain !== undefined, (q) => q.where('chain_id', '=', chain as string))

@@ -125,7 +125,7 @@ export const psql = (
 /** The gateway's events of one action for a project, oldest first. */
 export async function dbEvents(w: TestWard, action: string, projectId: string) {
   const { rows } = await sql<{ outcome: string; body: string; time: Date }>`
-    SELECT outcome, body, time FROM ward.audit_events
+    SELECT outcome, body, time FROM ward.audit_log
      WHERE action = ${action} AND project_id = ${projectId} ORDER BY chain_id, seq`.execute(
     w.ward.services.db,
   );

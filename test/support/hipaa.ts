@@ -100,7 +100,7 @@ export async function enableHipaa(w: TestWard, org: string, owner: string): Prom
 /** Audit events of one action in one chain, oldest first. */
 export async function eventsOf(w: TestWard, chain: string, action: string) {
   const rows = await w.ward.services.db
-    .selectFrom('audit_events')
+    .selectFrom('audit_log')
     .select(['action', 'outcome', 'body'])
     .where('chain_id', '=', chain)
     .where('action', '=', action)

@@ -8,6 +8,7 @@
  * are, so a sink that is down never blocks the log and never loses an event. A delivered
  * checkpoint also records an export (retention removes only what a copy holds).
  */
+
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Db } from '../../db/index.js';
@@ -15,6 +16,7 @@ import { checkpointFromRow } from '../../evidence/index.js';
 import { newId } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Signer } from '../../lib/signing.js';
+import { eventsAfter } from '../batches.db.js';
 import { createFileSink } from './file/file-sink.js';
 import { checkpointRecord, eventRecord, headerRecord } from './records.js';
 import type { SinkSecrets } from './secrets.js';
@@ -87,14 +89,10 @@ export function createSinkDelivery(deps: {
   async function deliverOne(sink: SinkRow): Promise<void> {
     if (!(await lease(db, sink.id, owner, LEASE_SECONDS))) return;
     try {
-      const events = await db
-        .selectFrom('audit_events')
-        .select(['seq', 'body', 'prev_hash', 'hash'])
-        .where('chain_id', '=', sink.chain_id)
-        .where('seq', '>', sink.delivered_seq)
-        .orderBy('seq')
-        .limit(BATCH)
-        .execute();
+      const events = (await eventsAfter(db, sink.chain_id, sink.delivered_seq, BATCH)).map((e) => ({
+        ...e,
+        body: e.body.toString('utf8'),
+      }));
       const last = events.length ? Number(events[events.length - 1]?.seq) : sink.delivered_seq;
       const checkpoints = (
         await db

@@ -36,7 +36,11 @@ export async function sinksWithState(
   const { rows } = await sql<SinkRow>`
     SELECT s.*, st.delivered_seq, st.delivered_checkpoint, st.last_success_at, st.last_error, st.last_error_at,
            st.attempts, st.next_attempt_at, coalesce(c.last_seq, 0) AS head_seq,
-           (SELECT e.time FROM audit_events e WHERE e.chain_id = s.chain_id AND e.seq = st.delivered_seq + 1) AS oldest_undelivered
+           coalesce((SELECT e.time FROM audit_events e WHERE e.chain_id = s.chain_id AND e.seq = st.delivered_seq + 1),
+                    -- A batched event's time is at least its batch's oldest (audit_batches).
+                    (SELECT b.time_from FROM audit_batches b WHERE b.chain_id = s.chain_id
+                        AND b.first_seq <= st.delivered_seq + 1 AND b.last_seq >= st.delivered_seq + 1
+                      LIMIT 1)) AS oldest_undelivered
       FROM audit_sinks s
       JOIN audit_sink_state st ON st.sink_id = s.id
       LEFT JOIN audit_chains c ON c.id = s.chain_id

@@ -1,0 +1,89 @@
+/**
+ * @module audit/batch-codec
+ * The payload of a stored batch (table audit_batches, migration 0065): a run of consecutive
+ * events of one chain, each as the bytes that were hashed, the hash it links to and the hash it
+ * made. Per event: a uint32 (big-endian) byte length, that many bytes of the event's RFC 8785
+ * canonical JSON, the 32-byte hash before it, then its own 32-byte hash. The seq of each event is
+ * its batch's first_seq plus its place. A reader rebuilds exactly the rows (seq, prev_hash, hash,
+ * body) the chain format defines, and verification re-hashes the stored bytes. Each event keeps
+ * the link it was written with, as a row of audit_events does, so an event rewritten and re-hashed
+ * inside a batch is named by the next one's link, not mistaken for damage to the next one.
+ */
+import type { ChainRow } from '../evidence/index.js';
+
+const HASH_BYTES = 32;
+const NO_BYTES = Buffer.alloc(0);
+
+/** A payload under construction: events appended in order. */
+export class PayloadWriter {
+  private buf: Buffer;
+  private at = 0;
+  count = 0;
+
+  constructor(expectedBytes = 16_384) {
+    this.buf = Buffer.allocUnsafe(Math.max(256, expectedBytes));
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
+
+  /** Appends one event: its hashed text, the hash it links to, and its hash. */
+  push(body: string, prev: Buffer, hash: Buffer): void {
+    if (hash.length !== HASH_BYTES || prev.length !== HASH_BYTES)
+      throw new TypeError(`an event's hashes are ${HASH_BYTES} bytes, not ${prev.length} and ${hash.length}`);
+    this.room(4 + body.length * 3 + 2 * HASH_BYTES);
+    const n = this.buf.write(body, this.at + 4, 'utf8');
+    this.buf.writeUInt32BE(n, this.at);
+    this.at += 4 + n;
+    prev.copy(this.buf, this.at);
+    hash.copy(this.buf, this.at + HASH_BYTES);
+    this.at += 2 * HASH_BYTES;
+    this.count += 1;
+  }
+
+  /** The payload's bytes (a view of the writer's buffer). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+}
+
+/** A batch as stored: where it starts in its chain, and its payload. */
+export interface StoredBatch {
+  first_seq: number;
+  payload: Buffer;
+}
+
+/**
+ * The batch's events as chain rows, each field a view of the payload's bytes. A payload that
+ * does not parse (cut short, a length past its end) ends at the last whole event and reports the
+ * rest as one event whose body is what remains and whose hashes are empty: verification then
+ * names the seq where the damage starts, as it does for a modified row.
+ */
+export function decodeBatch(b: StoredBatch): (ChainRow & { body: Buffer })[] {
+  const out: (ChainRow & { body: Buffer })[] = [];
+  const p = b.payload;
+  let at = 0;
+  let seq = b.first_seq;
+  while (at < p.length) {
+    const n = at + 4 <= p.length ? p.readUInt32BE(at) : -1;
+    const end = at + 4 + n + 2 * HASH_BYTES;
+    if (n < 0 || end > p.length) {
+      out.push({ seq, prev_hash: NO_BYTES, hash: NO_BYTES, body: p.subarray(at) });
+      break;
+    }
+    const body = p.subarray(at + 4, at + 4 + n);
+    out.push({
+      seq,
+      prev_hash: p.subarray(end - 2 * HASH_BYTES, end - HASH_BYTES),
+      hash: p.subarray(end - HASH_BYTES, end),
+      body,
+    });
+    seq += 1;
+    at = end;
+  }
+  return out;
+}

@@ -1,0 +1,188 @@
+/**
+ * @module audit/batches.db
+ * Reading the events stored in batches (audit_batches, migration 0065) the way readers read rows
+ * of audit_events: by seq, by id, and as filtered pages newest first. A batch's keys (time range,
+ * actors, projects, actions, outcomes) only choose which batches to decode; each event is then
+ * matched against the filter from its own hashed record, so a key that says too much costs a
+ * decode and one that says too little is caught by verification, never shown as an event.
+ */
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/index.js';
+import { eventIdTime } from '../lib/ids.js';
+import { decodeBatch } from './batch-codec.js';
+import type { StoredRow } from './chain-rows.db.js';
+
+type Q = Db | Tx;
+
+/** A stored batch as a query returns it (more columns may come along). */
+export interface BatchRow {
+  first_seq: string | number;
+  payload: Buffer;
+  seal: Buffer;
+}
+
+/** A decoded event: its stored row and its parsed record. */
+export interface BatchedEvent extends StoredRow {
+  record: Record<string, unknown> & { id: string; time: string; action: string; outcome: string };
+}
+
+/** A batch's events, each with its parsed record; the seal on the last. */
+export function decodedBatch(b: BatchRow): BatchedEvent[] {
+  const events = decodeBatch({ first_seq: Number(b.first_seq), payload: b.payload });
+  return events.map((e, i) => ({
+    ...e,
+    seal: i === events.length - 1 ? b.seal : null,
+    record: JSON.parse(e.body.toString('utf8')),
+  }));
+}
+
+/** What a page shows: the filters of ListAuditQuery with names resolved to ids and times to ms. */
+export interface EventFilter {
+  actors?: string[];
+  projects?: string[];
+  action?: string;
+  outcome?: string;
+  sinceMs?: number;
+  untilMs?: number;
+  /** Only events before this (time, seq): the page's cursor. */
+  before?: { ms: number; seq: number };
+}
+
+const actorId = (r: BatchedEvent['record']) => {
+  const a = r.actor as { id?: unknown } | undefined;
+  return typeof a?.id === 'string' ? a.id : null;
+};
+const projectId = (r: BatchedEvent['record']) => {
+  const t = r.target as { type?: unknown; id?: unknown } | undefined;
+  if (t?.type === 'project' && typeof t.id === 'string') return t.id;
+  const d = r.details as { project_id?: unknown } | undefined;
+  return typeof d?.project_id === 'string' ? d.project_id : null;
+};
+
+function matches(e: BatchedEvent, f: EventFilter): boolean {
+  const r = e.record;
+  const ms = Date.parse(r.time);
+  if (f.sinceMs !== undefined && !(ms >= f.sinceMs)) return false;
+  if (f.untilMs !== undefined && !(ms < f.untilMs)) return false;
+  if (f.before && !(ms < f.before.ms || (ms === f.before.ms && e.seq < f.before.seq))) return false;
+  if (f.action !== undefined) {
+    if (f.action.endsWith('*') ? !r.action.startsWith(f.action.slice(0, -1)) : r.action !== f.action)
+      return false;
+  }
+  if (f.outcome !== undefined && r.outcome !== f.outcome) return false;
+  if (f.actors && !f.actors.includes(actorId(r) as string)) return false;
+  if (f.projects && !f.projects.includes(projectId(r) as string)) return false;
+  return true;
+}
+
+/** Newest first by (time, seq). */
+export const newestFirst = (a: { ms: number; seq: number }, b: { ms: number; seq: number }) =>
+  b.ms - a.ms || b.seq - a.seq;
+
+const SCAN = 32;
+
+/**
+ * The newest `n` batched events of `chain` that match `f`, newest first by (time, seq). Batches are
+ * read newest first by their newest time, SCAN at a time, narrowed by their keys; the walk stops
+ * once `n` events are found and the next batch's newest time is older than the n-th of them (no
+ * later batch can hold an event that would come before it).
+ */
+export async function batchedPage(q: Q, chain: string, f: EventFilter, n: number): Promise<BatchedEvent[]> {
+  const where = [sql`chain_id = ${chain}`];
+  if (f.actors) where.push(sql`actor_ids && ${f.actors}::text[]`);
+  if (f.projects) where.push(sql`project_ids && ${f.projects}::text[]`);
+  if (f.action !== undefined)
+    where.push(
+      f.action.endsWith('*')
+        ? sql`EXISTS (SELECT 1 FROM unnest(actions) a WHERE starts_with(a, ${f.action.slice(0, -1)}))`
+        : sql`${f.action} = ANY(actions)`,
+    );
+  if (f.outcome !== undefined) where.push(sql`${f.outcome} = ANY(outcomes)`);
+  if (f.sinceMs !== undefined) where.push(sql`time_to >= ${new Date(f.sinceMs)}`);
+  if (f.untilMs !== undefined) where.push(sql`time_from < ${new Date(f.untilMs)}`);
+  if (f.before) where.push(sql`time_from <= ${new Date(f.before.ms)}`);
+  const found: (BatchedEvent & { ms: number })[] = [];
+  let after: { timeTo: Date; firstSeq: number } | undefined;
+  for (;;) {
+    const page = after
+      ? [...where, sql`(time_to, first_seq) < (${after.timeTo}, ${after.firstSeq}::int8)`]
+      : where;
+    const { rows } = await sql<BatchRow & { time_to: Date }>`
+      SELECT first_seq, payload, seal, time_to FROM audit_batches
+       WHERE ${sql.join(page, sql` AND `)}
+       ORDER BY time_to DESC, first_seq DESC LIMIT ${SCAN}`.execute(q);
+    for (const b of rows) {
+      if (found.length >= n && b.time_to.getTime() < (found[n - 1] as { ms: number }).ms)
+        return found.slice(0, n);
+      for (const e of decodedBatch(b)) if (matches(e, f)) found.push({ ...e, ms: Date.parse(e.record.time) });
+      found.sort(newestFirst);
+    }
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < SCAN) return found.slice(0, n);
+    after = { timeTo: last.time_to, firstSeq: Number(last.first_seq) };
+  }
+}
+
+/**
+ * A batched event by id. An id carries the millisecond it was made (lib/ids newEventId), which
+ * is the event's time, so only the batches around it are decoded.
+ */
+export async function batchedEventById(q: Q, chain: string, id: string): Promise<BatchedEvent | undefined> {
+  const ms = eventIdTime(id);
+  if (ms === undefined) return undefined;
+  const { rows } = await sql<BatchRow>`
+    SELECT first_seq, payload, seal FROM audit_batches
+     WHERE chain_id = ${chain} AND time_from <= ${new Date(ms + 1000)} AND time_to >= ${new Date(ms - 1000)}
+     ORDER BY first_seq`.execute(q);
+  for (const b of rows) for (const e of decodedBatch(b)) if (e.record.id === id) return e;
+  return undefined;
+}
+
+/** A plain query's rows of audit_events as stored rows. */
+interface PlainRow {
+  seq: string | number;
+  body: string;
+  prev_hash: Buffer;
+  hash: Buffer;
+  seal: Buffer | null;
+}
+
+/**
+ * The first `limit` events of `chain` after `afterSeq`, in seq order, from both tables (what a
+ * sink delivers next). Plain queries, for readers that are not in a transaction of their own.
+ */
+export async function eventsAfter(
+  q: Q,
+  chain: string,
+  afterSeq: number,
+  limit: number,
+): Promise<StoredRow[]> {
+  const [single, batched] = await Promise.all([
+    sql<PlainRow>`
+      SELECT seq, body, prev_hash, hash, seal FROM audit_events
+       WHERE chain_id = ${chain} AND seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`.execute(q),
+    sql<BatchRow>`
+      SELECT first_seq, payload, seal FROM audit_batches
+       WHERE chain_id = ${chain} AND last_seq > ${afterSeq} ORDER BY first_seq LIMIT ${limit}`.execute(q),
+  ]);
+  const rows: StoredRow[] = single.rows.map((r) => ({
+    seq: Number(r.seq),
+    body: Buffer.from(r.body, 'utf8'),
+    prev_hash: r.prev_hash,
+    hash: r.hash,
+    seal: r.seal,
+  }));
+  for (const b of batched.rows) for (const e of decodedBatch(b)) if (e.seq > afterSeq) rows.push(e);
+  rows.sort((a, b) => a.seq - b.seq);
+  return rows.slice(0, limit);
+}
+
+/** When the event at `seq` happened (a batched event: when its batch's oldest did, at most that). */
+export async function eventTime(q: Q, chain: string, seq: number): Promise<Date | undefined> {
+  const { rows } = await sql<{ time: Date | null }>`
+    SELECT coalesce(
+      (SELECT time FROM audit_events WHERE chain_id = ${chain} AND seq = ${seq}),
+      (SELECT time_from FROM audit_batches WHERE chain_id = ${chain} AND first_seq <= ${seq} AND last_seq >= ${seq}
+        LIMIT 1)) AS time`.execute(q);
+  return rows[0]?.time ?? undefined;
+}
