@@ -2,14 +2,15 @@
 // Issue 3's figures, each beside a baseline measured in the same run on this machine:
 //   1. durable appends/s, one process, ~500-byte events (EVENT_BYTES: the stored canonical record,
 //      measured and printed; Ward's batched writer, CALLERS concurrent callers, 64 by default)
-//                                                                       target ≥ 20,000/s
+//                                                                       target ≥ 100,000/s
 //      baselines: raw INSERTs of the same rows into a plain table, 1 row per transaction and
 //      100 rows per statement, 64 connections; then the same appends with 4 × CALLERS callers
 //   1b. what one writer batch costs the control database's backend (CPU, from /proc), by size:
 //      the fixed part (round trip, executor start, commit and its flush) and the part per event;
 //      and, once the chain holds EVENTS events, the WAL per appended event between checkpoints
 //      and just after one
-//   2. verification of a chain of EVENTS events                          target ≥ 200,000 events/s
+//   2. verification of a chain of EVENTS events (a twentieth stored one a row, as changes are; the
+//      rest in the gateway's batches)                                     target ≥ 500,000 events/s
 //      baseline: the SHA-256 chain over the same bodies in memory (the ceiling)
 //   3. filtered list p99 over HTTP with EVENTS events in the org          target ≤ 50 ms
 //      (filters by actor, action, project, outcome, since a recent time and until one ~80% of
@@ -28,6 +29,7 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { prepareBatch, readHead, sendBatch } from '../dist/audit/audit.store.js';
+import { decodeBatch } from '../dist/audit/batch-codec.js';
 import { sealerFor } from '../dist/audit/seal.js';
 import { loadConfig } from '../dist/config/config.js';
 import { canonicalEvent, verifyExportFile } from '../dist/evidence/index.js';
@@ -272,10 +274,13 @@ async function main() {
     if (total < EVENTS / 5) early = new Date().toISOString();
     const batch = Math.min(20_000, EVENTS - total);
     const specs = Array.from({ length: batch }, (_, k) => event(org.id, total + k));
+    // A mixed log: one part in twenty as changes are stored (a row each, in the change's
+    // transaction), the rest as the gateway's are (batches).
     await Promise.all(
-      Array.from({ length: 20 }, (_, c) =>
-        audit.append(actor(total + c), specs.slice((c * batch) / 20, ((c + 1) * batch) / 20)),
-      ),
+      Array.from({ length: 20 }, (_, c) => {
+        const part = specs.slice((c * batch) / 20, ((c + 1) * batch) / 20);
+        return c === 0 ? audit.record(actor(total + c), part) : audit.append(actor(total + c), part);
+      }),
     );
     total += batch;
   }
@@ -286,9 +291,14 @@ async function main() {
   // in the WAL per appended event below).
   const admin = new pg.Client({ host: socket, user: 'ward_admin', database: 'ward' });
   await admin.connect();
-  await admin.query('VACUUM (ANALYZE) ward.audit_events');
+  await admin.query('VACUUM (ANALYZE) ward.audit_events, ward.audit_batches');
+  // A batched event's stored bytes include its two hashes and its length (68 bytes).
   const { rows: sized } = await admin.query(
-    'SELECT avg(octet_length(body))::int AS bytes FROM ward.audit_events WHERE chain_id = $1',
+    `SELECT (SELECT avg(octet_length(body))::int FROM ward.audit_events WHERE chain_id = $1) AS bytes,
+            (SELECT (sum(octet_length(payload)) / sum(last_seq - first_seq + 1))::int - 68
+               FROM ward.audit_batches WHERE chain_id = $1) AS batched,
+            (SELECT count(*)::int FROM ward.audit_events WHERE chain_id = $1) AS alone,
+            (SELECT round(avg(last_seq - first_seq + 1))::int FROM ward.audit_batches WHERE chain_id = $1) AS per_batch`,
     [org.id],
   );
   // WAL per appended event with the chain full: between checkpoints, and just after one (each
@@ -313,10 +323,12 @@ async function main() {
   await c.connect();
   const bodies = [];
   const cur = await c.query(
-    'SELECT body FROM ward.audit_events WHERE chain_id = $1 ORDER BY seq LIMIT 200000',
+    'SELECT first_seq, payload FROM ward.audit_batches WHERE chain_id = $1 ORDER BY first_seq LIMIT 2000',
     [org.id],
   );
-  for (const r of cur.rows) bodies.push(r.body);
+  for (const r of cur.rows)
+    for (const e of decodeBatch({ first_seq: Number(r.first_seq), payload: r.payload }))
+      if (bodies.length < 200_000) bodies.push(e.body);
   await c.end();
   const h0 = performance.now();
   let prev = Buffer.alloc(32);
@@ -352,20 +364,20 @@ async function main() {
 
   const row = (a, b, c2, d) => console.log(`${a.padEnd(40)} ${b.padEnd(30)} ${c2.padEnd(44)} ${d}`);
   console.log(
-    `# Ward audit benchmark — ${new Date().toISOString()} — ${EVENTS.toLocaleString('en')} events, ${sized[0].bytes} bytes each on average (the stored canonical record)`,
+    `# Ward audit benchmark — ${new Date().toISOString()} — ${EVENTS.toLocaleString('en')} events, ${sized[0].batched} bytes each on average (the stored canonical record); ${sized[0].alone.toLocaleString('en')} stored alone (${sized[0].bytes} B), the rest in batches of ${sized[0].per_batch} on average`,
   );
   row('figure', 'Ward', 'baseline, same run', 'target');
   row(
     `durable appends/s (${CALLERS} callers)`,
     `${Math.round(perSecond).toLocaleString('en')}/s`,
     `raw INSERT 1/tx ${Math.round(raw1 / APPEND_SECONDS).toLocaleString('en')}/s, 100/stmt ${Math.round(raw100 / APPEND_SECONDS).toLocaleString('en')}/s (×${(perSecond / (raw100 / APPEND_SECONDS)).toFixed(2)})`,
-    '≥ 20,000/s',
+    '≥ 100,000/s',
   );
   row(
     `durable appends/s (${4 * CALLERS} callers)`,
     `${Math.round(appendedWide / APPEND_SECONDS).toLocaleString('en')}/s`,
     '-',
-    '≥ 20,000/s',
+    '≥ 100,000/s',
   );
   row('  CPU per appended event', `Ward ${nodeUs.toFixed(1)} µs, PostgreSQL ${pgUs.toFixed(1)} µs`, '-', '-');
   // The line through the smallest and the largest batch: its slope per event, its intercept per batch.
@@ -389,7 +401,7 @@ async function main() {
     `verification of ${report.events.toLocaleString('en')} events`,
     `${Math.round(report.events / (verifyMs / 1000)).toLocaleString('en')} events/s (${(verifyMs / 1000).toFixed(2)} s)`,
     `SHA-256 chain in memory ${Math.round(hashRate).toLocaleString('en')}/s`,
-    '≥ 200,000 events/s',
+    '≥ 500,000 events/s',
   );
   row(
     'filtered list over HTTP, p99',

@@ -23,6 +23,7 @@ import {
   projectWithPeople,
   psql,
   runClient,
+  statementOutcomes,
 } from './support/gateway.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
 
@@ -314,13 +315,14 @@ describe('what the audit log records', () => {
     expect(stmt.actor).toMatchObject({ type: 'user', email: 'developer@acme.test', ip: '127.0.0.1' });
     expect(stmt.details).toMatchObject({ command: 'SELECT', tls: 'TLSv1.3' });
     expect(stmt.details.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    // Its outcome: its own event here (psql sent nothing after it), or with the next statement.
     const result = await eventually(async () =>
-      (await dbEvents(w, 'db.statement.result', project.projectId)).find(
-        (e) => e.details.session_id === stmt.details.session_id && e.details.seq === stmt.details.seq,
+      (await statementOutcomes(w, project.projectId)).find(
+        (e) => e.session_id === stmt.details.session_id && e.seq === stmt.details.seq,
       ),
     );
-    expect(result.details).toMatchObject({ command_tag: 'SELECT', rows: 1, sqlstate: '00000' });
-    expect(result.details.duration_ms).toBeGreaterThan(0);
+    expect(result).toMatchObject({ command_tag: 'SELECT', rows: 1, sqlstate: '00000', outcome: 'success' });
+    expect(result.duration_ms).toBeGreaterThan(0);
 
     // The raw text is there only sealed: the session key is wrapped by the project's key.
     const connect = (await dbEvents(w, 'db.connect', project.projectId)).find(
@@ -337,6 +339,29 @@ describe('what the audit log records', () => {
       Buffer.from(stmt.details.text_sealed, 'base64'),
     );
     expect(raw.toString()).toBe(`SELECT * FROM patients WHERE ssn = '${SSN}'`);
+  });
+
+  it('one event a statement when statements follow each other; an error keeps its own outcome event', async () => {
+    const script = [
+      ...Array.from({ length: 30 }, (_, i) => `SELECT ${i} AS n;`),
+      'SELECT 1/0;',
+      ...Array.from({ length: 9 }, (_, i) => `SELECT ${i} AS m;`),
+    ].join('\n');
+    await psql(dev, ['-v', 'ON_ERROR_STOP=0', '-f', '-'], { stdin: script });
+    const session = (await dbEvents(w, 'db.connect', project.projectId)).at(-1)?.details.session_id;
+    const outcomes = await eventually(async () => {
+      const all = (await statementOutcomes(w, project.projectId)).filter((e) => e.session_id === session);
+      return all.length === 40 ? all : undefined;
+    });
+    // Every statement has exactly one outcome, and the division by zero is a failure of its own.
+    expect(outcomes.map((o) => o.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    const failed = outcomes.filter((o) => o.outcome === 'failure');
+    expect(failed).toEqual([expect.objectContaining({ seq: 31, sqlstate: '22012', folded: false })]);
+    // psql sends each statement as soon as the one before has answered, well inside the few
+    // milliseconds an outcome waits for company: most outcomes ride with the next statement.
+    expect(outcomes.filter((o) => o.folded).length).toBeGreaterThan(20);
   });
 
   it('never has a literal value in clear: not in any event, not in Ward’s log', async () => {

@@ -11,7 +11,15 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/access.js';
 import { runWard } from './support/cli.js';
-import { type Creds, dbEvents, pgEnv, projectWithPeople, psql, runClient } from './support/gateway.js';
+import {
+  type Creds,
+  dbEvents,
+  pgEnv,
+  projectWithPeople,
+  psql,
+  runClient,
+  statementOutcomes,
+} from './support/gateway.js';
 import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
 const CHROMIUM_ARGS = [
@@ -221,9 +229,7 @@ describe('asynchronous delivery', () => {
     const session = (await dbEvents(w, 'db.connect', project.projectId)).at(-1)?.details.session_id;
     expect((await dbEvents(w, 'db.connect', project.projectId)).at(-1)?.details.audit_delivery).toBe('async');
     await eventually(async () => {
-      const results = (await dbEvents(w, 'db.statement.result', project.projectId)).filter(
-        (e) => e.details.session_id === session,
-      );
+      const results = (await statementOutcomes(w, project.projectId)).filter((e) => e.session_id === session);
       return results.length === 200 ? true : undefined;
     });
     await call(w, 'PATCH', `/api/v1/projects/${project.projectId}`, {

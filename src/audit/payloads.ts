@@ -142,6 +142,15 @@ export interface AuditPayloads {
     text_bytes?: number;
     tls: string | null;
     refused?: { sqlstate: string; reason: string };
+    /** The session's statement before this one, when it succeeded: its outcome, written here instead of on its own. */
+    previous?: {
+      session_id: string;
+      seq: number;
+      command_tag: string;
+      rows: number | null;
+      duration_ms: number;
+      sqlstate: string | null;
+    };
   };
   'db.statement.result': {
     session_id: string;

@@ -1,7 +1,11 @@
 /**
  * @module gateway/events
  * The audit events of database sessions: `db.connect`, `db.statement` (when a statement
- * arrives), `db.statement.result` (its outcome) and `db.disconnect`. Statement text appears only
+ * arrives), `db.statement.result` (its outcome) and `db.disconnect`. A successful outcome not yet
+ * written when the session's next statement arrives travels in that statement's event instead
+ * (`details.previous`), so a session that runs statement after statement writes one event for
+ * each; an error, a skipped statement, or an outcome with nothing after it within a few
+ * milliseconds gets its own `db.statement.result`. Statement text appears only
  * normalized (literals removed); the raw text only sealed (dbaccess/statement-text.ts). Error
  * messages from the server are never recorded: they can quote values. See docs/audit-events.md.
  */
@@ -53,6 +57,9 @@ function target(s: SessionInfo) {
   return t;
 }
 
+/** A statement's outcome, as `db.statement.result` records it. */
+export type StatementOutcome = EventSpec<'db.statement.result'>['details'];
+
 export function statementEvent(
   s: SessionInfo,
   stmt: Statement,
@@ -60,6 +67,7 @@ export function statementEvent(
   info: StatementInfo,
   text: SealedText | undefined,
   refused?: { sqlstate: string; reason: string },
+  previous?: StatementOutcome,
 ): EventSpec<'db.statement'> {
   const carry = text !== undefined && !text.recorded;
   if (text) text.recorded = true;
@@ -81,6 +89,7 @@ export function statementEvent(
       ...(carry && text ? { text_sealed: text.sealed.toString('base64'), text_bytes: text.bytes } : {}),
       tls: s.tls,
       ...(refused ? { refused } : {}),
+      ...(previous ? { previous } : {}),
     },
   };
 }

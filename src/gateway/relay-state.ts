@@ -8,7 +8,14 @@
  */
 import type { EventSpec } from '../audit/index.js';
 import { GatewayError } from './errors.js';
-import { type Protocol, resultEvent, type SealedText, type SessionInfo, statementEvent } from './events.js';
+import {
+  type Protocol,
+  resultEvent,
+  type SealedText,
+  type SessionInfo,
+  type StatementOutcome,
+  statementEvent,
+} from './events.js';
 import { ExpectationQueue, type Statement } from './expectations.js';
 import { SQLSTATE } from './protocol/codes.js';
 import type { Normalizer, StatementInfo } from './statements/normalizer.js';
@@ -68,9 +75,24 @@ export class RelayState {
         info,
         text,
         refused ? { sqlstate: refused.sqlstate, reason: refused.reason } : undefined,
+        this.takeSuccess(stmt.seq - 1),
       ),
     );
     return stmt;
+  }
+
+  /**
+   * The outcome of statement `seq`, taken out of the events not yet submitted, when it is the last
+   * of them and a success: it then travels in the next statement's event (one event a statement
+   * in the common case). A failure keeps its own event, which filters by outcome find.
+   */
+  private takeSuccess(seq: number): StatementOutcome | undefined {
+    const last = this.events[this.events.length - 1];
+    if (last?.action !== 'db.statement.result' || last.outcome !== 'success') return undefined;
+    const outcome = last.details as StatementOutcome;
+    if (outcome.seq !== seq || outcome.session_id !== this.info.sid) return undefined;
+    this.events.pop();
+    return outcome;
   }
 
   seal(raw: Buffer): SealedText {

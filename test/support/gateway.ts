@@ -122,6 +122,23 @@ export const psql = (
   opts: Parameters<typeof runClient>[3] & { sslmode?: string } = {},
 ) => runClient('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-At', ...args], pgEnv(c, opts.sslmode), opts);
 
+/**
+ * Every statement outcome recorded for a project, oldest first: the `db.statement.result` events,
+ * and the successful outcomes that travelled in the session's next `db.statement` event
+ * (`details.previous`); `folded` says which.
+ */
+export async function statementOutcomes(w: TestWard, projectId: string) {
+  const own = (await dbEvents(w, 'db.statement.result', projectId)).map((e) => ({
+    ...e.details,
+    outcome: e.outcome,
+    folded: false,
+  }));
+  const folded = (await dbEvents(w, 'db.statement', projectId))
+    .filter((e) => e.details.previous)
+    .map((e) => ({ ...e.details.previous, outcome: 'success', folded: true }));
+  return [...own, ...folded];
+}
+
 /** The gateway's events of one action for a project, oldest first. */
 export async function dbEvents(w: TestWard, action: string, projectId: string) {
   const { rows } = await sql<{ outcome: string; body: string; time: Date }>`
