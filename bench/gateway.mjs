@@ -15,8 +15,9 @@
 // stage: relay, normalize, seal, hash, store, net_tls, gc, other (bench/stages.mjs).
 // Usage: npm run build && node bench/gateway.mjs
 //   DURATION=15 SCALE=20 CLIENTS="8 32" MODES="simple extended" SCRIPTS="select tpcb" PEERS=1 STAGES=1
+//   PROFILE_OUT=ward.cpuprofile keeps the V8 profile of the run
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -264,7 +265,10 @@ async function main() {
     cleanup(home);
   }
   // Written by Ward as it exits.
-  const shares = PROFILE ? stageShares(readProfile(profileDir), windows) : undefined;
+  const profile = PROFILE ? readProfile(profileDir) : undefined;
+  const shares = profile ? stageShares(profile, windows) : undefined;
+  // PROFILE_OUT=file keeps the profile (open it in Chrome DevTools' Performance panel).
+  if (profile && process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
   rmSync(profileDir, { recursive: true, force: true });
 
   const all = [...peerRows, ...rows];

@@ -127,6 +127,13 @@ export async function readHead(db: Db, chain: string): Promise<ChainHead> {
 }
 
 /**
+ * How far apart in time the events of one batch may be. The writer closes a batch rather than
+ * let it grow wider, so a reader looking for events before a time T needs only the batches whose
+ * newest event is before T + this (an index range), not every batch that started before T.
+ */
+export const MAX_BATCH_SPAN_MS = 1_000;
+
+/**
  * A batch hashed after a given head, ready to send: its payload (audit/batch-codec), the keys a
  * reader narrows by, and its seal.
  */
@@ -182,8 +189,22 @@ export class BatchBuilder {
   }
 
   /**
+   * Whether `events` can join the batch and keep its times within MAX_BATCH_SPAN_MS of each other
+   * (readers bound their search by it: audit/batches.db). Callers that waited together always do.
+   */
+  spans(events: PendingEvent[]): boolean {
+    if (this.size === 0) return true;
+    for (const e of events) {
+      const ms = e.time === this.lastTime ? this.lastMs : Date.parse(e.time);
+      if (Math.max(this.timeTo, ms) - Math.min(this.timeFrom, ms) > MAX_BATCH_SPAN_MS) return false;
+    }
+    return true;
+  }
+
+  /**
    * Adds `events` after those already added: all of them, or (when one cannot be written: a time
-   * that is not one, a value JSON cannot hold) none, with the error thrown and the batch as it was.
+   * that is not one, a value JSON cannot hold, a time too far from the batch's) none, with the
+   * error thrown and the batch as it was.
    */
   add(events: PendingEvent[]): void {
     const bodies: string[] = [];
@@ -203,6 +224,8 @@ export class BatchBuilder {
           throw new TypeError(`an event's time must be a timestamp, not ${e.time}`);
         if (lastMs < timeFrom) timeFrom = lastMs;
         if (lastMs > timeTo) timeTo = lastMs;
+        if (timeTo - timeFrom > MAX_BATCH_SPAN_MS)
+          throw new RangeError(`a batch's events lie more than ${MAX_BATCH_SPAN_MS} ms apart`);
       }
       bodies.push(body);
       links.push(hash);

@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/index.js';
 import { eventIdTime } from '../lib/ids.js';
+import { MAX_BATCH_SPAN_MS } from './audit.store.js';
 import { decodeBatch } from './batch-codec.js';
 import type { StoredRow } from './chain-rows.db.js';
 
@@ -99,28 +100,90 @@ export async function batchedPage(q: Q, chain: string, f: EventFilter, n: number
     );
   if (f.outcome !== undefined) where.push(sql`${f.outcome} = ANY(outcomes)`);
   if (f.sinceMs !== undefined) where.push(sql`time_to >= ${new Date(f.sinceMs)}`);
-  if (f.untilMs !== undefined) where.push(sql`time_from < ${new Date(f.untilMs)}`);
-  if (f.before) where.push(sql`time_from <= ${new Date(f.before.ms)}`);
+  // A batch's events lie within MAX_BATCH_SPAN_MS of each other (the writer keeps them so), so
+  // a batch that starts before a bound ends before the bound plus that: a range of the time index.
+  if (f.untilMs !== undefined)
+    where.push(
+      sql`time_from < ${new Date(f.untilMs)}`,
+      sql`time_to < ${new Date(f.untilMs + MAX_BATCH_SPAN_MS)}`,
+    );
+  if (f.before)
+    where.push(
+      sql`time_from <= ${new Date(f.before.ms)}`,
+      sql`time_to <= ${new Date(f.before.ms + MAX_BATCH_SPAN_MS)}`,
+    );
+  const hints = byteHints(f);
   const found: (BatchedEvent & { ms: number })[] = [];
+  /** Whether an event at (ms, seq) would still make the page. */
+  const wanted = (ms: number, seq: number) => {
+    const kth = found[n - 1];
+    return !kth || ms > kth.ms || (ms === kth.ms && seq > kth.seq);
+  };
   let after: { timeTo: Date; firstSeq: number } | undefined;
   for (;;) {
     const page = after
       ? [...where, sql`(time_to, first_seq) < (${after.timeTo}, ${after.firstSeq}::int8)`]
       : where;
-    const { rows } = await sql<BatchRow & { time_to: Date }>`
-      SELECT first_seq, payload, seal, time_to FROM audit_batches
+    // The batches' keys first: a payload is read only when its batch can still add to the page.
+    const { rows } = await sql<{ first_seq: string; time_from: Date; time_to: Date }>`
+      SELECT first_seq, time_from, time_to FROM audit_batches
        WHERE ${sql.join(page, sql` AND `)}
        ORDER BY time_to DESC, first_seq DESC LIMIT ${SCAN}`.execute(q);
     for (const b of rows) {
-      if (found.length >= n && b.time_to.getTime() < (found[n - 1] as { ms: number }).ms)
-        return found.slice(0, n);
-      for (const e of decodedBatch(b)) if (matches(e, f)) found.push({ ...e, ms: Date.parse(e.record.time) });
-      found.sort(newestFirst);
+      if (found.length >= n && !wanted(b.time_to.getTime(), Number.POSITIVE_INFINITY)) return found;
+      const stored = await sql<BatchRow>`
+        SELECT first_seq, payload, seal FROM audit_batches
+         WHERE chain_id = ${chain} AND first_seq = ${b.first_seq} AND time_from = ${b.time_from}`.execute(q);
+      for (const row of stored.rows) {
+        const events = decodeBatch({ first_seq: Number(row.first_seq), payload: row.payload });
+        events.forEach((e, i) => {
+          // Only what could still make the page is parsed: its time is read from the record's end.
+          const ms = timeOf(e.body);
+          if (found.length >= n && ms !== undefined && !wanted(ms, e.seq)) return;
+          if (!hints.every((h) => e.body.includes(h))) return;
+          const event: BatchedEvent = {
+            ...e,
+            seal: i === events.length - 1 ? row.seal : null,
+            record: JSON.parse(e.body.toString('utf8')),
+          };
+          if (!matches(event, f)) return;
+          found.push({ ...event, ms: Date.parse(event.record.time) });
+          found.sort(newestFirst);
+          if (found.length > n) found.length = n;
+        });
+      }
     }
     const last = rows[rows.length - 1];
-    if (!last || rows.length < SCAN) return found.slice(0, n);
+    if (!last || rows.length < SCAN) return found;
     after = { timeTo: last.time_to, firstSeq: Number(last.first_seq) };
   }
+}
+
+/**
+ * An event's time, read from the end of its record: canonical JSON sorts the keys, and `time` is
+ * the last (`…,"time":"2026-12-06T23:18:48.123Z"}`). Undefined when the end is not that shape
+ * (a damaged record): the event is then parsed, and judged on what it says.
+ */
+function timeOf(body: Buffer): number | undefined {
+  if (body.length < 35 || body[body.length - 1] !== 0x7d || body[body.length - 2] !== 0x22) return undefined;
+  const text = body.toString('latin1', body.length - 35, body.length - 2);
+  if (!text.startsWith(',"time":"')) return undefined;
+  const ms = Date.parse(text.slice(9));
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * Bytes every matching record contains, to skip the others without parsing them: an exact
+ * action's member, and an actor's or project's id when there is one (as a JSON string). A record
+ * that has them is still parsed and matched exactly.
+ */
+function byteHints(f: EventFilter): Buffer[] {
+  const hints: string[] = [];
+  if (f.action !== undefined && !f.action.endsWith('*')) hints.push(`{"action":${JSON.stringify(f.action)},`);
+  if (f.actors?.length === 1) hints.push(JSON.stringify(f.actors[0]));
+  if (f.projects?.length === 1) hints.push(JSON.stringify(f.projects[0]));
+  if (f.outcome !== undefined) hints.push(`"outcome":${JSON.stringify(f.outcome)}`);
+  return hints.map((h) => Buffer.from(h, 'utf8'));
 }
 
 /**

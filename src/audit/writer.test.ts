@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { controlConnection, superuser, useControlDb } from '../../test/support/control-db.js';
 import { chainHash, GENESIS_HASH } from '../evidence/index.js';
 import { SYSTEM } from '../lib/context.js';
@@ -127,6 +127,52 @@ describe('the batched audit writer', () => {
     const tx = Object.fromEntries(rows.map((r) => [r.reason, r.tx]));
     expect(tx.b).not.toBe(tx.a);
     expect(new Set([tx.b, tx.c, tx.d]).size).toBe(1);
+  });
+});
+
+describe('the batches the writer makes', () => {
+  it('keeps the events of one batch within a second of each other, so readers can bound their search', async () => {
+    const { audit } = control;
+    const chain = 'org_writerspanaaaaaa';
+    const ev = (reason: string) => ({ ...statement(0), chain, details: { reason } });
+    await audit.append(SYSTEM, [ev('first')]);
+    const holder = new pg.Client(controlConnection(control));
+    await holder.connect();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM ward.audit_chains WHERE id = $1 FOR UPDATE', [chain]);
+      const waiting = [audit.append(SYSTEM, [ev('held')])];
+      // Three callers queue behind the held write: two at one time, one 1.5 s of clock later.
+      vi.setSystemTime(Date.now() + 5);
+      waiting.push(audit.append(SYSTEM, [ev('a')]), audit.append(SYSTEM, [ev('b')]));
+      vi.setSystemTime(Date.now() + 1_500);
+      waiting.push(audit.append(SYSTEM, [ev('late')]));
+      await new Promise((resolve) => setImmediate(resolve));
+      await holder.query('COMMIT');
+      await Promise.all(waiting);
+    } finally {
+      vi.useRealTimers();
+      await holder.end();
+    }
+    const batches = await superuser(
+      control,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT array_agg(e.body::jsonb->'details'->>'reason' ORDER BY e.seq) AS reasons,
+                    extract(epoch FROM b.time_to - b.time_from) * 1000 AS span_ms
+               FROM ward.audit_batches b, ward.audit_batch_events(b.first_seq, b.payload) e
+              WHERE b.chain_id = $1 GROUP BY b.first_seq, b.time_to, b.time_from ORDER BY b.first_seq`,
+            [chain],
+          )
+        ).rows,
+    );
+    // However the first ones were grouped, the late caller went alone, after them.
+    expect(batches.flatMap((b) => b.reasons)).toEqual(['first', 'held', 'a', 'b', 'late']);
+    expect(batches.at(-1)?.reasons).toEqual(['late']);
+    expect(batches.find((b) => b.reasons.includes('a'))?.reasons).toContain('b');
+    for (const b of batches) expect(Number(b.span_ms)).toBeLessThanOrEqual(1_000);
   });
 });
 

@@ -138,7 +138,11 @@ export function createAuditWriter(deps: { db: Db; sealer: Sealer }) {
     }
     while (open.batch.attempts === 0 && queue.length && (queue[0] as Batch).attempts === 0) {
       const w = (queue[0] as Batch).waiters[0] as Waiter;
-      if (open.builder.size > 0 && open.builder.size + w.events.length > limit) break;
+      if (
+        open.builder.size > 0 &&
+        (open.builder.size + w.events.length > limit || !open.builder.spans(w.events))
+      )
+        break;
       queue.shift();
       add(open, w);
     }

@@ -37,8 +37,10 @@ ALTER TABLE audit_batches ALTER COLUMN payload SET STORAGE EXTERNAL;
 
 CREATE TABLE audit_batches_default PARTITION OF audit_batches DEFAULT;
 
--- Pages newest first are read by time: the batches whose time range reaches back to the bound.
-CREATE INDEX audit_batches_chain_time ON audit_batches (chain_id, time_to DESC);
+-- Pages newest first are read by time: the batches newest first by their newest event. The
+-- events of a batch lie at most a second apart (audit.store MAX_BATCH_SPAN_MS), so a page before a
+-- time is a range of this index too.
+CREATE INDEX audit_batches_chain_time ON audit_batches (chain_id, time_to DESC, first_seq DESC);
 
 CREATE TRIGGER audit_batches_append_only BEFORE UPDATE OR DELETE ON audit_batches
   FOR EACH ROW EXECUTE FUNCTION audit_events_refuse_change();
