@@ -270,20 +270,25 @@ async function main() {
   let total = appended + appendedWide + 2 + cost.written;
   // A time about 80% of the events back, for the lists bounded by `until`.
   let early = new Date().toISOString();
-  while (total < EVENTS) {
-    if (total < EVENTS / 5) early = new Date().toISOString();
-    const batch = Math.min(20_000, EVENTS - total);
-    const specs = Array.from({ length: batch }, (_, k) => event(org.id, total + k));
-    // A mixed log: one part in twenty as changes are stored (a row each, in the change's
-    // transaction), the rest as the gateway's are (batches).
-    await Promise.all(
-      Array.from({ length: 20 }, (_, c) => {
-        const part = specs.slice((c * batch) / 20, ((c + 1) * batch) / 20);
-        return c === 0 ? audit.record(actor(total + c), part) : audit.append(actor(total + c), part);
-      }),
-    );
-    total += batch;
-  }
+  // As the gateway fills it: many sessions, each appending a statement's few events at a time
+  // (so batches are as large as the load makes them), and beside them one stream of changes
+  // stored as changes are (20 events a transaction, a row each).
+  const fillFrom = total;
+  let next = total;
+  await Promise.all(
+    Array.from({ length: 4 * CALLERS }, async (_, c) => {
+      const size = c === 0 ? 20 : 4;
+      while (next < EVENTS) {
+        const i = next;
+        next += size;
+        if (i - fillFrom < (EVENTS - fillFrom) / 5) early = new Date().toISOString();
+        const specs = Array.from({ length: size }, (_, k) => event(org.id, i + k));
+        if (c === 0) await audit.record(actor(i + c), specs);
+        else await audit.append(actor(i + c), specs);
+      }
+    }),
+  );
+  total = next;
   await checkpointer.checkpoint(org.id, true);
   const fillSeconds = (Date.now() - fillStart) / 1000;
   // Autovacuum keeps planner statistics current and the table vacuumed under steady load; a bulk
@@ -359,6 +364,18 @@ async function main() {
   const opts = { url: ward.url, connections: 8, headers: { authorization: `Bearer ${token}` }, requests };
   await autocannon({ ...opts, duration: 3 });
   const load = await autocannon({ ...opts, duration: 10 });
+  // Each request alone, five times: the median per filter, so a slow tail can be traced to one.
+  const alone = [];
+  for (const { path } of requests) {
+    const times = [];
+    for (let k = 0; k < 5; k++) {
+      const t = performance.now();
+      const res = await fetch(`${ward.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await res.arrayBuffer();
+      times.push(performance.now() - t);
+    }
+    alone.push({ path: decodeURIComponent(path.slice(base.length)), ms: times.sort((a, b) => a - b)[2] });
+  }
   await ward.stop();
   cleanup(home);
 
@@ -409,6 +426,8 @@ async function main() {
     '-',
     '≤ 50 ms',
   );
+  for (const a of alone)
+    row(`  alone: ${a.path.slice(0, 34)}`, `${a.ms.toFixed(1)} ms (median of 5)`, '-', '-');
   for (const [format, e] of Object.entries(exports))
     row(
       `ward audit export --format ${format}`,

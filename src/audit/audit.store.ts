@@ -324,3 +324,30 @@ export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promis
   );
   return Number(result.numAffectedRows ?? 0) === 1;
 }
+
+/**
+ * Writes `callers`' events as one batch inside a transaction that first locks the chain head (as
+ * a change's append does, `lockHead`), hashed after the head it finds: it cannot find the head
+ * moved. For a batch that lost the head once; the usual path is `sendBatch`'s single statement.
+ * Returns the head it made.
+ */
+export async function sendBatchLocked(
+  db: Db,
+  chain: string,
+  callers: PendingEvent[][],
+  sealer: Sealer,
+): Promise<ChainHead> {
+  return db.transaction().execute(async (tx) => {
+    const head = await lockHead(tx, chain);
+    const builder = new BatchBuilder(
+      chain,
+      head,
+      callers.reduce((n, c) => n + c.length, 0),
+    );
+    for (const events of callers) builder.add(events);
+    const prepared = builder.finish(sealer);
+    if (!(await sendBatch(tx, chain, prepared)))
+      throw new Error(`the head of audit chain ${chain} moved while it was locked`);
+    return prepared.next;
+  });
+}

@@ -129,28 +129,42 @@ export async function batchedPage(q: Q, chain: string, f: EventFilter, n: number
       SELECT first_seq, time_from, time_to FROM audit_batches
        WHERE ${sql.join(page, sql` AND `)}
        ORDER BY time_to DESC, first_seq DESC LIMIT ${SCAN}`.execute(q);
-    for (const b of rows) {
+    const payloads = new Map<string, BatchRow[]>();
+    let ahead = 4;
+    for (const [at, b] of rows.entries()) {
       if (found.length >= n && !wanted(b.time_to.getTime(), Number.POSITIVE_INFINITY)) return found;
-      const stored = await sql<BatchRow>`
-        SELECT first_seq, payload, seal FROM audit_batches
-         WHERE chain_id = ${chain} AND first_seq = ${b.first_seq} AND time_from = ${b.time_from}`.execute(q);
-      for (const row of stored.rows) {
+      const key = `${b.first_seq}|${b.time_from.getTime()}`;
+      if (!payloads.has(key)) {
+        // The payloads of this batch and of the next few, in one round trip; more at a time the
+        // further a page has to look.
+        const next = rows.slice(at, at + ahead);
+        ahead = Math.min(ahead * 4, SCAN);
+        const { rows: stored } = await sql<BatchRow & { time_from: Date }>`
+          SELECT first_seq, time_from, payload, seal FROM audit_batches
+           WHERE chain_id = ${chain} AND first_seq = ANY(${next.map((r) => r.first_seq)}::int8[])`.execute(q);
+        for (const r of next) payloads.set(`${r.first_seq}|${r.time_from.getTime()}`, []);
+        for (const r of stored) payloads.get(`${r.first_seq}|${r.time_from.getTime()}`)?.push(r);
+      }
+      for (const row of payloads.get(key) ?? []) {
         const events = decodeBatch({ first_seq: Number(row.first_seq), payload: row.payload });
-        events.forEach((e, i) => {
+        // Newest first (a batch's times rise with its seqs, give or take a clock step), so once
+        // the page is full the rest of the batch is passed over by time, unparsed.
+        for (let i = events.length - 1; i >= 0; i--) {
+          const e = events[i] as (typeof events)[number];
           // Only what could still make the page is parsed: its time is read from the record's end.
           const ms = timeOf(e.body);
-          if (found.length >= n && ms !== undefined && !wanted(ms, e.seq)) return;
-          if (!hints.every((h) => e.body.includes(h))) return;
+          if (found.length >= n && ms !== undefined && !wanted(ms, e.seq)) continue;
+          if (!hints.every((h) => e.body.includes(h))) continue;
           const event: BatchedEvent = {
             ...e,
             seal: i === events.length - 1 ? row.seal : null,
             record: JSON.parse(e.body.toString('utf8')),
           };
-          if (!matches(event, f)) return;
+          if (!matches(event, f)) continue;
           found.push({ ...event, ms: Date.parse(event.record.time) });
           found.sort(newestFirst);
           if (found.length > n) found.length = n;
-        });
+        }
       }
     }
     const last = rows[rows.length - 1];

@@ -176,6 +176,50 @@ describe('the batches the writer makes', () => {
   });
 });
 
+describe('a chain busy with changes', () => {
+  it('does not starve the writer: a batch that lost the head once goes in under its lock', async () => {
+    const { audit } = control;
+    const chain = 'org_writerbusyaaaaaa';
+    const ev = (reason: string) => ({ ...statement(0), chain, details: { reason } });
+    // Changes one after another, each locking the head the moment the last one committed.
+    let changing = true;
+    let changes = 0;
+    const stream = (async () => {
+      while (changing) {
+        await audit.record(
+          SYSTEM,
+          Array.from({ length: 20 }, (_, i) => ev(`change ${changes}.${i}`)),
+        );
+        changes += 1;
+      }
+    })();
+    try {
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, c) => {
+          for (let k = 0; k < 20; k++) await audit.append(SYSTEM, [ev(`append ${c}.${k}`)]);
+        }),
+      );
+    } finally {
+      changing = false;
+      await stream;
+    }
+    expect(changes).toBeGreaterThan(5);
+    const rows = await superuser(
+      control,
+      async (c) =>
+        (
+          await c.query(
+            "SELECT seq, body::jsonb->'details'->>'reason' AS reason FROM ward.audit_log WHERE chain_id = $1 ORDER BY seq",
+            [chain],
+          )
+        ).rows,
+    );
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
+    expect(rows.filter((r) => r.reason.startsWith('append')).length).toBe(400);
+    expect(rows.length).toBe(400 + 20 * changes);
+  });
+});
+
 describe('two writers on one chain (as two processes would be)', () => {
   it('stay gapless: a writer whose cached head went stale re-reads it and re-hashes', async () => {
     const { createDb, createPool } = await import('../db/pool.js');

@@ -13,13 +13,21 @@
  * another in), so its writes reach PostgreSQL in the order they were hashed; new work wakes the
  * loop while a write is in flight. If a write finds the head elsewhere (another process, a change
  * through `audit.mutate`, or an earlier batch that failed), nothing of it was written: it and
- * the batch hashed after it are re-hashed after the head read afresh, in their original order. Writes
+ * the batch hashed after it go again, in their original order, each in a transaction that locks
+ * the head first (as a change does), so a chain busy with changes cannot starve the writer. Writes
  * are settled in order, so callers are answered in order; `append` resolves only after its events
  * are committed (synchronous_commit on) and rejects if they could not be, so a caller that waits
  * never acts on an event that is not durable.
  */
 import type { Db } from '../db/index.js';
-import { BatchBuilder, type ChainHead, type PendingEvent, readHead, sendBatch } from './audit.store.js';
+import {
+  BatchBuilder,
+  type ChainHead,
+  type PendingEvent,
+  readHead,
+  sendBatch,
+  sendBatchLocked,
+} from './audit.store.js';
 import type { Sealer } from './seal.js';
 
 const MAX_BATCH = 2000;
@@ -42,6 +50,8 @@ interface Batch {
 interface InFlight {
   batch: Batch;
   sent: Promise<boolean>;
+  /** Written under the chain head's lock (a retry): nothing is hashed after it until it is done. */
+  locked: boolean;
 }
 
 /** The batch being hashed while the one before it is written, sent the moment that write returns. */
@@ -154,15 +164,31 @@ export function createAuditWriter(deps: { db: Db; sealer: Sealer }) {
     let open: Open | undefined;
     let rounds = 0;
     const send = (o: Open): InFlight => {
+      rounds += 1;
+      if (o.batch.attempts > 0) {
+        // It lost the head once (to a change's transaction, or another process): this time it is
+        // hashed and written under the head's lock, so it cannot lose again, however busy the chain.
+        predicted.delete(chain);
+        const sent = sendBatchLocked(
+          db,
+          chain,
+          o.batch.waiters.map((w) => w.events),
+          deps.sealer,
+        ).then((next) => {
+          predicted.set(chain, next);
+          return true;
+        });
+        sent.catch(() => undefined);
+        return { batch: o.batch, sent, locked: true };
+      }
       const prepared = o.builder.finish(deps.sealer);
       predicted.set(chain, prepared.next);
       const sent = sendBatch(db, chain, prepared);
       sent.catch(() => undefined);
-      rounds += 1;
-      return { batch: o.batch, sent };
+      return { batch: o.batch, sent, locked: false };
     };
     for (;;) {
-      if (rounds < ROUNDS) open = await absorb(chain, db, open, inflight !== undefined);
+      if (rounds < ROUNDS && !inflight?.locked) open = await absorb(chain, db, open, inflight !== undefined);
       if (!inflight && open) {
         inflight = send(open);
         open = undefined;
