@@ -145,20 +145,26 @@ export function createAuditReader(deps: {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     const [single, batched] = await Promise.all([
       listStatement(chain, q, { actors, projects }).execute(db),
-      batchedPage(
-        db,
-        chain,
-        {
-          actors,
-          projects,
-          action: q.action,
-          outcome: q.outcome,
-          sinceMs: q.since ? Date.parse(q.since) : undefined,
-          untilMs: q.until ? Date.parse(q.until) : undefined,
-          before: after ? { ms: Date.parse(after.time), seq: after.seq } : undefined,
-        },
-        q.limit + 1,
-      ),
+      // One snapshot for the batches' keys and their payloads (read with a binary COPY).
+      db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute((tx) =>
+          batchedPage(
+            tx,
+            chain,
+            {
+              actors,
+              projects,
+              action: q.action,
+              outcome: q.outcome,
+              sinceMs: q.since ? Date.parse(q.since) : undefined,
+              untilMs: q.until ? Date.parse(q.until) : undefined,
+              before: after ? { ms: Date.parse(after.time), seq: after.seq } : undefined,
+            },
+            q.limit + 1,
+          ),
+        ),
     ]);
     const rows = [...single.rows.map(eventView), ...batched.map(eventView)]
       .map((e) => ({ e, ms: Date.parse(e.time), seq: e.seq }))

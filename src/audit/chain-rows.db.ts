@@ -38,7 +38,7 @@ async function copyOut(tx: Tx, text: string): Promise<CopyToStreamQuery> {
 const NO_BYTES = Buffer.alloc(0);
 
 /** A COPY tuple's int8 (big-endian: the high word signed, the low word unsigned; exact up to 2^53). */
-function int8(b: Buffer | null | undefined): number {
+export function int8(b: Buffer | null | undefined): number {
   if (b?.length !== 8) throw new Error(`an audit event's seq arrived as ${b?.length ?? 'NULL'} bytes`);
   return b.readInt32BE(0) * 2 ** 32 + b.readUInt32BE(4);
 }
@@ -126,6 +126,19 @@ export async function* storedRows(
         // The COPY failed after the caller had stopped; pg has reported it and is ready again.
       }
   }
+}
+
+/**
+ * Every tuple of `text`, a `COPY (…) TO STDOUT (FORMAT binary)` of `fields` columns, run on the
+ * transaction's own connection: each field the bytes PostgreSQL sent, nothing decoded from text.
+ */
+export async function copyTuples(tx: Tx, text: string, fields: number): Promise<CopyTuple[]> {
+  const copy = await copyOut(tx, text);
+  const parser = new CopyBinaryParser(fields);
+  const out: CopyTuple[] = [];
+  for await (const chunk of copy) out.push(...parser.push(chunk as Buffer));
+  parser.end();
+  return out;
 }
 
 /** The chain's anchor (where retention cut it), if any. */

@@ -143,24 +143,9 @@ export interface AuditPayloads {
     tls: string | null;
     refused?: { sqlstate: string; reason: string };
     /** The session's statement before this one, when it succeeded: its outcome, written here instead of on its own. */
-    previous?: {
-      session_id: string;
-      seq: number;
-      command_tag: string;
-      rows: number | null;
-      duration_ms: number;
-      sqlstate: string | null;
-    };
+    previous?: StatementOutcome;
   };
-  'db.statement.result': {
-    session_id: string;
-    seq: number;
-    command_tag: string;
-    rows: number | null;
-    duration_ms: number;
-    sqlstate: string | null;
-    skipped?: boolean;
-  };
+  'db.statement.result': StatementOutcome & { skipped?: boolean };
   'db.statement.text.read': {
     event_id: string;
     session_id: string | null;
@@ -229,6 +214,16 @@ export interface AuditPayloads {
 }
 
 /** What every event that ends a backup operation carries. */
+/** A statement's outcome: its own `db.statement.result`, or the next statement's `previous`. */
+interface StatementOutcome {
+  session_id: string;
+  seq: number;
+  command_tag: string;
+  rows: number | null;
+  duration_ms: number;
+  sqlstate: string | null;
+}
+
 interface BackupEnding {
   operation_id: string;
   trigger: string;
