@@ -18,7 +18,6 @@ const NO_BYTES = Buffer.alloc(0);
 export class PayloadWriter {
   private buf: Buffer;
   private at = 0;
-  count = 0;
 
   constructor(expectedBytes = 16_384) {
     this.buf = Buffer.allocUnsafe(Math.max(256, expectedBytes));
@@ -42,7 +41,6 @@ export class PayloadWriter {
     prev.copy(this.buf, this.at);
     hash.copy(this.buf, this.at + HASH_BYTES);
     this.at += 2 * HASH_BYTES;
-    this.count += 1;
   }
 
   /** The payload's bytes (a view of the writer's buffer). */

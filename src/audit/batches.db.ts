@@ -10,7 +10,8 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { Db, Tx } from '../db/index.js';
 import { eventIdTime } from '../lib/ids.js';
-import { MAX_BATCH_SPAN_MS } from './audit.store.js';
+import type { AuditTarget } from './actions.js';
+import { MAX_BATCH_SPAN_MS, projectOf } from './audit.store.js';
 import { decodeBatch } from './batch-codec.js';
 import { copyTuples, int8, type StoredRow } from './chain-rows.db.js';
 
@@ -50,16 +51,19 @@ export interface EventFilter {
   before?: { ms: number; seq: number };
 }
 
-const actorId = (r: BatchedEvent['record']) => {
+/**
+ * The actor and project a parsed record names, as audit_events' columns hold them (`projectOf`
+ * for the project); null where the record, damaged or odd, names none as a string.
+ */
+export function keysOf(r: BatchedEvent['record']): { actor_id: string | null; project_id: string | null } {
   const a = r.actor as { id?: unknown } | undefined;
-  return typeof a?.id === 'string' ? a.id : null;
-};
-const projectId = (r: BatchedEvent['record']) => {
-  const t = r.target as { type?: unknown; id?: unknown } | undefined;
-  if (t?.type === 'project' && typeof t.id === 'string') return t.id;
-  const d = r.details as { project_id?: unknown } | undefined;
-  return typeof d?.project_id === 'string' ? d.project_id : null;
-};
+  const target = (r.target ?? {}) as AuditTarget;
+  const project = projectOf({ target, details: (r.details ?? {}) as Record<string, unknown> });
+  return {
+    actor_id: typeof a?.id === 'string' ? a.id : null,
+    project_id: typeof project === 'string' ? project : null,
+  };
+}
 
 function matches(e: BatchedEvent, f: EventFilter): boolean {
   const r = e.record;
@@ -72,8 +76,9 @@ function matches(e: BatchedEvent, f: EventFilter): boolean {
       return false;
   }
   if (f.outcome !== undefined && r.outcome !== f.outcome) return false;
-  if (f.actors && !f.actors.includes(actorId(r) as string)) return false;
-  if (f.projects && !f.projects.includes(projectId(r) as string)) return false;
+  const keys = f.actors || f.projects ? keysOf(r) : undefined;
+  if (f.actors && !f.actors.includes(keys?.actor_id as string)) return false;
+  if (f.projects && !f.projects.includes(keys?.project_id as string)) return false;
   return true;
 }
 
@@ -176,7 +181,7 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
   }
 }
 
-/** Microseconds between the Unix epoch and PostgreSQL's (2000-01-01 UTC). */
+/** Milliseconds between the Unix epoch and PostgreSQL's (2000-01-01 UTC). */
 const PG_EPOCH_MS = 946_684_800_000;
 
 /**

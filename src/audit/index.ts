@@ -8,6 +8,7 @@ export {
   AUDIT_ACTION_NAMES,
   AUDIT_ACTIONS,
   type AuditAction,
+  type AuditPayloads,
   type AuditTarget,
   type Outcome,
 } from './actions.js';
@@ -19,6 +20,7 @@ export {
   type BatchRow,
   batchedEventById,
   decodedBatch,
+  keysOf,
 } from './batches.db.js';
 export { type Checkpointer, type CheckpointRefusal, createCheckpointer } from './checkpointer.js';
 export { AUDIT_RETENTION, type AuditMaintenance, createAuditMaintenance } from './maintenance.js';

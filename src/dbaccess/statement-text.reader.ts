@@ -14,6 +14,7 @@ import {
   type BatchRow,
   batchedEventById,
   decodedBatch,
+  keysOf,
 } from '../audit/index.js';
 import type { Tx } from '../db/index.js';
 import type { KeyService } from '../keys/index.js';
@@ -66,25 +67,14 @@ interface Near {
 
 /** A batched event (audit/batches.db) as a stored row of this reader. */
 function fromBatch(e: BatchedEvent): Row {
-  const r = e.record as BatchedEvent['record'] & {
-    actor?: { id?: unknown };
-    target?: { type?: unknown; id?: unknown };
-    details?: Row['details'] & { project_id?: unknown };
-  };
-  const project =
-    r.target?.type === 'project' && typeof r.target.id === 'string'
-      ? r.target.id
-      : typeof r.details?.project_id === 'string'
-        ? r.details.project_id
-        : null;
+  const r = e.record;
   return {
     seq: e.seq,
     time: new Date(r.time),
-    actor_id: typeof r.actor?.id === 'string' ? r.actor.id : null,
+    ...keysOf(r),
     action: r.action,
-    project_id: project,
     body: e.body.toString('utf8'),
-    details: r.details ?? {},
+    details: (r.details ?? {}) as Row['details'],
   };
 }
 

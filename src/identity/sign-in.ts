@@ -12,7 +12,7 @@
  * A session lasts the strictest absolute lifetime among the person's orgs (and at most
  * `session_ttl_minutes`).
  */
-import type { AuditService } from '../audit/index.js';
+import type { AuditPayloads, AuditService } from '../audit/index.js';
 import type { Db, User } from '../db/index.js';
 import { OPERATOR_CHAIN } from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
@@ -30,17 +30,8 @@ export interface SignInSettings {
   lockout: LockoutSettings;
 }
 
-export type FailureReason =
-  | 'bad_credentials'
-  | 'locked'
-  | 'address_locked'
-  | 'disabled'
-  | 'mfa_required'
-  | 'bad_totp'
-  | 'totp_replayed'
-  | 'sso_required'
-  | 'not_a_member'
-  | 'sso_failed';
+/** Why a sign-in failed: what its `auth.login.failure` event records. */
+export type FailureReason = AuditPayloads['auth.login.failure']['reason'];
 
 const INCORRECT = 'email or password is incorrect';
 
