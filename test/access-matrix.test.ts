@@ -12,6 +12,7 @@ import { PERMISSIONS, type Rule } from '../src/policy/permissions.js';
 import { call, orgWithRoles } from './support/access.js';
 import { allows, type Caller, matrixRows, ROLES } from './support/matrix.js';
 import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
+import { witnessKey } from './support/witness.js';
 
 let w: TestWard;
 const tokens: Record<string, string> = {};
@@ -30,6 +31,7 @@ function idFor(url: string): string {
     ['/access-reviews/', ids.review],
     ['/audit-events/', 'evt_aaaaaaaaaaaaaaaa'],
     ['/audit-sinks/', ids.sink],
+    ['/audit-witnesses/', ids.witness],
     ['/certificates/', 'crt_aaaaaaaaaaaaaaaa'],
     ['/api/v1/tokens/', 'tok_aaaaaaaaaaaaaaaa'],
     ['/api/v1/operations/', ids.operation],
@@ -84,6 +86,12 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     }),
     'POST /api/v1/orgs/:org/audit-sinks': () => ({ name: `s${uniq()}`, kind: 'file', file_name: 'walk' }),
     'PATCH /api/v1/orgs/:org/audit-sinks/:id': () => ({ enabled: false }),
+    'POST /api/v1/orgs/:org/audit-witnesses': () => ({
+      name: `w${uniq()}`,
+      url: 'http://127.0.0.1:9',
+      public_key: witnessKey(`walk-${uniq()}`),
+    }),
+    'PUT /api/v1/orgs/:org/audit-witnesses/quorum': () => ({ quorum: 1 }),
     'POST /api/v1/operator/audit-events/verify': () => ({ checkpoints: [] }),
     'DELETE /api/v1/auth/mfa/totp': () => ({ code: '000000' }),
     'PUT /api/v1/orgs/:org/hipaa': () => ({ enabled: false }),
@@ -191,6 +199,12 @@ beforeAll(async () => {
     await call(w, 'POST', '/api/v1/orgs/walk/audit-sinks', {
       token: owner,
       body: { name: 'walk-sink', kind: 'file', file_name: 'walk-sink' },
+    })
+  ).body.id;
+  ids.witness = (
+    await call(w, 'POST', '/api/v1/orgs/walk/audit-witnesses', {
+      token: owner,
+      body: { name: 'walk-witness', url: 'http://127.0.0.1:9', public_key: witnessKey('walk-witness') },
     })
   ).body.id;
 }, 120_000);

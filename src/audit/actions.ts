@@ -103,6 +103,16 @@ export const AUDIT_ACTIONS = {
   'audit.sink.create': { category: 'audit', summary: 'an audit sink was added' },
   'audit.sink.update': { category: 'audit', summary: 'an audit sink was switched on or off' },
   'audit.sink.delete': { category: 'audit', summary: 'an audit sink was removed' },
+  'audit.witness.add': { category: 'audit', summary: 'a witness was registered to cosign the chain' },
+  'audit.witness.remove': { category: 'audit', summary: 'a witness was removed from the chain' },
+  'audit.witness.quorum': {
+    category: 'audit',
+    summary: 'how many witnesses must cosign a checkpoint was changed',
+  },
+  'audit.witness.refuse': {
+    category: 'audit',
+    summary: 'a witness refused a checkpoint: the chain does not extend what it cosigned',
+  },
   'audit.retention.purge': {
     category: 'audit',
     summary: 'retention removed events older than the org keeps, after they were exported',
@@ -172,7 +182,8 @@ export interface AuditTarget {
     | 'webhook'
     | 'service_account'
     | 'audit_chain'
-    | 'audit_sink';
+    | 'audit_sink'
+    | 'audit_witness';
   id: string;
   name?: string;
 }

@@ -1,13 +1,16 @@
 /**
  * @module audit/audit.export
  * A chain as an export file that verifies offline (`ward audit export`, `evidence/offline.ts`):
- * a header, each event's hashed record, each signed checkpoint after the event it ends at, as
- * JSON lines or OCSF, streamed in blocks from one snapshot.
+ * a header, each event's hashed record, each signed checkpoint after the event it ends at, and
+ * at the end the witnesses' cosignatures of those checkpoints, as JSON lines or OCSF, streamed in
+ * blocks from one snapshot.
  */
 import type { Db } from '../db/index.js';
 import type { Signer } from '../lib/signing.js';
 import { anchorOf, checkpointsOf, storedRows } from './chain-rows.db.js';
 import { ocsfLine } from './ocsf.js';
+import { logOrigin } from './witnesses/origin.js';
+import { cosignaturesOf } from './witnesses/witnesses.store.js';
 
 export const EXPORT_FORMAT = 'ward-audit-export/v1';
 
@@ -126,12 +129,26 @@ export async function* exportChain(
             out.add(JSON.stringify({ type: 'checkpoint', ...c }));
           if (out.bytes >= EXPORT_BLOCK) yield out.take();
         }
+    const cosignatures = (await cosignaturesOf(tx, chain)).filter((c) => c.tree_size <= upTo);
     await tx.commit().execute();
     committed = true;
     // The checkpoint at `upTo` ends every export, even one with no event after the anchor (all
     // of them removed by retention), so the offline verifier finds the whole range signed.
     for (; next < checkpoints.length; next++)
       out.add(JSON.stringify({ type: 'checkpoint', ...checkpoints[next] }));
+    // What witnesses cosigned, for `ward audit verify --file … --witness-key …`.
+    const origin = logOrigin(signer, chain);
+    for (const c of cosignatures)
+      out.add(
+        JSON.stringify({
+          type: 'cosignature',
+          origin,
+          tree_size: c.tree_size,
+          root_hash: c.root_hash.toString('hex'),
+          key_name: c.key_name,
+          signature: c.signature.toString('base64'),
+        }),
+      );
     if (out.bytes > 0) yield out.take();
   } finally {
     // Abandoned (the client went away) or failed: storedRows has read the COPY to its end.

@@ -26,6 +26,12 @@ import { anchorOf, storedRows } from './chain-rows.db.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { Sealer } from './seal.js';
 import { verifyStoredChain } from './verify.db.js';
+import type { WitnessEvidence } from './witnesses/witnesses.service.js';
+
+/** A chain's verification, with what its witnesses vouch for (null: none is registered). */
+export type VerifiedChain = VerifyReport & {
+  witnesses: Pick<WitnessEvidence, 'quorum' | 'quorum_checkpoint' | 'unreachable'> | null;
+};
 
 const PROOF_FORMAT = 'ward-audit-inclusion-proof/v1' as const;
 
@@ -105,6 +111,8 @@ export function createAuditReader(deps: {
   checkpointer: Checkpointer;
   /** Checkpoints of a chain held outside the database (file sinks). */
   heldElsewhere?: (chain: string) => Promise<Checkpoint[]>;
+  /** What the chain's witnesses cosigned (audit/witnesses), when any is registered. */
+  witnessed?: (chain: string) => Promise<WitnessEvidence | undefined>;
 }) {
   const { db, signer, checkpointer } = deps;
 
@@ -242,9 +250,27 @@ export function createAuditReader(deps: {
     };
   }
 
-  async function verify(chain: string, external: Checkpoint[] = []): Promise<VerifyReport> {
+  async function verify(chain: string, external: Checkpoint[] = []): Promise<VerifiedChain> {
     const held = deps.heldElsewhere ? await deps.heldElsewhere(chain) : [];
-    return verifyStoredChain(db, chain, signer.publicKeyPem, [...external, ...held], deps.sealer);
+    const witnessed = deps.witnessed ? await deps.witnessed(chain) : undefined;
+    const report = await verifyStoredChain(
+      db,
+      chain,
+      signer.publicKeyPem,
+      [...external, ...held],
+      deps.sealer,
+      witnessed?.checkpoints,
+    );
+    return {
+      ...report,
+      witnesses: witnessed
+        ? {
+            quorum: witnessed.quorum,
+            quorum_checkpoint: witnessed.quorum_checkpoint,
+            unreachable: witnessed.unreachable,
+          }
+        : null,
+    };
   }
 
   /** The chain as an export that verifies offline (audit/audit.export). */

@@ -13,7 +13,7 @@ export {
   type Outcome,
 } from './actions.js';
 export { type AuditAccess, createAuditAccess, type OrgLookup } from './audit.access.js';
-export { type AuditReader, createAuditReader } from './audit.reads.js';
+export { type AuditReader, createAuditReader, type VerifiedChain } from './audit.reads.js';
 export { type AuditService, AuditWriteError, createAuditService, type EventSpec } from './audit.service.js';
 export {
   type BatchedEvent,
@@ -36,3 +36,20 @@ export {
 } from './sinks/sinks.schemas.js';
 export { createSinkService, fileSinkCheckpoints, type SinkService } from './sinks/sinks.service.js';
 export { type AuditParts, type AuditSettings, wireAudit } from './wire.js';
+export { type Cosigner, createCosigner, type WitnessRefusal } from './witnesses/cosigner.js';
+export { logOrigin, logVkey, signedNoteOf } from './witnesses/origin.js';
+export {
+  type AddWitnessBody,
+  addWitnessBody,
+  logKeyView,
+  quorumBody,
+  type WitnessStatus,
+  type WitnessView,
+  witnessStatusView,
+  witnessView,
+} from './witnesses/witnesses.schemas.js';
+export {
+  createWitnessService,
+  type WitnessEvidence,
+  type WitnessService,
+} from './witnesses/witnesses.service.js';

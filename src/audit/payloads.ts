@@ -165,6 +165,16 @@ export interface AuditPayloads {
   'audit.sink.create': { kind: string; format: string; target: string };
   'audit.sink.update': { enabled: boolean };
   'audit.sink.delete': { delivered_seq: number };
+  'audit.witness.add': { key_name: string; url: string };
+  'audit.witness.remove': { key_name: string };
+  'audit.witness.quorum': { quorum: number; previous: number | null };
+  'audit.witness.refuse': {
+    witness: string;
+    status: number;
+    witness_size: number | null;
+    tree_size: number;
+    finding: string;
+  };
   'audit.retention.purge': { removed: number; up_to_seq: number; keep_days: number };
   'key.rotate': { old_key_id: string | null; new_key_id: string; rewrapped: number };
   'key.destroy': { key_ids: string[] };

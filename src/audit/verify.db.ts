@@ -11,7 +11,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { type Db, MIGRATIONS_DIR, type Tx } from '../db/index.js';
-import { type Checkpoint, GENESIS_HASH, type VerifyReport, verifyChain } from '../evidence/index.js';
+import {
+  type Checkpoint,
+  GENESIS_HASH,
+  type VerifyReport,
+  verifyChain,
+  type WitnessedCheckpoint,
+} from '../evidence/index.js';
 import { anchorOf, checkpointsOf, storedRows } from './chain-rows.db.js';
 import type { Sealer } from './seal.js';
 import { vouchForTail } from './vouch.js';
@@ -69,7 +75,8 @@ async function firstMismatch(tx: Tx, chain: string) {
 }
 
 /**
- * Verifies `chain` against Ward's public key and any `external` checkpoints; with `sealer` (Ward's
+ * Verifies `chain` against Ward's public key, any `external` checkpoints and what witnesses
+ * cosigned; with `sealer` (Ward's
  * own, which only Ward holds) also that the events after the last signed checkpoint are covered
  * by its writers' seals (audit/vouch), reported as damage `unsealed` when they are not.
  */
@@ -79,6 +86,8 @@ export async function verifyStoredChain(
   publicKeyPem: string,
   external: Checkpoint[] = [],
   sealer?: Sealer,
+  /** Checkpoints witnesses cosigned, their cosignatures checked (audit/witnesses). */
+  witnessed: WitnessedCheckpoint[] = [],
 ): Promise<VerifyReport> {
   return db
     .transaction()
@@ -103,6 +112,7 @@ export async function verifyStoredChain(
         rows: storedRows(tx, chain, anchor?.seq ?? 0),
         checkpoints,
         external,
+        witnessed,
         head: head ? Number(head.last_seq) : 0,
         knownHash: async (hash) =>
           (

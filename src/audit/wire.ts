@@ -1,8 +1,8 @@
 /**
  * @module audit/wire
  * The parts of the audit log around its service, built once for the composition root: signed
- * checkpoints, the reader (pages, verification, proofs, export), sinks and their delivery, and
- * retention. `start` and `stop` run the background work in the order the log needs: partitions
+ * checkpoints, the reader (pages, verification, proofs, export), sinks and their delivery,
+ * witnesses and their cosigning, and retention. `start` and `stop` run the background work in the order the log needs: partitions
  * exist before anything is appended to next month, and the checkpointer signs last.
  */
 import type { Db } from '../db/index.js';
@@ -17,6 +17,9 @@ import type { Sealer } from './seal.js';
 import { createSinkDelivery } from './sinks/delivery.js';
 import type { SinkSecrets } from './sinks/secrets.js';
 import { createSinkService, fileSinkCheckpoints } from './sinks/sinks.service.js';
+import { createCosigner, type WitnessRefusal } from './witnesses/cosigner.js';
+import { witnessMetrics } from './witnesses/metrics.js';
+import { createWitnessService } from './witnesses/witnesses.service.js';
 
 export interface AuditSettings {
   checkpointEveryEvents: number;
@@ -35,6 +38,8 @@ export function wireAudit(deps: {
   settings: AuditSettings;
   /** Raises a refused checkpoint where the org's people see it (the alert webhook). */
   alert?: (refusal: CheckpointRefusal) => void;
+  /** Raises a witness's refusal the same way. */
+  witnessAlert?: (refusal: WitnessRefusal) => void;
 }) {
   const { db, audit, keys, signer, sinksDir } = deps;
   const log = deps.log.child({ component: 'audit' });
@@ -55,10 +60,22 @@ export function wireAudit(deps: {
     log: deps.log.child({ component: 'audit-sinks' }),
   });
   const maintenance = createAuditMaintenance({ db, audit, log });
+  const witnesses = createWitnessService({ db, audit, signer });
+  const cosigner = createCosigner({
+    db,
+    signer,
+    audit,
+    log: deps.log.child({ component: 'audit-witnesses' }),
+    alert: deps.witnessAlert,
+  });
   return {
     checkpointer,
     delivery,
     maintenance,
+    witnesses,
+    cosigner,
+    /** Prometheus gauges of how far witnessing is behind. */
+    metrics: witnessMetrics(db, witnesses),
     sinks: createSinkService({ db, audit, keys, sinksDir }),
     reader: createAuditReader({
       db,
@@ -67,6 +84,7 @@ export function wireAudit(deps: {
       sealer: deps.sealer,
       checkpointer,
       heldElsewhere: (chain) => fileSinkCheckpoints(db, sinksDir, chain),
+      witnessed: (chain) => witnesses.evidence(chain),
     }),
     access: createAuditAccess({ orgs: deps.orgs }),
     /** `sealsIntroduced`: this start applied migration 0063 (see checkpointer.adoptUnsealed). */
@@ -76,11 +94,13 @@ export function wireAudit(deps: {
       if (opts.sealsIntroduced) await checkpointer.adoptUnsealed();
       checkpointer.start();
       delivery.start();
+      cosigner.start();
     },
     /** After every writer of events stopped. */
     async stop(): Promise<void> {
       await audit.drain();
       await checkpointer.stop();
+      await cosigner.stop();
       await delivery.stop();
       maintenance.stop();
     },

@@ -1,8 +1,8 @@
 /**
  * @module cli/audit
  * `ward audit …`: list, show, verify (online, or an export file offline), prove an event,
- * check a proof offline, export, the public key, and the break-glass read of a statement's raw
- * text. `--org <org>` names an org's chain,
+ * check a proof offline, export, the public key, the break-glass read of a statement's raw
+ * text, and (cli/audit-witnesses) witnesses. `--org <org>` names an org's chain,
  * `--operator` the operator's.
  */
 import { createWriteStream } from 'node:fs';
@@ -12,13 +12,18 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import {
   AUDIT_PAGE_MAX,
+  COSIGNATURE_V1,
   checkProof,
   type ExportReport,
   type InclusionProofView,
+  type NoteVerifier,
+  parseVkey,
   type VerifyReport,
   verifyExportFile,
+  type WitnessTrust,
 } from '../evidence/index.js';
 import { registerAuditSinks } from './audit-sinks.js';
+import { registerAuditWitnesses } from './audit-witnesses.js';
 import { type Api, CliError, connect } from './client.js';
 import { action, printFields, printJson, printTable, say, withJson } from './output.js';
 
@@ -32,6 +37,41 @@ interface EventRow {
   target: Record<string, unknown>;
   details: Record<string, unknown>;
   hash: string;
+}
+
+/** The witness keys and quorum `ward audit verify --file` checks cosignatures with. */
+async function witnessTrust(given: string[], quorum?: string): Promise<WitnessTrust | undefined> {
+  if (given.length === 0) {
+    if (quorum) throw new CliError('--quorum needs --witness-key', 2);
+    return undefined;
+  }
+  const keys: NoteVerifier[] = [];
+  for (const g of given) {
+    const text = /^[^\s+]+\+[0-9a-f]{8}\+\S+$/.test(g.trim())
+      ? g
+      : await readFile(g, 'utf8').catch(() => {
+          throw new CliError(`cannot read --witness-key '${g}'`, 2);
+        });
+    try {
+      keys.push(parseVkey(text, COSIGNATURE_V1));
+    } catch (err) {
+      throw new CliError(`--witness-key '${g}': ${(err as Error).message}`, 2);
+    }
+  }
+  const q = quorum === undefined ? 1 : Number(quorum);
+  if (!Number.isInteger(q) || q < 1 || q > keys.length)
+    throw new CliError(
+      `--quorum is a whole number from 1 to the ${keys.length} witness keys given, not '${quorum}'`,
+      2,
+    );
+  return { keys, quorum: q };
+}
+
+/** What `ward audit verify` learns from the chain's witnesses. */
+interface WitnessSummary {
+  quorum: number;
+  quorum_checkpoint: { tree_size: number; witnesses: string[]; cosigned_at: string } | null;
+  unreachable: string[];
 }
 
 interface ChainOpts {
@@ -101,12 +141,24 @@ function actorLabel(a: Record<string, unknown>): string {
 }
 
 /** A chain's report (the API's) or an export file's (which may also say `unsigned`). */
-function report(r: VerifyReport | ExportReport, json?: boolean): void {
+function report(
+  r: (VerifyReport | ExportReport) & { witnesses?: WitnessSummary | null },
+  json?: boolean,
+): void {
   if (json) printJson(r);
   else if (r.ok)
     say(
       `OK: chain ${r.chain}: ${r.events} events and ${r.checkpoints} checkpoints checked${r.external_checkpoints ? `, ${r.external_checkpoints} held elsewhere` : ''}`,
     );
+  if (!json && r.witnesses) {
+    const q = r.witnesses.quorum_checkpoint;
+    say(
+      q
+        ? `Witnessed: the newest checkpoint cosigned by a quorum of ${r.witnesses.quorum} covers ${q.tree_size} events (${q.witnesses.join(', ')}, ${q.cosigned_at})`
+        : `Witnessed: no checkpoint cosigned by a quorum of ${r.witnesses.quorum} yet`,
+    );
+    for (const u of r.witnesses.unreachable) say(`  not asked: ${u}`);
+  }
   if (!r.ok) {
     if (!json) say(`DAMAGED: chain ${r.chain}: first bad seq ${r.first_bad_seq} (${r.damage}): ${r.detail}`);
     process.exitCode = 1;
@@ -121,6 +173,7 @@ async function writeOut(body: ReadableStream<Uint8Array>, file?: string): Promis
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the tamper-evident audit log');
   registerAuditSinks(audit);
+  registerAuditWitnesses(audit);
 
   withJson(
     chainOptions(audit.command('list').description('events, newest first'))
@@ -206,11 +259,25 @@ export function registerAudit(program: Command): void {
     )
       .option('--checkpoints <file>', 'JSON lines of checkpoints held elsewhere (detects rollback and forks)')
       .option('--file <export>', 'an export file to verify offline, without a server')
-      .option('--public-key <key>', "Ward's public key (PEM or a file), for --file"),
+      .option('--public-key <key>', "Ward's public key (PEM or a file), for --file")
+      .option(
+        '--witness-key <key>',
+        "for --file: a witness's public key (its witness.vkey, or the key itself); repeatable",
+        (v: string, all: string[]) => [...all, v],
+        [] as string[],
+      )
+      .option('--quorum <n>', 'for --file: how many of the witness keys must cosign (default 1)'),
   ).action(
     action(
       async (
-        opts: ChainOpts & { checkpoints?: string; file?: string; publicKey?: string; json?: boolean },
+        opts: ChainOpts & {
+          checkpoints?: string;
+          file?: string;
+          publicKey?: string;
+          witnessKey: string[];
+          quorum?: string;
+          json?: boolean;
+        },
       ) => {
         if (opts.file) {
           if (!opts.publicKey)
@@ -218,8 +285,17 @@ export function registerAudit(program: Command): void {
               'offline verification needs --public-key (ward audit public-key prints it)',
               2,
             );
-          return report(await verifyExportFile(opts.file, await publicKeyFrom(opts.publicKey)), opts.json);
+          const trust = await witnessTrust(opts.witnessKey, opts.quorum);
+          return report(
+            await verifyExportFile(opts.file, await publicKeyFrom(opts.publicKey), trust),
+            opts.json,
+          );
         }
+        if (opts.witnessKey.length > 0 || opts.quorum)
+          throw new CliError(
+            '--witness-key and --quorum are for --file; the server checks the witnesses registered with the org',
+            2,
+          );
         const api = await connect();
         if (opts.checkpoints) {
           const text = await readFile(opts.checkpoints, 'utf8').catch(() => {

@@ -20,6 +20,7 @@ export const APPEND_ONLY_TABLES = [
   'audit_events',
   'audit_batches',
   'audit_checkpoints',
+  'audit_cosignatures',
   'destruction_certificates',
 ] as const;
 /** Tables the runtime role may only read: retention (owner rights) alone writes them. */

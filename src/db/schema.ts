@@ -222,6 +222,45 @@ export interface AuditSinkStateTable {
   lease_until: Timestamp | null;
 }
 
+export interface AuditWitnessesTable {
+  id: string;
+  chain_id: string;
+  name: string;
+  key_name: string;
+  vkey: string;
+  url: string;
+  ca_pem: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface AuditWitnessStateTable {
+  witness_id: string;
+  last_success_at: Timestamp | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  raised: string | null;
+}
+
+export interface AuditWitnessQuorumTable {
+  chain_id: string;
+  quorum: number;
+  updated_at: DefaultTimestamp;
+}
+
+export interface AuditCosignaturesTable {
+  chain_id: string;
+  tree_size: number;
+  root_hash: Buffer;
+  key_name: string;
+  witness_id: string;
+  timestamp: number;
+  signature: Buffer;
+  received_at: DefaultTimestamp;
+}
+
 export interface AuditExportsTable {
   id: string;
   chain_id: string;
@@ -260,6 +299,10 @@ export interface DB extends AccessTables, HipaaTables, BackupTables {
   audit_exports: AuditExportsTable;
   audit_sinks: AuditSinksTable;
   audit_sink_state: AuditSinkStateTable;
+  audit_witnesses: AuditWitnessesTable;
+  audit_witness_state: AuditWitnessStateTable;
+  audit_witness_quorum: AuditWitnessQuorumTable;
+  audit_cosignatures: AuditCosignaturesTable;
   keys: KeysTable;
 }
 

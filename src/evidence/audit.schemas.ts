@@ -65,6 +65,17 @@ export const verifyReportView = z.object({
   first_bad_seq: z.number().nullable(),
   damage: z.enum(DAMAGE).nullable(),
   detail: z.string().nullable(),
+  /** What the chain's witnesses vouch for; null when none is registered. */
+  witnesses: z
+    .object({
+      quorum: z.number(),
+      quorum_checkpoint: z
+        .object({ tree_size: z.number(), witnesses: z.array(z.string()), cosigned_at: z.string() })
+        .nullable(),
+      unreachable: z.array(z.string()),
+    })
+    .nullable()
+    .optional(),
 });
 
 export const verifyBody = z.strictObject({ checkpoints: z.array(checkpointSchema).max(100_000) });

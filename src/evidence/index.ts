@@ -36,6 +36,54 @@ export {
   checkpointSignatureValid,
   signCheckpoint,
 } from './checkpoints.js';
-export { CompactRange, inclusionPath, leafHash, prefixedSubtrees } from './merkle.js';
-export { checkProof, checkpointsInFile, type ExportReport, verifyExportFile } from './offline.js';
+export {
+  checkedCosignatures,
+  newestQuorum,
+  type QuorumCheckpoint,
+  type StoredCosignature,
+  type WitnessedCheckpoint,
+} from './cosigned.js';
+export {
+  CompactRange,
+  consistencyPath,
+  EMPTY_ROOT,
+  inclusionPath,
+  leafHash,
+  prefixedSubtrees,
+  verifyConsistency,
+} from './merkle.js';
+export {
+  addCheckpointRequest,
+  type CheckpointBody,
+  COSIGNATURE_V1,
+  checkpointBody,
+  cosign,
+  cosignatureTime,
+  ED25519,
+  encodeVkey,
+  formatNote,
+  MAX_PROOF_LINES,
+  type Note,
+  NoteError,
+  type NoteKeyType,
+  type NoteSignature,
+  type NoteVerifier,
+  noteSignedBy,
+  parseCheckpointBody,
+  parseNote,
+  parseSignatureLine,
+  parseVkey,
+  rawEd25519,
+  signatureLine,
+  signNote,
+  validKeyName,
+  verifierFor,
+} from './note.js';
+export {
+  checkProof,
+  checkpointsInFile,
+  type ExportReport,
+  verifyExportFile,
+  type WitnessTrust,
+} from './offline.js';
 export { type ChainRow, type VerifyReport, verifyChain } from './verify.js';

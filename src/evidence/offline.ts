@@ -7,10 +7,18 @@
 
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { keyIdOfPublicKey } from '../lib/signing.js';
 import type { InclusionProofView } from './audit.schemas.js';
 import { linkHash } from './chain.js';
 import { type Checkpoint, checkpointSignatureValid } from './checkpoints.js';
+import {
+  checkedCosignatures,
+  newestQuorum,
+  type StoredCosignature,
+  type WitnessedCheckpoint,
+} from './cosigned.js';
 import { leafHash, verifyInclusion } from './merkle.js';
+import type { NoteVerifier } from './note.js';
 import { type Anchor, type ChainRow, type Damage, type VerifyReport, verifyChain } from './verify.js';
 
 export interface ProofCheck {
@@ -78,6 +86,31 @@ export type ExportDamage = Damage | 'unsigned';
  */
 export interface ExportReport extends Omit<VerifyReport, 'damage'> {
   damage: ExportDamage | null;
+  /** With witness keys: the newest checkpoint in the file a quorum of them cosigned. */
+  witnesses?: {
+    quorum: number;
+    quorum_checkpoint: { tree_size: number; witnesses: string[]; cosigned_at: string } | null;
+    unreachable: string[];
+  };
+}
+
+/** Witness keys to check an export's cosignatures with, and how many must agree. */
+export interface WitnessTrust {
+  keys: NoteVerifier[];
+  quorum: number;
+}
+
+/** A cosignature line of an export, for this chain's origin under `publicKeyPem`; else undefined. */
+function cosignatureOf(line: Record<string, unknown>, origin: string): StoredCosignature | undefined {
+  if (line.origin !== origin || !seqOk(line.tree_size) || !hexOk(line.root_hash)) return undefined;
+  if (typeof line.key_name !== 'string' || typeof line.signature !== 'string') return undefined;
+  return {
+    origin,
+    tree_size: line.tree_size,
+    root: Buffer.from(line.root_hash, 'hex'),
+    key_name: line.key_name,
+    signature: Buffer.from(line.signature, 'base64'),
+  };
 }
 
 interface Header {
@@ -187,12 +220,18 @@ function uncovered(
  * anchor to `up_to_seq`) and a checkpoint signed by the key covers its last event: a file with
  * no checkpoint, or with events after its newest one, proves nothing about those events.
  */
-export async function verifyExportFile(path: string, publicKeyPem: string): Promise<ExportReport> {
+export async function verifyExportFile(
+  path: string,
+  publicKeyPem: string,
+  trust?: WitnessTrust,
+): Promise<ExportReport> {
   let header: Header | undefined;
   const checkpoints: Checkpoint[] = [];
+  const cosignatureLines: Record<string, unknown>[] = [];
   const seen = new Set<string>();
   for await (const line of lines(path)) {
     if (line.type === 'header') header ??= headerOf(line, path);
+    else if (line.type === 'cosignature') cosignatureLines.push(line);
     else if (line.type === 'checkpoint') {
       const { type: _t, ...cp } = line;
       const key = `${cp.tree_size}:${cp.root_hash}`;
@@ -215,14 +254,47 @@ export async function verifyExportFile(path: string, publicKeyPem: string): Prom
     }
     if (batch.length) yield batch;
   }
-  const report = await verifyChain({ chain, publicKeyPem, anchor, rows: rows(), checkpoints });
+  // Cosignatures count only for this chain's origin under this key, and only with a key given.
+  const origin = `ward/${keyIdOfPublicKey(publicKeyPem)}/${chain}`;
+  const witnessed: WitnessedCheckpoint[] = trust
+    ? checkedCosignatures(
+        cosignatureLines.flatMap((l) => cosignatureOf(l, origin) ?? []),
+        new Map(trust.keys.map((k) => [k.name, k])),
+      )
+    : [];
+  const best = trust ? newestQuorum(witnessed, trust.quorum) : undefined;
+  const summary = trust && {
+    witnesses: {
+      quorum: trust.quorum,
+      quorum_checkpoint: best
+        ? {
+            tree_size: best.tree_size,
+            witnesses: best.witnesses,
+            cosigned_at: new Date(best.timestamp * 1000).toISOString(),
+          }
+        : null,
+      unreachable: [],
+    },
+  };
+  const report = {
+    ...(await verifyChain({ chain, publicKeyPem, anchor, rows: rows(), checkpoints, witnessed })),
+    ...summary,
+  };
   if (!report.ok) return report;
   const last = (anchor?.seq ?? 0) + report.events;
-  const gap = uncovered(
-    header,
-    last,
-    checkpoints.map((c) => c.tree_size),
-  );
+  const gap =
+    uncovered(
+      header,
+      last,
+      checkpoints.map((c) => c.tree_size),
+    ) ??
+    (trust && !best
+      ? {
+          seq: (anchor?.seq ?? 0) + 1,
+          damage: 'unsigned' as const,
+          detail: `no checkpoint in the file is cosigned by ${trust.quorum} of the ${trust.keys.length} witness key${trust.keys.length === 1 ? '' : 's'} given`,
+        }
+      : undefined);
   return gap
     ? { ...report, ok: false, first_bad_seq: gap.seq, damage: gap.damage, detail: gap.detail }
     : report;

@@ -9,9 +9,12 @@
  * - reordered   an intact event sits at the wrong place (its link names another event);
  * - truncated   the chain ends before what Ward's own records (chain head, checkpoints) say;
  * - rolled_back the chain is consistent but a checkpoint held elsewhere (a sink, an export)
- *               covers more events than remain: the database was restored to an earlier state;
+ *               (or a witness's cosignature) covers more events than remain: the database was
+ *               restored to an earlier state;
  * - forked      the chain is consistent but a signed checkpoint's root differs from the events
  *               (history was rewritten after it was signed), or two events claim one `seq`;
+ *               or a checkpoint a witness cosigned differs from the events: rolled back and
+ *               appended again, or rewritten and re-signed with Ward's own key;
  * - unsealed    (the database only, by Ward itself: audit/vouch) the chain is consistent, but
  *               events after its last signed checkpoint are not covered by the seals Ward's
  *               writers leave: someone without Ward's key appended or rewrote them.
@@ -22,6 +25,7 @@
  */
 import { GENESIS_HASH, linkHash } from './chain.js';
 import { type Checkpoint, checkpointSignatureValid } from './checkpoints.js';
+import type { WitnessedCheckpoint } from './cosigned.js';
 import { CompactRange, leafHash } from './merkle.js';
 
 export const DAMAGE = [
@@ -70,6 +74,8 @@ export interface VerifyInput {
   checkpoints: Checkpoint[];
   /** Checkpoints held elsewhere (sinks, earlier exports). */
   external?: Checkpoint[];
+  /** Checkpoints witnesses cosigned, their cosignatures already checked. */
+  witnessed?: WitnessedCheckpoint[];
   /** How many events the source's own head says the chain has. */
   head?: number;
   /**
@@ -113,6 +119,12 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
   const wanted = new Map<number, Checkpoint[]>();
   for (const cp of [...internal, ...external])
     wanted.set(cp.tree_size, [...(wanted.get(cp.tree_size) ?? []), cp]);
+
+  const witnessedAt = new Map<number, WitnessedCheckpoint[]>();
+  for (const w of input.witnessed ?? [])
+    witnessedAt.set(w.tree_size, [...(witnessedAt.get(w.tree_size) ?? []), w]);
+  // The largest size a witness cosigned that the events agree with: what a rewrite came after.
+  let lastWitnessed = anchor?.seq ?? 0;
 
   const range = anchor ? new CompactRange(anchor.seq, anchor.frontier) : new CompactRange();
   let prev = anchor?.hash ?? GENESIS_HASH;
@@ -174,6 +186,19 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
         }
         lastGoodCheckpoint = range.size;
       }
+      for (const w of witnessedAt.get(range.size) ?? []) {
+        const root = roots.get(range.size) ?? range.root();
+        roots.set(range.size, root);
+        if (w.root_hash !== hex(root)) {
+          found(
+            lastWitnessed + 1,
+            'forked',
+            `witness ${w.witness} cosigned another root for the first ${w.tree_size} events: events ${lastWitnessed + 1}–${w.tree_size} were rolled back or rewritten after it cosigned them`,
+          );
+          break stream;
+        }
+        lastWitnessed = range.size;
+      }
     }
   }
 
@@ -204,7 +229,17 @@ export async function verifyChain(input: VerifyInput): Promise<VerifyReport> {
     const n = expected - 1;
     const internalMax = Math.max(input.head ?? 0, ...internal.map((c) => c.tree_size));
     const externalMax = Math.max(0, ...external.map((c) => c.tree_size));
-    if (internalMax > n)
+    const witnessedMax = (input.witnessed ?? []).reduce<WitnessedCheckpoint | undefined>(
+      (m, w) => (m && m.tree_size >= w.tree_size ? m : w),
+      undefined,
+    );
+    if (witnessedMax && witnessedMax.tree_size > n)
+      found(
+        n + 1,
+        'rolled_back',
+        `witness ${witnessedMax.witness} cosigned ${witnessedMax.tree_size} events; the chain ends at ${n}: events ${n + 1}–${witnessedMax.tree_size} were rolled back (the database was restored to an earlier state)`,
+      );
+    else if (internalMax > n)
       found(n + 1, 'truncated', `Ward's records say the chain had ${internalMax} events; it ends at ${n}`);
     else if (externalMax > n)
       found(

@@ -10,7 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { AccessServices } from '../access/index.js';
-import type { AuditAccess, AuditReader, SinkService } from '../audit/index.js';
+import type { AuditAccess, AuditReader, SinkService, WitnessService } from '../audit/index.js';
 import type { BackupsEdge } from '../backups/index.js';
 import type { DbAccessService } from '../dbaccess/index.js';
 import type { IdentityService } from '../identity/index.js';
@@ -29,6 +29,7 @@ import { installSecurityHeaders } from './plugins/security-headers.js';
 import { accessRoutes } from './routes/access.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditSinkRoutes } from './routes/audit-sinks.js';
+import { auditWitnessRoutes } from './routes/audit-witnesses.js';
 import { authRoutes } from './routes/auth.js';
 import { backupRoutes } from './routes/backups.js';
 import { dbRoutes } from './routes/db.js';
@@ -41,7 +42,13 @@ import { serializerCompiler } from './serializer.js';
 
 export interface AppDeps {
   log: Logger;
-  audit: { reader: AuditReader; access: AuditAccess; signer: Signer; sinks: SinkService };
+  audit: {
+    reader: AuditReader;
+    access: AuditAccess;
+    signer: Signer;
+    sinks: SinkService;
+    witnesses: WitnessService;
+  };
   identity: IdentityService;
   access: AccessServices;
   orgs: OrgService;
@@ -156,6 +163,7 @@ export async function buildApp(deps: AppDeps, server: ServerOptions = {}): Promi
   backupRoutes(app, deps.backups);
   auditRoutes(app, deps.audit);
   auditSinkRoutes(app, deps.audit);
+  auditWitnessRoutes(app, deps.audit);
   installNotFound(app, deps.consoleDir ? await installConsole(app, deps.consoleDir) : false);
   return app;
 }

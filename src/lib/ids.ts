@@ -24,6 +24,7 @@ export const ID_PREFIXES = [
   'dbc',
   'dbs',
   'snk',
+  'wit',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -214,14 +214,15 @@ export const PERMISSIONS = {
     scope: 'audit:read',
   },
   'audit.sinks.read': {
-    summary: "see where the organization's audit log is copied and how far each copy has got",
+    summary:
+      "see where the organization's audit log is copied and who witnesses it, and how far each has got",
     who: OVERSIGHT,
     operator: true,
     scope: 'audit:read',
     service: true,
   },
   'audit.configure': {
-    summary: "add, switch and remove the audit log's sinks",
+    summary: "add, switch and remove the audit log's sinks and witnesses, and set the witness quorum",
     who: ADMINS,
     scope: 'org:admin',
     service: true,

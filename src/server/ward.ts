@@ -131,6 +131,10 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       refusal.chain === OPERATOR_CHAIN
         ? undefined
         : access.alerts.send(refusal.chain, 'audit.checkpoint.refuse', { ...refusal }),
+    witnessAlert: (refusal) =>
+      refusal.chain === OPERATOR_CHAIN
+        ? undefined
+        : access.alerts.send(refusal.chain, 'audit.witness.refuse', { ...refusal }),
     settings: {
       checkpointEveryEvents: config.audit.checkpoint_every_events,
       checkpointEveryMs: config.audit.checkpoint_every_seconds * 1000,
@@ -211,13 +215,19 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     const https = config.tls ? await httpsCertificate(config.tls, home.tls, config.host) : undefined;
     const appDeps: AppDeps = {
       log,
-      audit: { reader: auditParts.reader, access: auditParts.access, signer, sinks: auditParts.sinks },
+      audit: {
+        reader: auditParts.reader,
+        access: auditParts.access,
+        signer,
+        sinks: auditParts.sinks,
+        witnesses: auditParts.witnesses,
+      },
       identity,
       access,
       orgs,
       projects: projects.service,
       dbaccess: gateway.dbaccess,
-      metrics: [gateway.metrics],
+      metrics: [gateway.metrics, auditParts.metrics],
       regions,
       hipaa: hipaa.edge,
       backups: backups.edge,

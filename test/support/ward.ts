@@ -38,11 +38,16 @@ export interface TestWard {
 
 export const PASSWORD = 'correct horse battery staple';
 
+/**
+ * `opts.home`: start on an existing $WARD_HOME (a restart, or a restored copy); `stop()` then
+ * leaves it for the test to remove.
+ */
 export async function startTestWard(
   overrides: Partial<WardConfig> = {},
   env: NodeJS.ProcessEnv = {},
+  opts: { home?: string } = {},
 ): Promise<TestWard> {
-  const home = await mkdtemp(join(tmpdir(), 'ward-t-'));
+  const home = opts.home ?? (await mkdtemp(join(tmpdir(), 'ward-t-')));
   const logFile = join(tmpdir(), `${home.split('/').pop()}.log`);
   const stream = createWriteStream(logFile);
   const config = loadConfig(
@@ -104,7 +109,7 @@ export async function startTestWard(
     async stop() {
       await ward.stop();
       await new Promise((r) => stream.end(r));
-      await rm(home, { recursive: true, force: true });
+      if (!opts.home) await rm(home, { recursive: true, force: true });
       await rm(logFile, { force: true });
     },
   };

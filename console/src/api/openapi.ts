@@ -829,6 +829,15 @@ export interface paths {
               external_checkpoints: number;
               first_bad_seq: number | null;
               ok: boolean;
+              witnesses?: {
+                quorum: number;
+                quorum_checkpoint: {
+                  cosigned_at: string;
+                  tree_size: number;
+                  witnesses: string[];
+                } | null;
+                unreachable: string[];
+              } | null;
             };
           };
         };
@@ -876,6 +885,15 @@ export interface paths {
               external_checkpoints: number;
               first_bad_seq: number | null;
               ok: boolean;
+              witnesses?: {
+                quorum: number;
+                quorum_checkpoint: {
+                  cosigned_at: string;
+                  tree_size: number;
+                  witnesses: string[];
+                } | null;
+                unreachable: string[];
+              } | null;
             };
           };
         };
@@ -1876,6 +1894,15 @@ export interface paths {
               external_checkpoints: number;
               first_bad_seq: number | null;
               ok: boolean;
+              witnesses?: {
+                quorum: number;
+                quorum_checkpoint: {
+                  cosigned_at: string;
+                  tree_size: number;
+                  witnesses: string[];
+                } | null;
+                unreachable: string[];
+              } | null;
             };
           };
         };
@@ -1925,6 +1952,15 @@ export interface paths {
               external_checkpoints: number;
               first_bad_seq: number | null;
               ok: boolean;
+              witnesses?: {
+                quorum: number;
+                quorum_checkpoint: {
+                  cosigned_at: string;
+                  tree_size: number;
+                  witnesses: string[];
+                } | null;
+                unreachable: string[];
+              } | null;
             };
           };
         };
@@ -2136,6 +2172,275 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/audit-witnesses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Witnesses, the quorum, and the newest checkpoint a quorum cosigned */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              head_seq: number;
+              lag_events: number;
+              lag_seconds: number | null;
+              log_key: string;
+              newest_checkpoint: number | null;
+              origin: string;
+              quorum: number;
+              quorum_checkpoint: {
+                cosigned_at: string;
+                root_hash: string;
+                tree_size: number;
+                witnesses: string[];
+              } | null;
+              quorum_set: boolean;
+              witnesses: {
+                attempts: number;
+                cosigned_at: string | null;
+                cosigned_size: number;
+                created_at: string;
+                id: string;
+                key_name: string;
+                lag_events: number;
+                last_error: string | null;
+                last_error_at: string | null;
+                last_status: number | null;
+                last_success_at: string | null;
+                name: string;
+                public_key: string;
+                url: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register a witness by its URL and public key (vkey) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            ca_pem?: string;
+            name: string;
+            public_key: string;
+            /** Format: uri */
+            url: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attempts: number;
+              cosigned_at: string | null;
+              cosigned_size: number;
+              created_at: string;
+              id: string;
+              key_name: string;
+              lag_events: number;
+              last_error: string | null;
+              last_error_at: string | null;
+              last_status: number | null;
+              last_success_at: string | null;
+              name: string;
+              public_key: string;
+              url: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/audit-witnesses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a witness (its cosignatures stay as evidence) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/audit-witnesses/log-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The log's origin and verifier key, for a witness to trust */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              log_key: string;
+              origin: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/audit-witnesses/quorum': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** How many witnesses must cosign a checkpoint */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            quorum: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              head_seq: number;
+              lag_events: number;
+              lag_seconds: number | null;
+              log_key: string;
+              newest_checkpoint: number | null;
+              origin: string;
+              quorum: number;
+              quorum_checkpoint: {
+                cosigned_at: string;
+                root_hash: string;
+                tree_size: number;
+                witnesses: string[];
+              } | null;
+              quorum_set: boolean;
+              witnesses: {
+                attempts: number;
+                cosigned_at: string | null;
+                cosigned_size: number;
+                created_at: string;
+                id: string;
+                key_name: string;
+                lag_events: number;
+                last_error: string | null;
+                last_error_at: string | null;
+                last_status: number | null;
+                last_success_at: string | null;
+                name: string;
+                public_key: string;
+                url: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/orgs/{org}/baa': {

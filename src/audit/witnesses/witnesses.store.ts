@@ -1,0 +1,113 @@
+/**
+ * @module audit/witnesses/store
+ * SQL for witnesses, their submission state, the chain's quorum, and the cosignatures they
+ * returned.
+ */
+import { sql } from 'kysely';
+import type { Db, Tx } from '../../db/index.js';
+
+type Q = Db | Tx;
+
+export interface WitnessRow {
+  id: string;
+  chain_id: string;
+  name: string;
+  key_name: string;
+  vkey: string;
+  url: string;
+  ca_pem: string | null;
+  created_at: Date;
+  last_success_at: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_error_at: Date | null;
+  attempts: number;
+  next_attempt_at: Date | null;
+  raised: string | null;
+  /** The largest size this witness cosigned, by Ward's records (0: none). */
+  cosigned_size: number;
+  cosigned_at: Date | null;
+}
+
+export async function witnessesWithState(q: Q, where: { chain?: string; id?: string; due?: boolean }) {
+  const { rows } = await sql<WitnessRow>`
+    SELECT w.*, st.last_success_at, st.last_status, st.last_error, st.last_error_at, st.attempts,
+           st.next_attempt_at, st.raised,
+           coalesce(c.tree_size, 0) AS cosigned_size, c.received_at AS cosigned_at
+      FROM audit_witnesses w
+      JOIN audit_witness_state st ON st.witness_id = w.id
+      LEFT JOIN LATERAL (SELECT tree_size, received_at FROM audit_cosignatures x
+                          WHERE x.chain_id = w.chain_id AND x.key_name = w.key_name AND x.witness_id = w.id
+                          ORDER BY tree_size DESC LIMIT 1) c ON true
+     WHERE ${where.chain === undefined ? sql`true` : sql`w.chain_id = ${where.chain}`}
+       AND ${where.id === undefined ? sql`true` : sql`w.id = ${where.id}`}
+       AND ${where.due ? sql`(st.next_attempt_at IS NULL OR st.next_attempt_at <= now())` : sql`true`}
+     ORDER BY w.created_at, w.id`.execute(q);
+  return rows.map((r) => ({ ...r, cosigned_size: Number(r.cosigned_size), attempts: Number(r.attempts) }));
+}
+
+/** The chain's quorum as set, or null (then: 1 when any witness is registered). */
+export async function quorumOf(q: Q, chain: string): Promise<number | null> {
+  const row = await q
+    .selectFrom('audit_witness_quorum')
+    .select('quorum')
+    .where('chain_id', '=', chain)
+    .executeTakeFirst();
+  return row ? row.quorum : null;
+}
+
+export interface CosignatureRow {
+  chain_id: string;
+  tree_size: number;
+  root_hash: Buffer;
+  key_name: string;
+  witness_id: string;
+  timestamp: number;
+  signature: Buffer;
+  received_at: Date;
+}
+
+/** Every cosignature of the chain, oldest checkpoint first. */
+export async function cosignaturesOf(q: Q, chain: string): Promise<CosignatureRow[]> {
+  const rows = await q
+    .selectFrom('audit_cosignatures')
+    .selectAll()
+    .where('chain_id', '=', chain)
+    .orderBy('tree_size')
+    .orderBy('key_name')
+    .execute();
+  return rows.map((r) => ({ ...r, tree_size: Number(r.tree_size), timestamp: Number(r.timestamp) }));
+}
+
+export async function recordCosignature(q: Q, row: Omit<CosignatureRow, 'received_at'>): Promise<void> {
+  await q
+    .insertInto('audit_cosignatures')
+    .values(row)
+    .onConflict((oc) => oc.columns(['chain_id', 'key_name', 'tree_size']).doNothing())
+    .execute();
+}
+
+export async function submitted(q: Q, witnessId: string, status: number): Promise<void> {
+  await sql`
+    UPDATE audit_witness_state SET last_success_at = now(), last_status = ${status}, last_error = NULL,
+           attempts = 0, next_attempt_at = NULL, raised = NULL
+     WHERE witness_id = ${witnessId}`.execute(q);
+}
+
+/** A failed or refused submission; retried after 1 s, doubling to 5 minutes. */
+export async function failed(q: Q, witnessId: string, status: number | null, error: string): Promise<void> {
+  await sql`
+    UPDATE audit_witness_state SET attempts = attempts + 1, last_status = ${status},
+           last_error = ${error.slice(0, 500)}, last_error_at = now(),
+           next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts)::int))
+     WHERE witness_id = ${witnessId}`.execute(q);
+}
+
+/** Marks `finding` raised; false when it already was (raise each finding once). */
+export async function markRaised(q: Q, witnessId: string, finding: string): Promise<boolean> {
+  const { rows } = await sql`
+    UPDATE audit_witness_state SET raised = ${finding}
+     WHERE witness_id = ${witnessId} AND raised IS DISTINCT FROM ${finding}
+    RETURNING witness_id`.execute(q);
+  return rows.length > 0;
+}
