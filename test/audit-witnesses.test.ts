@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealerFor } from '../src/audit/index.js';
 import { failsWith, runWard } from './support/cli.js';
 import { superuser } from './support/control-db.js';
+import { makeTestCerts } from './support/tls.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
 import { startWitnessProcess, type WitnessProcess } from './support/witness.js';
 
@@ -210,6 +211,31 @@ describe('a witness', () => {
     );
   });
 
+  it('will not run a witness that trusts no log, or that listens beyond loopback without TLS', async () => {
+    const data = join(r.configDir, 'w2');
+    failsWith(
+      await cli(r, ['audit', 'witness', '--listen', '127.0.0.1:0', '--data', data]),
+      /a witness needs the log it witnesses: --log/,
+    );
+    failsWith(
+      await cli(r, [
+        'audit',
+        'witness',
+        '--listen',
+        '0.0.0.0:7380',
+        '--data',
+        data,
+        '--log',
+        (await status(r)).log_key,
+      ]),
+      /without TLS/,
+    );
+    failsWith(
+      await cli(r, ['audit', 'witness', '--listen', '127.0.0.1:0', '--data', data, '--log', 'not-a-key']),
+      /cannot read --log 'not-a-key'/,
+    );
+  });
+
   it('never holds up appends when a witness is down; a quorum it cannot reach shows the lag', async () => {
     const { witnessKey } = await import('./support/witness.js');
     const add = await cli(r, [
@@ -257,6 +283,45 @@ describe('a witness', () => {
     expect(events.body.events.map((e: { action: string }) => e.action)).toEqual(
       expect.arrayContaining(['audit.witness.add', 'audit.witness.quorum', 'audit.witness.remove']),
     );
+  });
+
+  it('cosigns over TLS: an https witness registered with its CA', async () => {
+    const certs = makeTestCerts();
+    const logKey = (await cli(r, ['audit', 'witness', 'log-key', '--org', 'acme'])).stdout.trim();
+    const dataDir = await mkdtemp(join(tmpdir(), 'ward-witness-tls-'));
+    const tlsWitness = await startWitnessProcess(dataDir, [logKey], certs);
+    try {
+      expect(tlsWitness.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const add = await cli(r, [
+        'audit',
+        'witness',
+        'add',
+        '--org',
+        'acme',
+        '--name',
+        'clinic-tls',
+        '--url',
+        tlsWitness.url,
+        '--public-key',
+        tlsWitness.vkey,
+        '--ca',
+        certs.caFile,
+      ]);
+      expect(add.code).toBe(0);
+      await change(r, 3);
+      const tls = await eventually(async () => {
+        const s = await status(r);
+        const w = s.witnesses.find((x: { name: string }) => x.name === 'clinic-tls');
+        return w?.cosigned_size > 0 && w.cosigned_size === s.newest_checkpoint ? w : undefined;
+      });
+      expect(tls.last_status).toBe(200);
+      expect(
+        (await cli(r, ['audit', 'witness', 'remove', '--org', 'acme', '--name', 'clinic-tls'])).code,
+      ).toBe(0);
+    } finally {
+      await tlsWitness.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('checks cosignatures offline: an export verifies with the witness key, and fails without a quorum of them', async () => {

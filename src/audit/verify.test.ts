@@ -361,4 +361,37 @@ describe('append-only storage', () => {
       await c.end();
     }
   });
+
+  it('holds the chain to what witnesses cosigned: a root that differs, a size beyond its end', async () => {
+    await chainOf20('org_vwit');
+    const roots = await superuser(control, async (c) =>
+      (
+        await c.query<{ tree_size: string; root_hash: Buffer }>(
+          'SELECT tree_size, root_hash FROM ward.audit_checkpoints WHERE chain_id = $1 ORDER BY tree_size',
+          ['org_vwit'],
+        )
+      ).rows.map((r) => r.root_hash.toString('hex')),
+    );
+    const at = (tree_size: number, root_hash: string) => ({
+      tree_size,
+      root_hash,
+      witness: 'clinic-it',
+      timestamp: 1,
+    });
+    const witnessed = (w: ReturnType<typeof at>[]) =>
+      verifyStoredChain(control.db, 'org_vwit', control.signer.publicKeyPem, [], undefined, w);
+    expect(await witnessed([at(10, roots[0] as string), at(20, roots[1] as string)])).toMatchObject({
+      ok: true,
+    });
+    expect(await witnessed([at(10, roots[0] as string), at(20, 'ab'.repeat(32))])).toMatchObject({
+      ...bad('org_vwit', 11, 'forked'),
+      detail:
+        'witness clinic-it cosigned another root for the first 20 events: events 11–20 were rolled back or rewritten after it cosigned them',
+    });
+    expect(await witnessed([at(25, 'ab'.repeat(32))])).toMatchObject({
+      ...bad('org_vwit', 21, 'rolled_back'),
+      detail:
+        'witness clinic-it cosigned 25 events; the chain ends at 20: events 21–25 were rolled back (the database was restored to an earlier state)',
+    });
+  });
 });

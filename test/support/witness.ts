@@ -26,11 +26,16 @@ export interface WitnessProcess {
 
 /**
  * `ward audit witness --listen 127.0.0.1:0 --data <dir> --log <key>…` as its own process (what a
- * customer runs on a machine of their own), resolved once it is listening.
+ * customer runs on a machine of their own), over HTTPS with `tls`; resolved once it listens.
  */
-export function startWitnessProcess(dataDir: string, logKeys: string[]): Promise<WitnessProcess> {
+export function startWitnessProcess(
+  dataDir: string,
+  logKeys: string[],
+  tls?: { certFile: string; keyFile: string },
+): Promise<WitnessProcess> {
   const args = [BIN, 'audit', 'witness', '--listen', '127.0.0.1:0', '--data', dataDir];
   for (const k of logKeys) args.push('--log', k);
+  if (tls) args.push('--tls-cert', tls.certFile, '--tls-key', tls.keyFile);
   const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH } });
   let out = '';
   let err = '';

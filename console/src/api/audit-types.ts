@@ -1,7 +1,7 @@
 /**
  * @module api/audit-types
- * The audit API's shapes (events, verification, export, sinks), read from the server's OpenAPI
- * document.
+ * The audit API's shapes (events, verification, export, sinks, witnesses), read from the server's
+ * OpenAPI document.
  */
 import type { Body, Json, Query } from './schema';
 
@@ -22,3 +22,8 @@ export type SinkFormat = SinkView['format'];
 export type CreateSinkBody = Body<'/api/v1/orgs/{org}/audit-sinks', 'post'>;
 /** A new sink; a webhook's HMAC key comes once, here. */
 export type CreatedSink = Json<'/api/v1/orgs/{org}/audit-sinks', 'post'>;
+
+/** The witnesses, the quorum, and the newest checkpoint a quorum cosigned. */
+export type WitnessStatus = Json<'/api/v1/orgs/{org}/audit-witnesses', 'get'>;
+export type WitnessView = WitnessStatus['witnesses'][number];
+export type AddWitnessBody = Body<'/api/v1/orgs/{org}/audit-witnesses', 'post'>;

@@ -11,6 +11,7 @@ export const keys = {
   project: (id: string) => ['projects', id] as const,
   auditEvents: (org: string, filters: object) => ['orgs', org, 'audit-events', filters] as const,
   auditSinks: (org: string) => ['orgs', org, 'audit-sinks'] as const,
+  auditWitnesses: (org: string) => ['orgs', org, 'audit-witnesses'] as const,
   hipaa: (org: string) => ['orgs', org, 'hipaa'] as const,
   baa: (org: string) => ['orgs', org, 'baa'] as const,
   orgKeys: (org: string) => ['orgs', org, 'keys'] as const,

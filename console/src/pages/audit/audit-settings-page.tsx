@@ -1,7 +1,8 @@
 /**
  * @module pages/audit/audit-settings-page
  * An org's audit settings (`/orgs/:org/audit/settings`, owners and admins): the sinks the log is
- * copied to, with their progress, a form to add one, and how long events are kept.
+ * copied to, with their progress, a form to add one, the witnesses that cosign its checkpoints,
+ * and how long events are kept.
  */
 import { Anchor, Divider, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
@@ -13,6 +14,7 @@ import { usePageTitle } from '../../lib/use-page-title';
 import { AddSinkForm } from './add-sink-form';
 import { AuditSinksTable } from './audit-sinks-table';
 import { RetentionForm } from './retention-form';
+import { WitnessesSection } from './witnesses-section';
 
 export function AuditSettingsPage() {
   const ref = useParams().org ?? '';
@@ -40,6 +42,8 @@ export function AuditSettingsPage() {
       </Text>
       <AuditSinksTable org={ref} />
       <AddSinkForm org={ref} />
+      <Divider />
+      <WitnessesSection org={ref} />
       <Divider />
       <RetentionForm key={org.data.settings.audit_retention_days ?? 'default'} org={org.data} orgRef={ref} />
     </Stack>
