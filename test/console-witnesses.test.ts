@@ -124,6 +124,18 @@ describe('console: audit witnesses', () => {
     await expectNoAxeViolations(page);
   });
 
+  it("shows on the audit page's verification what the witnesses vouch for", async () => {
+    await page.goto(`/orgs/${ORG}/audit`);
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    const result = page.getByRole('status').filter({ hasText: 'Audit chain verified: OK' });
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(
+      /Witnessed: the newest checkpoint cosigned by a quorum of 1 covers \d+ events \(clinic-it, /,
+    );
+    await expectNoAxeViolations(page);
+    await openSettings();
+  });
+
   it("shows Ward's refusals beside the forms: an http URL, a quorum above the witnesses", async () => {
     await addWitness('remote', 'http://witness.example:7380', witnessKey('remote.example/w'));
     await page
