@@ -18,8 +18,19 @@ import { type ControlRole, controlConnection, superuser, useControlDb } from './
 const control = useControlDb({ checkpoints: { everyEvents: 1_000_000, everyMs: 86_400_000 } });
 
 const AUDIT_TABLES: readonly string[] = [...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES];
-/** Audit tables the runtime role changes by design: chain heads, export records, sink settings. */
-const MUTABLE_AUDIT_TABLES = ['audit_chains', 'audit_exports', 'audit_sinks', 'audit_sink_state'];
+/**
+ * Audit tables the runtime role changes by design: chain heads, export records, sink and witness
+ * settings and their delivery state.
+ */
+const MUTABLE_AUDIT_TABLES = [
+  'audit_chains',
+  'audit_exports',
+  'audit_sinks',
+  'audit_sink_state',
+  'audit_witnesses',
+  'audit_witness_state',
+  'audit_witness_quorum',
+];
 /** What ward_app holds on each audit table. */
 const APP_PRIVILEGES = (table: string) =>
   (READ_ONLY_TABLES as readonly string[]).includes(table) ? ['SELECT'] : ['INSERT', 'SELECT'];
