@@ -61,13 +61,15 @@ function storedRowsOf(t: CopyTuple, afterSeq: number, upToSeq: number): StoredRo
         seal: seal ?? null,
       },
     ];
-  const events = decodeBatch({ first_seq: int8(seq), payload });
-  const out: StoredRow[] = [];
-  events.forEach((e, i) => {
-    if (e.seq > afterSeq && e.seq <= upToSeq)
-      out.push({ ...e, seal: i === events.length - 1 ? (seal ?? null) : null });
-  });
-  return out;
+  const events = decodeBatch({ first_seq: int8(seq), payload }) as StoredRow[];
+  // The decoded rows become the stored rows in place (one object an event, not two).
+  for (const e of events) e.seal = null;
+  const last = events.at(-1);
+  if (last) last.seal = seal ?? null;
+  const first = events[0];
+  return first && first.seq > afterSeq && (last as StoredRow).seq <= upToSeq
+    ? events
+    : events.filter((e) => e.seq > afterSeq && e.seq <= upToSeq);
 }
 
 /**
