@@ -31,12 +31,15 @@ export interface BatchedEvent extends StoredRow {
 
 /** A batch's events, each with its parsed record; the seal on the last. */
 export function decodedBatch(b: BatchRow): BatchedEvent[] {
-  const events = decodeBatch({ first_seq: Number(b.first_seq), payload: b.payload });
-  return events.map((e, i) => ({
-    ...e,
-    seal: i === events.length - 1 ? b.seal : null,
-    record: JSON.parse(e.body.toString('utf8')),
-  }));
+  // The decoded rows become the events in place (one object an event, not two).
+  const events = decodeBatch({ first_seq: Number(b.first_seq), payload: b.payload }) as BatchedEvent[];
+  for (const e of events) {
+    e.seal = null;
+    e.record = JSON.parse(e.body.toString('utf8'));
+  }
+  const last = events.at(-1);
+  if (last) last.seal = b.seal;
+  return events;
 }
 
 /** What a page shows: the filters of ListAuditQuery with names resolved to ids and times to ms. */
