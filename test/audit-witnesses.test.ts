@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealerFor } from '../src/audit/index.js';
+import { rewriteChain } from './support/audit-damage.js';
 import { failsWith, runWard } from './support/cli.js';
 import { superuser } from './support/control-db.js';
 import { makeTestCerts } from './support/tls.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
-import { startWitnessProcess, type WitnessProcess } from './support/witness.js';
+import { startWitnessProcess, type WitnessProcess, witnessKey } from './support/witness.js';
 
 const CHECKPOINTS = { audit: { checkpoint_every_events: 3, checkpoint_every_seconds: 1 } };
 
@@ -45,6 +46,23 @@ afterAll(async () => {
 
 const cli = (r: Rig, args: string[]) =>
   runWard(args, { url: r.w.url, configDir: r.configDir }, { env: { WARD_TOKEN: r.owner } });
+
+/** `ward audit witness add` for the org, with any further options (`--ca`). */
+const addWitness = (r: Rig, name: string, url: string, publicKey: string, ...more: string[]) =>
+  cli(r, [
+    'audit',
+    'witness',
+    'add',
+    '--org',
+    'acme',
+    '--name',
+    name,
+    '--url',
+    url,
+    '--public-key',
+    publicKey,
+    ...more,
+  ]);
 
 async function change(r: Rig, n: number) {
   for (let i = 0; i < n; i++) {
@@ -113,19 +131,7 @@ async function rig(): Promise<Rig> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ward-witness-'));
   r.witness = await startWitnessProcess(dataDir, [logKey.stdout.trim()]);
   rigs.push(r);
-  const add = await cli(r, [
-    'audit',
-    'witness',
-    'add',
-    '--org',
-    'acme',
-    '--name',
-    'clinic-it',
-    '--url',
-    r.witness.url,
-    '--public-key',
-    join(dataDir, 'witness.vkey'),
-  ]);
+  const add = await addWitness(r, 'clinic-it', r.witness.url, join(dataDir, 'witness.vkey'));
   expect(add.stderr).toBe('');
   expect(add.stdout).toMatch(/^Registered witness clinic-it /);
   return r;
@@ -237,20 +243,7 @@ describe('a witness', () => {
   });
 
   it('never holds up appends when a witness is down; a quorum it cannot reach shows the lag', async () => {
-    const { witnessKey } = await import('./support/witness.js');
-    const add = await cli(r, [
-      'audit',
-      'witness',
-      'add',
-      '--org',
-      'acme',
-      '--name',
-      'down',
-      '--url',
-      'http://127.0.0.1:9',
-      '--public-key',
-      witnessKey('down.example/w'),
-    ]);
+    const add = await addWitness(r, 'down', 'http://127.0.0.1:9', witnessKey('down.example/w'));
     expect(add.code).toBe(0);
     const started = Date.now();
     await change(r, 6);
@@ -292,21 +285,7 @@ describe('a witness', () => {
     const tlsWitness = await startWitnessProcess(dataDir, [logKey], certs);
     try {
       expect(tlsWitness.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-      const add = await cli(r, [
-        'audit',
-        'witness',
-        'add',
-        '--org',
-        'acme',
-        '--name',
-        'clinic-tls',
-        '--url',
-        tlsWitness.url,
-        '--public-key',
-        tlsWitness.vkey,
-        '--ca',
-        certs.caFile,
-      ]);
+      const add = await addWitness(r, 'clinic-tls', tlsWitness.url, tlsWitness.vkey, '--ca', certs.caFile);
       expect(add.code).toBe(0);
       await change(r, 3);
       const tls = await eventually(async () => {
@@ -348,7 +327,6 @@ describe('a witness', () => {
       /Witnessed: the newest checkpoint cosigned by a quorum of 1 covers \d+ events \(witness-/,
     );
     expect(ok.code).toBe(0);
-    const { witnessKey } = await import('./support/witness.js');
     const stranger = await cli(r, [
       'audit',
       'verify',
@@ -422,7 +400,6 @@ describe('a rollback or a rewrite by whoever runs Ward', () => {
     // checkpoints and cosignatures that would show it, and seal the new run as Ward's writer would.
     const target = first + 2;
     const sealer = sealerFor(r.w.ward.services.signer);
-    const { rewriteChain } = await import('./support/audit-damage.js');
     await superuser(
       r.w,
       async (c) => {
