@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, expectNoAxeViolations, openBrowser } from './support/browser.js';
+import { type Browser, expectNoAxeViolations, openBrowser, signIn as signInAs } from './support/browser.js';
 import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
 const ORG = 'acme-audit';
@@ -27,13 +27,7 @@ describe('console: audit pages', () => {
     if (r.status !== status) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
   }
 
-  async function signIn(email: string) {
-    await page.goto('/');
-    await page.getByLabel('Email').fill(email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
-  }
+  const signIn = (email: string) => signInAs(page, email, PASSWORD);
 
   async function downloaded(click: () => Promise<void>): Promise<{ file: Download; text: string }> {
     const [file] = await Promise.all([page.waitForEvent('download'), click()]);

@@ -9,7 +9,7 @@
 import pg from 'pg';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, openBrowser } from './support/browser.js';
+import { type Browser, openBrowser, signIn as signInAs } from './support/browser.js';
 import { credentials, pgConfig, projectWithPeople } from './support/gateway.js';
 import { eventually, PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 
@@ -44,13 +44,7 @@ describe('console: break-glass read of a statement text', () => {
     return r.body.events;
   }
 
-  async function signIn(email: string) {
-    await page.goto('/');
-    await page.getByLabel('Email').fill(email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
-  }
+  const signIn = (email: string) => signInAs(page, email, PASSWORD);
 
   /** The Audit page filtered to db.statement events, and the drawer of the statement above. */
   async function openStatement(): Promise<Locator> {

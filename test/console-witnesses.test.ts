@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningWitness, startWitness } from '../src/witness/index.js';
-import { type Browser, expectNoAxeViolations, openBrowser } from './support/browser.js';
+import { type Browser, expectNoAxeViolations, openBrowser, signIn as signInAs } from './support/browser.js';
 import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
 import { witnessKey } from './support/witness.js';
 
@@ -45,13 +45,7 @@ describe('console: audit witnesses', () => {
       await ok('PATCH', `/api/v1/orgs/${ORG}`, owner, { settings: { legal_name: `X ${++changes}` } }, 200);
   }
 
-  async function signIn(email: string) {
-    await page.goto('/');
-    await page.getByLabel('Email').fill(email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
-  }
+  const signIn = (email: string) => signInAs(page, email, PASSWORD);
 
   async function openSettings() {
     await page.goto(`/orgs/${ORG}/audit/settings`);

@@ -2,7 +2,7 @@
  * A real browser for console tests: Debian's chromium through playwright-core, headless, in a
  * fresh profile that `close()` removes. `problems` collects what a user would never see but a test
  * must: uncaught page errors and Content-Security-Policy refusals. `expectNoAxeViolations` runs
- * axe-core's WCAG 2 A and AA rules on the page as it stands.
+ * axe-core's WCAG 2 A and AA rules on the page as it stands; `signIn` goes through the sign-in form.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -95,4 +95,16 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
     ...v.nodes.map((n) => `  ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`),
   ]);
   throw new Error(`axe found ${violations.length} WCAG 2 A/AA violation(s):\n${lines.join('\n')}`);
+}
+
+/**
+ * Signs in through the console's form as `email` with the tests' password, and waits for the
+ * Organizations page (what a person without a second factor sees first).
+ */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
 }
