@@ -60,12 +60,13 @@ export function wireAudit(deps: {
     log: deps.log.child({ component: 'audit-sinks' }),
   });
   const maintenance = createAuditMaintenance({ db, audit, log });
-  const witnesses = createWitnessService({ db, audit, signer });
+  const witnesses = createWitnessService({ db, audit, signer, newest: checkpointer.latest });
   const cosigner = createCosigner({
     db,
     signer,
     audit,
     log: deps.log.child({ component: 'audit-witnesses' }),
+    newest: checkpointer.latest,
     alert: deps.witnessAlert,
   });
   return {

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { WitnessStatus, WitnessView } from '../audit/index.js';
+import { COSIGNATURE_V1, type NoteVerifier, parseVkey, type WitnessTrust } from '../evidence/index.js';
 import { CliError, connect } from './client.js';
 import { action, printJson, printTable, say, withJson } from './output.js';
 
@@ -96,6 +97,48 @@ function show(s: WitnessStatus): void {
       ? `Quorum ${s.quorum}: newest checkpoint cosigned by a quorum covers ${q.tree_size} of ${s.head_seq} events (${q.witnesses.join(', ')}, ${q.cosigned_at}); ${s.lag_events} events behind the head`
       : `Quorum ${s.quorum}: no checkpoint cosigned by a quorum yet; the log holds ${s.head_seq} events`,
   );
+}
+
+/** The witness keys and quorum `ward audit verify --file` checks cosignatures with. */
+export async function witnessTrust(given: string[], quorum?: string): Promise<WitnessTrust | undefined> {
+  if (given.length === 0) {
+    if (quorum) throw new CliError('--quorum needs --witness-key', 2);
+    return undefined;
+  }
+  const keys: NoteVerifier[] = [];
+  for (const g of given) {
+    const text = await inlineOrFile(g, '--witness-key', isVkey);
+    try {
+      keys.push(parseVkey(text, COSIGNATURE_V1));
+    } catch (err) {
+      throw new CliError(`--witness-key '${g}': ${(err as Error).message}`, 2);
+    }
+  }
+  const q = quorum === undefined ? 1 : Number(quorum);
+  if (!Number.isInteger(q) || q < 1 || q > keys.length)
+    throw new CliError(
+      `--quorum is a whole number from 1 to the ${keys.length} witness keys given, not '${quorum}'`,
+      2,
+    );
+  return { keys, quorum: q };
+}
+
+/** What `ward audit verify` learns from the chain's witnesses. */
+export interface WitnessSummary {
+  quorum: number;
+  quorum_checkpoint: { tree_size: number; witnesses: string[]; cosigned_at: string } | null;
+  unreachable: string[];
+}
+
+/** `ward audit verify`'s lines about the witnesses. */
+export function sayWitnessed(w: WitnessSummary): void {
+  const q = w.quorum_checkpoint;
+  say(
+    q
+      ? `Witnessed: the newest checkpoint cosigned by a quorum of ${w.quorum} covers ${q.tree_size} events (${q.witnesses.join(', ')}, ${q.cosigned_at})`
+      : `Witnessed: no checkpoint cosigned by a quorum of ${w.quorum} yet`,
+  );
+  for (const u of w.unreachable) say(`  not asked: ${u}`);
 }
 
 export function registerAuditWitnesses(audit: Command): void {

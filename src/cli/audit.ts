@@ -12,18 +12,19 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import {
   AUDIT_PAGE_MAX,
-  COSIGNATURE_V1,
   checkProof,
   type ExportReport,
   type InclusionProofView,
-  type NoteVerifier,
-  parseVkey,
   type VerifyReport,
   verifyExportFile,
-  type WitnessTrust,
 } from '../evidence/index.js';
 import { registerAuditSinks } from './audit-sinks.js';
-import { registerAuditWitnesses } from './audit-witnesses.js';
+import {
+  registerAuditWitnesses,
+  sayWitnessed,
+  type WitnessSummary,
+  witnessTrust,
+} from './audit-witnesses.js';
 import { type Api, CliError, connect } from './client.js';
 import { action, printFields, printJson, printTable, say, withJson } from './output.js';
 
@@ -37,41 +38,6 @@ interface EventRow {
   target: Record<string, unknown>;
   details: Record<string, unknown>;
   hash: string;
-}
-
-/** The witness keys and quorum `ward audit verify --file` checks cosignatures with. */
-async function witnessTrust(given: string[], quorum?: string): Promise<WitnessTrust | undefined> {
-  if (given.length === 0) {
-    if (quorum) throw new CliError('--quorum needs --witness-key', 2);
-    return undefined;
-  }
-  const keys: NoteVerifier[] = [];
-  for (const g of given) {
-    const text = /^[^\s+]+\+[0-9a-f]{8}\+\S+$/.test(g.trim())
-      ? g
-      : await readFile(g, 'utf8').catch(() => {
-          throw new CliError(`cannot read --witness-key '${g}'`, 2);
-        });
-    try {
-      keys.push(parseVkey(text, COSIGNATURE_V1));
-    } catch (err) {
-      throw new CliError(`--witness-key '${g}': ${(err as Error).message}`, 2);
-    }
-  }
-  const q = quorum === undefined ? 1 : Number(quorum);
-  if (!Number.isInteger(q) || q < 1 || q > keys.length)
-    throw new CliError(
-      `--quorum is a whole number from 1 to the ${keys.length} witness keys given, not '${quorum}'`,
-      2,
-    );
-  return { keys, quorum: q };
-}
-
-/** What `ward audit verify` learns from the chain's witnesses. */
-interface WitnessSummary {
-  quorum: number;
-  quorum_checkpoint: { tree_size: number; witnesses: string[]; cosigned_at: string } | null;
-  unreachable: string[];
 }
 
 interface ChainOpts {
@@ -150,15 +116,7 @@ function report(
     say(
       `OK: chain ${r.chain}: ${r.events} events and ${r.checkpoints} checkpoints checked${r.external_checkpoints ? `, ${r.external_checkpoints} held elsewhere` : ''}`,
     );
-  if (!json && r.witnesses) {
-    const q = r.witnesses.quorum_checkpoint;
-    say(
-      q
-        ? `Witnessed: the newest checkpoint cosigned by a quorum of ${r.witnesses.quorum} covers ${q.tree_size} events (${q.witnesses.join(', ')}, ${q.cosigned_at})`
-        : `Witnessed: no checkpoint cosigned by a quorum of ${r.witnesses.quorum} yet`,
-    );
-    for (const u of r.witnesses.unreachable) say(`  not asked: ${u}`);
-  }
+  if (!json && r.witnesses) sayWitnessed(r.witnesses);
   if (!r.ok) {
     if (!json) say(`DAMAGED: chain ${r.chain}: first bad seq ${r.first_bad_seq} (${r.damage}): ${r.detail}`);
     process.exitCode = 1;

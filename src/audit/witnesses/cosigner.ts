@@ -20,7 +20,6 @@ import {
   addCheckpointRequest,
   type Checkpoint,
   COSIGNATURE_V1,
-  checkpointFromRow,
   cosignatureTime,
   parseNote,
   parseVkey,
@@ -69,23 +68,14 @@ export function createCosigner(deps: {
   signer: Signer;
   audit: AuditService;
   log: Logger;
+  /** The chain's newest signed checkpoint (the checkpointer's `latest`). */
+  newest: (chain: string) => Promise<Checkpoint | undefined>;
   /** Raises a refusal where people see it (the org's alert webhook); never throws. */
   alert?: (refusal: WitnessRefusal) => void;
 }) {
   const { db, signer, log } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
-
-  const newestCheckpoint = async (chain: string): Promise<Checkpoint | undefined> => {
-    const row = await db
-      .selectFrom('audit_checkpoints')
-      .selectAll()
-      .where('chain_id', '=', chain)
-      .orderBy('tree_size', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row ? checkpointFromRow(row) : undefined;
-  };
 
   async function send(w: WitnessRow, cp: Checkpoint, old: number): Promise<WitnessAnswer> {
     const proof = await db
@@ -212,7 +202,7 @@ export function createCosigner(deps: {
   }
 
   async function one(w: WitnessRow): Promise<void> {
-    const cp = await newestCheckpoint(w.chain_id);
+    const cp = await deps.newest(w.chain_id);
     if (!cp || cp.tree_size <= w.cosigned_size) return;
     let outcome: Outcome;
     try {

@@ -6,7 +6,13 @@
  * from Ward's records and from each witness itself. Each change is audited in the chain.
  */
 import type { Db } from '../../db/index.js';
-import { COSIGNATURE_V1, newestQuorum, parseVkey, type WitnessedCheckpoint } from '../../evidence/index.js';
+import {
+  type Checkpoint,
+  COSIGNATURE_V1,
+  newestQuorum,
+  parseVkey,
+  type WitnessedCheckpoint,
+} from '../../evidence/index.js';
 import type { RequestContext } from '../../lib/context.js';
 import { conflict, invalid, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -16,7 +22,13 @@ import { eventTime } from '../batches.db.js';
 import { logOrigin, logVkey } from './origin.js';
 import { servedByWitness, validCosignatures } from './witnessed.js';
 import type { AddWitnessBody, WitnessStatus, WitnessView } from './witnesses.schemas.js';
-import { cosignaturesOf, quorumOf, type WitnessRow, witnessesWithState } from './witnesses.store.js';
+import {
+  cosignaturesOf,
+  quorumCandidates,
+  quorumOf,
+  type WitnessRow,
+  witnessesWithState,
+} from './witnesses.store.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -31,7 +43,13 @@ export interface WitnessEvidence {
   unreachable: string[];
 }
 
-export function createWitnessService(deps: { db: Db; audit: AuditService; signer: Signer }) {
+export function createWitnessService(deps: {
+  db: Db;
+  audit: AuditService;
+  signer: Signer;
+  /** The chain's newest signed checkpoint (the checkpointer's `latest`). */
+  newest: (chain: string) => Promise<Checkpoint | undefined>;
+}) {
   const { db, audit, signer } = deps;
   const originOf = (chain: string) => logOrigin(signer, chain);
 
@@ -166,19 +184,16 @@ export function createWitnessService(deps: { db: Db; audit: AuditService; signer
   }
 
   async function status(chain: string): Promise<WitnessStatus> {
-    const [rows, head, q, cosigs, newest] = await Promise.all([
+    const [rows, head, q, newest] = await Promise.all([
       witnessesWithState(db, { chain }),
       headOf(chain),
       quorumIn(chain),
-      cosignaturesOf(db, chain),
-      db
-        .selectFrom('audit_checkpoints')
-        .select('tree_size')
-        .where('chain_id', '=', chain)
-        .orderBy('tree_size', 'desc')
-        .limit(1)
-        .executeTakeFirst(),
+      deps.newest(chain),
     ]);
+    const cosigs =
+      rows.length === 0
+        ? []
+        : await quorumCandidates(db, chain, [...new Set(rows.map((r) => r.key_name))], q.quorum);
     const best =
       rows.length === 0 ? undefined : newestQuorum(validCosignatures(cosigs, rows, originOf), q.quorum);
     const oldestUncovered =
@@ -191,7 +206,7 @@ export function createWitnessService(deps: { db: Db; audit: AuditService; signer
       quorum: q.quorum,
       quorum_set: q.set,
       head_seq: head,
-      newest_checkpoint: newest ? Number(newest.tree_size) : null,
+      newest_checkpoint: newest?.tree_size ?? null,
       quorum_checkpoint: best
         ? {
             tree_size: best.tree_size,

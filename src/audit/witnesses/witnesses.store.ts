@@ -3,31 +3,24 @@
  * SQL for witnesses, their submission state, the chain's quorum, and the cosignatures they
  * returned.
  */
-import { sql } from 'kysely';
-import type { Db, Tx } from '../../db/index.js';
+import { type Selectable, sql } from 'kysely';
+import type {
+  AuditCosignaturesTable,
+  AuditWitnessesTable,
+  AuditWitnessStateTable,
+  Db,
+  Tx,
+} from '../../db/index.js';
 
 type Q = Db | Tx;
 
-export interface WitnessRow {
-  id: string;
-  chain_id: string;
-  name: string;
-  key_name: string;
-  vkey: string;
-  url: string;
-  ca_pem: string | null;
-  created_at: Date;
-  last_success_at: Date | null;
-  last_status: number | null;
-  last_error: string | null;
-  last_error_at: Date | null;
-  attempts: number;
-  next_attempt_at: Date | null;
-  raised: string | null;
-  /** The largest size this witness cosigned, by Ward's records (0: none). */
-  cosigned_size: number;
-  cosigned_at: Date | null;
-}
+/** A witness with its submission state and what it cosigned last, by Ward's records. */
+export type WitnessRow = Selectable<AuditWitnessesTable> &
+  Omit<Selectable<AuditWitnessStateTable>, 'witness_id'> & {
+    /** The largest size this witness cosigned, by Ward's records (0: none). */
+    cosigned_size: number;
+    cosigned_at: Date | null;
+  };
 
 export async function witnessesWithState(q: Q, where: { chain?: string; id?: string; due?: boolean }) {
   const { rows } = await sql<WitnessRow>`
@@ -56,16 +49,7 @@ export async function quorumOf(q: Q, chain: string): Promise<number | null> {
   return row ? row.quorum : null;
 }
 
-export interface CosignatureRow {
-  chain_id: string;
-  tree_size: number;
-  root_hash: Buffer;
-  key_name: string;
-  witness_id: string;
-  timestamp: number;
-  signature: Buffer;
-  received_at: Date;
-}
+export type CosignatureRow = Selectable<AuditCosignaturesTable>;
 
 /** Every cosignature of the chain, oldest checkpoint first. */
 export async function cosignaturesOf(q: Q, chain: string): Promise<CosignatureRow[]> {
@@ -76,6 +60,28 @@ export async function cosignaturesOf(q: Q, chain: string): Promise<CosignatureRo
     .orderBy('tree_size')
     .orderBy('key_name')
     .execute();
+  return rows.map((r) => ({ ...r, tree_size: Number(r.tree_size), timestamp: Number(r.timestamp) }));
+}
+
+/**
+ * The cosignatures of the newest few checkpoints that `quorum` of the named keys cosigned with
+ * one root, newest first: what a status needs, without reading (and checking) every cosignature
+ * the chain ever collected. A candidate whose signatures fail is dropped by the caller.
+ */
+export async function quorumCandidates(
+  q: Q,
+  chain: string,
+  keyNames: string[],
+  quorum: number,
+): Promise<CosignatureRow[]> {
+  const { rows } = await sql<CosignatureRow>`
+    SELECT c.* FROM audit_cosignatures c
+      JOIN (SELECT tree_size, root_hash FROM audit_cosignatures
+             WHERE chain_id = ${chain} AND key_name = ANY(${keyNames}::text[])
+             GROUP BY tree_size, root_hash HAVING count(DISTINCT key_name) >= ${quorum}
+             ORDER BY tree_size DESC LIMIT 8) g USING (tree_size, root_hash)
+     WHERE c.chain_id = ${chain} AND c.key_name = ANY(${keyNames}::text[])
+     ORDER BY c.tree_size DESC, c.key_name`.execute(q);
   return rows.map((r) => ({ ...r, tree_size: Number(r.tree_size), timestamp: Number(r.timestamp) }));
 }
 
