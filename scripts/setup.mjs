@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Ward's set-up, run first by `npm start` and `npm test`, using only Node's built-ins so that it
 // works on a fresh machine before `npm ci`. Quick when nothing is missing:
-//   1. Debian packages: PostgreSQL (15+), pgaudit, pgBackRest, openssl, acl (as root); with --test
-//      also Chromium. As root it installs what is missing; otherwise it prints the exact
-//      command and exits non-zero.
+//   1. Debian packages: PostgreSQL (15+), pgaudit, pgBackRest, openssl, acl and e2fsprogs (as
+//      root), build tools
+//      for native addons; with --test also Chromium and SoftHSM2. As root it installs what is
+//      missing; otherwise it prints the exact command and exits non-zero.
 //   2. `npm ci` when node_modules is missing or older than package-lock.json.
 //   3. The build (server, migrations, console) when any source changed since the last one.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -72,7 +73,16 @@ function debianPackages() {
   // project behaves the same whichever ran first.
   if (major && !existsSync(`/usr/lib/postgresql/${major}/lib/pgaudit.so`))
     missing.push(`postgresql-${major}-pgaudit`);
+  // Encrypted project directories (fscrypt) live on an ext4 image Ward makes and mounts as root.
+  if (root_ && !onPath('mkfs.ext4')) missing.push('e2fsprogs');
+  // `npm ci` compiles the pkcs11js addon (the PKCS#11 keystore) with node-gyp, against the
+  // headers Node ships.
+  if (!onPath('g++')) missing.push('g++');
+  if (!onPath('make')) missing.push('make');
+  if (!onPath('python3')) missing.push('python3');
   if (forTests && !existsSync('/usr/bin/chromium')) missing.push('chromium');
+  // The PKCS#11 keystore's tests run against throwaway SoftHSM2 tokens (test/support/softhsm.ts).
+  if (forTests && !existsSync('/usr/lib/softhsm/libsofthsm2.so')) missing.push('softhsm2');
   // A gateway test compiles a small event-loop libpq client (test/gateway-hardening.test.ts).
   if (forTests && !existsSync('/usr/include/postgresql/libpq-fe.h')) missing.push('libpq-dev');
   if (forTests && !onPath('cc')) missing.push('gcc');
