@@ -294,7 +294,12 @@ describe('migration into a hipaa region', () => {
       region_id: 'local-hipaa',
       settings: { audit_log_level: 'hipaa' },
       status: 'running',
+      // A HIPAA region's projects are encrypted at rest by Ward, restored ones too.
+      encryption: { kind: 'fscrypt', unlocked: true },
     });
+    await succeeded(w, alice, `/api/v1/projects/${moved.id}/backups`);
+    const drill = await succeeded(w, alice, `/api/v1/projects/${moved.id}/backups/drill`);
+    expect(drill.result.checks.encryption_at_rest).toMatchObject({ kind: 'fscrypt' });
     const del = await w.request('DELETE', `/api/v1/projects/${old.id}`, { token: alice });
     expect(del.status).toBe(200);
   });

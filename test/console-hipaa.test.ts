@@ -152,7 +152,8 @@ describe('HIPAA in the console', () => {
     expect(await owner.getByLabel('Region', { exact: true }).locator('option').allTextContents()).toEqual([
       'Local HIPAA',
     ]);
-    await owner.getByText(/storage encryption (verified|declared|none) \(declared dm-crypt\)/).waitFor();
+    // Ward encrypts each project's directory itself (fscrypt): nothing to check before the first.
+    await owner.getByText(/storage encryption (verified|declared) \(declared dm-crypt\)/).waitFor();
     await owner.getByText('Audit log level: hipaa').waitFor();
     await expectNoAxeViolations(owner);
     await owner.getByLabel('Project name').fill('records');
@@ -162,7 +163,14 @@ describe('HIPAA in the console', () => {
     const details = owner.getByRole('table', { name: 'Project details' });
     await details.getByRole('row', { name: /Audit log level\s*hipaa/ }).waitFor();
     await details
-      .getByRole('row', { name: /Storage encryption\s*(verified|declared|none) \(declared dm-crypt\)/ })
+      .getByRole('row', {
+        name: /Region storage\s*(verified|declared) \(declared dm-crypt\): fscrypt, per-project keys/,
+      })
+      .waitFor();
+    await details
+      .getByRole('row', {
+        name: /Encryption at rest\s*fscrypt\s*fscrypt v2 policy \(AES-256-XTS contents, AES-256-CTS names\), its own key [0-9a-f]{8}…, unlocked/,
+      })
       .waitFor();
     await expectNoAxeViolations(owner);
   });

@@ -150,7 +150,7 @@ describe('deleting a HIPAA project', () => {
     const left = Date.parse(r.body.deletion.purge_after) - Date.now();
     expect(left).toBeGreaterThan(1000);
     expect(left).toBeLessThanOrEqual(3000);
-    expect(existsSync(join(w.home, 'projects', records.id))).toBe(true);
+    expect(existsSync(w.ward.services.dataplane.layout(records.id).root)).toBe(true);
     expect(w.ward.services.dataplane.health(records.id)?.state ?? 'stopped').toBe('stopped');
     expect((await eventsOf(w, acme, 'project.delete')).pop()).toMatchObject({
       outcome: 'success',
@@ -196,6 +196,7 @@ describe('deleting a HIPAA project', () => {
         : undefined,
     );
     expect(existsSync(join(w.home, 'projects', records.id))).toBe(false);
+    expect(existsSync(join(w.home, 'encrypted', records.id))).toBe(false);
 
     // Crypto-shredding: what was encrypted under the project's key cannot be read back, ever.
     const { keys } = w.ward.services;

@@ -15,7 +15,7 @@ import { SYSTEM } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
 import type { OrgService } from '../orgs/index.js';
 import { findProjectById } from '../projects/index.js';
-import type { RegionCatalog } from '../regions/index.js';
+import { projectEncryption, type RegionCatalog } from '../regions/index.js';
 import { type BackupService, createBackupService } from './backups.service.js';
 import { expireBackups } from './jobs/backup-job.js';
 import type { JobDeps } from './jobs/context.js';
@@ -88,6 +88,7 @@ export function wireBackups(deps: {
     pgbackrest,
     recovery: { pgbackrest, wal, paths: deps.paths },
     dataplane: deps.dataplane,
+    diskEncryption: (p) => projectEncryption(deps.regions.get(p.region_id)),
     log,
     alert: deps.alert,
     async backupSoon(projectId) {

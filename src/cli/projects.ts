@@ -21,6 +21,8 @@ export interface ProjectRow {
   updated_at: string;
   /** A deleted HIPAA project: recoverable until purge_after. */
   deletion?: { purge_after: string; requested_at: string | null } | null;
+  /** Encryption at rest of its directory (when one project is read). */
+  encryption?: { kind: string; detail: string };
 }
 
 interface RegionRow {
@@ -80,6 +82,7 @@ function show(p: ProjectRow): void {
     ],
     ['created', p.created_at],
     ['destroyed after', p.deletion?.purge_after],
+    ['encryption at rest', p.encryption ? `${p.encryption.kind}: ${p.encryption.detail}` : null],
   ]);
 }
 
@@ -171,7 +174,10 @@ export function registerProjects(program: Command): Command {
       .option('--org <org>', 'organization, when naming by name'),
   ).action(
     action(async (ref: string, opts: { org?: string; json?: boolean }) => {
-      const p = await resolveProject(await connect(), ref, opts.org);
+      const api = await connect();
+      const found = await resolveProject(api, ref, opts.org);
+      // A name resolves from the list; the project itself says more (its encryption at rest).
+      const p = await api.request<ProjectRow>('GET', `/api/v1/projects/${found.id}`);
       if (opts.json) printJson(p);
       else show(p);
     }),

@@ -18,6 +18,12 @@ export const regionSchema = z.strictObject({
   provider: z.enum(['local']).default('local'),
   /** What the operator declares about the disk under this region's data. */
   storage_encryption: z.enum(['none', 'dm-crypt', 'provider']).default('none'),
+  /**
+   * What Ward itself does: `fscrypt` encrypts each project's directory with the kernel's fscrypt
+   * under the project's own key (and refuses projects where the kernel cannot); `auto` does so
+   * where the kernel can; `none` does not. Default: `auto` in HIPAA regions, `none` elsewhere.
+   */
+  project_encryption: z.enum(['fscrypt', 'auto', 'none']).optional(),
 });
 export type Region = z.infer<typeof regionSchema>;
 
@@ -150,6 +156,11 @@ export const configSchema = z.strictObject({
     })
     .default({ max_failures: 5, minutes: 15, address_max_failures: 20 }),
   regions: z.array(regionSchema).min(1).max(100).default(DEFAULT_REGIONS),
+  /**
+   * The size (GiB) of the ext4 image Ward makes for encrypted project directories where the file
+   * system under WARD_HOME has no fscrypt; sparse, and doubled when less than a fifth is free.
+   */
+  encrypted_volume_gb: z.coerce.number().int().min(1).max(65_536).default(16),
   console_dir: z.string().max(500).optional(),
   /** The business associate a BAA names: the organization that runs this Ward (the operator's). */
   business_associate: z

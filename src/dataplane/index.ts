@@ -13,6 +13,9 @@ export {
   type ClusterState,
   type ClusterUser,
   type DataPlaneProvider,
+  type DirEncryption,
+  type DiskEncryption,
+  type EncryptionSupport,
   type PgTool,
   type ScratchCluster,
 } from './provider.js';

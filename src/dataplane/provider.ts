@@ -18,11 +18,32 @@ export interface ClusterHealth {
   since: string;
 }
 
+/**
+ * How a new cluster's directory is encrypted at rest: `fscrypt` (the kernel's per-directory
+ * encryption, with the project's own key; refused where the kernel cannot), `auto` (fscrypt where
+ * the kernel can, otherwise unencrypted), or `none`.
+ */
+export type DiskEncryption = 'fscrypt' | 'auto' | 'none';
+
 export interface ClusterSpec {
   id: string;
   /** HIPAA projects get pgaudit where it is installed. */
   hipaa: boolean;
+  /** For a new cluster (provision); an existing one keeps what its directory has. Default `none`. */
+  encryption?: DiskEncryption;
 }
+
+/** What the kernel says about a cluster directory's encryption at rest. */
+export interface DirEncryption {
+  kind: 'fscrypt' | 'none';
+  /** One sentence from the kernel's answers, for people. */
+  detail: string;
+  /** Whether its key is in the kernel (the files are readable); fscrypt only. */
+  unlocked?: boolean;
+}
+
+/** Whether this data plane can encrypt cluster directories, and with what; or why not. */
+export type EncryptionSupport = { ok: true; detail: string } | { ok: false; reason: string };
 
 /** The database inside each project cluster that people and applications use. */
 export const APP_DATABASE = 'app';
@@ -121,6 +142,17 @@ export interface DataPlaneProvider {
     args: string[],
     opts?: { asClusterUser?: boolean; timeoutMs?: number },
   ): Promise<string>;
-  /** Removes what cluster `id` had (it must not run) and makes it anew, empty, as a scratch cluster. */
-  scratchCluster(id: string): Promise<ScratchCluster>;
+  /**
+   * Removes what cluster `id` had (it must not run) and makes it anew, empty, as a scratch cluster,
+   * its directory encrypted as `encryption` says under the key of project `keyOwner` (default `id`);
+   * `hipaa`: the files come from a HIPAA project, whose databases hold pgaudit, so it is loaded.
+   */
+  scratchCluster(
+    id: string,
+    opts?: { encryption?: DiskEncryption; keyOwner?: string; hipaa?: boolean },
+  ): Promise<ScratchCluster>;
+  /** The kernel's answer about cluster `id`'s directory. */
+  diskEncryption(id: string): Promise<DirEncryption>;
+  /** Whether new clusters can be encrypted here (without making anything). */
+  encryptionSupport(): Promise<EncryptionSupport>;
 }

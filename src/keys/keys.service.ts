@@ -7,7 +7,7 @@
  * (crypto-shredding) makes everything encrypted under them unreadable for good.
  */
 
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import type { AuditService } from '../audit/index.js';
 import type { Db, KeyRow, Tx } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
@@ -148,6 +148,23 @@ export function createKeyService(deps: { db: Db; keystore: Keystore; audit: Audi
     );
   }
 
+  /**
+   * A key for `purpose` derived from the scope's active key (HKDF-SHA-512, the key's id in the
+   * info): never stored, and underivable once that key is destroyed. A scope whose keys were
+   * destroyed gets no new one here: it throws KeyDestroyedError.
+   */
+  async function derive(scope: KeyScope, purpose: string, length: number): Promise<Buffer> {
+    const [type, id] = scopeOf(scope);
+    const current = await store.activeKey(db, type, id);
+    const gone = current
+      ? undefined
+      : (await store.keysOfScope(db, type, id)).find((k) => k.state === 'destroyed');
+    if (gone) throw new KeyDestroyedError(gone.id, gone.destroyed_at);
+    const key = current ?? (await activeKey(scope));
+    const material = await unwrap(key);
+    return Buffer.from(hkdfSync('sha512', material, 'ward-derived-key', `${purpose}:${key.id}`, length));
+  }
+
   /** Crypto-shredding inside the caller's transaction: the project's keys are erased. */
   async function destroyProjectKeys(tx: Tx, projectId: string): Promise<string[]> {
     const gone = (await store.destroyKeys(tx, 'project', projectId)).map((r) => r.id);
@@ -167,7 +184,7 @@ export function createKeyService(deps: { db: Db; keystore: Keystore; audit: Audi
     }));
   }
 
-  return { encrypt, decrypt, rotateOrg, destroyProjectKeys, describe, forget: () => cache.clear() };
+  return { encrypt, decrypt, derive, rotateOrg, destroyProjectKeys, describe, forget: () => cache.clear() };
 }
 
 export type KeyService = ReturnType<typeof createKeyService>;

@@ -67,6 +67,13 @@ export const projectView = z.object({
   updated_at: z.string(),
   /** A deleted HIPAA project, recoverable (ward project undelete) until purge_after. */
   deletion: z.object({ purge_after: z.string(), requested_at: z.string().nullable() }).nullable(),
+  /**
+   * Encryption at rest of the project's directory, as the kernel reports it (fscrypt: its own
+   * key); present when one project is read.
+   */
+  encryption: z
+    .object({ kind: z.enum(['fscrypt', 'none']), detail: z.string(), unlocked: z.boolean().optional() })
+    .optional(),
 });
 
 /**

@@ -161,7 +161,9 @@ export function createProjectService(deps: {
   }
 
   async function get(ctx: RequestContext, id: string): Promise<ProjectView> {
-    return view((await access(ctx, id)).project);
+    const { project } = await access(ctx, id);
+    const shown = project.status === 'running' || project.status === 'pending_deletion';
+    return { ...view(project), ...(shown ? { encryption: await dataplane.diskEncryption(id) } : {}) };
   }
 
   async function update(ctx: RequestContext, id: string, body: UpdateProjectBody): Promise<ProjectView> {

@@ -1,5 +1,5 @@
 /**
  * @module regions
  */
-export { createRegionCatalog, type RegionCatalog } from './regions.js';
+export { createRegionCatalog, projectEncryption, type RegionCatalog } from './regions.js';
 export { createStorageChecker, type StorageChecker } from './storage-encryption.js';

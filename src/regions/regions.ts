@@ -8,6 +8,10 @@ import { invalid } from '../lib/errors.js';
 
 export type { Region } from '../config/index.js';
 
+/** What Ward does to encrypt a new project's directory in `region` (config: project_encryption). */
+export const projectEncryption = (region: Region): 'fscrypt' | 'auto' | 'none' =>
+  region.project_encryption ?? (region.type === 'hipaa' ? 'auto' : 'none');
+
 export function createRegionCatalog(regions: Region[]) {
   const byId = new Map(regions.map((r) => [r.id, r]));
   return {

@@ -8,10 +8,14 @@
  *   declared  the operator declares encryption Ward cannot see (a provider's disk encryption, or no
  *             block device to inspect, as in a container);
  *   none      nothing encrypts it that Ward knows of, including a declared dm-crypt that is not there.
+ * A region whose projects Ward encrypts itself (fscrypt) is judged by project-encryption.ts.
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Region } from '../config/index.js';
+import type { EncryptionSupport } from '../dataplane/index.js';
+import { judgeProjects, type ProjectDir } from './project-encryption.js';
+import { projectEncryption } from './regions.js';
 
 export type StorageState = 'verified' | 'declared' | 'none';
 
@@ -129,19 +133,38 @@ export function judge(
   return { state: 'declared', detail: `declared ${declared}; Ward cannot check it: ${disk.reason}` };
 }
 
-/** Checks a region's data directory, at most once a minute per region. */
-export function createStorageChecker(opts: { dataDir: string; roots?: Roots; ttlMs?: number }) {
-  const ttl = opts.ttlMs ?? 60_000;
+/** The project directories Ward encrypts itself, as the data plane reports them. */
+export interface ProjectDirs {
+  support(): Promise<EncryptionSupport>;
+  /** Every project directory of the region that should exist (running or awaiting its purge). */
+  dirsIn(regionId: string): Promise<ProjectDir[]>;
+}
+
+/** Checks a region's data directory, at most once every few seconds per region. */
+export function createStorageChecker(opts: {
+  dataDir: string;
+  roots?: Roots;
+  ttlMs?: number;
+  projects?: ProjectDirs;
+}) {
+  const ttl = opts.ttlMs ?? 5_000;
   const cache = new Map<string, { at: number; check: Promise<StorageCheck> }>();
+
+  async function judged(region: Region): Promise<Omit<StorageCheck, 'checked_at'>> {
+    const disk = judge(region.storage_encryption, opts.dataDir, await inspectDisk(opts.dataDir, opts.roots));
+    const mode = projectEncryption(region);
+    if (mode === 'none' || !opts.projects) return disk;
+    const [support, dirs] = await Promise.all([opts.projects.support(), opts.projects.dirsIn(region.id)]);
+    return judgeProjects(mode, support, dirs, disk);
+  }
+
   return {
     check(region: Region): Promise<StorageCheck> {
       const hit = cache.get(region.id);
       if (hit && Date.now() - hit.at < ttl) return hit.check;
-      const check = inspectDisk(opts.dataDir, opts.roots).then((disk) => ({
-        ...judge(region.storage_encryption, opts.dataDir, disk),
-        checked_at: new Date().toISOString(),
-      }));
+      const check = judged(region).then((j) => ({ ...j, checked_at: new Date().toISOString() }));
       cache.set(region.id, { at: Date.now(), check });
+      check.catch(() => cache.delete(region.id));
       return check;
     },
   };

@@ -62,7 +62,23 @@ export function wireHipaa(deps: {
       hipaa: createHipaaService({ db, audit, orgs, baa }),
       certificates,
       keys: createOrgKeys({ db, keys, orgs }),
-      storage: createStorageChecker({ dataDir: deps.projectsDir }),
+      storage: createStorageChecker({
+        dataDir: deps.projectsDir,
+        projects: {
+          support: () => dataplane.encryptionSupport(),
+          async dirsIn(regionId) {
+            const rows = await db
+              .selectFrom('projects')
+              .select(['id', 'name'])
+              .where('region_id', '=', regionId)
+              .where('status', 'in', ['running', 'pending_deletion'])
+              .execute();
+            return Promise.all(
+              rows.map(async (p) => ({ name: p.name, encryption: await dataplane.diskEncryption(p.id) })),
+            );
+          },
+        },
+      }),
     },
     deletion: {
       ...deletion,

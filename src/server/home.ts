@@ -6,6 +6,8 @@
  *   $WARD_HOME            0710 ward-process-user:service-group (service user may pass through)
  *   ├── control/          0700 service user: the control-plane cluster
  *   ├── projects/         0710 like $WARD_HOME; projects/<id>/ 0700 service user
+ *   ├── encrypted/        0710 like projects/, encrypted clusters (fscrypt, a key each), on
+ *   │                     encrypted.img (0600, mounted) where WARD_HOME's file system lacks fscrypt
  *   ├── keys/ tls/        0700 Ward's user only
  *   └── initial-admin-password  0600 Ward's user only
  */
@@ -18,6 +20,8 @@ export interface WardHome {
   root: string;
   control: string;
   projects: string;
+  /** Encrypted cluster directories, and the ext4 image they live on where one is needed. */
+  encrypted: { dir: string; image: string; owner: { uid: number; gid: number; mode: number } };
   keys: string;
   tls: string;
   /** Audit file sinks: copies of chains, one directory per chain. */
@@ -34,6 +38,15 @@ export async function prepareHome(root: string, service: OsUser): Promise<WardHo
     root,
     control: join(root, 'control'),
     projects: join(root, 'projects'),
+    encrypted: {
+      dir: join(root, 'encrypted'),
+      image: join(root, 'encrypted.img'),
+      owner: {
+        uid: process.getuid?.() ?? 0,
+        gid: switching ? service.gid : (process.getgid?.() ?? 0),
+        mode: shared,
+      },
+    },
     keys: join(root, 'keys'),
     tls: join(root, 'tls'),
     sinks: join(root, 'sinks'),

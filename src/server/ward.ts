@@ -141,9 +141,12 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     },
   });
   const regions = createRegionCatalog(config.regions);
-  const plane = wireDataPlane({
+  const plane = await wireDataPlane({
     config,
+    db,
+    keys,
     projectsDir: home.projects,
+    encrypted: home.encrypted,
     bin,
     runAs,
     wardUser,

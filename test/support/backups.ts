@@ -49,7 +49,9 @@ export async function succeeded(w: TestWard, token: string, path: string, body?:
       .filter((l) => l.includes(op.id) && l.includes('will be retried'))
       .map((l) => (JSON.parse(l) as { err?: string }).err);
     const attempts = earlier.length ? ` (earlier attempts: ${earlier.join(' | ')})` : '';
-    throw new Error(`operation ${op.id} (${op.kind}) failed: ${op.error}${attempts}`);
+    // A red drill says which check failed in its result.
+    const checks = op.result?.checks ? ` checks: ${JSON.stringify(op.result.checks)}` : '';
+    throw new Error(`operation ${op.id} (${op.kind}) failed: ${op.error}${attempts}${checks}`);
   }
   return op;
 }

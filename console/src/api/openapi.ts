@@ -3552,6 +3552,12 @@ export interface paths {
                   purge_after: string;
                   requested_at: string | null;
                 } | null;
+                encryption?: {
+                  detail: string;
+                  /** @enum {string} */
+                  kind: 'fscrypt' | 'none';
+                  unlocked?: boolean;
+                };
                 id: string;
                 name: string;
                 org_id: string;
@@ -3627,6 +3633,12 @@ export interface paths {
                 purge_after: string;
                 requested_at: string | null;
               } | null;
+              encryption?: {
+                detail: string;
+                /** @enum {string} */
+                kind: 'fscrypt' | 'none';
+                unlocked?: boolean;
+              };
               id: string;
               name: string;
               org_id: string;
@@ -4071,6 +4083,12 @@ export interface paths {
                 purge_after: string;
                 requested_at: string | null;
               } | null;
+              encryption?: {
+                detail: string;
+                /** @enum {string} */
+                kind: 'fscrypt' | 'none';
+                unlocked?: boolean;
+              };
               id: string;
               name: string;
               org_id: string;
@@ -4139,6 +4157,12 @@ export interface paths {
                 purge_after: string;
                 requested_at: string | null;
               } | null;
+              encryption?: {
+                detail: string;
+                /** @enum {string} */
+                kind: 'fscrypt' | 'none';
+                unlocked?: boolean;
+              };
               id: string;
               name: string;
               org_id: string;
@@ -4212,6 +4236,12 @@ export interface paths {
                 purge_after: string;
                 requested_at: string | null;
               } | null;
+              encryption?: {
+                detail: string;
+                /** @enum {string} */
+                kind: 'fscrypt' | 'none';
+                unlocked?: boolean;
+              };
               id: string;
               name: string;
               org_id: string;
@@ -4862,6 +4892,12 @@ export interface paths {
                 purge_after: string;
                 requested_at: string | null;
               } | null;
+              encryption?: {
+                detail: string;
+                /** @enum {string} */
+                kind: 'fscrypt' | 'none';
+                unlocked?: boolean;
+              };
               id: string;
               name: string;
               org_id: string;
@@ -5010,6 +5046,12 @@ export interface paths {
                 purge_after: string;
                 requested_at: string | null;
               } | null;
+              encryption?: {
+                detail: string;
+                /** @enum {string} */
+                kind: 'fscrypt' | 'none';
+                unlocked?: boolean;
+              };
               id: string;
               name: string;
               org_id: string;
@@ -5069,6 +5111,8 @@ export interface paths {
               regions: {
                 id: string;
                 name: string;
+                /** @enum {string} */
+                project_encryption?: 'fscrypt' | 'auto' | 'none';
                 /**
                  * @default local
                  * @enum {string}

@@ -3,7 +3,7 @@
  * One project (`/projects/:id`): what it is, its status (polled every second while it changes,
  * announced to screen readers), why it failed, its cluster, how it takes connections, and deletion.
  */
-import { Alert, Anchor, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useOrg } from '../api/orgs';
@@ -93,9 +93,22 @@ export function ProjectPage() {
           </Row>
           <Row label="Region">{region ? `${region.name} · ${region.id}` : p.region_id}</Row>
           {region ? (
-            <Row label="Storage encryption">
-              {region.storage_encryption_status.state} (declared {region.storage_encryption}):{' '}
-              {region.storage_encryption_status.detail}
+            <Row label="Region storage">
+              <Text size="sm" c={region.storage_encryption_status.state === 'none' ? 'red' : undefined}>
+                {region.storage_encryption_status.state === 'none' ? 'Not encrypted: ' : ''}
+                {region.storage_encryption_status.state} (declared {region.storage_encryption}):{' '}
+                {region.storage_encryption_status.detail}
+              </Text>
+            </Row>
+          ) : null}
+          {p.encryption ? (
+            <Row label="Encryption at rest">
+              <Group gap="xs" wrap="nowrap" align="baseline">
+                <Badge color={p.encryption.kind === 'fscrypt' ? 'teal' : 'red'} variant="light">
+                  {p.encryption.kind === 'fscrypt' ? 'fscrypt' : 'not encrypted'}
+                </Badge>
+                <Text size="sm">{p.encryption.detail}</Text>
+              </Group>
             </Row>
           ) : null}
           <Row label="Audit log level">{p.settings.audit_log_level}</Row>

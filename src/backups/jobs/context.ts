@@ -6,8 +6,8 @@
  */
 import type pg from 'pg';
 import type { AuditService } from '../../audit/index.js';
-import type { DataPlaneProvider } from '../../dataplane/index.js';
-import type { Db, Operation } from '../../db/index.js';
+import type { DataPlaneProvider, DiskEncryption } from '../../dataplane/index.js';
+import type { Db, Operation, Project } from '../../db/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Progress } from '../operations.js';
 import type { PgBackRest } from '../pgbackrest/pgbackrest.js';
@@ -24,6 +24,8 @@ export interface JobDeps {
   pgbackrest: PgBackRest;
   recovery: RecoveryDeps;
   dataplane: DataPlaneProvider;
+  /** How a cluster made for project `p` (its restore, its drill) is encrypted: its region's rule. */
+  diskEncryption(p: Project): DiskEncryption;
   log: Logger;
   /** Sends an alert to the org's webhook (a red drill, a failed backup); never throws. */
   alert(orgId: string, alert: string, payload: Record<string, unknown>): void;

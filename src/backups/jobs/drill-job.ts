@@ -4,7 +4,9 @@
  * the backup's consistency point; the drill is green when the cluster opens, pg_amcheck finds
  * nothing wrong (heap and every B-tree index, --heapallindexed), and after a clean shutdown
  * pg_checksums verifies every data page's checksum. The per-table row counts and content
- * checksums of the restored database are kept as evidence. The scratch cluster is always removed.
+ * checksums of the restored database are kept as evidence. The scratch cluster lands encrypted
+ * where the project's region encrypts its projects (fscrypt, under the project's key), and is
+ * always removed.
  */
 import { APP_DATABASE, type ScratchCluster } from '../../dataplane/index.js';
 import { findProjectById } from '../../projects/index.js';
@@ -26,7 +28,14 @@ export const runDrill: Runner = async (deps, op, progress) => {
   let evidence: unknown = null;
   let cluster: ScratchCluster | undefined;
   try {
-    cluster = await dataplane.scratchCluster(op.id);
+    // Restored PHI lands encrypted like the project's own directory, under the project's key.
+    cluster = await dataplane.scratchCluster(op.id, {
+      encryption: deps.diskEncryption(project),
+      keyOwner: project.id,
+      hipaa: project.audit_log_level === 'hipaa',
+    });
+    // Evidence, not a verdict: where the restored copy of the data sat while it was checked.
+    checks.encryption_at_rest = await dataplane.diskEncryption(op.id);
     const { timeline } = await recover(deps.recovery, {
       cluster,
       source: () => deps.repos.target(project, false),

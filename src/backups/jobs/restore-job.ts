@@ -75,7 +75,10 @@ export const runRestore: Runner = async (deps, op, progress) => {
   // supervision; recovery rebuilds its directory, so that postmaster must be gone first (and the
   // supervisor must not think the project already runs when this attempt starts it).
   await deps.dataplane.stop(fresh.id);
-  const cluster = await deps.dataplane.scratchCluster(fresh.id);
+  const cluster = await deps.dataplane.scratchCluster(fresh.id, {
+    encryption: deps.diskEncryption(fresh),
+    hipaa: fresh.audit_log_level === 'hipaa',
+  });
   const { timeline } = await recover(deps.recovery, {
     cluster,
     source: sourceTarget,

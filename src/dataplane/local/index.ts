@@ -14,6 +14,7 @@ export {
   stopCluster,
   writeClusterFiles,
 } from './cluster.js';
+export { createEncryptedDirs, type EncryptedDirs } from './fscrypt/encrypted-dirs.js';
 export { accessRules, hardenedSettings } from './hardening.js';
 export { createLocalProvider, type LocalProviderDeps } from './local-provider.js';
 export type { RunAs } from './run-as.js';

@@ -1,13 +1,21 @@
 /**
  * @module dataplane/local/local-provider
- * The local data plane: each project is its own cluster under `$WARD_HOME/projects/<id>`, run as
- * the service user, supervised by Ward, reachable only through its Unix socket.
+ * The local data plane: each project is its own cluster under `$WARD_HOME/projects/<id>`, or,
+ * encrypted at rest, under `$WARD_HOME/encrypted/<id>` (fscrypt, its own key: fscrypt/), run as
+ * the service user, supervised by Ward, reachable only through its Unix socket. An encrypted
+ * directory is unlocked just before its cluster starts and locked once it stops.
  */
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { OsUser } from '../../lib/os-user.js';
-import { type AdminConnection, APP_DATABASE, type ClusterSpec, type DataPlaneProvider } from '../provider.js';
+import {
+  type AdminConnection,
+  APP_DATABASE,
+  type ClusterSpec,
+  type DataPlaneProvider,
+  type DiskEncryption,
+} from '../provider.js';
 import type { PgBinaries } from './binaries.js';
 import {
   ADMIN_ROLE,
@@ -21,6 +29,7 @@ import {
   stopCluster,
   writeClusterFiles,
 } from './cluster.js';
+import type { EncryptedDirs } from './fscrypt/encrypted-dirs.js';
 import { accessRules, archiveSettings, hardenedSettings, pgauditSettings } from './hardening.js';
 import { runPgTool } from './pg-tool.js';
 import { clusterUser, type RunAs } from './run-as.js';
@@ -36,6 +45,10 @@ export interface LocalProviderDeps {
   supervisor: Supervisor;
   /** PostgreSQL's archive_command for a project (backups/wal); no WAL archiving without it. */
   archiveCommand?: (id: string) => string;
+  /** Encrypted cluster directories; without it every cluster is unencrypted. */
+  encrypted?: EncryptedDirs;
+  /** Says what Ward did that the operator should know (encryption wanted but not possible). */
+  warn?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
 async function pgauditInstalled(bin: PgBinaries): Promise<boolean> {
@@ -46,9 +59,35 @@ async function pgauditInstalled(bin: PgBinaries): Promise<boolean> {
 }
 
 export function createLocalProvider(deps: LocalProviderDeps): DataPlaneProvider {
-  const { bin, runAs, supervisor } = deps;
-  const layoutOf = (id: string): ClusterLayout => clusterLayout(join(deps.projectsDir, id));
+  const { bin, runAs, supervisor, encrypted } = deps;
+  const layoutOf = (id: string): ClusterLayout =>
+    clusterLayout(encrypted?.has(id) ? encrypted.rootOf(id) : join(deps.projectsDir, id));
   const pgaudit = pgauditInstalled(bin);
+
+  /**
+   * Removes what `id` had and makes its empty root, encrypted as `encryption` says (under the key
+   * of project `keyOwner`): `fscrypt` fails where the kernel cannot, `auto` falls back to none.
+   */
+  async function freshRoot(id: string, encryption: DiskEncryption, keyOwner = id): Promise<ClusterLayout> {
+    await lock(id);
+    await removeCluster(layoutOf(id));
+    await removeCluster(clusterLayout(join(deps.projectsDir, id)));
+    if (encryption !== 'none') {
+      const support = encrypted
+        ? await encrypted.support()
+        : { ok: false, reason: 'this Ward has no encrypted volume' };
+      if (support.ok && encrypted) return clusterLayout(await encrypted.make(id, keyOwner));
+      const reason = support.ok ? 'this Ward has no encrypted volume' : support.reason;
+      if (encryption === 'fscrypt')
+        throw new Error(`its region requires storage encryption (fscrypt), but ${reason}`);
+      deps.warn?.('a cluster is created unencrypted: fscrypt is not available', { cluster: id, reason });
+    }
+    return layoutOf(id);
+  }
+
+  async function lock(id: string) {
+    await encrypted?.lock(id);
+  }
 
   async function configure(spec: ClusterSpec, layout: ClusterLayout) {
     const audit = spec.hipaa && (await pgaudit);
@@ -90,9 +129,9 @@ export function createLocalProvider(deps: LocalProviderDeps): DataPlaneProvider 
     kind: 'local',
 
     async provision(spec) {
-      const layout = layoutOf(spec.id);
+      // A half-made directory from an interrupted attempt goes first.
+      const layout = await freshRoot(spec.id, spec.encryption ?? 'none');
       try {
-        await removeCluster(layout); // a half-made directory from an interrupted attempt
         await initCluster(bin, runAs, layout);
         await run(spec);
         await admin(spec.id, 'postgres', async (c) => {
@@ -109,32 +148,57 @@ export function createLocalProvider(deps: LocalProviderDeps): DataPlaneProvider 
         });
       } catch (err) {
         await supervisor.stop(spec.id).catch(() => undefined);
+        await lock(spec.id).catch(() => undefined);
         await removeCluster(layout);
         throw err;
       }
     },
 
     async start(spec) {
+      await encrypted?.unlock(spec.id);
       if (!(await clusterExists(layoutOf(spec.id)))) {
         throw new Error(`the data directory of project ${spec.id} is missing (${layoutOf(spec.id).data})`);
       }
       await run(spec);
     },
 
-    stop: (id) => supervisor.stop(id),
+    async stop(id) {
+      await supervisor.stop(id);
+      await lock(id);
+    },
 
     async destroy(id) {
       await supervisor.stop(id);
+      await lock(id);
       await removeCluster(layoutOf(id));
     },
 
     exists: (id) => clusterExists(layoutOf(id)),
     health: (id) => supervisor.health(id),
     adminConnection,
-    stopAll: () => supervisor.stopAll(),
+    async stopAll() {
+      const ids = supervisor.ids();
+      await supervisor.stopAll();
+      for (const id of ids)
+        await lock(id).catch((err) => deps.warn?.('locking failed', { id, err: `${err}` }));
+      await encrypted?.close();
+    },
     layout: layoutOf,
     clusterUser: clusterUser(runAs),
     pgTool: (tool, args, opts) => runPgTool(bin, runAs, tool, args, opts),
-    scratchCluster: (id) => createScratchCluster(deps, id, layoutOf(id)),
+    async scratchCluster(id, opts = {}) {
+      const layout = await freshRoot(id, opts.encryption ?? 'none', opts.keyOwner);
+      const base = opts.hipaa && (await pgaudit) ? pgauditSettings() : {};
+      return createScratchCluster(deps, id, layout, base, async () => {
+        await lock(id);
+        await removeCluster(layout);
+      });
+    },
+    diskEncryption: async (id) =>
+      encrypted?.has(id)
+        ? encrypted.describe(id)
+        : { kind: 'none', detail: `its directory ${layoutOf(id).root} is not encrypted by Ward` },
+    encryptionSupport: async () =>
+      encrypted ? encrypted.support() : { ok: false, reason: 'this Ward has no encrypted volume' },
   };
 }

@@ -8,13 +8,18 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDir } from '../../lib/fs.js';
 import type { OsUser } from '../../lib/os-user.js';
-import { type AdminConnection, APP_DATABASE, type ClusterLayout, type ScratchCluster } from '../provider.js';
+import {
+  type AdminConnection,
+  APP_DATABASE,
+  type ClusterLayout,
+  type ClusterSettings,
+  type ScratchCluster,
+} from '../provider.js';
 import type { PgBinaries } from './binaries.js';
 import {
   ADMIN_ROLE,
   type ClusterHandle,
   PG_PORT,
-  removeCluster,
   startCluster,
   stopCluster,
   writeClusterFiles,
@@ -47,14 +52,19 @@ async function lastFatal(layout: ClusterLayout): Promise<string | undefined> {
   return undefined;
 }
 
-/** Removes what `layout` held and makes its empty directories, the service user's, 0700. */
+/**
+ * Makes the empty directories (the service user's, 0700) inside `layout.root`, which the caller
+ * made empty; `base`: settings every configuration has (pgaudit for a HIPAA project's files);
+ * `removeAll` removes the root (and locks it, when encrypted).
+ */
 export async function createScratchCluster(
   deps: ScratchDeps,
   id: string,
   layout: ClusterLayout,
+  base: ClusterSettings,
+  removeAll: () => Promise<void>,
 ): Promise<ScratchCluster> {
   const { runAs } = deps;
-  await removeCluster(layout);
   for (const dir of [layout.root, layout.socketDir, layout.data]) {
     await ensureDir(dir, 0o700);
     await giveTo(runAs, dir);
@@ -77,7 +87,7 @@ export async function createScratchCluster(
     async configure(settings, opts = {}) {
       await clusterUser(runAs).give(layout.root, { recursive: true });
       await writeClusterFiles(runAs, layout, {
-        settings: { ...hardenedSettings(layout), archive_mode: 'off', ...settings },
+        settings: { ...hardenedSettings(layout), archive_mode: 'off', ...base, ...settings },
         ...accessRules(deps.wardUser),
       });
       if (opts.recovery) {
@@ -102,7 +112,7 @@ export async function createScratchCluster(
 
     async remove() {
       await stop();
-      await removeCluster(layout);
+      await removeAll();
     },
   };
 }
