@@ -7,7 +7,7 @@
  * directory (unreadable to root) and the purge shreds the key it was derived from.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { runWard } from './support/cli.js';
 import { credentials, pgConfig, runningProject } from './support/gateway.js';
 import { BUSINESS_ASSOCIATE, enableHipaa, mfaUser } from './support/hipaa.js';
 import { sql } from './support/project-db.js';
+import { fileContains, filesContaining } from './support/scan.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
 
 const MARKER = `PHI-MARKER-${randomBytes(8).toString('hex')}`;
@@ -31,29 +32,6 @@ let w: TestWard;
 let home: string;
 let alice: string;
 let records: string;
-
-/** Whether `needle` occurs in the file at `path` (streamed in chunks that overlap by its length). */
-async function fileContains(path: string, needle: string): Promise<boolean> {
-  const n = Buffer.from(needle);
-  let tail = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) {
-    const window = Buffer.concat([tail, chunk as Buffer]);
-    if (window.includes(n)) return true;
-    tail = window.subarray(Math.max(0, window.length - n.length));
-  }
-  return false;
-}
-
-/** Every regular file under `dir` that holds `needle`. */
-async function filesContaining(dir: string, needle: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    if (await fileContains(path, needle)) found.push(path);
-  }
-  return found;
-}
 
 /** Writes MARKER into project `id` through the gateway, then forces it to disk. */
 async function writeMarker(id: string) {

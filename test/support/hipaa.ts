@@ -14,6 +14,8 @@ export function startHipaaWard(grace = '3s', env: NodeJS.ProcessEnv = {}): Promi
     {
       business_associate: BUSINESS_ASSOCIATE,
       hipaa_deletion_grace: grace as unknown as number,
+      // The encrypted projects' volume, small: tests that read every file under $WARD_HOME read it.
+      encrypted_volume_gb: 1,
       regions: [
         { id: 'local', name: 'Local', type: 'standard', provider: 'local', storage_encryption: 'none' },
         {

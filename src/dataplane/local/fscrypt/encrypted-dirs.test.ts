@@ -5,11 +5,11 @@
  * in clear in the image. Needs root, as Ward does to mount the image.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileContains } from '../../../../test/support/scan.js';
 import { createEncryptedDirs, type EncryptedDirs } from './encrypted-dirs.js';
 import { policyOf } from './kernel.js';
 
@@ -19,18 +19,6 @@ let dirs: EncryptedDirs;
 /** Keys by directory; `wrong` replaces one to show a foreign key cannot unlock. */
 const keys = new Map<string, Buffer>();
 const warnings: string[] = [];
-
-/** Whether `needle` occurs anywhere in the file at `path` (read in chunks, overlapping). */
-async function fileContains(path: string, needle: string): Promise<boolean> {
-  const n = Buffer.from(needle);
-  let tail = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const window = Buffer.concat([tail, chunk as Buffer]);
-    if (window.includes(n)) return true;
-    tail = window.subarray(Math.max(0, window.length - n.length));
-  }
-  return false;
-}
 
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'ward-fscrypt-'));
