@@ -30,7 +30,8 @@ export const regionsOf = (regions: Region[], type: RegionType): Region[] =>
 export function describeRegion(region: Region | undefined): string {
   if (!region) return 'No region of this type is defined';
   const s = region.storage_encryption_status;
-  return `${region.id}: storage encryption ${s.state} (declared ${region.storage_encryption}). ${s.detail}`;
+  const warning = s.state === 'none' ? 'Warning: data here is not encrypted at rest. ' : '';
+  return `${warning}${region.id}: storage encryption ${s.state} (declared ${region.storage_encryption}). ${s.detail}`;
 }
 
 /**

@@ -197,7 +197,9 @@ export async function openVolume(opts: VolumeOptions): Promise<VolumeResult> {
         return true;
       },
       async close() {
-        await run('umount', [dir]);
+        // Every cluster on it has stopped; a process still holding a file (a straggling
+        // pgBackRest) must not keep Ward from stopping: the mount then goes when it lets go.
+        await run('umount', [dir]).catch(() => run('umount', ['--lazy', dir]));
       },
     },
   };
