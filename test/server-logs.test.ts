@@ -54,7 +54,8 @@ async function runThroughGateway(projectId: string): Promise<void> {
 
 /** Every line of every file in the cluster's log directory. */
 async function serverLog(projectId: string): Promise<string> {
-  const dir = join(w.home, 'projects', projectId, 'pgdata', 'log');
+  // A HIPAA project's directory is on the encrypted volume: the provider knows where.
+  const dir = join(w.ward.services.dataplane.layout(projectId).data, 'log');
   const files = await readdir(dir);
   return (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
 }

@@ -6,7 +6,6 @@
  * not available, an `auto` region is judged by its disk like any other (storage-encryption.ts).
  */
 import type { DirEncryption, EncryptionSupport } from '../dataplane/index.js';
-import type { StorageCheck } from './storage-encryption.js';
 
 export const FSCRYPT_VERIFIED = 'fscrypt, per-project keys';
 
@@ -15,7 +14,11 @@ export interface ProjectDir {
   encryption: DirEncryption;
 }
 
-type Judged = Omit<StorageCheck, 'checked_at'>;
+/** A storage judgement, as storage-encryption.ts makes them for disks. */
+export interface Judged {
+  state: 'verified' | 'declared' | 'none';
+  detail: string;
+}
 
 /**
  * `disk`: the judgement of the disk under the projects (dm-crypt or not), for the fallback.

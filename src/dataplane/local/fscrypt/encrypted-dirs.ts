@@ -23,7 +23,13 @@ import {
   removeKey,
   setPolicy,
 } from './kernel.js';
-import { type EncryptedVolume, openVolume, probeVolume, type VolumeOptions } from './volume.js';
+import {
+  type EncryptedVolume,
+  openVolume,
+  probeVolume,
+  type VolumeOptions,
+  type VolumeResult,
+} from './volume.js';
 
 /**
  * The fscrypt key of directory `dirId`, derived from the key of project `keyOwner` (a drill's
@@ -38,17 +44,19 @@ export interface EncryptedDirsOptions extends Omit<VolumeOptions, 'create'> {
 
 export function createEncryptedDirs(opts: EncryptedDirsOptions) {
   let volume: EncryptedVolume | undefined;
-  let opening: Promise<{ ok: true; volume: EncryptedVolume } | { ok: false; reason: string }> | undefined;
+  /** Opening is one at a time: a look (create false) never answers for a make (create true). */
+  let chain: Promise<unknown> = Promise.resolve();
 
   /** The volume, mounting (and with `create`, making) it on first use. */
-  async function open(create: boolean) {
-    if (volume) return { ok: true as const, volume };
-    opening ??= openVolume({ ...opts, create }).finally(() => {
-      opening = undefined;
+  function open(create: boolean): Promise<VolumeResult> {
+    const next = chain.then(async (): Promise<VolumeResult> => {
+      if (volume) return { ok: true, volume };
+      const r = await openVolume({ ...opts, create });
+      if (r.ok) volume = r.volume;
+      return r;
     });
-    const r = await opening;
-    if (r.ok) volume = r.volume;
-    return r;
+    chain = next.catch(() => undefined);
+    return next;
   }
 
   const rootOf = (id: string) => join(opts.dir, id);
@@ -155,10 +163,14 @@ export function createEncryptedDirs(opts: EncryptedDirsOptions) {
     },
 
     /** Unmounts the image (Ward stops); the clusters on it must be stopped. */
-    async close(): Promise<void> {
-      const v = volume;
-      volume = undefined;
-      await v?.close();
+    close(): Promise<void> {
+      const next = chain.then(async () => {
+        const v = volume;
+        volume = undefined;
+        await v?.close();
+      });
+      chain = next.catch(() => undefined);
+      return next;
     },
   };
 }
