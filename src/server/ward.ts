@@ -222,10 +222,11 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     await hipaa.deletion.stop();
     await projects.provisioner.drain();
     await backups.stopJobs();
+    // No more probes (nor the projects they would start or stop), HSMs closed, unwraps counted.
+    await rootKeys.stop();
     await access.alerts.drain();
     await auditParts.stop();
     await dataplane.stopAll();
-    await rootKeys.stop();
     await backups.stopWal();
     await control.close();
   };
