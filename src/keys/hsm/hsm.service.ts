@@ -80,16 +80,18 @@ export function createHsmService(deps: {
         })
       : Promise.reject(err);
 
-  function checkModule(module: string): void {
+  /** The allowed module `module` names (itself, or a path to the same file); Ward loads that path. */
+  function allowedModule(module: string): string {
     if (deps.allowedModules.length === 0)
       throw invalid(
         `this Ward allows no PKCS#11 module; the operator lists the HSM libraries orgs may use in ward.yaml (hsm_modules: [${module}]) and restarts Ward`,
       );
-    const allowed = deps.allowedModules.some((m) => m === module || resolved(m) === resolved(module));
+    const allowed = deps.allowedModules.find((m) => m === module || resolved(m) === resolved(module));
     if (!allowed)
       throw invalid(
         `PKCS#11 module ${module} is not one this Ward allows (ward.yaml hsm_modules: ${deps.allowedModules.join(', ')}); use one of those or ask the operator to add it`,
       );
+    return allowed;
   }
 
   async function show(ctx: RequestContext, ref: string): Promise<HsmView> {
@@ -115,6 +117,7 @@ export function createHsmService(deps: {
       },
     };
     let keystore: Pkcs11Keystore | undefined;
+    let module = body.module;
     let move: Awaited<ReturnType<KeyService['prepareRootMove']>>;
     try {
       authorize(ctx, a, 'keys.hsm.manage');
@@ -122,13 +125,13 @@ export function createHsmService(deps: {
         throw forbidden(
           `a root key in your own HSM needs the ${HSM_PLAN} plan; '${a.org.name}' is on the ${a.org.plan} plan. The operator moves it: ward org set-plan ${a.org.name} ${HSM_PLAN}`,
         );
-      checkModule(body.module);
+      module = allowedModule(body.module);
       const current = await store.findRootKey(db, orgId);
       if (current)
         throw conflict(
           `'${a.org.name}' already keeps its root key in an HSM (${describeRoot(current.keystore_id)}); remove it first (ward keys hsm remove --org ${a.org.name})`,
         );
-      const onToken = await store.rootKeyOnToken(db, body.module, body.token);
+      const onToken = await store.rootKeyOnToken(db, module, body.token);
       if (onToken)
         throw conflict(
           `token "${body.token}" already holds another organization's root key; each organization needs a token of its own`,
@@ -157,11 +160,11 @@ export function createHsmService(deps: {
         if (await store.findRootKey(tx, orgId))
           throw conflict(`'${a.org.name}' already keeps its root key in an HSM; remove it first`);
         const rewrapped = await keys.commitRootMove(tx, move);
-        draft.details = { ...draft.details, keystore_id: ks.id, rewrapped };
+        draft.details = { ...draft.details, module, keystore_id: ks.id, rewrapped };
         return store.insertRootKey(tx, {
           org_id: orgId,
           kind: 'pkcs11',
-          module: body.module,
+          module,
           token: body.token,
           key_label: body.key_label,
           keystore_id: ks.id,
