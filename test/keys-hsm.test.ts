@@ -150,14 +150,15 @@ describe('setting up the HSM', () => {
     });
   });
 
-  it('re-wraps the org keys under the HSM key in one audited change; data encrypted before still reads', async () => {
+  it('re-wraps the org keys, active and retired, under the HSM key in one audited change; data encrypted before still reads', async () => {
+    expect((await w.request('POST', '/api/v1/orgs/acme/keys/rotate', { token: alice })).status).toBe(200);
     const r = await setHsm('acme', {});
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       org_id: acme,
       root: 'hsm',
       keystore_id: KEYSTORE,
-      rewrapped: 1,
+      rewrapped: 2,
       hsm: {
         module: hsm.modulePath,
         token: 'acme',
@@ -167,8 +168,11 @@ describe('setting up the HSM', () => {
       },
     });
     const listed = (await w.request('GET', '/api/v1/orgs/acme/keys', { token: alice })).body;
-    expect(listed.org_keys.map((k: any) => k.wrapped_by)).toEqual([KEYSTORE]);
-    expect(listed.project_keys[0].wrapped_by).toBe(listed.org_keys[0].id);
+    expect(listed.org_keys.map((k: any) => [k.state, k.wrapped_by])).toEqual([
+      ['retired', KEYSTORE],
+      ['active', KEYSTORE],
+    ]);
+    expect(listed.project_keys[0].wrapped_by).toBe(listed.org_keys[1].id);
     const [event] = (await eventsOf(w, acme, 'key.hsm.set')).filter((e) => e.outcome === 'success');
     expect(event?.details).toEqual({
       module: hsm.modulePath,
@@ -176,7 +180,7 @@ describe('setting up the HSM', () => {
       key_label: 'ward-root',
       keystore_id: KEYSTORE,
       previous_root: 'file:root',
-      rewrapped: 1,
+      rewrapped: 2,
     });
     expect(await readBack()).toBe('pgbackrest passphrase');
     expect(await sql(w, records, 'SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
@@ -271,14 +275,14 @@ describe('the HSM over restarts and revocation', () => {
   it('moves the org back to Ward’s own root key', async () => {
     const r = await w.request('DELETE', '/api/v1/orgs/acme/keys/hsm', { token: alice });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ root: 'ward', keystore_id: 'file:root', hsm: null, rewrapped: 1 });
+    expect(r.body).toMatchObject({ root: 'ward', keystore_id: 'file:root', hsm: null, rewrapped: 2 });
     const listed = (await w.request('GET', '/api/v1/orgs/acme/keys', { token: alice })).body;
-    expect(listed.org_keys.map((k: any) => k.wrapped_by)).toEqual(['file:root']);
+    expect(listed.org_keys.map((k: any) => k.wrapped_by)).toEqual(['file:root', 'file:root']);
     const removals = await eventsOf(w, acme, 'key.hsm.remove');
     expect(removals.map((e) => e.outcome)).toEqual(['failure', 'success']);
     expect(removals[1]?.details).toEqual({
       keystore_id: KEYSTORE,
-      rewrapped: 1,
+      rewrapped: 2,
     });
     // The HSM is no longer needed: the data reads with the key disabled.
     token.disableKey('ward-root', 'flags');
