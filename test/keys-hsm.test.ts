@@ -272,6 +272,36 @@ describe('the HSM over restarts and revocation', () => {
     await eventually(async () => alerts.find((a) => a.alert === 'key.hsm.available'));
   }, 60_000);
 
+  it('takes a new PIN while the stored one is refused (not retried), and starts the project with it', async () => {
+    const inUse = await setHsm('acme', {});
+    expect(inUse.status).toBe(409);
+    expect(inUse.body.error.message).toMatch(/is in use; set it again only to give Ward a new PIN/);
+    const stale = await w.ward.services.keys.encrypt(
+      { type: 'system' },
+      'stale-pin-0000',
+      `ward-hsm-pin:${acme}`,
+    );
+    await w.ward.services.db.updateTable('org_root_keys').set({ pin_sealed: stale }).execute();
+    await w.stop();
+    await start();
+    const p = await project();
+    expect(p.status).toBe('suspended');
+    expect(p.status_reason).toMatch(/the PIN for token "acme" is wrong .* Ward does not try this PIN again/);
+    expect((await eventsOf(w, acme, 'key.hsm.unavailable')).length).toBe(2);
+
+    const wrong = await setHsm('acme', { pin: 'still-wrong-1' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toMatch(/the PIN for token "acme" is wrong/);
+    const renewed = await setHsm('acme', {});
+    expect(renewed.status).toBe(200);
+    expect(renewed.body).toMatchObject({
+      root: 'hsm',
+      rewrapped: 0,
+      hsm: { state: 'available', reason: null },
+    });
+    await running();
+  }, 60_000);
+
   it('moves the org back to Ward’s own root key', async () => {
     const r = await w.request('DELETE', '/api/v1/orgs/acme/keys/hsm', { token: alice });
     expect(r.status).toBe(200);

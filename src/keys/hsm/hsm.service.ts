@@ -3,7 +3,8 @@
  * An org's root key in its own HSM: `set` (owner, enterprise plan, a module the operator allows)
  * opens the keystore with the PIN, re-wraps the org's org keys (active and retired) under the HSM
  * key and commits that with its audit event; project keys stay wrapped by the org key, so nothing
- * else changes. `remove` re-wraps them under Ward's own root key again. The PIN is sealed under
+ * else changes. `remove` re-wraps them under Ward's own root key again. Setting it again gives Ward
+ * a new PIN for a key that is unavailable because its PIN was refused. The PIN is sealed under
  * Ward's system key; it is never logged, recorded or returned, and keystore errors never quote it.
  */
 import { realpathSync } from 'node:fs';
@@ -12,7 +13,7 @@ import type { Db, OrgRole, OrgRootKey } from '../../db/index.js';
 import type { RequestContext } from '../../lib/context.js';
 import { conflict, forbidden, invalid, isWardError, notFound } from '../../lib/errors.js';
 import { authorize, principalOf } from '../../policy/index.js';
-import type { KeyService } from '../keys.service.js';
+import type { KeyService, RootMove } from '../keys.service.js';
 import { openPkcs11Keystore, type Pkcs11Keystore, Pkcs11KeystoreError } from '../keystores/pkcs11/index.js';
 import { describeRoot } from '../roots.js';
 import type { HsmView, SetHsmBody } from './hsm.schemas.js';
@@ -100,6 +101,33 @@ export function createHsmService(deps: {
     return view(a.org.id, await store.findRootKey(db, a.org.id));
   }
 
+  /** Opens the keystore the body names; a keystore's error is the caller's to fix (400, its message). */
+  const openFor = (module: string, body: SetHsmBody) =>
+    open({ module, token: body.token, keyLabel: body.key_label, pin: body.pin }).catch((err: unknown) => {
+      throw err instanceof Pkcs11KeystoreError ? invalid(err.message) : err;
+    });
+
+  /**
+   * Setting the HSM an org already has is only for a new PIN, while the key is unavailable and
+   * Ward holds no session with the token (PKCS#11 would let a second login through unchecked).
+   */
+  function checkPinRenewal(orgName: string, current: OrgRootKey, module: string, body: SetHsmBody): void {
+    const where = describeRoot(current.keystore_id);
+    if (current.module !== module || current.token !== body.token || current.key_label !== body.key_label)
+      throw conflict(
+        `'${orgName}' already keeps its root key in an HSM (${where}); remove it first (ward keys hsm remove --org ${orgName})`,
+      );
+    const state = monitor.stateOf(current.org_id);
+    if (state?.available !== false)
+      throw conflict(
+        `the root key of '${orgName}' (${where}) is in use; set it again only to give Ward a new PIN while the key is unavailable`,
+      );
+    if (monitor.isOpen(current.org_id))
+      throw conflict(
+        `Ward is logged in to token "${current.token}", so its PIN is not what fails (${state.reason ?? 'the key is unavailable'}); make the key usable in the HSM`,
+      );
+  }
+
   async function set(ctx: RequestContext, ref: string, body: SetHsmBody): Promise<HsmView> {
     const a = await orgs.access(ctx, ref);
     const orgId = a.org.id;
@@ -117,8 +145,9 @@ export function createHsmService(deps: {
       },
     };
     let keystore: Pkcs11Keystore | undefined;
+    let current: OrgRootKey | undefined;
     let module = body.module;
-    let move: Awaited<ReturnType<KeyService['prepareRootMove']>>;
+    let move: RootMove | undefined;
     try {
       authorize(ctx, a, 'keys.hsm.manage');
       if (a.org.plan !== HSM_PLAN)
@@ -126,41 +155,35 @@ export function createHsmService(deps: {
           `a root key in your own HSM needs the ${HSM_PLAN} plan; '${a.org.name}' is on the ${a.org.plan} plan. The operator moves it: ward org set-plan ${a.org.name} ${HSM_PLAN}`,
         );
       module = allowedModule(body.module);
-      const current = await store.findRootKey(db, orgId);
-      if (current)
-        throw conflict(
-          `'${a.org.name}' already keeps its root key in an HSM (${describeRoot(current.keystore_id)}); remove it first (ward keys hsm remove --org ${a.org.name})`,
-        );
-      const onToken = await store.rootKeyOnToken(db, module, body.token);
-      if (onToken)
+      spec.details.module = module;
+      current = await store.findRootKey(db, orgId);
+      if (current) checkPinRenewal(a.org.name, current, module, body);
+      else if (await store.rootKeyOnToken(db, module, body.token))
         throw conflict(
           `token "${body.token}" already holds another organization's root key; each organization needs a token of its own`,
         );
-      keystore = await open({
-        module: body.module,
-        token: body.token,
-        keyLabel: body.key_label,
-        pin: body.pin,
-      }).catch((err: unknown) => {
-        throw err instanceof Pkcs11KeystoreError ? invalid(err.message) : err;
-      });
-      keys.roots.add(keystore);
-      move = await keys.prepareRootMove(orgId, keystore);
+      keystore = await openFor(module, body);
+      if (!current) {
+        keys.roots.add(keystore);
+        move = await keys.prepareRootMove(orgId, keystore);
+      }
     } catch (err) {
       if (keystore) {
-        keys.roots.remove(keystore.id);
+        if (!current) keys.roots.remove(keystore.id);
         await keystore.close();
       }
       return refused(ctx, spec, err);
     }
     const ks = keystore;
     const pinSealed = await sealPin(keys, orgId, body.pin);
+    if (current) return renewPin(ctx, spec, current, ks, pinSealed);
+    const prepared = move as RootMove;
     try {
       const row = await audit.mutate(ctx, spec, async (tx, draft) => {
         if (await store.findRootKey(tx, orgId))
           throw conflict(`'${a.org.name}' already keeps its root key in an HSM; remove it first`);
-        const rewrapped = await keys.commitRootMove(tx, move);
-        draft.details = { ...draft.details, module, keystore_id: ks.id, rewrapped };
+        const rewrapped = await keys.commitRootMove(tx, prepared);
+        draft.details = { ...draft.details, keystore_id: ks.id, rewrapped };
         return store.insertRootKey(tx, {
           org_id: orgId,
           kind: 'pkcs11',
@@ -178,7 +201,7 @@ export function createHsmService(deps: {
       keys.evictOrg(orgId);
       monitor.watch({ ...row, org_name: a.org.name }, ks);
       await deps.afterSet?.(orgId);
-      return view(orgId, row, move.keys.length);
+      return view(orgId, row, prepared.keys.length);
     } catch (err) {
       if (!monitor.stateOf(orgId)) {
         keys.roots.remove(ks.id);
@@ -186,6 +209,25 @@ export function createHsmService(deps: {
       }
       throw err;
     }
+  }
+
+  /** A new PIN that opened the token: kept, and the key probed at once with it. */
+  async function renewPin(
+    ctx: RequestContext,
+    spec: EventSpec<'key.hsm.set'>,
+    current: OrgRootKey,
+    keystore: Pkcs11Keystore,
+    pinSealed: Buffer,
+  ): Promise<HsmView> {
+    const details = { ...spec.details, keystore_id: current.keystore_id, previous_root: current.keystore_id };
+    try {
+      await audit.mutate(ctx, { ...spec, details }, (tx) => store.setPin(tx, current.org_id, pinSealed));
+    } catch (err) {
+      await keystore.close();
+      throw err;
+    }
+    await monitor.renew(current.org_id, keystore, pinSealed);
+    return view(current.org_id, await store.findRootKey(db, current.org_id), 0);
   }
 
   async function remove(ctx: RequestContext, ref: string): Promise<HsmView> {
@@ -197,7 +239,7 @@ export function createHsmService(deps: {
       target: { type: 'org', id: orgId, name: a.org.name },
       details: { keystore_id: '', rewrapped: 0 },
     };
-    let move: Awaited<ReturnType<KeyService['prepareRootMove']>>;
+    let move: RootMove;
     try {
       authorize(ctx, a, 'keys.hsm.manage');
       const row = await store.findRootKey(db, orgId);

@@ -42,3 +42,6 @@ export const setRootKeyState = (q: Q, orgId: string, state: RootKeyState, reason
 
 export const deleteRootKey = (q: Q, orgId: string) =>
   q.deleteFrom('org_root_keys').where('org_id', '=', orgId).returningAll().executeTakeFirst();
+
+export const setPin = (q: Q, orgId: string, pinSealed: Buffer) =>
+  q.updateTable('org_root_keys').set({ pin_sealed: pinSealed }).where('org_id', '=', orgId).execute();

@@ -241,6 +241,27 @@ export function createHsmMonitor(deps: {
       await w.keystore?.close();
     },
 
+    /** Whether Ward holds an open session with the org's token (a new PIN could not be checked then). */
+    isOpen: (orgId: string): boolean => watched.get(orgId)?.keystore !== undefined,
+
+    /** A keystore opened with a new PIN (hsm.service): watched from now on, probed at once. */
+    async renew(orgId: string, keystore: Pkcs11Keystore, pinSealed: Buffer): Promise<void> {
+      const w = watched.get(orgId);
+      if (!w) return void (await keystore.close());
+      clearTimeout(w.timer);
+      await w.checking;
+      clearTimeout(w.timer); // the check that was running scheduled the next one
+      w.row = { ...w.row, pin_sealed: pinSealed };
+      w.keystore = keystore;
+      w.pinRefused = false;
+      w.delay = deps.everyMs;
+      keys.roots.add(keystore);
+      w.checking = check(w)
+        .catch((err) => log.error({ org: orgId, err: (err as Error).message }, 'probing a root key failed'))
+        .finally(() => schedule(w));
+      await w.checking;
+    },
+
     /** Whether the org's key is usable, and why not, as the last probe found. */
     stateOf(orgId: string): { available: boolean; reason?: string } | undefined {
       const w = watched.get(orgId);
