@@ -236,6 +236,14 @@ describe('the HSM over restarts and revocation', () => {
     expect((refused as Error).message).toMatch(
       /^project 'records' is not accepting connections: the root key of 'acme' \(key "ward-root" on token "acme"\) is unavailable/,
     );
+    const another = await w.request('POST', '/api/v1/orgs/acme/projects', {
+      token: alice,
+      body: { name: 'later', region_id: 'local-hipaa' },
+    });
+    expect(another.status).toBe(409);
+    expect(another.body.error.message).toMatch(
+      /is unavailable: .* Projects can be created once it is usable\.$/,
+    );
     const [event] = await eventsOf(w, acme, 'key.hsm.unavailable');
     expect(event?.details).toMatchObject({ keystore_id: KEYSTORE, projects_stopped: [records] });
     const alert = await eventually(async () => alerts.find((a) => a.alert === 'key.hsm.unavailable'));

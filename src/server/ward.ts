@@ -199,6 +199,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     regions,
     dataplane,
     hipaaDeletion: hipaa.deletion,
+    rootKeyProblem: (orgId) => keys.roots.problemOf(orgId),
     log,
     // Bound late: backups are wired below, and nothing is provisioned before start-up ends.
     afterStart: (p) => backups.repos.ensureStanza(p),
