@@ -77,7 +77,7 @@ describe('ward keys hsm', () => {
     expect(shown).not.toContain(PIN);
     failsWith(
       await ward([...set, '--module', hsm.modulePath], `${PIN}\n`),
-      /already keeps its root key in an HSM/,
+      /is in use; set it again only to give Ward a new PIN while the key is unavailable/,
       {
         quiet: true,
       },

@@ -77,13 +77,30 @@ export function createKeyService(deps: {
 
   const orgOfRow = (row: KeyRow) => (row.scope_type === 'org' ? row.scope_id : undefined);
 
-  function rootFor(id: string, forKey: string): Keystore {
+  /**
+   * The keystore `id`, for a key of `org`: refused while the org's root is known to be unavailable
+   * (fail closed, even if the HSM answers in between), and a keystore's own failure is said as
+   * unavailability of that key, not an internal error.
+   */
+  function rootFor(id: string, forKey: string, org?: string): Keystore {
+    const problem = org ? roots.problemOf(org) : undefined;
+    if (problem) throw unavailable(problem);
     const keystore = roots.get(id);
     if (!keystore)
       throw unavailable(
         `the root key that wraps ${forKey} (${describeRoot(id)}) is unavailable, so nothing encrypted under it can be read; make the key usable again`,
       );
-    return keystore;
+    if (id === roots.fallback.id) return keystore;
+    const explained = (err: unknown): never => {
+      throw unavailable(
+        `the root key ${describeRoot(id)} could not be used for ${forKey}: ${(err as Error).message}`,
+      );
+    };
+    return {
+      id,
+      wrap: (key, context) => keystore.wrap(key, context).catch(explained),
+      unwrap: (wrapped, context) => keystore.unwrap(wrapped, context).catch(explained),
+    };
   }
 
   async function unwrapEntry(row: KeyRow, q: Db | Tx): Promise<Cached> {
@@ -94,7 +111,7 @@ export function createKeyService(deps: {
     if (!row.wrapped_by.startsWith('key_')) {
       const org = orgOfRow(row);
       const gen = generation.get(org ?? '') ?? 0;
-      const key = await rootFor(row.wrapped_by, row.id).unwrap(row.wrapped, wrapContext(row));
+      const key = await rootFor(row.wrapped_by, row.id, org).unwrap(row.wrapped, wrapContext(row));
       if (org && row.wrapped_by !== roots.fallback.id) deps.onRootUse?.(row.wrapped_by, org);
       entry = { key, org };
       if ((generation.get(org ?? '') ?? 0) !== gen) return entry;
@@ -124,7 +141,11 @@ export function createKeyService(deps: {
     const rootId = scope.type === 'org' ? roots.rootIdOf(scope.orgId) : roots.fallback.id;
     const wrapped = parent
       ? seal(parent.id, await unwrap(parent, q), material, wrapContext(fresh))
-      : await rootFor(rootId, `the new key of ${type} ${id}`).wrap(material, wrapContext(fresh));
+      : await rootFor(
+          rootId,
+          `the new key of ${type} ${id}`,
+          scope.type === 'org' ? scope.orgId : undefined,
+        ).wrap(material, wrapContext(fresh));
     const inserted = await store.insertActiveKey(q, {
       ...fresh,
       wrapped_by: parent?.id ?? rootId,

@@ -172,7 +172,7 @@ export function createHsmService(deps: {
         if (!current) keys.roots.remove(keystore.id);
         await keystore.close();
       }
-      return refused(ctx, spec, err);
+      return refused(ctx, spec, err instanceof Pkcs11KeystoreError ? invalid(err.message) : err);
     }
     const ks = keystore;
     const pinSealed = await sealPin(keys, orgId, body.pin);
