@@ -77,6 +77,12 @@ function request(url: string, method: string): { path: string; body?: unknown } 
       email_domain: 'walk.test',
     }),
     'PUT /api/v1/orgs/:org/alert-webhook': () => ({ url: 'http://127.0.0.1:9/hook' }),
+    'PUT /api/v1/orgs/:org/keys/hsm': () => ({
+      module: '/usr/lib/softhsm/libsofthsm2.so',
+      token: 'walk',
+      key_label: 'root',
+      pin: '1234',
+    }),
     'POST /api/v1/orgs/:org/access-reviews/:id/items/:subject': () => ({ decision: 'keep' }),
     'POST /api/v1/auth/mfa/totp/verify': () => ({ code: '000000' }),
     'POST /api/v1/orgs/:org/audit-events/verify': () => ({ checkpoints: [] }),

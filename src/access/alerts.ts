@@ -4,7 +4,8 @@
  * endpoint per org (plain HTTP only to loopback), a JSON body signed with HMAC-SHA-256 over
  * `<timestamp>.<body>` (header `x-ward-signature: v1=<hex>`, timestamp in `x-ward-timestamp`),
  * three attempts, and every delivery or failure recorded as `alert.deliver`. The secret is
- * random, shown once, and kept encrypted under the org's key. Delivery runs after the change
+ * random, shown once, and kept encrypted under Ward's system key, not the org's: an alert that the
+ * org's own root key (an HSM) is unavailable must still be signed. Delivery runs after the change
  * commits, never inside its transaction.
  */
 import { createHmac } from 'node:crypto';
@@ -48,7 +49,7 @@ export function createAlerts(deps: {
       { action: 'alert.webhook.set', chain: a.org.id, target, details: { url } },
       async (tx) => {
         authorize(ctx, a, 'alerts.manage');
-        const sealed = await keys.encrypt({ type: 'org', orgId: a.org.id }, secret, aad(a.org.id), tx);
+        const sealed = await keys.encrypt({ type: 'system' }, secret, aad(a.org.id), tx);
         const row = await tx
           .insertInto('org_alert_webhooks')
           .values({ org_id: a.org.id, url, secret: sealed })
@@ -138,6 +139,22 @@ export function createAlerts(deps: {
     ]);
   }
 
+  /**
+   * Seals the org's webhook secret under Ward's system key (one set before secrets moved there
+   * was sealed under the org's key), so alerts stay signable while the org's root key is not usable.
+   */
+  async function reseal(orgId: string): Promise<void> {
+    const row = await db
+      .selectFrom('org_alert_webhooks')
+      .select('secret')
+      .where('org_id', '=', orgId)
+      .executeTakeFirst();
+    if (!row) return;
+    const secret = await keys.decrypt(row.secret, aad(orgId));
+    const sealed = await keys.encrypt({ type: 'system' }, secret, aad(orgId));
+    await db.updateTable('org_alert_webhooks').set({ secret: sealed }).where('org_id', '=', orgId).execute();
+  }
+
   /** Sends in the background; a failure is logged and recorded, never thrown at the caller. */
   function send(orgId: string, alert: string, payload: Record<string, unknown>): void {
     const p = deliver(orgId, alert, payload)
@@ -146,7 +163,7 @@ export function createAlerts(deps: {
     inFlight.add(p);
   }
 
-  return { set, get, remove, send, drain: async () => void (await Promise.all([...inFlight])) };
+  return { set, get, remove, send, reseal, drain: async () => void (await Promise.all([...inFlight])) };
 }
 
 export type Alerts = ReturnType<typeof createAlerts>;

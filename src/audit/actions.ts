@@ -119,6 +119,26 @@ export const AUDIT_ACTIONS = {
   },
   'key.rotate': { category: 'keys', summary: "an org's key was rotated: its project keys re-wrapped" },
   'key.destroy': { category: 'keys', summary: "a project's keys were destroyed (crypto-shredding)" },
+  'key.hsm.set': {
+    category: 'keys',
+    summary: "an org's root key was moved to its HSM: its org keys re-wrapped there",
+  },
+  'key.hsm.remove': {
+    category: 'keys',
+    summary: "an org's root key was moved back to Ward's own: its org keys re-wrapped",
+  },
+  'key.hsm.unavailable': {
+    category: 'keys',
+    summary: "an org's HSM root key became unusable: its projects stopped, sessions refused",
+  },
+  'key.hsm.available': {
+    category: 'keys',
+    summary: "an org's HSM root key is usable again: its projects started",
+  },
+  'key.unwrap': {
+    category: 'keys',
+    summary: "an org's HSM root key unwrapped org keys (counted, one event per org per minute)",
+  },
   'baa.request': { category: 'hipaa', summary: 'an owner asked Ward to render the BAA for signing' },
   'baa.sign': { category: 'hipaa', summary: "an org's owner signed the BAA" },
   'baa.countersign': { category: 'hipaa', summary: 'the operator countersigned a BAA: it is executed' },

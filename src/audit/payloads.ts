@@ -178,6 +178,18 @@ export interface AuditPayloads {
   'audit.retention.purge': { removed: number; up_to_seq: number; keep_days: number };
   'key.rotate': { old_key_id: string | null; new_key_id: string; rewrapped: number };
   'key.destroy': { key_ids: string[] };
+  'key.hsm.set': {
+    module: string;
+    token: string;
+    key_label: string;
+    keystore_id: string;
+    previous_root: string;
+    rewrapped: number;
+  };
+  'key.hsm.remove': { keystore_id: string; rewrapped: number };
+  'key.hsm.unavailable': { keystore_id: string; reason: string; projects_stopped: string[] };
+  'key.hsm.available': { keystore_id: string; projects_started: string[]; unavailable_since: string };
+  'key.unwrap': { keystore_id: string; count: number; first_at: string; last_at: string };
   'baa.request': { template_version: string; document_sha256: string };
   'baa.sign': {
     baa_id: string;

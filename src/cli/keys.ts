@@ -1,11 +1,12 @@
 /**
  * @module cli/keys
  * `ward keys list|rotate --org`: an org's encryption keys, and rotation of its org key (project
- * keys re-wrapped, no data re-encrypted, nothing stops).
+ * keys re-wrapped, no data re-encrypted, nothing stops); `ward keys hsm …` (keys-hsm.ts).
  */
 import type { Command } from 'commander';
 import { orgPath } from './baa.js';
 import { connect } from './client.js';
+import { registerKeysHsm } from './keys-hsm.js';
 import { action, printJson, printTable, say, withJson } from './output.js';
 
 interface KeyRow {
@@ -18,6 +19,7 @@ interface KeyRow {
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description("an organization's encryption keys");
+  registerKeysHsm(keys);
   withJson(
     keys
       .command('list')

@@ -169,6 +169,16 @@ export const configSchema = z.strictObject({
       address: z.string().trim().min(1).max(500),
     })
     .optional(),
+  /**
+   * PKCS#11 modules (absolute paths of HSM libraries) that orgs may keep their root key behind.
+   * Ward dlopens a module as its own user, so only the operator chooses them; empty: no HSM.
+   */
+  hsm_modules: z
+    .array(z.string().regex(/^\/[^\0]{1,499}$/, 'an absolute path to a PKCS#11 library (.so)'))
+    .max(20)
+    .default([]),
+  /** How often Ward probes each org's HSM key (backing off to at most 60s while it is unreachable). */
+  hsm_poll_every: durationSchema.prefault('15s'),
   /** How long a deleted HIPAA project stays recoverable before its cluster and keys are destroyed. */
   hipaa_deletion_grace: durationSchema.prefault('7d'),
   /** Backups (pgBackRest): how often Ward looks for due work, drills, retries. */

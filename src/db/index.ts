@@ -11,3 +11,4 @@ export * from './schema.js';
 export * from './schema-access.js';
 export * from './schema-backups.js';
 export * from './schema-hipaa.js';
+export * from './schema-keys.js';

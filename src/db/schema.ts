@@ -7,6 +7,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AccessTables } from './schema-access.js';
 import type { BackupTables } from './schema-backups.js';
 import type { HipaaTables } from './schema-hipaa.js';
+import type { KeyTables } from './schema-keys.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default: optional on insert. */
@@ -89,6 +90,8 @@ export const PROJECT_STATUSES = [
   /** Made from a backup (migration 0040): its restore job owns it until it runs. */
   'restoring',
   'running',
+  /** Its org's root key (an HSM) is unavailable (migration 0067): stopped until the key is back. */
+  'suspended',
   'failed',
   'pending_deletion',
   'deleting',
@@ -283,7 +286,7 @@ export interface KeysTable {
   destroyed_at: Timestamp | null;
 }
 
-export interface DB extends AccessTables, HipaaTables, BackupTables {
+export interface DB extends AccessTables, HipaaTables, BackupTables, KeyTables {
   users: UsersTable;
   sign_in_failures: SignInFailuresTable;
   tokens: TokensTable;

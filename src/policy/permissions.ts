@@ -201,6 +201,11 @@ export const PERMISSIONS = {
     who: ADMINS,
     scope: '*',
   },
+  'keys.hsm.manage': {
+    summary: "move the organization's root key into its HSM (PKCS#11) or back to Ward's",
+    who: OWNER,
+    scope: '*',
+  },
   'audit.read': {
     summary: "read, verify and export the organization's audit log",
     who: OVERSIGHT,

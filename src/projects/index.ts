@@ -32,4 +32,5 @@ export {
   lockProjectById,
   setProjectStatus,
 } from './records.js';
+export { createOrgSuspension, type OrgSuspension } from './suspension.js';
 export { wireProjects } from './wire.js';

@@ -68,6 +68,8 @@ export function createProjectService(deps: {
   provisioner: Provisioner;
   /** HIPAA projects are deleted after a grace period, with a certificate (hipaa-deletion.ts). */
   hipaaDeletion: HipaaDeletion;
+  /** Why the org's root key (an HSM) is unavailable, if it is: no project is created meanwhile. */
+  rootKeyProblem?: (orgId: string) => string | undefined;
 }) {
   const { db, audit, orgs, regions, dataplane, provisioner, hipaaDeletion } = deps;
 
@@ -122,6 +124,8 @@ export function createProjectService(deps: {
       async (tx) => {
         authorize(ctx, org, 'project.create');
         checkPlacement(org.org, region, level);
+        const keyProblem = deps.rootKeyProblem?.(org.org.id);
+        if (keyProblem) throw conflict(`${keyProblem} Projects can be created once it is usable.`);
         if (await store.findByName(tx, org.org.id, body.name)) {
           throw conflict(`'${org.org.name}' already has a project named '${body.name}'; choose another name`);
         }

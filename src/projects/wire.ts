@@ -24,6 +24,8 @@ export function wireProjects(deps: {
   log: Logger;
   /** Runs once a new cluster accepts connections (backups create its stanza). */
   afterStart: (p: Project) => Promise<void>;
+  /** Why the org's root key is unavailable, if it is (keys.roots.problemOf). */
+  rootKeyProblem?: (orgId: string) => string | undefined;
 }) {
   const provisioner = createProvisioner({ ...deps, log: deps.log.child({ component: 'provisioner' }) });
   return { provisioner, service: createProjectService({ ...deps, provisioner }) };

@@ -12,7 +12,7 @@ import type { DataPlaneProvider } from '../dataplane/index.js';
 import type { Db } from '../db/index.js';
 import { createBaaService, createBusinessAssociate, createHipaaService } from '../hipaa/index.js';
 import type { HipaaEdge } from '../http/index.js';
-import { createOrgKeys, type KeyService } from '../keys/index.js';
+import { createOrgKeys, type HsmService, type KeyService } from '../keys/index.js';
 import type { Signer } from '../lib/signing.js';
 import type { OrgService } from '../orgs/index.js';
 import { createHipaaDeletion, type HipaaDeletion } from '../projects/index.js';
@@ -31,6 +31,8 @@ export function wireHipaa(deps: {
   keys: KeyService;
   signer: Signer;
   dataplane: DataPlaneProvider;
+  /** The org's root key in its own HSM (server/root-keys.ts). */
+  hsm: HsmService;
   projectsDir: string;
   log: Logger;
 }): HipaaParts {
@@ -62,6 +64,7 @@ export function wireHipaa(deps: {
       hipaa: createHipaaService({ db, audit, orgs, baa }),
       certificates,
       keys: createOrgKeys({ db, keys, orgs }),
+      hsm: deps.hsm,
       storage: createStorageChecker({
         dataDir: deps.projectsDir,
         projects: {

@@ -28,7 +28,13 @@ import type { Db } from '../db/index.js';
 import { OPERATOR_CHAIN } from '../evidence/index.js';
 import { type AppDeps, buildApp, DEFAULT_CONSOLE_DIR } from '../http/index.js';
 import { createIdentityService, type IdentityService } from '../identity/index.js';
-import { createFileKeystore, createKeyService, type KeyService } from '../keys/index.js';
+import {
+  createFileKeystore,
+  createKeyService,
+  createRootKeystores,
+  createRootKeyUses,
+  type KeyService,
+} from '../keys/index.js';
 import { SYSTEM } from '../lib/context.js';
 import { writeFileAtomic } from '../lib/fs.js';
 import type { Logger } from '../lib/logger.js';
@@ -45,6 +51,7 @@ import { wireDataPlane } from './dataplane.js';
 import { type GatewayParts, wireGateway } from './gateway.js';
 import { type HipaaParts, wireHipaa } from './hipaa.js';
 import { prepareHome, type WardHome } from './home.js';
+import { type RootKeyParts, wireRootKeys } from './root-keys.js';
 
 /** The domain services of a running Ward, for the edges and for tests that drive them directly. */
 export interface Services {
@@ -54,6 +61,7 @@ export interface Services {
   orgs: OrgService;
   projects: ProjectService;
   keys: KeyService;
+  rootKeys: RootKeyParts;
   signer: Signer;
   hipaa: HipaaParts;
   checkpointer: Checkpointer;
@@ -95,7 +103,9 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   const signer = await loadSigner(home.keys);
   const sealer = sealerFor(signer);
   const audit = createAuditService({ db, sealer });
-  const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
+  const uses = createRootKeyUses({ audit, log: log.child({ component: 'root-keys' }) });
+  const roots = createRootKeystores(await createFileKeystore(home.keys));
+  const keys = createKeyService({ db, roots, audit, onRootUse: uses.count });
   const identity = createIdentityService({
     db,
     audit,
@@ -157,6 +167,19 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   });
   const dataplane = plane.dataplane;
   const backupPaths = await prepareBackupPaths(home.root, dataplane.clusterUser);
+  // Every org's HSM keystore opens here, before anything unwraps an org key.
+  const rootKeys = await wireRootKeys({
+    config,
+    db,
+    audit,
+    keys,
+    uses,
+    orgs,
+    access,
+    dataplane,
+    regions,
+    log,
+  });
   const hipaa = wireHipaa({
     config,
     db,
@@ -165,6 +188,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     keys,
     signer,
     dataplane,
+    hsm: rootKeys.service,
     projectsDir: home.projects,
     log,
   });
@@ -175,6 +199,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     regions,
     dataplane,
     hipaaDeletion: hipaa.deletion,
+    rootKeyProblem: (orgId) => keys.roots.problemOf(orgId),
     log,
     // Bound late: backups are wired below, and nothing is provisioned before start-up ends.
     afterStart: (p) => backups.repos.ensureStanza(p),
@@ -198,6 +223,8 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     await hipaa.deletion.stop();
     await projects.provisioner.drain();
     await backups.stopJobs();
+    // No more probes (nor the projects they would start or stop), HSMs closed, unwraps counted.
+    await rootKeys.stop();
     await access.alerts.drain();
     await auditParts.stop();
     await dataplane.stopAll();
@@ -210,6 +237,8 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   try {
     initialAdminPassword = await bootstrapOperator(identity, home.adminPasswordFile);
     await backups.startWal();
+    // Before projects resume: an org whose root key is unavailable keeps its projects stopped.
+    await rootKeys.monitor.start();
     await projects.provisioner.resume();
     await backups.startJobs();
     await hipaa.deletion.start();
@@ -271,6 +300,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       orgs,
       projects: projects.service,
       keys,
+      rootKeys,
       signer,
       hipaa,
       checkpointer: auditParts.checkpointer,

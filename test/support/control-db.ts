@@ -20,7 +20,12 @@ import {
 import { loadConfig } from '../../src/config/config.js';
 import { findPgBinaries } from '../../src/dataplane/local/binaries.js';
 import type { Db } from '../../src/db/pool.js';
-import { createFileKeystore, createKeyService, type KeyService } from '../../src/keys/index.js';
+import {
+  createFileKeystore,
+  createKeyService,
+  createRootKeystores,
+  type KeyService,
+} from '../../src/keys/index.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { currentUser, isRoot, serviceUser } from '../../src/lib/os-user.js';
 import { loadSigner, type Signer } from '../../src/lib/signing.js';
@@ -98,7 +103,11 @@ export async function startControlDb(opts: { checkpoints?: CheckpointPolicy } = 
   const signer = await loadSigner(home.keys);
   const sealer = sealerFor(signer);
   const audit = createAuditService({ db, sealer });
-  const keys = createKeyService({ db, keystore: await createFileKeystore(home.keys), audit });
+  const keys = createKeyService({
+    db,
+    roots: createRootKeystores(await createFileKeystore(home.keys)),
+    audit,
+  });
   const checkpointer = createCheckpointer({
     db,
     signer,

@@ -15,6 +15,7 @@ export const keys = {
   hipaa: (org: string) => ['orgs', org, 'hipaa'] as const,
   baa: (org: string) => ['orgs', org, 'baa'] as const,
   orgKeys: (org: string) => ['orgs', org, 'keys'] as const,
+  rootKey: (org: string) => ['orgs', org, 'keys', 'hsm'] as const,
   certificates: (org: string) => ['orgs', org, 'certificates'] as const,
   pendingBaas: ['baas', 'pending'] as const,
 };

@@ -3144,6 +3144,7 @@ export interface paths {
                   | 'provisioning'
                   | 'restoring'
                   | 'running'
+                  | 'suspended'
                   | 'failed'
                   | 'pending_deletion'
                   | 'deleting'
@@ -3222,6 +3223,7 @@ export interface paths {
                   | 'provisioning'
                   | 'restoring'
                   | 'running'
+                  | 'suspended'
                   | 'failed'
                   | 'pending_deletion'
                   | 'deleting'
@@ -3304,6 +3306,145 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/keys/hsm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the org's root key is (Ward's own, or its HSM) and whether it is usable */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              hsm: {
+                created_at: string;
+                key_label: string;
+                module: string;
+                reason: string | null;
+                /** @enum {string} */
+                state: 'available' | 'unavailable';
+                state_since: string;
+                token: string;
+              } | null;
+              keystore_id: string;
+              org_id: string;
+              rewrapped?: number;
+              /** @enum {string} */
+              root: 'ward' | 'hsm';
+            };
+          };
+        };
+      };
+    };
+    /** Keep the org's root key in its HSM (PKCS#11): its org keys are re-wrapped under the HSM key (enterprise plan; a module ward.yaml hsm_modules allows) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            key_label: string;
+            module: string;
+            pin: string;
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              hsm: {
+                created_at: string;
+                key_label: string;
+                module: string;
+                reason: string | null;
+                /** @enum {string} */
+                state: 'available' | 'unavailable';
+                state_since: string;
+                token: string;
+              } | null;
+              keystore_id: string;
+              org_id: string;
+              rewrapped?: number;
+              /** @enum {string} */
+              root: 'ward' | 'hsm';
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Move the org's root key back to Ward's own: its org keys are re-wrapped under it */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              hsm: {
+                created_at: string;
+                key_label: string;
+                module: string;
+                reason: string | null;
+                /** @enum {string} */
+                state: 'available' | 'unavailable';
+                state_since: string;
+                token: string;
+              } | null;
+              keystore_id: string;
+              org_id: string;
+              rewrapped?: number;
+              /** @enum {string} */
+              root: 'ward' | 'hsm';
+            };
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -3574,6 +3715,7 @@ export interface paths {
                   | 'provisioning'
                   | 'restoring'
                   | 'running'
+                  | 'suspended'
                   | 'failed'
                   | 'pending_deletion'
                   | 'deleting'
@@ -3655,6 +3797,7 @@ export interface paths {
                 | 'provisioning'
                 | 'restoring'
                 | 'running'
+                | 'suspended'
                 | 'failed'
                 | 'pending_deletion'
                 | 'deleting'
@@ -4105,6 +4248,7 @@ export interface paths {
                 | 'provisioning'
                 | 'restoring'
                 | 'running'
+                | 'suspended'
                 | 'failed'
                 | 'pending_deletion'
                 | 'deleting'
@@ -4179,6 +4323,7 @@ export interface paths {
                 | 'provisioning'
                 | 'restoring'
                 | 'running'
+                | 'suspended'
                 | 'failed'
                 | 'pending_deletion'
                 | 'deleting'
@@ -4258,6 +4403,7 @@ export interface paths {
                 | 'provisioning'
                 | 'restoring'
                 | 'running'
+                | 'suspended'
                 | 'failed'
                 | 'pending_deletion'
                 | 'deleting'
@@ -4914,6 +5060,7 @@ export interface paths {
                 | 'provisioning'
                 | 'restoring'
                 | 'running'
+                | 'suspended'
                 | 'failed'
                 | 'pending_deletion'
                 | 'deleting'
@@ -5068,6 +5215,7 @@ export interface paths {
                 | 'provisioning'
                 | 'restoring'
                 | 'running'
+                | 'suspended'
                 | 'failed'
                 | 'pending_deletion'
                 | 'deleting'

@@ -10,6 +10,7 @@ const COLORS: Record<ProjectStatus, string> = {
   provisioning: 'blue',
   restoring: 'blue',
   running: 'green',
+  suspended: 'orange',
   failed: 'red',
   pending_deletion: 'orange',
   deleting: 'orange',

@@ -80,6 +80,11 @@ export function ProjectPage() {
           {p.status_reason}
         </Alert>
       ) : null}
+      {p.status === 'suspended' && p.status_reason ? (
+        <Alert color="orange" variant="light" title="The project is stopped">
+          {p.status_reason}
+        </Alert>
+      ) : null}
       {p.status === 'provisioning' ? (
         <Text size="sm" c="dimmed">
           Ward is creating the PostgreSQL cluster; this page updates by itself.

@@ -8,8 +8,8 @@
  * any password is asked for), authentication
  * (auth/authenticate.ts: an unknown login, or a database that is none of the login's projects,
  * goes through the same exchange), then, once the exchange is over, a database that names none
- * of the login's projects (3D000, whoever asked), the account, the person's project role, and
- * whether the project is running.
+ * of the login's projects (3D000, whoever asked), the account, the person's project role, whether
+ * the org's root key is usable (an HSM key can be revoked), and whether the project is running.
  */
 import type { DataPlaneProvider } from '../../dataplane/index.js';
 import type { DbAccessService, LoginTarget } from '../../dbaccess/index.js';
@@ -30,6 +30,8 @@ export interface AdmitDeps {
   dataplane: DataPlaneProvider;
   /** SHA-256 of the gateway's certificate, for SCRAM channel binding over TLS. */
   certHash: Buffer;
+  /** Whose root keys are unavailable (an org's HSM key): their projects take no new session. */
+  keys?: { roots: { problemOf(orgId: string): string | undefined } };
 }
 
 /** A login let in: whom, how they proved it, their project role, and the context of their events. */
@@ -115,6 +117,14 @@ export async function admit(
         ? 'HIPAA projects need a grant from an owner or admin.'
         : 'Auditors see audit logs, never data.',
       'no_project_role',
+    );
+  const keyProblem = deps.keys?.roots.problemOf(t.org_id);
+  if (keyProblem)
+    throw new GatewayError(
+      SQLSTATE.cannot_connect_now,
+      `project '${t.project_name}' is not accepting connections: ${keyProblem}`,
+      'Ward starts the project again once the key is usable.',
+      'root_key_unavailable',
     );
   if (t.status !== 'running' || deps.dataplane.health(t.project_id)?.state !== 'running')
     throw new GatewayError(

@@ -7,12 +7,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { CertificateService } from '../../certificates/index.js';
 import type { BaaService, BusinessAssociateService, HipaaService } from '../../hipaa/index.js';
-import type { OrgKeys } from '../../keys/index.js';
+import type { HsmService, OrgKeys } from '../../keys/index.js';
 import type { RegionCatalog, StorageChecker } from '../../regions/index.js';
 import { certificateRoutes } from './certificates.js';
 import { hipaaRoutes } from './hipaa.js';
 import { businessAssociateRoutes } from './hipaa-business-associate.js';
 import { keyRoutes } from './keys.js';
+import { hsmRoutes } from './keys-hsm.js';
 import { regionRoutes } from './regions.js';
 
 export interface HipaaEdge {
@@ -21,6 +22,7 @@ export interface HipaaEdge {
   businessAssociate: BusinessAssociateService;
   certificates: CertificateService;
   keys: OrgKeys;
+  hsm: HsmService;
   storage: StorageChecker;
 }
 
@@ -29,5 +31,6 @@ export function installHipaaRoutes(app: FastifyInstance, deps: HipaaEdge, region
   hipaaRoutes(app, deps);
   businessAssociateRoutes(app, deps.businessAssociate);
   keyRoutes(app, deps.keys);
+  hsmRoutes(app, deps.hsm);
   certificateRoutes(app, deps.certificates);
 }

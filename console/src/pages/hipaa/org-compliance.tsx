@@ -1,7 +1,7 @@
 /**
  * @module pages/hipaa/org-compliance
  * The HIPAA tab's sections: the plan (operator), organization details, HIPAA, encryption keys
- * and certificates of destruction. HIPAA, keys and certificates are for owners, admins, auditors
+ * (and the root key, which may be in the org's HSM) and certificates of destruction. HIPAA, keys and certificates are for owners, admins, auditors
  * and the operator.
  */
 import { Divider, Stack } from '@mantine/core';
@@ -12,6 +12,7 @@ import { HipaaSection } from './hipaa-section';
 import { KeysSection } from './keys-section';
 import { OrgDetailsForm } from './org-details-form';
 import { PlanForm } from './plan-form';
+import { RootKeySection } from './root-key-section';
 
 export function OrgCompliance({ org, orgRef }: { org: Org; orgRef: string }) {
   const me = useMe().data;
@@ -26,6 +27,7 @@ export function OrgCompliance({ org, orgRef }: { org: Org; orgRef: string }) {
           <HipaaSection org={org} orgRef={orgRef} />
           <Divider />
           <KeysSection org={org} orgRef={orgRef} />
+          <RootKeySection org={org} orgRef={orgRef} />
           <Divider />
           <CertificatesSection orgRef={orgRef} />
         </>
