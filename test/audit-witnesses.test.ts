@@ -8,7 +8,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { failsWith, runWard } from './support/cli.js';
 import { superuser } from './support/control-db.js';
 import { makeTestCerts } from './support/tls.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
+import { startWebhook, type Webhook } from './support/webhook.js';
 import { startWitnessProcess, type WitnessProcess, witnessKey } from './support/witness.js';
 
 const CHECKPOINTS = { audit: { checkpoint_every_events: 3, checkpoint_every_seconds: 1 } };
@@ -29,7 +29,7 @@ interface Rig {
   configDir: string;
   witness: WitnessProcess;
   alerts: Record<string, unknown>[];
-  hook: Server;
+  hook: Webhook;
 }
 
 const rigs: Rig[] = [];
@@ -37,7 +37,7 @@ afterAll(async () => {
   for (const r of rigs) {
     await r.witness.stop();
     await r.w.stop().catch(() => undefined);
-    r.hook.close();
+    await r.hook.close();
     await rm(r.home, { recursive: true, force: true });
     await rm(r.configDir, { recursive: true, force: true });
     await rm(r.witness.dataDir, { recursive: true, force: true });
@@ -110,20 +110,11 @@ async function rig(): Promise<Rig> {
   expect((await w.request('POST', '/api/v1/orgs', { token: owner, body: { name: 'acme' } })).status).toBe(
     201,
   );
-  const alerts: Rig['alerts'] = [];
-  const hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      alerts.push(JSON.parse(body));
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-  const port = (hook.address() as { port: number }).port;
+  const hook = await startWebhook();
+  const alerts: Rig['alerts'] = hook.bodies;
   await w.request('PUT', '/api/v1/orgs/acme/alert-webhook', {
     token: owner,
-    body: { url: `http://127.0.0.1:${port}/hook` },
+    body: { url: hook.url },
   });
   const r = { w, home, owner, configDir, alerts, hook } as Rig;
   const logKey = await cli(r, ['audit', 'witness', 'log-key', '--org', 'acme']);

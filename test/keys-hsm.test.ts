@@ -9,7 +9,6 @@
  * counts; DELETE moves the org back to Ward's own root key.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,6 +18,7 @@ import { BUSINESS_ASSOCIATE, enableHipaa, eventsOf, mfaUser } from './support/hi
 import { sql } from './support/project-db.js';
 import { type SoftHsm, type SoftToken, startSoftHsm } from './support/softhsm.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
+import { startWebhook, type Webhook } from './support/webhook.js';
 
 const PIN = 'acme-pin-27182818';
 const KEYSTORE = 'pkcs11:token=acme;object=ward-root';
@@ -31,8 +31,7 @@ let alice: string;
 let acme: string;
 let records: string;
 let sealed: Buffer;
-let hook: Server;
-const alerts: any[] = [];
+let hook: Webhook;
 
 const settings = () => ({
   business_associate: BUSINESS_ASSOCIATE,
@@ -72,26 +71,14 @@ beforeAll(async () => {
   hsm = await startSoftHsm();
   token = hsm.createToken({ label: 'acme', pin: PIN });
   token.generateKey('ward-root');
-  hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      alerts.push(JSON.parse(body));
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  hook = await startWebhook();
   home = await mkdtemp(join(tmpdir(), 'ward-t-'));
   await start();
   alice = await mfaUser(w, 'alice@acme.test');
   acme = (await w.request('POST', '/api/v1/orgs', { token: alice, body: { name: 'acme' } })).body.id;
   await w.request('POST', '/api/v1/orgs', { token: alice, body: { name: 'plain' } });
   await enableHipaa(w, 'acme', alice);
-  const port = (hook.address() as { port: number }).port;
-  await w.request('PUT', '/api/v1/orgs/acme/alert-webhook', {
-    token: alice,
-    body: { url: `http://127.0.0.1:${port}/hook` },
-  });
+  await w.request('PUT', '/api/v1/orgs/acme/alert-webhook', { token: alice, body: { url: hook.url } });
   const r = await w.request('POST', '/api/v1/orgs/acme/projects', {
     token: alice,
     body: { name: 'records', region_id: 'local-hipaa' },
@@ -109,7 +96,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await w?.stop();
-  await new Promise((r) => hook?.close(r));
+  await hook?.close();
   if (home) await rm(home, { recursive: true, force: true });
   await hsm?.stop();
 });
@@ -246,7 +233,7 @@ describe('the HSM over restarts and revocation', () => {
     );
     const [event] = await eventsOf(w, acme, 'key.hsm.unavailable');
     expect(event?.details).toMatchObject({ keystore_id: KEYSTORE, projects_stopped: [records] });
-    const alert = await eventually(async () => alerts.find((a) => a.alert === 'key.hsm.unavailable'));
+    const alert = await eventually(async () => hook.bodies.find((a) => a.alert === 'key.hsm.unavailable'));
     expect(alert).toMatchObject({
       org_id: acme,
       key: 'key "ward-root" on token "acme"',
@@ -277,7 +264,7 @@ describe('the HSM over restarts and revocation', () => {
     expect(await sql(w, records, 'SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
     const [event] = await eventsOf(w, acme, 'key.hsm.available');
     expect(event?.details).toMatchObject({ keystore_id: KEYSTORE, projects_started: ['records'] });
-    await eventually(async () => alerts.find((a) => a.alert === 'key.hsm.available'));
+    await eventually(async () => hook.bodies.find((a) => a.alert === 'key.hsm.available'));
   }, 60_000);
 
   it('takes a new PIN while the stored one is refused (not retried), and starts the project with it', async () => {
