@@ -44,7 +44,8 @@ const start = async () => {
   w = await startTestWard(settings(), {}, { home });
 };
 
-const project = async () => (await w.request('GET', `/api/v1/projects/${records}`, { token: alice })).body;
+const project = async (id = records) =>
+  (await w.request('GET', `/api/v1/projects/${id}`, { token: alice })).body;
 const running = () =>
   eventually(async () => {
     const p = await project();
@@ -205,6 +206,19 @@ describe('the HSM over restarts and revocation', () => {
   }, 60_000);
 
   it('stops the project when the key is disabled, refuses sessions naming the key, audits and alerts', async () => {
+    // A deleted HIPAA project (recoverable for 7 days) cannot come back while the key is away.
+    const spare = (
+      await w.request('POST', '/api/v1/orgs/acme/projects', {
+        token: alice,
+        body: { name: 'spare', region_id: 'local-hipaa' },
+      })
+    ).body.id;
+    await eventually(async () => ((await project(spare)).status === 'running' ? true : undefined));
+    const gone = await w.request('DELETE', `/api/v1/projects/${spare}`, {
+      token: alice,
+      body: { audit_log_exported: true },
+    });
+    expect(gone.body.status).toBe('pending_deletion');
     const disabledAt = Date.now();
     token.disableKey('ward-root', 'flags');
     const p = await eventually(async () => {
@@ -231,6 +245,12 @@ describe('the HSM over restarts and revocation', () => {
     expect(another.body.error.message).toMatch(
       /is unavailable: .* Projects can be created once it is usable\.$/,
     );
+    const back = await w.request('POST', `/api/v1/projects/${spare}/undelete`, { token: alice });
+    expect(back.status).toBe(409);
+    expect(back.body.error.message).toMatch(
+      /is unavailable: .* 'spare' can be undeleted once it is usable\.$/,
+    );
+    expect((await eventsOf(w, acme, 'project.undelete')).at(-1)).toMatchObject({ outcome: 'failure' });
     const [event] = await eventsOf(w, acme, 'key.hsm.unavailable');
     expect(event?.details).toMatchObject({ keystore_id: KEYSTORE, projects_stopped: [records] });
     const alert = await eventually(async () => hook.bodies.find((a) => a.alert === 'key.hsm.unavailable'));
@@ -313,5 +333,22 @@ describe('the HSM over restarts and revocation', () => {
     token.disableKey('ward-root', 'flags');
     expect(await readBack()).toBe('pgbackrest passphrase');
     token.restoreKey('ward-root');
+  });
+
+  it('keeps an org with its root key in an HSM on the enterprise plan until the key is moved back', async () => {
+    const other = hsm.createToken({ label: 'plain', pin: PIN });
+    other.generateKey('ward-root');
+    const admin = await w.adminToken();
+    const plan = (to: string) =>
+      w.request('PATCH', '/api/v1/orgs/plain', { token: admin, body: { plan: to } });
+    expect((await plan('enterprise')).status).toBe(200);
+    expect((await setHsm('plain', { token: 'plain' })).status).toBe(200);
+    const down = await plan('basic');
+    expect(down.status).toBe(409);
+    expect(down.body.error.message).toMatch(
+      /^'plain' keeps its root key in its own HSM, which needs the enterprise plan; an owner moves it back to Ward's root key first \(ward keys hsm remove --org plain\)/,
+    );
+    expect((await w.request('DELETE', '/api/v1/orgs/plain/keys/hsm', { token: alice })).status).toBe(200);
+    expect((await plan('basic')).status).toBe(200);
   });
 });

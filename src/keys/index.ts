@@ -7,6 +7,7 @@
 export { open } from './envelope.js';
 export { type HsmView, hsmView, type SetHsmBody, setHsmBody } from './hsm/hsm.schemas.js';
 export { createHsmService, type HsmOrgLookup, type HsmService } from './hsm/hsm.service.js';
+export { findRootKey } from './hsm/hsm.store.js';
 export { createHsmMonitor, type HsmMonitor, type OrgProjects, type RootKeyAlert } from './hsm/monitor.js';
 export { createRootKeyUses, type RootKeyUses } from './hsm/uses.js';
 export { createKeyService, KeyDestroyedError, type KeyScope, type KeyService } from './keys.service.js';

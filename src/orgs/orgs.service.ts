@@ -59,6 +59,8 @@ export function createOrgService(deps: {
   db: Db;
   audit: AuditService;
   identity: { accounts: Pick<Accounts, 'byEmail'> };
+  /** Whether the org keeps its root key in its own HSM (an enterprise feature). */
+  hasOwnRootKey?: (tx: Tx, orgId: string) => Promise<boolean>;
 }) {
   const { db, audit } = deps;
 
@@ -131,6 +133,10 @@ export function createOrgService(deps: {
           if (org.hipaa_enabled && body.plan !== 'enterprise')
             throw conflict(
               `'${org.name}' has HIPAA enabled, which needs the enterprise plan; it stays on enterprise until an owner turns HIPAA off (asked: '${body.plan}')`,
+            );
+          if (body.plan !== 'enterprise' && (await deps.hasOwnRootKey?.(tx, org.id)))
+            throw conflict(
+              `'${org.name}' keeps its root key in its own HSM, which needs the enterprise plan; an owner moves it back to Ward's root key first (ward keys hsm remove --org ${org.name}) (asked: '${body.plan}')`,
             );
           changes.plan = { from: org.plan, to: body.plan };
         }

@@ -90,12 +90,19 @@ export function createHipaaDeletion(deps: {
     return scheduled;
   }
 
-  async function undelete(ctx: RequestContext, p: Project, org: OrgAccess): Promise<Project> {
+  /** `refuse`: a further check inside the audited change (the org's root key is unavailable). */
+  async function undelete(
+    ctx: RequestContext,
+    p: Project,
+    org: OrgAccess,
+    refuse?: () => void,
+  ): Promise<Project> {
     const kept = await audit.mutate(
       ctx,
       { action: 'project.undelete', chain: p.org_id, target: target(p), details: { name: p.name } },
       async (tx) => {
         authorize(ctx, org, 'project.undelete');
+        refuse?.();
         const current = (await lockProject(tx, p.id)) ?? p;
         if (current.status !== 'pending_deletion')
           throw conflict(

@@ -270,7 +270,12 @@ export function createProjectService(deps: {
   /** A HIPAA project scheduled for deletion comes back (owner or admin, within the grace period). */
   async function undelete(ctx: RequestContext, id: string): Promise<ProjectView> {
     const { project, org } = await access(ctx, id);
-    return view(await hipaaDeletion.undelete(ctx, project, org));
+    return view(
+      await hipaaDeletion.undelete(ctx, project, org, () => {
+        const keyProblem = deps.rootKeyProblem?.(project.org_id);
+        if (keyProblem) throw conflict(`${keyProblem} '${project.name}' can be undeleted once it is usable.`);
+      }),
+    );
   }
 
   return { create, list, get, update, setPlaintext, remove, undelete };

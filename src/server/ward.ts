@@ -33,6 +33,7 @@ import {
   createKeyService,
   createRootKeystores,
   createRootKeyUses,
+  findRootKey,
   type KeyService,
 } from '../keys/index.js';
 import { SYSTEM } from '../lib/context.js';
@@ -119,7 +120,12 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       },
     },
   });
-  const orgs = createOrgService({ db, audit, identity });
+  const orgs = createOrgService({
+    db,
+    audit,
+    identity,
+    hasOwnRootKey: async (tx, orgId) => (await findRootKey(tx, orgId)) !== undefined,
+  });
   const access = createAccessServices({
     db,
     audit,
