@@ -121,6 +121,11 @@ export async function probeVolume(opts: Pick<VolumeOptions, 'dir' | 'image'>): P
       ok: false,
       reason: `Ward does not run as root, so it cannot mount an encrypted image at ${opts.dir}`,
     };
+  if (!(await exists('/dev/loop-control')))
+    return {
+      ok: false,
+      reason: 'this machine has no loop devices (/dev/loop-control) to mount an encrypted image with',
+    };
   const mkfs = await run('mkfs.ext4', ['-V']).then(
     () => true,
     () => false,
