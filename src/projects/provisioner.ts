@@ -10,7 +10,8 @@ import type { AuditService } from '../audit/index.js';
 import type { DataPlaneProvider } from '../dataplane/index.js';
 import type { Db, Project } from '../db/index.js';
 import { SYSTEM } from '../lib/context.js';
-import { projectEncryption, type RegionCatalog } from '../regions/index.js';
+import type { RegionCatalog } from '../regions/index.js';
+import { clusterSpec } from './cluster-spec.js';
 import * as store from './projects.store.js';
 
 export function createProvisioner(deps: {
@@ -29,11 +30,7 @@ export function createProvisioner(deps: {
   const { db, audit, dataplane, log } = deps;
   const inflight = new Map<string, Promise<void>>();
 
-  const spec = (p: Project) => ({
-    id: p.id,
-    hipaa: p.audit_log_level === 'hipaa',
-    encryption: projectEncryption(deps.regions.get(p.region_id)),
-  });
+  const spec = (p: Project) => clusterSpec(p, deps.regions);
   const target = (p: Project) => ({ type: 'project' as const, id: p.id, name: p.name });
 
   function track(id: string, work: () => Promise<void>): Promise<void> {

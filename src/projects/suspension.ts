@@ -9,7 +9,8 @@
 import type { DataPlaneProvider } from '../dataplane/index.js';
 import type { Db, Tx } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
-import { projectEncryption, type RegionCatalog } from '../regions/index.js';
+import type { RegionCatalog } from '../regions/index.js';
+import { clusterSpec } from './cluster-spec.js';
 import * as store from './projects.store.js';
 
 export interface OrgSuspension {
@@ -58,11 +59,7 @@ export function createOrgSuspension(deps: {
       const started: string[] = [];
       for (const p of suspended) {
         try {
-          await dataplane.start({
-            id: p.id,
-            hipaa: p.audit_log_level === 'hipaa',
-            encryption: projectEncryption(deps.regions.get(p.region_id)),
-          });
+          await dataplane.start(clusterSpec(p, deps.regions));
           await store.setStatus(db, p.id, 'running');
           started.push(p.name);
         } catch (err) {
