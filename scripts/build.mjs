@@ -31,6 +31,7 @@ run(process.execPath, [
 // Files the server reads at run time besides the compiled code.
 cpSync(join(root, 'src', 'db', 'migrations'), join(next, 'db', 'migrations'), { recursive: true });
 cpSync(join(root, 'src', 'hipaa', 'templates'), join(next, 'hipaa', 'templates'), { recursive: true });
+cpSync(join(root, 'src', 'compliance', 'catalog.yaml'), join(next, 'compliance', 'catalog.yaml'));
 cpSync(
   join(root, 'src', 'backups', 'wal', 'pgbackrest-wal.mjs'),
   join(next, 'backups', 'wal', 'pgbackrest-wal.mjs'),

@@ -10,5 +10,6 @@ export * from './pool.js';
 export * from './schema.js';
 export * from './schema-access.js';
 export * from './schema-backups.js';
+export * from './schema-compliance.js';
 export * from './schema-hipaa.js';
 export * from './schema-keys.js';

@@ -15,6 +15,8 @@ export type Tx = Transaction<DB>;
 
 // int8 (bigint) arrives as a string unless asked otherwise; seq and counts fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// A `date` is a calendar day, not an instant: keep 'YYYY-MM-DD' rather than a local-midnight Date.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export interface PoolOptions {
   connection: pg.PoolConfig;

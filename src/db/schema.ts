@@ -6,6 +6,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AccessTables } from './schema-access.js';
 import type { BackupTables } from './schema-backups.js';
+import type { ComplianceTables } from './schema-compliance.js';
 import type { HipaaTables } from './schema-hipaa.js';
 import type { KeyTables } from './schema-keys.js';
 
@@ -286,7 +287,7 @@ export interface KeysTable {
   destroyed_at: Timestamp | null;
 }
 
-export interface DB extends AccessTables, HipaaTables, BackupTables, KeyTables {
+export interface DB extends AccessTables, HipaaTables, BackupTables, KeyTables, ComplianceTables {
   users: UsersTable;
   sign_in_failures: SignInFailuresTable;
   tokens: TokensTable;
