@@ -3,15 +3,17 @@
  * An org's HIPAA state: what is in place (plan, BAA, HIPAA projects), what weakens it (projects
  * that allow plaintext connections from loopback) and what comes next;
  * enabling (needs the enterprise plan and an executed BAA; countersigning enables it at once) and
- * disabling (refused, 409, while the org has HIPAA projects, which the refusal lists).
+ * disabling (refused, 409, while the org has HIPAA projects, which the refusal lists); and the
+ * BAA's standing without a caller (`baaStanding`, ./baa-standing.ts), for the compliance checks.
  */
 import type { AuditService } from '../audit/index.js';
 import type { Baa, Db, Org } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
-import { conflict, isWardError } from '../lib/errors.js';
+import { conflict } from '../lib/errors.js';
 import type { OrgService } from '../orgs/index.js';
 import { authorize } from '../policy/index.js';
 import { type BaaService, baaSummary } from './baa.service.js';
+import { createBaaStanding } from './baa-standing.js';
 import type { HipaaProjectView, HipaaView } from './hipaa.schemas.js';
 import * as store from './hipaa.store.js';
 import { HIPAA_PLAN, requireHipaaPlan } from './plans.js';
@@ -44,20 +46,14 @@ function nextStep(org: Org, baa: Baa | undefined): string {
 export function createHipaaService(deps: { db: Db; audit: AuditService; orgs: OrgService; baa: BaaService }) {
   const { db, audit, orgs, baa } = deps;
 
+  const baaStanding = createBaaStanding({ db, baa });
+
   async function status(ctx: RequestContext, ref: string): Promise<HipaaView> {
     const a = await orgs.access(ctx, ref);
     authorize(ctx, a, 'hipaa.read');
     const current = await store.currentBaa(db, a.org.id);
-    let baaCurrent: boolean | null = null;
-    if (current?.status === 'executed') {
-      baaCurrent = await baa.render(a.org).then(
-        (r) => r.sha256 === current.document_sha256,
-        (err) => {
-          if (isWardError(err)) return false;
-          throw err;
-        },
-      );
-    }
+    // A BAA waiting for countersignature is shown instead of the one in force, and is not judged.
+    const baaCurrent = current?.status === 'executed' ? (await baaStanding(a.org)).current : null;
     return {
       org_id: a.org.id,
       enabled: a.org.hipaa_enabled,
@@ -127,7 +123,7 @@ export function createHipaaService(deps: { db: Db; audit: AuditService; orgs: Or
     return status(ctx, ref);
   }
 
-  return { status, set };
+  return { status, set, baaStanding };
 }
 
 export type HipaaService = ReturnType<typeof createHipaaService>;

@@ -6,6 +6,7 @@
 
 export { type BaaService, createBaaService } from './baa.service.js';
 export { baaPdf } from './baa-pdf.js';
+export type { BaaRecord, BaaStanding } from './baa-standing.js';
 export { CURRENT_BAA_VERSION, renderBaa, sha256Hex } from './baa-template.js';
 export {
   type BusinessAssociate,

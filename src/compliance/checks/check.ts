@@ -5,6 +5,7 @@
  * message that says what is wrong and how to fix it (or what holds), and what it looked at.
  */
 import type { Db, Org } from '../../db/index.js';
+import type { BaaStanding } from '../../hipaa/index.js';
 
 /** The ids of the live checks; the catalog names one of these (or `attestation`) per control. */
 export const CHECK_IDS = [
@@ -56,6 +57,12 @@ export interface CheckEnv {
   platform: PlatformFacts;
   /** The regions the org's projects run in (and the HIPAA ones it may use), judged live. */
   regions(): Promise<RegionStorage[]>;
+  /**
+   * The org's BAA as the hipaa module judges it (`services.hipaa.hipaa.baaStanding(org)`): the
+   * one in force and whether Ward renders the same text today. Without it the `baa` check fails,
+   * saying the check was not given it.
+   */
+  baaStanding?(): Promise<BaaStanding>;
 }
 
 export interface CheckResult {
