@@ -3147,10 +3147,15 @@ export interface paths {
                 /** @enum {string} */
                 kind: 'required' | 'addressable';
                 message: string;
+                /** @description the state before the last change */
+                previous_state:
+                  | ('passing' | 'failing' | 'attested' | 'alternative' | 'not_applicable')
+                  | null;
                 /** @enum {string} */
                 responsibility: 'ward' | 'shared' | 'customer';
                 /** @enum {string} */
                 safeguard: 'administrative' | 'physical' | 'technical' | 'organizational' | 'documentation';
+                /** @description when the control entered its state */
                 since: string;
                 standard: string;
                 /** @enum {string} */
