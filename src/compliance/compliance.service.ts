@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuditService, EventSpec } from '../audit/index.js';
 import { type ControlState, type Db, inTransaction, type Org } from '../db/index.js';
+import type { BaaStanding } from '../hipaa/index.js';
 import type { KeyService } from '../keys/index.js';
 import { type RequestContext, SYSTEM } from '../lib/context.js';
 import { invalid, notFound } from '../lib/errors.js';
@@ -45,6 +46,8 @@ export interface ComplianceDeps {
   platform: PlatformFacts;
   /** Every region with its storage encryption judged now (the checks pick the org's). */
   regions(): Promise<RegionStorage[]>;
+  /** The org's BAA as the hipaa module judges it, for the `baa` check. */
+  baaStanding?(org: Org): Promise<BaaStanding>;
   /** Sends an alert to the org's webhook (after the change commits). */
   alert(orgId: string, alert: string, payload: Record<string, unknown>): void;
   log: Logger;
@@ -90,7 +93,15 @@ export function createComplianceService(deps: ComplianceDeps) {
   async function evaluate(orgId: string, now = new Date()): Promise<Posture> {
     const org = await orgs.byId(orgId);
     if (!org) throw notFound(`no organization '${orgId}'`);
-    const env: CheckEnv = { db, org, now, platform: deps.platform, regions: deps.regions };
+    const { baaStanding } = deps;
+    const env: CheckEnv = {
+      db,
+      org,
+      now,
+      platform: deps.platform,
+      regions: deps.regions,
+      baaStanding: baaStanding && (() => baaStanding(org)),
+    };
     const [results, attestations, decisions] = await Promise.all([
       runChecks(env),
       store.currentAttestations(db, org.id),

@@ -1,9 +1,10 @@
 /**
  * @module server/compliance
  * Wires the compliance center: what its checks need to know about this Ward (TLS on the gateway
- * and the API, sign-in lockout, the regions' storage encryption judged live), alerts to the org's
- * webhook, and the periodic re-check of every HIPAA org (`compliance_check_every`), which raises
- * alerts for controls that stop holding and keeps each day's snapshot.
+ * and the API, sign-in lockout, the regions' storage encryption judged live, each org's BAA as
+ * the hipaa module judges it), alerts to the org's webhook, and the periodic re-check of every
+ * HIPAA org (`compliance_check_every`), which raises alerts for controls that stop holding and
+ * keeps each day's snapshot.
  */
 import type { AccessServices } from '../access/index.js';
 import type { AuditService } from '../audit/index.js';
@@ -11,6 +12,7 @@ import { type ComplianceService, createComplianceService, type RegionStorage } f
 import type { WardConfig } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import { GATEWAY_TLS_MIN_VERSION } from '../gateway/index.js';
+import type { HipaaService } from '../hipaa/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { OrgService } from '../orgs/index.js';
@@ -31,6 +33,7 @@ export function wireCompliance(deps: {
   access: AccessServices;
   regions: RegionCatalog;
   storage: StorageChecker;
+  hipaa: Pick<HipaaService, 'baaStanding'>;
   log: Logger;
 }): ComplianceParts {
   const { config } = deps;
@@ -64,6 +67,7 @@ export function wireCompliance(deps: {
           };
         }),
       ),
+    baaStanding: (org) => deps.hipaa.baaStanding(org),
     alert: (orgId, alert, payload) => deps.access.alerts.send(orgId, alert, payload),
     log,
   });

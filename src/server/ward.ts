@@ -221,6 +221,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     access,
     regions,
     storage: hipaa.edge.storage,
+    hipaa: hipaa.edge.hipaa,
     log,
   });
   const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });

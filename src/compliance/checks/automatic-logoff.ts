@@ -18,8 +18,8 @@ async function run(env: CheckEnv): Promise<CheckResult> {
   const source = explicit
     ? 'the org setting session_idle_minutes'
     : org.hipaa_enabled
-      ? `Ward's default for HIPAA orgs (${SESSION_DEFAULTS.hipaaIdleMinutes} minutes)`
-      : `Ward's default for orgs without HIPAA (${SESSION_DEFAULTS.idleMinutes} minutes)`;
+      ? `Ward's default for HIPAA orgs, ${SESSION_DEFAULTS.hipaaIdleMinutes} minutes`
+      : `Ward's default for orgs without HIPAA, ${SESSION_DEFAULTS.idleMinutes} minutes`;
   const evidence = {
     idle_minutes: policy.idleMinutes,
     source: explicit ? 'setting' : 'default',

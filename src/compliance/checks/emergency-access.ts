@@ -91,7 +91,10 @@ async function run(env: CheckEnv): Promise<CheckResult> {
       : '';
   return {
     outcome: 'pass',
-    message: `Break-glass is ready (${count(uses.owners, 'enabled owner')} to alert and review) and every use older than ${REVIEW_DAYS} days was reviewed (${count(uses.total, 'use')} in all)${pending}`,
+    message:
+      uses.total === 0
+        ? `Break-glass is ready (${count(uses.owners, 'enabled owner')} to alert and review); it has not been used yet`
+        : `Break-glass is ready (${count(uses.owners, 'enabled owner')} to alert and review) and every use older than ${REVIEW_DAYS} days was reviewed (${count(uses.total, 'use')} in all)${pending}`,
     evidence,
   };
 }

@@ -60,6 +60,8 @@ async function run(env: CheckEnv): Promise<CheckResult> {
       message: `'${org}' requires single sign-on (${sso.email_domain}): its identity provider vouches for the second factor of all ${count(p.people, 'person', 'people')}; ${p.with_totp} also use an authenticator app`,
       evidence,
     };
+  if (p.people === 0)
+    return { outcome: 'pass', message: `'${org}' has no enabled person who could sign in`, evidence };
   if (p.without_totp.length === 0)
     return {
       outcome: 'pass',

@@ -98,12 +98,13 @@ async function run(env: CheckEnv): Promise<CheckResult> {
     problems.push(
       `${count(misnamed.length, 'database role does', 'database roles do')} not bear ${misnamed.length === 1 ? 'its' : 'their'} holder's name, so PostgreSQL's logs would not name the person: ` +
         `${listOf(misnamed.map((r) => `'${r.role_name}' in '${r.project}' (held by ${r.email}, should be '${roleNameOf(r.email, r.user_id)}')`))}. ` +
-        `Revoke the holder's access to the project (\`ward project revoke <project> --org ${org} --email <email>\`) so Ward disables the role, then grant it again: Ward makes a role with the right name`,
+        `Ward never names a role so; only a hand edit of its control database (or a restore from another Ward) does: the operator finds out who changed it, ` +
+        `and revoking the holder's access to the project (\`ward project revoke <project> --org ${org} --email <email>\`) makes Ward disable that role and make a rightly named one at their next connection`,
     );
   if (problems.length > 0) return { outcome: 'fail', message: problems.join('. '), evidence };
   return {
     outcome: 'pass',
-    message: `Every member of '${org}' is one person or one of its own service accounts (${count(members.people, 'person', 'people')}, ${count(members.service_accounts, 'service account')}), and each of the ${count(roles.length, 'database role')} in its projects belongs to one account and bears its name`,
+    message: `Every member of '${org}' is one person or one of its own service accounts (${count(members.people, 'person', 'people')}, ${count(members.service_accounts, 'service account')}), and every database role in its projects (${roles.length}) belongs to one account and bears its name`,
     evidence,
   };
 }
