@@ -7,7 +7,9 @@
  * Log-in monitoring is a setting of Ward itself, so a second Ward started with a weak lockout is
  * compared with this one.
  */
+import { createServer, type Server } from 'node:http';
 import { sql } from 'kysely';
+import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../src/compliance/catalog.js';
 import type { CheckId } from '../src/compliance/checks/check.js';
@@ -45,9 +47,9 @@ async function ok(method: string, path: string, token: string, body?: unknown, o
   return r.body;
 }
 
-/** The org's posture as the operator reads it (any org, no membership needed). */
-async function posture(org = 'acme', on = w): Promise<Posture> {
-  return ok('GET', `/api/v1/orgs/${org}/compliance`, await on.adminToken(), undefined, on);
+/** The org's posture as the operator reads it (any org, no membership needed), or `as` does. */
+async function posture(org = 'acme', on = w, as?: string): Promise<Posture> {
+  return ok('GET', `/api/v1/orgs/${org}/compliance`, as ?? (await on.adminToken()), undefined, on);
 }
 
 /** The controls of the catalog that `check` decides. */
@@ -63,13 +65,18 @@ const controlOf = (p: Posture, check: CheckId) => p.controls.find((c) => c.check
  * failing, nothing recovered, and the scores fell as the controls' kinds say; returns the
  * (first) control as it now reads.
  */
-async function breaks(check: CheckId, breakIt: () => Promise<unknown>, org = 'acme'): Promise<Control> {
-  const before = await posture(org);
+async function breaks(
+  check: CheckId,
+  breakIt: () => Promise<unknown>,
+  org = 'acme',
+  as?: string,
+): Promise<Control> {
+  const before = await posture(org, w, as);
   const own = decidedBy(check);
   for (const id of own)
     expect(before.controls.find((c) => c.id === id)?.state, `${id} before the break`).toBe('passing');
   await breakIt();
-  const after = await posture(org);
+  const after = await posture(org, w, as);
   const was = failingIn(before);
   const is = failingIn(after);
   expect([...is].filter((id) => !was.has(id)).sort()).toEqual(own);
@@ -82,10 +89,15 @@ async function breaks(check: CheckId, breakIt: () => Promise<unknown>, org = 'ac
 }
 
 /** Runs `fix` and checks that the controls `check` decides pass again, and no other changed. */
-async function fixes(check: CheckId, fix: () => Promise<unknown>, org = 'acme'): Promise<Control> {
-  const before = failingIn(await posture(org));
+async function fixes(
+  check: CheckId,
+  fix: () => Promise<unknown>,
+  org = 'acme',
+  as?: string,
+): Promise<Control> {
+  const before = failingIn(await posture(org, w, as));
   await fix();
-  const after = await posture(org);
+  const after = await posture(org, w, as);
   const own = new Set(decidedBy(check));
   expect([...failingIn(after)].sort()).toEqual([...before].filter((id) => !own.has(id)).sort());
   const c = controlOf(after, check);
@@ -165,6 +177,44 @@ describe('two-step', () => {
     expect(c.message).toContain('`ward mfa enroll` then `ward mfa confirm <code>`');
     expect(c.evidence).toMatchObject({ people: 3, with_totp: 2, without_second_factor: ['dev@acme.test'] });
     await fixes('two-step', async () => enrollTotp(w, await signIn(w, 'dev@acme.test')));
+  });
+});
+
+describe('two-step, with single sign-on', () => {
+  let idp: Server | undefined;
+  afterAll(() => idp?.close());
+
+  it('fails for a member without an authenticator app, and passes once the org requires single sign-on', async () => {
+    idp = createServer();
+    await new Promise<void>((r) => idp?.listen(0, '127.0.0.1', r));
+    const issuer = `http://127.0.0.1:${(idp.address() as { port: number }).port}`;
+    const provider = new Provider(issuer, {
+      clients: [{ client_id: 'ward', client_secret: 'idp-client-secret', redirect_uris: [`${w.url}/cb`] }],
+    });
+    idp.on('request', provider.callback());
+    const boss = await w.user('boss@initech.test');
+    await ok('POST', '/api/v1/orgs', boss, { name: 'initech' });
+    const failing = controlOf(await posture('initech'), 'two-step');
+    expect(failing.state).toBe('failing');
+    expect(failing.message).toMatch(
+      /^1 person of 1 in 'initech' has no two-step verification: boss@initech\.test\. /,
+    );
+    const c = await fixes(
+      'two-step',
+      () =>
+        ok('PUT', '/api/v1/orgs/initech/sso', boss, {
+          issuer,
+          client_id: 'ward',
+          client_secret: 'idp-client-secret',
+          email_domain: 'initech.test',
+          require_sso: true,
+        }),
+      'initech',
+    );
+    expect(c.message).toBe(
+      "'initech' requires single sign-on (initech.test): its identity provider vouches for the second factor of all 1 person; 0 also use an authenticator app",
+    );
+    expect(JSON.stringify(c)).not.toContain('idp-client-secret');
   });
 });
 
@@ -375,6 +425,33 @@ describe('termination', () => {
   });
 });
 
+describe('termination, break-glass', () => {
+  it('fails when a member with live break-glass access is disabled, and passes once they are removed from the org', async () => {
+    const bg = await ok(
+      'POST',
+      `/api/v1/projects/${records}/break-glass`,
+      tokens['admin@acme.test'] as string,
+      {
+        reason: 'pager: replica lag INC-9',
+        minutes: 60,
+        role: 'readonly',
+      },
+    );
+    const c = await breaks('termination', () =>
+      ok('POST', `/api/v1/users/${ids['admin@acme.test']}/disable`, operator),
+    );
+    expect(c.message).toContain(
+      "admin@acme.test (disabled) still holds live break-glass access to 'records'; to fix, remove admin@acme.test from 'acme'",
+    );
+    expect(c.evidence.left_but_holding).toEqual([
+      expect.objectContaining({ holds: [{ what: 'break_glass', project: 'records', id: bg.id }] }),
+    ]);
+    await fixes('termination', () =>
+      ok('DELETE', `/api/v1/orgs/acme/members/${ids['admin@acme.test']}`, owner),
+    );
+  });
+});
+
 describe('login-monitoring', () => {
   it('fails on a Ward whose lockout allows 50 failed sign-ins in a row, and only that control differs', async () => {
     const weak = await startTestWard({
@@ -410,4 +487,32 @@ describe('login-monitoring', () => {
       await weak.stop();
     }
   }, 180_000);
+});
+
+describe('unique-users, the operator bootstrap account', () => {
+  it('fails when admin@localhost is made a member, and passes once it is removed', async () => {
+    // Its own authenticator first, so that only the account's nature is at stake.
+    await enrollTotp(w, operator);
+    let admin = '';
+    const c = await breaks(
+      'unique-users',
+      async () => {
+        admin = (
+          await ok('POST', '/api/v1/orgs/acme/members', owner, { email: 'admin@localhost', role: 'auditor' })
+        ).user_id;
+      },
+      'acme',
+      owner,
+    );
+    expect(c.message).toBe(
+      "admin@localhost, Ward's operator bootstrap account (its password is a file on the server), is a member of 'acme': it is not one identifiable person. Remove it (`ward org member remove --org acme --email admin@localhost`, or the console's Members tab) and add the operator's own account instead",
+    );
+    // Removing a member revokes their tokens, the operator's too: the owner reads the posture.
+    await fixes(
+      'unique-users',
+      () => ok('DELETE', `/api/v1/orgs/acme/members/${admin}`, owner),
+      'acme',
+      owner,
+    );
+  });
 });
