@@ -483,6 +483,20 @@ describe('login-monitoring', () => {
         'Sign-in lockout is too weak on this Ward: an account locks only after 50 consecutive failed sign-ins (lockout.max_failures), more than 10. The operator sets `lockout: { max_failures: 5, minutes: 15, address_max_failures: 20 }` (max_failures at most 10) in ward.yaml and restarts Ward',
       );
       expect(c.evidence).toMatchObject({ lockout: { max_failures: 50, address_max_failures: 20 } });
+      // What the monitoring sees shows in the evidence: five wrong passwords lock a member out.
+      for (let i = 0; i < 5; i++)
+        await call(w, 'POST', '/api/v1/auth/login', {
+          body: { email: 'LEE@plain.test', password: 'not it at all' },
+        });
+      const watched = controlOf(await posture('plain'), 'login-monitoring');
+      expect(watched.state).toBe('passing');
+      expect(watched.evidence).toMatchObject({
+        members_with_failed_sign_ins: 1,
+        members_locked_now: ['lee@plain.test'],
+      });
+      expect(watched.message).toMatch(
+        /; 1 member of 'plain' with failed sign-ins counted; locked out now: lee@plain\.test$/,
+      );
     } finally {
       await weak.stop();
     }

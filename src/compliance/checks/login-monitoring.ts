@@ -21,21 +21,24 @@ interface Watched {
 
 /** The org's members whose failed sign-ins Ward is counting, and those locked out now. */
 async function watched(env: CheckEnv): Promise<Watched> {
-  return env.db
-    .selectFrom('org_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .innerJoin('sign_in_failures as f', (j) => j.on(sql`lower(f.email)`, '=', sql`lower(u.email)`))
-    .where('m.org_id', '=', env.org.id)
-    .where('f.failures', '>', 0)
-    .select([
-      sql<number>`count(*)::int`.as('with_failures'),
-      sql<
-        string[]
-      >`coalesce(array_agg(u.email ORDER BY u.email) FILTER (WHERE f.locked_until > ${env.now}), '{}')`.as(
-        'locked',
-      ),
-    ])
-    .executeTakeFirstOrThrow();
+  return (
+    env.db
+      .selectFrom('org_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      // Failures are kept by lower-cased login (identity.store), so its primary key answers.
+      .innerJoin('sign_in_failures as f', (j) => j.on('f.email', '=', sql<string>`lower(u.email)`))
+      .where('m.org_id', '=', env.org.id)
+      .where('f.failures', '>', 0)
+      .select([
+        sql<number>`count(*)::int`.as('with_failures'),
+        sql<
+          string[]
+        >`coalesce(array_agg(u.email ORDER BY u.email) FILTER (WHERE f.locked_until > ${env.now}), '{}')`.as(
+          'locked',
+        ),
+      ])
+      .executeTakeFirstOrThrow()
+  );
 }
 
 async function run(env: CheckEnv): Promise<CheckResult> {

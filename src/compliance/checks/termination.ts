@@ -4,9 +4,11 @@
  * reach the org's data ends. Someone has left when their account is disabled (the operator's
  * `ward user disable`; a deleted service account too) or they are no longer a member of the org.
  * What they must not hold in the org's projects (any not deleted): a project grant, live
- * break-glass access, a database role Ward keeps for them (one stays enabled in the cluster
- * until dbaccess disables it and drops its row), or a live short-lived database credential; and
- * a disabled member or service account of the org must hold no live API token. A removed person's
+ * break-glass access, a live short-lived database credential, or a database role Ward keeps for
+ * them in a running project (the role stays enabled in the cluster until dbaccess's sweep, every
+ * 30 seconds, disables it and drops its row; one that outlives the sweep means Ward cannot reach
+ * the cluster; a cluster that is not running lets no one in, and is swept once it runs); and a
+ * disabled member or service account of the org must hold no live API token. A removed person's
  * tokens are their account's, which may belong to other orgs, and reach nothing here.
  */
 import { sql } from 'kysely';
@@ -30,7 +32,7 @@ async function leaversOf(env: CheckEnv): Promise<{ leavers: Leaver[]; examined: 
   const org = env.org.id;
   const now = env.now;
   const { rows } = await sql<Leaver & { examined: Record<Holding, number> }>`
-    WITH p AS (SELECT id, name FROM projects WHERE org_id = ${org} AND status <> 'deleted'),
+    WITH p AS (SELECT id, name, status FROM projects WHERE org_id = ${org} AND status <> 'deleted'),
     h AS (
       SELECT 'grant' AS what, g.user_id, p.id AS project_id, p.name AS project, NULL AS id
         FROM project_grants g JOIN p ON p.id = g.project_id
@@ -40,6 +42,7 @@ async function leaversOf(env: CheckEnv): Promise<{ leavers: Leaver[]; examined: 
        WHERE b.ended_at IS NULL AND b.expires_at > ${now}
       UNION ALL
       SELECT 'db_role', r.user_id, p.id, p.name, r.role_name FROM db_roles r JOIN p ON p.id = r.project_id
+       WHERE p.status = 'running'
       UNION ALL
       SELECT 'db_credential', c.user_id, p.id, p.name, c.id
         FROM db_credentials c JOIN p ON p.id = c.project_id
@@ -83,7 +86,7 @@ const HOLDING_WORDS: Record<Holding, (project: string | null) => string> = {
   token: () => 'a live API token',
 };
 
-function describe(l: Leaver): string {
+function holdingsOf(l: Leaver): string {
   const state = l.disabled ? (l.member ? 'disabled' : 'disabled, not a member') : 'no longer a member';
   const what = listOf(l.held.map((h) => HOLDING_WORDS[h.what](h.project)));
   return `${l.email} (${state}) still holds ${what}`;
@@ -95,21 +98,24 @@ function remedy(l: Leaver, org: string): string {
     return `delete service account ${l.email} (\`ward sa delete ${l.email.split('@')[0]} --org ${org}\`, or the console's Service accounts tab)`;
   if (l.member)
     return `remove ${l.email} from '${org}' (\`ward org member remove --org ${org} --email ${l.email}\`, or the console's Members tab), which takes every grant, break-glass access, token and credential away at once`;
-  const grants = l.held.filter((h) => h.what === 'grant' && h.project_id);
-  const roles = l.held.filter((h) => h.what === 'db_role');
+  const of = (what: Holding) => l.held.filter((h) => h.what === what);
+  const roles = of('db_role');
   return [
-    ...grants.map(
+    ...of('grant').map(
       (g) =>
         `revoke the grant on '${g.project}' (DELETE /api/v1/projects/${g.project_id}/grants/${l.user_id})`,
     ),
+    ...of('break_glass').map(
+      (b) => `end break-glass ${b.id} (\`ward break-glass end ${b.id} --org ${org}\`)`,
+    ),
     ...(roles.length > 0
       ? [
-          `Ward disables the database roles on its next sweep (every 30 seconds) once ${listOf(roles.map((r) => `'${r.project}'`))} ${roles.length === 1 ? 'is' : 'are'} running`,
+          `Ward disables the database ${roles.length === 1 ? 'role' : 'roles'} in ${listOf(roles.map((r) => `'${r.project}'`))} on its next sweep (every 30 seconds); if it stays, Ward cannot reach the project's cluster, which its status and Ward's log explain`,
         ]
       : []),
-    ...(l.held.some((h) => h.what === 'db_credential' || h.what === 'break_glass')
+    ...(of('db_credential').length > 0
       ? [
-          `the operator disables the account (\`ward user disable ${l.email}\`), which revokes its credentials`,
+          `the operator disables the account (\`ward user disable ${l.email}\`), which revokes its database credentials`,
         ]
       : []),
   ].join('; ');
@@ -138,7 +144,7 @@ async function run(env: CheckEnv): Promise<CheckResult> {
     outcome: 'fail',
     message: `${count(leavers.length, 'account that left', 'accounts that left')} still ${leavers.length === 1 ? 'holds' : 'hold'} access in '${org}': ${leavers
       .slice(0, 5)
-      .map((l) => `${describe(l)}; to fix, ${remedy(l, org)}`)
+      .map((l) => `${holdingsOf(l)}; to fix, ${remedy(l, org)}`)
       .join('. ')}${leavers.length > 5 ? `. And ${leavers.length - 5} more (see the evidence)` : ''}`,
     evidence,
   };
@@ -147,6 +153,6 @@ async function run(env: CheckEnv): Promise<CheckResult> {
 export const termination: Check = {
   id: 'termination',
   threshold:
-    "no disabled account and no one removed from the org holds a project grant, live break-glass access, a database role or a live database credential in the org's projects, and no disabled member or service account holds a live API token",
+    "no disabled account and no one removed from the org holds a project grant, live break-glass access or a live database credential in the org's projects, or a database role in a running one, and no disabled member or service account holds a live API token",
   run,
 };
