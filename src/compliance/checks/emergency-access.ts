@@ -11,7 +11,7 @@
  */
 import { sql } from 'kysely';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, DAY_MS, day, listOf } from './wording.js';
+import { count, DAY_MS, day, firstOf, listOf } from './wording.js';
 
 export const REVIEW_DAYS = 7;
 
@@ -52,7 +52,7 @@ async function usesOf(env: CheckEnv): Promise<Uses> {
 }
 
 const dueBy = (u: Use) => new Date(u.started_at.getTime() + REVIEW_DAYS * DAY_MS);
-const describe = (u: Use) => `${u.id} (${u.person} on '${u.project}', started ${day(u.started_at)})`;
+const named = (u: Use) => `${u.id} (${u.person} on '${u.project}', started ${day(u.started_at)})`;
 
 async function run(env: CheckEnv): Promise<CheckResult> {
   const uses = await usesOf(env);
@@ -69,8 +69,9 @@ async function run(env: CheckEnv): Promise<CheckResult> {
   const evidence = {
     enabled_owners: uses.owners,
     uses: uses.total,
-    overdue: overdue.map(view),
-    awaiting_review: waiting.map(view),
+    overdue_count: overdue.length,
+    overdue: firstOf(overdue).map(view),
+    awaiting_review: firstOf(waiting).map(view),
     reviewed_late_last_year: uses.reviewed_late,
   };
   const problems: string[] = [];
@@ -81,7 +82,7 @@ async function run(env: CheckEnv): Promise<CheckResult> {
     );
   if (overdue.length > 0)
     problems.push(
-      `${count(overdue.length, 'break-glass use was', 'break-glass uses were')} not reviewed within ${REVIEW_DAYS} days of starting: ${listOf(overdue.map(describe))}. ` +
+      `${count(overdue.length, 'break-glass use was', 'break-glass uses were')} not reviewed within ${REVIEW_DAYS} days of starting: ${listOf(overdue.map(named))}. ` +
         `An owner other than the person who used it reviews each: \`ward break-glass review <id> --org ${org} --note '<what you checked>'\`, or the console's Break-glass tab`,
     );
   if (problems.length > 0) return { outcome: 'fail', message: problems.join('. '), evidence };

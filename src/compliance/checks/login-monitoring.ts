@@ -9,7 +9,7 @@
 import { sql } from 'kysely';
 import { HARD_LOCK_FAILURES } from '../../identity/index.js';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, listOf } from './wording.js';
+import { count, firstOf, listOf } from './wording.js';
 
 /** Consecutive failures an account may see before it locks: NIST SP 800-63B allows up to 100; HIPAA practice is a handful. */
 export const MAX_ACCOUNT_FAILURES = 10;
@@ -52,7 +52,7 @@ async function run(env: CheckEnv): Promise<CheckResult> {
       hard_lock_failures: HARD_LOCK_FAILURES,
     },
     members_with_failed_sign_ins: seen.with_failures,
-    members_locked_now: seen.locked,
+    members_locked_now: firstOf(seen.locked),
   };
   const problems = [
     maxFailures <= 0

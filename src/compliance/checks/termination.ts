@@ -13,7 +13,7 @@
  */
 import { sql } from 'kysely';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, listOf } from './wording.js';
+import { count, firstOf, listOf } from './wording.js';
 
 const HOLDINGS = ['grant', 'break_glass', 'db_role', 'db_credential', 'token'] as const;
 type Holding = (typeof HOLDINGS)[number];
@@ -126,12 +126,13 @@ async function run(env: CheckEnv): Promise<CheckResult> {
   const org = env.org.name;
   const evidence = {
     examined,
-    left_but_holding: leavers.map((l) => ({
+    left_count: leavers.length,
+    left_but_holding: firstOf(leavers).map((l) => ({
       user_id: l.user_id,
       email: l.email,
       disabled: l.disabled,
       member: l.member,
-      holds: l.held.map((h) => ({ what: h.what, project: h.project, id: h.id })),
+      holds: firstOf(l.held).map((h) => ({ what: h.what, project: h.project, id: h.id })),
     })),
   };
   if (leavers.length === 0)

@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, listOf } from './wording.js';
+import { count, firstOf, listOf } from './wording.js';
 
 interface People {
   people: number;
@@ -51,7 +51,7 @@ async function run(env: CheckEnv): Promise<CheckResult> {
     people: p.people,
     with_totp: p.with_totp,
     sso: sso ? { email_domain: sso.email_domain, required: ssoRequired } : null,
-    without_second_factor: ssoRequired ? [] : p.without_totp,
+    without_second_factor: ssoRequired ? [] : firstOf(p.without_totp),
   };
   const org = env.org.name;
   if (ssoRequired)

@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { roleNameOf } from '../../dbaccess/index.js';
 import { OPERATOR_EMAIL } from '../../identity/index.js';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, listOf } from './wording.js';
+import { count, firstOf, listOf } from './wording.js';
 
 interface Members {
   people: number;
@@ -75,7 +75,7 @@ async function run(env: CheckEnv): Promise<CheckResult> {
     database_roles: roles.length,
     role_holders: new Set(roles.map((r) => r.user_id)).size,
     shared_accounts: [...members.bootstrap, ...members.foreign_service],
-    misnamed_roles: misnamed.map((r) => ({
+    misnamed_roles: firstOf(misnamed).map((r) => ({
       project: r.project,
       role: r.role_name,
       holder: r.email,
@@ -98,8 +98,7 @@ async function run(env: CheckEnv): Promise<CheckResult> {
     problems.push(
       `${count(misnamed.length, 'database role does', 'database roles do')} not bear ${misnamed.length === 1 ? 'its' : 'their'} holder's name, so PostgreSQL's logs would not name the person: ` +
         `${listOf(misnamed.map((r) => `'${r.role_name}' in '${r.project}' (held by ${r.email}, should be '${roleNameOf(r.email, r.user_id)}')`))}. ` +
-        `Ward never names a role so; only a hand edit of its control database (or a restore from another Ward) does: the operator finds out who changed it, ` +
-        `and revoking the holder's access to the project (\`ward project revoke <project> --org ${org} --email <email>\`) makes Ward disable that role and make a rightly named one at their next connection`,
+        "Ward never names a role so; only a hand edit of its control database (or a restore from another Ward's) does: the operator finds out who changed it and restores the record Ward made (the holder's e-mail, lower-cased, or u_<id>)",
     );
   if (problems.length > 0) return { outcome: 'fail', message: problems.join('. '), evidence };
   return {

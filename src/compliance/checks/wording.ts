@@ -24,3 +24,9 @@ export const daysBetween = (from: Date, to: Date): number =>
   Math.floor((to.getTime() - from.getTime()) / 86_400_000);
 
 export const DAY_MS = 86_400_000;
+
+/** How many entries of a list the evidence keeps; its count is kept beside it. */
+export const EVIDENCE_LIST_MAX = 50;
+
+/** The first EVIDENCE_LIST_MAX entries: enough to act on, bounded whatever the org's size. */
+export const firstOf = <T>(items: readonly T[]): T[] => items.slice(0, EVIDENCE_LIST_MAX);
