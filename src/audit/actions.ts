@@ -179,6 +179,26 @@ export const AUDIT_ACTIONS = {
     category: 'backup',
     summary: "a deleted project's backup repository was removed",
   },
+  'compliance.control.change': {
+    category: 'hipaa',
+    summary: "a HIPAA control's state changed (passing, failing, attested, …)",
+  },
+  'compliance.attest': {
+    category: 'hipaa',
+    summary: 'an owner attested a control with a document and its review date',
+  },
+  'compliance.decide': {
+    category: 'hipaa',
+    summary: 'an owner recorded a decision on an addressable specification',
+  },
+  'compliance.report': { category: 'hipaa', summary: 'a signed compliance report was issued' },
+  'compliance.publicity.update': {
+    category: 'hipaa',
+    summary: "the org's public badge or trust page was turned on or off",
+  },
+  'subprocessor.create': { category: 'hipaa', summary: 'the operator announced a new subprocessor' },
+  'subprocessor.update': { category: 'hipaa', summary: "the operator changed a subprocessor's details" },
+  'subprocessor.remove': { category: 'hipaa', summary: 'the operator announced a subprocessor’s removal' },
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -203,7 +223,10 @@ export interface AuditTarget {
     | 'service_account'
     | 'audit_chain'
     | 'audit_sink'
-    | 'audit_witness';
+    | 'audit_witness'
+    | 'compliance_control'
+    | 'compliance_report'
+    | 'subprocessor';
   id: string;
   name?: string;
 }

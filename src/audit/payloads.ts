@@ -233,6 +233,45 @@ export interface AuditPayloads {
   'backup.expire': { removed: string[]; kept: number; retention_days: number };
   'backup.policy.update': { changes: Record<string, { from: unknown; to: unknown }> };
   'backup.repository.delete': { project_name: string };
+  'compliance.control.change': {
+    control_id: string;
+    citation: string;
+    kind: string;
+    from: string | null;
+    to: string;
+    message: string;
+  };
+  'compliance.attest': {
+    control_id: string;
+    attestation_id: string;
+    file_name: string;
+    size_bytes: number;
+    sha256: string;
+    review_by: string;
+  };
+  'compliance.decide': {
+    control_id: string;
+    decision_id: string;
+    decision: string;
+    rationale: string;
+    expires_at: string;
+  };
+  'compliance.report': {
+    report_id: string;
+    required_score: number;
+    addressable_score: number;
+    sha256: string;
+  };
+  'compliance.publicity.update': { badge: boolean; trust_page: boolean };
+  'subprocessor.create': {
+    name: string;
+    purpose: string;
+    location: string;
+    phi: boolean;
+    effective_at: string;
+  };
+  'subprocessor.update': { changes: Record<string, { from: unknown; to: unknown }>; effective_at: string };
+  'subprocessor.remove': { name: string; effective_at: string };
 }
 
 /** What every event that ends a backup operation carries. */

@@ -8,6 +8,7 @@ import { registerAccessReviews } from './access-reviews.js';
 import { registerAudit } from './audit.js';
 import { registerAuth } from './auth.js';
 import { registerBackups, registerRestore } from './backups.js';
+import { registerCompliance } from './compliance.js';
 import { registerDb } from './db.js';
 import { registerHipaa } from './hipaa.js';
 import { registerMfa } from './mfa.js';
@@ -30,5 +31,6 @@ export function registerClientCommands(program: Command): void {
   registerAccessReviews(program);
   registerDb(program);
   registerHipaa(program);
+  registerCompliance(program);
   registerOperator(program);
 }

@@ -28,7 +28,7 @@ export const SAFEGUARD_TITLES: Record<Safeguard, string> = {
 
 const entry = z.strictObject({
   id: z.string().regex(/^[a-z][a-z-]+$/),
-  citation: z.string().regex(/^164\.3(08|10|12|14|16)(\([a-z0-9]+\))+$/),
+  citation: z.string().regex(/^164\.3(08|10|12|14|16)(\([a-zA-Z0-9]+\))+$/),
   standard: z.string().min(1),
   title: z.string().min(1),
   kind: z.enum(['required', 'addressable']),

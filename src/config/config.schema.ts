@@ -181,6 +181,11 @@ export const configSchema = z.strictObject({
   hsm_poll_every: durationSchema.prefault('15s'),
   /** How long a deleted HIPAA project stays recoverable before its cluster and keys are destroyed. */
   hipaa_deletion_grace: durationSchema.prefault('7d'),
+  /**
+   * How often Ward re-checks every HIPAA org's controls (the compliance center), so that a control
+   * that stops holding raises its alert without anyone looking; each day's first check is its snapshot.
+   */
+  compliance_check_every: durationSchema.prefault('10m'),
   /** Backups (pgBackRest): how often Ward looks for due work, drills, retries. */
   backups: z
     .strictObject({

@@ -19,6 +19,8 @@ export interface ComplianceStatesTable {
   org_id: string;
   control_id: string;
   state: ControlState;
+  /** The state before the last change (null until the control first changes). */
+  previous_state: ControlState | null;
   since: Timestamp;
   message: string;
   checked_at: Timestamp;

@@ -4,4 +4,4 @@
  */
 
 export { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
-export { type Gateway, type GatewayDeps, startGateway } from './server.js';
+export { GATEWAY_TLS_MIN_VERSION, type Gateway, type GatewayDeps, startGateway } from './server.js';

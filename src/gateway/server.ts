@@ -24,6 +24,8 @@ import { startRevalidator } from './revalidator.js';
 import type { Session } from './session.js';
 import { createNormalizer, loadParser } from './statements/normalizer.js';
 
+/** The oldest TLS version the gateway accepts from clients (the compliance center reports it). */
+export const GATEWAY_TLS_MIN_VERSION = 'TLSv1.2';
 export interface GatewayDeps {
   host: string;
   port: number;
@@ -64,7 +66,11 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     ),
     normalizer: createNormalizer(),
     metrics: deps.metrics,
-    secureContext: createSecureContext({ key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' }),
+    secureContext: createSecureContext({
+      key: deps.tls.key,
+      cert: deps.tls.cert,
+      minVersion: GATEWAY_TLS_MIN_VERSION,
+    }),
     certHash: createHash('sha256').update(new X509Certificate(deps.tls.cert).raw).digest(),
   };
   const sockets = new Set<Socket>();

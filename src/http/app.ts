@@ -12,6 +12,7 @@ import type { Registry } from 'prom-client';
 import type { AccessServices } from '../access/index.js';
 import type { AuditAccess, AuditReader, SinkService, WitnessService } from '../audit/index.js';
 import type { BackupsEdge } from '../backups/index.js';
+import type { ComplianceService } from '../compliance/index.js';
 import type { DbAccessService } from '../dbaccess/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { unavailable } from '../lib/errors.js';
@@ -32,6 +33,7 @@ import { auditSinkRoutes } from './routes/audit-sinks.js';
 import { auditWitnessRoutes } from './routes/audit-witnesses.js';
 import { authRoutes } from './routes/auth.js';
 import { backupRoutes } from './routes/backups.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { dbRoutes } from './routes/db.js';
 import { healthRoutes } from './routes/health.js';
 import { type HipaaEdge, installHipaaRoutes } from './routes/hipaa-edge.js';
@@ -57,6 +59,7 @@ export interface AppDeps {
   regions: RegionCatalog;
   /** HIPAA enablement: BAA, keys, certificates, storage-encryption checks. */
   hipaa: HipaaEdge;
+  compliance: ComplianceService;
   /** Backups, restores, drills, operations and backup policies. */
   backups: BackupsEdge;
   health: () => Promise<void>;
@@ -160,6 +163,7 @@ export async function buildApp(deps: AppDeps, server: ServerOptions = {}): Promi
   projectRoutes(app, deps.projects);
   dbRoutes(app, deps.dbaccess);
   installHipaaRoutes(app, deps.hipaa, deps.regions);
+  complianceRoutes(app, deps.compliance);
   backupRoutes(app, deps.backups);
   auditRoutes(app, deps.audit);
   auditSinkRoutes(app, deps.audit);

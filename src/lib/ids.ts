@@ -25,6 +25,10 @@ export const ID_PREFIXES = [
   'dbs',
   'snk',
   'wit',
+  'att',
+  'dec',
+  'rpt',
+  'sub',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -174,6 +174,25 @@ export const PERMISSIONS = {
     who: OWNER,
     scope: '*',
   },
+  'compliance.read': {
+    summary:
+      "read the organization's compliance posture (scores, controls, evidence, history), its attested documents and its signed report",
+    who: OVERSIGHT,
+    operator: true,
+    scope: 'org:read',
+    service: true,
+  },
+  'compliance.manage': {
+    summary:
+      'attest controls with documents, record decisions on addressable specifications, and turn the public badge and trust page on or off',
+    who: OWNER,
+    scope: '*',
+  },
+  'subprocessor.manage': {
+    summary: 'add, change and remove the subprocessors every organization is told about',
+    who: 'operator',
+    scope: '*',
+  },
   'project.undelete': {
     summary: 'undelete a HIPAA project during its grace period',
     who: ADMINS,

@@ -47,6 +47,7 @@ import { createClusterEvents, type ProjectService, wireProjects } from '../proje
 import { createRegionCatalog } from '../regions/index.js';
 import { httpsCertificate } from '../tls/index.js';
 import { wireBackupParts } from './backups.js';
+import { type ComplianceParts, wireCompliance } from './compliance.js';
 import { openControlDatabase } from './control-db.js';
 import { wireDataPlane } from './dataplane.js';
 import { type GatewayParts, wireGateway } from './gateway.js';
@@ -65,6 +66,7 @@ export interface Services {
   rootKeys: RootKeyParts;
   signer: Signer;
   hipaa: HipaaParts;
+  compliance: ComplianceParts['service'];
   checkpointer: Checkpointer;
   auditReader: AuditReader;
   sinks: SinkService;
@@ -210,6 +212,17 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     // Bound late: backups are wired below, and nothing is provisioned before start-up ends.
     afterStart: (p) => backups.repos.ensureStanza(p),
   });
+  const compliance = wireCompliance({
+    config,
+    db,
+    audit,
+    keys,
+    orgs,
+    access,
+    regions,
+    storage: hipaa.edge.storage,
+    log,
+  });
   const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
   const backups = await wireBackupParts({
     config,
@@ -231,6 +244,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     await backups.stopJobs();
     // No more probes (nor the projects they would start or stop), HSMs closed, unwraps counted.
     await rootKeys.stop();
+    await compliance.stop();
     await access.alerts.drain();
     await auditParts.stop();
     await dataplane.stopAll();
@@ -250,6 +264,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     await hipaa.deletion.start();
     await auditParts.start({ sealsIntroduced: control.applied.includes(SEALS_MIGRATION) });
     await gateway.start();
+    compliance.start();
     const https = config.tls ? await httpsCertificate(config.tls, home.tls, config.host) : undefined;
     const appDeps: AppDeps = {
       log,
@@ -268,6 +283,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       metrics: [gateway.metrics, auditParts.metrics],
       regions,
       hipaa: hipaa.edge,
+      compliance: compliance.service,
       backups: backups.edge,
       version: VERSION,
       consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
@@ -309,6 +325,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       rootKeys,
       signer,
       hipaa,
+      compliance: compliance.service,
       checkpointer: auditParts.checkpointer,
       gateway,
       backups,

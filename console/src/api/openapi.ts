@@ -3085,6 +3085,257 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{org}/compliance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The org's HIPAA posture, checked now: both scores, 90 days of history, every control with its state and evidence */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description share of addressable controls met, 0–100 */
+              addressable_score: number;
+              checked_at: string;
+              controls: {
+                applies_when: string | null;
+                attestation: {
+                  attested_at: string;
+                  attested_by: string;
+                  file_name: string;
+                  id: string;
+                  /** @description YYYY-MM-DD: past it, the control fails until a reviewed document is uploaded */
+                  review_by: string;
+                  sha256: string;
+                  size_bytes: number;
+                  statement: string;
+                } | null;
+                /** @description the live check Ward runs, or 'attestation' */
+                check: string;
+                citation: string;
+                decision: {
+                  decided_at: string;
+                  decided_by: string;
+                  /** @enum {string} */
+                  decision: 'implemented' | 'alternative' | 'not_reasonable' | 'not_applicable';
+                  expires_at: string;
+                  id: string;
+                  in_force: boolean;
+                  rationale: string;
+                } | null;
+                evidence: {
+                  [key: string]: unknown;
+                };
+                id: string;
+                /** @enum {string} */
+                kind: 'required' | 'addressable';
+                message: string;
+                /** @description the state before the last change */
+                previous_state:
+                  | ('passing' | 'failing' | 'attested' | 'alternative' | 'not_applicable')
+                  | null;
+                /** @enum {string} */
+                responsibility: 'ward' | 'shared' | 'customer';
+                /** @enum {string} */
+                safeguard: 'administrative' | 'physical' | 'technical' | 'organizational' | 'documentation';
+                /** @description when the control entered its state */
+                since: string;
+                standard: string;
+                /** @enum {string} */
+                state: 'passing' | 'failing' | 'attested' | 'alternative' | 'not_applicable';
+                threshold: string | null;
+                title: string;
+              }[];
+              /** @description ids of the required controls that fail */
+              failing_required: string[];
+              hipaa_enabled: boolean;
+              /** @description one point per day, the last 90 days */
+              history: {
+                addressable_score: number;
+                day: string;
+                required_met: boolean;
+                required_score: number;
+              }[];
+              org_id: string;
+              org_name: string;
+              required_met: boolean;
+              /** @description share of required controls met, 0–100; 100 only when every one is */
+              required_score: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/compliance/attestations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Attest a control Ward cannot see: upload the document (kept encrypted) and its review date */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            content_base64: string;
+            /** @default application/octet-stream */
+            content_type?: string;
+            control: string;
+            file_name: string;
+            review_by: string;
+            statement: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              control: string;
+              id: string;
+              review_by: string;
+              sha256: string;
+              size_bytes: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/compliance/attestations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An attested document, as uploaded (header x-ward-sha256 carries its recorded SHA-256) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/compliance/decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a 164.306(d)(3) decision on an addressable specification (or that a conditional one does not apply); it expires after 12 months */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            control: string;
+            /** @enum {string} */
+            decision: 'implemented' | 'alternative' | 'not_reasonable' | 'not_applicable';
+            rationale: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              control: string;
+              decision: string;
+              expires_at: string;
+              id: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{org}/hipaa': {
     parameters: {
       query?: never;

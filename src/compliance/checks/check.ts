@@ -54,7 +54,7 @@ export interface CheckEnv {
   org: Org;
   now: Date;
   platform: PlatformFacts;
-  /** The regions the org's projects run in (and the HIPAA ones it may use), judged live. */
+  /** Every region, its storage encryption judged now from the kernel's answers (pick the org's). */
   regions(): Promise<RegionStorage[]>;
 }
 

@@ -17,6 +17,9 @@ CREATE TABLE compliance_states (
   control_id  text NOT NULL CHECK (length(control_id) BETWEEN 1 AND 100),
   state       text NOT NULL
               CHECK (state IN ('passing', 'failing', 'attested', 'alternative', 'not_applicable')),
+  -- The state before the last change, so a recovery can be told apart from a steady pass.
+  previous_state text
+              CHECK (previous_state IN ('passing', 'failing', 'attested', 'alternative', 'not_applicable')),
   since       timestamptz NOT NULL,
   message     text NOT NULL CHECK (length(message) <= 4000),
   checked_at  timestamptz NOT NULL,

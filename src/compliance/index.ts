@@ -1,0 +1,18 @@
+/**
+ * @module compliance
+ * The compliance center: the controls catalog, live checks, attestations, decisions on
+ * addressable specifications, scores and their daily history.
+ */
+export { CATALOG, type Control, findControl, SAFEGUARD_TITLES, type Safeguard } from './catalog.js';
+export { CHECK_IDS, type PlatformFacts, type RegionStorage } from './checks/index.js';
+export * as complianceSchemas from './compliance.schemas.js';
+export {
+  attestBody,
+  type ComplianceView,
+  type ControlView,
+  complianceView,
+  controlId,
+  controlView,
+  decideBody,
+} from './compliance.schemas.js';
+export { type ComplianceService, createComplianceService, type Posture } from './compliance.service.js';
