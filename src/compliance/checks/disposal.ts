@@ -72,7 +72,7 @@ export const disposal: Check = {
       return verdict([], 'no HIPAA project has been destroyed yet', evidence);
     return verdict(
       problems,
-      `all ${plural(f.destroyed, 'destroyed HIPAA project')} ${f.destroyed === 1 ? 'has its' : 'have their'} certificate of destruction; none is overdue`,
+      `${f.destroyed === 1 ? 'the destroyed HIPAA project has its' : `all ${plural(f.destroyed, 'destroyed HIPAA project')} have their`} certificate of destruction; none is overdue`,
       evidence,
     );
   },
