@@ -66,7 +66,7 @@ function verificationProblem(env: CheckEnv, f: Facts | undefined): string | unde
   const org = env.org.name;
   const fix = `run \`ward audit verify --org ${org}\` (or “Verify chain” on the org's Audit page in the console)`;
   if (!f?.verified_at)
-    return `the audit chain of '${org}' has not been verified yet: ${fix}; Ward also verifies every chain twice a day by itself`;
+    return `the audit chain of '${org}' has not been verified yet: ${fix}; Ward also verifies every chain by itself, a new one within 10 minutes and then twice a day`;
   if (!f.ok)
     return `the last verification of the audit chain of '${org}' (${iso(f.verified_at)}) found it damaged: ${f.damage ?? 'damage'} at event ${f.first_bad_seq ?? '?'}${f.detail ? ` (${f.detail})` : ''}; ${fix} to see the damage, restore the log from an export or a sink's copy, and record what happened`;
   const age = env.now.getTime() - new Date(f.verified_at).getTime();
