@@ -65,10 +65,7 @@ export function createChainVerifier(deps: {
         for (const chain of await due()) {
           if (stopped) break;
           const report = await deps.verify(chain).catch((err: Error) => {
-            log.error(
-              { chain, err: err.message },
-              'verifying an audit chain failed; retrying in 10 minutes',
-            );
+            log.error({ chain, err: err.message }, 'verifying an audit chain failed; retrying in 10 minutes');
           });
           if (!report) continue;
           done.push(chain);
