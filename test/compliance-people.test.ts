@@ -13,7 +13,10 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../src/compliance/catalog.js';
 import type { CheckId } from '../src/compliance/checks/check.js';
+import { DATA_CHECKS } from '../src/compliance/checks/data.js';
 import { PEOPLE_CHECKS } from '../src/compliance/checks/people.js';
+import { scores } from '../src/compliance/posture.js';
+import type { ControlState } from '../src/db/index.js';
 import { call, enrollTotp, signIn } from './support/access.js';
 import { BUSINESS_ASSOCIATE, enableHipaa, mfaUser } from './support/hipaa.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
@@ -22,7 +25,7 @@ interface Control {
   id: string;
   check: string;
   kind: 'required' | 'addressable';
-  state: string;
+  state: ControlState;
   message: string;
   threshold: string | null;
   evidence: Record<string, any>;
@@ -57,13 +60,38 @@ const decidedBy = (check: CheckId) =>
   CATALOG.filter((c) => c.check === check)
     .map((c) => c.id)
     .sort();
-const failingIn = (p: Posture) => new Set(p.controls.filter((c) => c.state === 'failing').map((c) => c.id));
 const controlOf = (p: Posture, check: CheckId) => p.controls.find((c) => c.check === check) as Control;
 
 /**
+ * The controls the data checks decide follow Ward's own schedules (a project coming up, its
+ * first backup, the audit chain's verification), so they may change during any test: "exactly"
+ * is judged on every other control (the people checks' and the attested ones).
+ */
+const dataChecks = new Set<string>(DATA_CHECKS.map((c) => c.id));
+const failingIn = (p: Posture) =>
+  new Set(p.controls.filter((c) => c.state === 'failing' && !dataChecks.has(c.check)).map((c) => c.id));
+
+/**
+ * Checks that the API's scores are those of its controls' states, and that the broken controls
+ * (`own`) pulled them down: against the same states with those controls passing, the required
+ * score is lower when one of them is required (and unchanged otherwise), likewise addressable.
+ */
+function expectScoresFell(after: Posture, own: string[]) {
+  expect(after).toMatchObject(scores(after.controls));
+  const without = scores(
+    after.controls.map((c) => (own.includes(c.id) ? { ...c, state: 'passing' as const } : c)),
+  );
+  const kinds = new Set(CATALOG.filter((c) => own.includes(c.id)).map((c) => c.kind));
+  if (kinds.has('required')) expect(after.required_score).toBeLessThan(without.required_score);
+  else expect(after.required_score).toBe(without.required_score);
+  if (kinds.has('addressable')) expect(after.addressable_score).toBeLessThan(without.addressable_score);
+  else expect(after.addressable_score).toBe(without.addressable_score);
+}
+
+/**
  * Runs `breakIt` and checks that exactly the controls `check` decides went from passing to
- * failing, nothing recovered, and the scores fell as the controls' kinds say; returns the
- * (first) control as it now reads.
+ * failing, none recovered, and the scores fell as the controls' kinds say; returns the (first)
+ * control as it now reads.
  */
 async function breaks(
   check: CheckId,
@@ -81,10 +109,7 @@ async function breaks(
   const is = failingIn(after);
   expect([...is].filter((id) => !was.has(id)).sort()).toEqual(own);
   expect([...was].filter((id) => !is.has(id))).toEqual([]);
-  const kinds = new Set(CATALOG.filter((c) => c.check === check).map((c) => c.kind));
-  if (kinds.has('required')) expect(after.required_score).toBeLessThan(before.required_score);
-  else expect(after.required_score).toBe(before.required_score);
-  if (kinds.has('addressable')) expect(after.addressable_score).toBeLessThan(before.addressable_score);
+  expectScoresFell(after, own);
   return controlOf(after, check);
 }
 
@@ -121,6 +146,7 @@ beforeAll(async () => {
   records = (
     await ok('POST', '/api/v1/orgs/acme/projects', owner, { name: 'records', region_id: 'local-hipaa' })
   ).id;
+  await running(records);
   await ok('PUT', `/api/v1/projects/${records}/grants`, owner, { email: 'dev@acme.test', role: 'readwrite' });
   await ok('PUT', '/api/v1/orgs/acme/alert-webhook', owner, { url: 'http://127.0.0.1:9/ward-alerts' });
   await completeReview(owner);
@@ -130,6 +156,15 @@ beforeAll(async () => {
   ids['solo@solo.test'] = (await ok('GET', '/api/v1/me', solo)).id;
 }, 180_000);
 afterAll(() => w?.stop());
+
+/** Waits until the project's cluster runs (the owner asks). */
+function running(project: string) {
+  return eventually(async () => {
+    const p = await ok('GET', `/api/v1/projects/${project}`, owner);
+    if (p.status === 'failed') throw new Error(p.status_reason);
+    return p.status === 'running' ? p : undefined;
+  }, 120_000);
+}
 
 /** An owner starts an access review, keeps everyone and completes it; returns its id. */
 async function completeReview(token: string): Promise<string> {
@@ -376,11 +411,6 @@ describe('unique-users', () => {
   });
 
   it("fails for a database role that does not bear its holder's name (only a hand edit makes one)", async () => {
-    await eventually(async () => {
-      const p = await ok('GET', `/api/v1/projects/${records}`, owner);
-      if (p.status === 'failed') throw new Error(p.status_reason);
-      return p.status === 'running' ? p : undefined;
-    }, 120_000);
     const cred = await ok('POST', `/api/v1/projects/${records}/credentials`, owner, {});
     expect(cred.db_role).toBe('owner@acme.test');
     const held = controlOf(await posture(), 'unique-users');
@@ -472,11 +502,12 @@ describe('login-monitoring', () => {
         own.map(() => 'passing'),
       );
       const changed = loose.controls
-        .filter((c) => c.state !== strong.controls.find((s) => s.id === c.id)?.state)
+        .filter(
+          (c) => !dataChecks.has(c.check) && c.state !== strong.controls.find((s) => s.id === c.id)?.state,
+        )
         .map((c) => c.id);
       expect(changed).toEqual(own);
-      expect(loose.required_score).toBe(strong.required_score);
-      expect(loose.addressable_score).toBeLessThan(strong.addressable_score);
+      expectScoresFell(loose, own);
       const c = controlOf(loose, 'login-monitoring');
       expect(c.state).toBe('failing');
       expect(c.message).toBe(

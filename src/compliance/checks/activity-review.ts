@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { DAY_MS, day, daysBetween } from './wording.js';
+import { DAY, day, daysBetween } from './wording.js';
 
 export const REVIEW_MAX_AGE_DAYS = 90;
 
@@ -39,7 +39,7 @@ function reviewProblem(f: Facts, env: CheckEnv): string | null {
     : `: an owner starts one (\`ward access-review start --org ${org}\`, or the console's Access reviews tab), keeps or revokes every entry and completes it`;
   if (!f.last_completed_at) return `'${org}' has never completed an access review${finish}`;
   const age = daysBetween(f.last_completed_at, env.now);
-  if (env.now.getTime() - f.last_completed_at.getTime() <= REVIEW_MAX_AGE_DAYS * DAY_MS) return null;
+  if (env.now.getTime() - f.last_completed_at.getTime() <= REVIEW_MAX_AGE_DAYS * DAY) return null;
   return `the last access review of '${org}' was completed ${age} days ago (${f.last_review_id}, ${day(f.last_completed_at)}), more than ${REVIEW_MAX_AGE_DAYS}${finish}`;
 }
 

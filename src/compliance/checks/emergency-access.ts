@@ -11,7 +11,7 @@
  */
 import { sql } from 'kysely';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, DAY_MS, day, firstOf, listOf } from './wording.js';
+import { DAY, day, firstOf, listOf, plural } from './wording.js';
 
 export const REVIEW_DAYS = 7;
 
@@ -51,7 +51,7 @@ async function usesOf(env: CheckEnv): Promise<Uses> {
   };
 }
 
-const dueBy = (u: Use) => new Date(u.started_at.getTime() + REVIEW_DAYS * DAY_MS);
+const dueBy = (u: Use) => new Date(u.started_at.getTime() + REVIEW_DAYS * DAY);
 const named = (u: Use) => `${u.id} (${u.person} on '${u.project}', started ${day(u.started_at)})`;
 
 async function run(env: CheckEnv): Promise<CheckResult> {
@@ -82,20 +82,20 @@ async function run(env: CheckEnv): Promise<CheckResult> {
     );
   if (overdue.length > 0)
     problems.push(
-      `${count(overdue.length, 'break-glass use was', 'break-glass uses were')} not reviewed within ${REVIEW_DAYS} days of starting: ${listOf(overdue.map(named))}. ` +
+      `${plural(overdue.length, 'break-glass use was', 'break-glass uses were')} not reviewed within ${REVIEW_DAYS} days of starting: ${listOf(overdue.map(named))}. ` +
         `An owner other than the person who used it reviews each: \`ward break-glass review <id> --org ${org} --note '<what you checked>'\`, or the console's Break-glass tab`,
     );
   if (problems.length > 0) return { outcome: 'fail', message: problems.join('. '), evidence };
   const pending =
     waiting.length > 0
-      ? `; ${count(waiting.length, 'use awaits', 'uses await')} review, the next due ${day(dueBy(waiting[0] as Use))}`
+      ? `; ${plural(waiting.length, 'use awaits', 'uses await')} review, the next due ${day(dueBy(waiting[0] as Use))}`
       : '';
   return {
     outcome: 'pass',
     message:
       uses.total === 0
-        ? `Break-glass is ready (${count(uses.owners, 'enabled owner')} to alert and review); it has not been used yet`
-        : `Break-glass is ready (${count(uses.owners, 'enabled owner')} to alert and review) and every use older than ${REVIEW_DAYS} days was reviewed (${count(uses.total, 'use')} in all)${pending}`,
+        ? `Break-glass is ready (${plural(uses.owners, 'enabled owner')} to alert and review); it has not been used yet`
+        : `Break-glass is ready (${plural(uses.owners, 'enabled owner')} to alert and review) and every use older than ${REVIEW_DAYS} days was reviewed (${plural(uses.total, 'use')} in all)${pending}`,
     evidence,
   };
 }

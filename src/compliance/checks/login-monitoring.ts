@@ -9,7 +9,7 @@
 import { sql } from 'kysely';
 import { HARD_LOCK_FAILURES } from '../../identity/index.js';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, firstOf, listOf } from './wording.js';
+import { firstOf, listOf, plural } from './wording.js';
 
 /** Consecutive failures an account may see before it locks: NIST SP 800-63B allows up to 100; HIPAA practice is a handful. */
 export const MAX_ACCOUNT_FAILURES = 10;
@@ -75,7 +75,7 @@ async function run(env: CheckEnv): Promise<CheckResult> {
     outcome: 'pass',
     message:
       `Failed sign-ins are counted and locked out: an account after ${maxFailures} in a row for ${minutes} minutes (until the operator unlocks it after ${HARD_LOCK_FAILURES}), a client address after ${addressMaxFailures} within ${minutes} minutes, ` +
-      `on the console, the API and the gateway alike; ${count(seen.with_failures, 'member')} of '${env.org.name}' with failed sign-ins counted${locked}`,
+      `on the console, the API and the gateway alike; ${plural(seen.with_failures, 'member')} of '${env.org.name}' with failed sign-ins counted${locked}`,
     evidence,
   };
 }

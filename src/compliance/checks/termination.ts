@@ -13,7 +13,7 @@
  */
 import { sql } from 'kysely';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, firstOf, listOf } from './wording.js';
+import { firstOf, listOf, plural } from './wording.js';
 
 const HOLDINGS = ['grant', 'break_glass', 'db_role', 'db_credential', 'token'] as const;
 type Holding = (typeof HOLDINGS)[number];
@@ -138,12 +138,12 @@ async function run(env: CheckEnv): Promise<CheckResult> {
   if (leavers.length === 0)
     return {
       outcome: 'pass',
-      message: `No disabled or removed account holds a grant, break-glass access, database role, database credential or API token in '${org}' (${count(examined.grant, 'grant')}, ${count(examined.db_role, 'database role')} and ${count(examined.db_credential, 'live credential')} looked at)`,
+      message: `No disabled or removed account holds a grant, break-glass access, database role, database credential or API token in '${org}' (${plural(examined.grant, 'grant')}, ${plural(examined.db_role, 'database role')} and ${plural(examined.db_credential, 'live credential')} looked at)`,
       evidence,
     };
   return {
     outcome: 'fail',
-    message: `${count(leavers.length, 'account that left', 'accounts that left')} still ${leavers.length === 1 ? 'holds' : 'hold'} access in '${org}': ${leavers
+    message: `${plural(leavers.length, 'account that left', 'accounts that left')} still ${leavers.length === 1 ? 'holds' : 'hold'} access in '${org}': ${leavers
       .slice(0, 5)
       .map((l) => `${holdingsOf(l)}; to fix, ${remedy(l, org)}`)
       .join('. ')}${leavers.length > 5 ? `. And ${leavers.length - 5} more (see the evidence)` : ''}`,

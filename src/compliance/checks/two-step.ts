@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, firstOf, listOf } from './wording.js';
+import { firstOf, listOf, plural } from './wording.js';
 
 interface People {
   people: number;
@@ -57,7 +57,7 @@ async function run(env: CheckEnv): Promise<CheckResult> {
   if (ssoRequired)
     return {
       outcome: 'pass',
-      message: `'${org}' requires single sign-on (${sso.email_domain}): its identity provider vouches for the second factor of all ${count(p.people, 'person', 'people')}; ${p.with_totp} also use an authenticator app`,
+      message: `'${org}' requires single sign-on (${sso.email_domain}): its identity provider vouches for the second factor of all ${plural(p.people, 'person', 'people')}; ${p.with_totp} also use an authenticator app`,
       evidence,
     };
   if (p.people === 0)
@@ -65,13 +65,13 @@ async function run(env: CheckEnv): Promise<CheckResult> {
   if (p.without_totp.length === 0)
     return {
       outcome: 'pass',
-      message: `all ${count(p.people, 'person', 'people')} in '${org}' have two-step verification (an authenticator app) turned on`,
+      message: `all ${plural(p.people, 'person', 'people')} in '${org}' have two-step verification (an authenticator app) turned on`,
       evidence,
     };
   return {
     outcome: 'fail',
     message:
-      `${count(p.without_totp.length, 'person', 'people')} of ${p.people} in '${org}' ${p.without_totp.length === 1 ? 'has' : 'have'} no two-step verification: ${listOf(p.without_totp)}. ` +
+      `${plural(p.without_totp.length, 'person', 'people')} of ${p.people} in '${org}' ${p.without_totp.length === 1 ? 'has' : 'have'} no two-step verification: ${listOf(p.without_totp)}. ` +
       'Each turns it on under Account → Two-step verification in the console, or with `ward mfa enroll` then `ward mfa confirm <code>`; ' +
       `or an owner requires single sign-on for '${org}' (Settings → Single sign-on, or \`ward sso set --org ${org} … --require\`)`,
     evidence,

@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { roleNameOf } from '../../dbaccess/index.js';
 import { OPERATOR_EMAIL } from '../../identity/index.js';
 import type { Check, CheckEnv, CheckResult } from './check.js';
-import { count, firstOf, listOf } from './wording.js';
+import { firstOf, listOf, plural } from './wording.js';
 
 interface Members {
   people: number;
@@ -96,14 +96,14 @@ async function run(env: CheckEnv): Promise<CheckResult> {
     );
   if (misnamed.length > 0)
     problems.push(
-      `${count(misnamed.length, 'database role does', 'database roles do')} not bear ${misnamed.length === 1 ? 'its' : 'their'} holder's name, so PostgreSQL's logs would not name the person: ` +
+      `${plural(misnamed.length, 'database role does', 'database roles do')} not bear ${misnamed.length === 1 ? 'its' : 'their'} holder's name, so PostgreSQL's logs would not name the person: ` +
         `${listOf(misnamed.map((r) => `'${r.role_name}' in '${r.project}' (held by ${r.email}, should be '${roleNameOf(r.email, r.user_id)}')`))}. ` +
         "Ward never names a role so; only a hand edit of its control database (or a restore from another Ward's) does: the operator finds out who changed it and restores the record Ward made (the holder's e-mail, lower-cased, or u_<id>)",
     );
   if (problems.length > 0) return { outcome: 'fail', message: problems.join('. '), evidence };
   return {
     outcome: 'pass',
-    message: `Every member of '${org}' is one person or one of its own service accounts (${count(members.people, 'person', 'people')}, ${count(members.service_accounts, 'service account')}), and every database role in its projects (${roles.length}) belongs to one account and bears its name`,
+    message: `Every member of '${org}' is one person or one of its own service accounts (${plural(members.people, 'person', 'people')}, ${plural(members.service_accounts, 'service account')}), and every database role in its projects (${roles.length}) belongs to one account and bears its name`,
     evidence,
   };
 }
