@@ -74,7 +74,7 @@ async function run(env: CheckEnv): Promise<CheckResult> {
   return {
     outcome: 'pass',
     message:
-      `Failed sign-ins are counted and locked out: an account after ${maxFailures} in a row for ${minutes} minutes (until the operator unlocks it after ${HARD_LOCK_FAILURES}), a client address after ${addressMaxFailures} within ${minutes} minutes, ` +
+      `Failed sign-ins are counted and locked out: an account after ${maxFailures} in a row for ${minutes} minutes (after ${HARD_LOCK_FAILURES} until the operator unlocks it), a client address after ${addressMaxFailures} within ${minutes} minutes, ` +
       `on the console, the API and the gateway alike; ${plural(seen.with_failures, 'member')} of '${env.org.name}' with failed sign-ins counted${locked}`,
     evidence,
   };
