@@ -58,7 +58,7 @@ export interface CheckEnv {
   /** Every region, its storage encryption judged now from the kernel's answers (pick the org's). */
   regions(): Promise<RegionStorage[]>;
   /**
-   * The org's BAA as the hipaa module judges it (`services.hipaa.hipaa.baaStanding(org)`): the
+   * The org's BAA as the hipaa module judges it (`HipaaService.baaStanding(org)`): the
    * one in force and whether Ward renders the same text today. Without it the `baa` check fails,
    * saying the check was not given it.
    */
