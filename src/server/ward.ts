@@ -67,6 +67,7 @@ export interface Services {
   signer: Signer;
   hipaa: HipaaParts;
   compliance: ComplianceParts['service'];
+  complianceReports: ComplianceParts['reports'];
   checkpointer: Checkpointer;
   auditReader: AuditReader;
   sinks: SinkService;
@@ -221,6 +222,11 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     access,
     regions,
     storage: hipaa.edge.storage,
+    signer,
+    checkpointer: auditParts.checkpointer,
+    baa: hipaa.edge.baa,
+    issuer: () =>
+      hipaa.edge.businessAssociate.lastKnown()?.legal_name ?? 'The operator of this Ward installation',
     log,
   });
   const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
@@ -284,6 +290,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       regions,
       hipaa: hipaa.edge,
       compliance: compliance.service,
+      complianceReports: compliance.reports,
       backups: backups.edge,
       version: VERSION,
       consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
@@ -326,6 +333,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       signer,
       hipaa,
       compliance: compliance.service,
+      complianceReports: compliance.reports,
       checkpointer: auditParts.checkpointer,
       gateway,
       backups,
