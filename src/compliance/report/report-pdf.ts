@@ -84,8 +84,15 @@ function control(doc: Pdf, c: ControlView): void {
     ['State', `${STATE_WORDS[c.state]} since ${c.since}`],
     ['Required/Addressable', c.kind === 'required' ? 'R (required)' : 'A (addressable)'],
     ['Responsibility', c.responsibility],
-    ['Decided by', c.check === 'attestation' ? 'attestation' : `Ward's live check '${c.check}'`],
-    ['Threshold', winAnsi(c.threshold || 'none named')],
+    ['Checked by', c.check === 'attestation' ? 'attestation' : `Ward's live check '${c.check}'`],
+    [
+      'Threshold',
+      winAnsi(
+        c.check === 'attestation'
+          ? 'a document attested by an owner whose review date has not passed'
+          : c.threshold || 'none named',
+      ),
+    ],
     ['Message', winAnsi(c.message)],
   ]);
   if (c.attestation)
