@@ -6,7 +6,8 @@
  * may issue and download it, developers and members may not, outsiders do not see the org;
  * `compliance.report` is recorded; `ward compliance report` saves the PDF and the signed JSON and
  * `ward compliance verify-report` checks it offline, exiting 1 with one line when it is tampered
- * with or signed by another key than the one pinned.
+ * with or signed by another key than the one pinned; in Chromium, an auditor issues a report on
+ * the console and downloads its PDF and its signed JSON.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,8 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG, SAFEGUARD_TITLES } from '../src/compliance/index.js';
 import { checkSignedReport } from '../src/evidence/index.js';
 import { verifySignature } from '../src/lib/signing.js';
+import { openBrowser } from './support/browser.js';
 import { failsWith, type Run, runWard } from './support/cli.js';
-import { enableHipaa, eventsOf, mfaUser, startHipaaWard } from './support/hipaa.js';
+import { cookieSession, enableHipaa, eventsOf, mfaUser, startHipaaWard } from './support/hipaa.js';
 import { pdfText } from './support/pdf-text.js';
 import type { TestWard } from './support/ward.js';
 
@@ -262,5 +264,43 @@ describe('ward compliance report and verify-report', () => {
       },
     );
     expect((await ward(['compliance', 'verify-report', json, '--public-key', other])).code).toBe(1);
+  });
+});
+
+describe('the console', () => {
+  it('lets an auditor issue a report and download its PDF and signed JSON', async () => {
+    const browser = await openBrowser(w.url, { acceptDownloads: true });
+    try {
+      const { page, context } = browser;
+      await context.addCookies(await cookieSession(w, 'auditor@acme.test'));
+      await page.goto('/orgs/acme/hipaa');
+      const section = page.getByRole('region', { name: 'Signed compliance report' });
+      const before = (await ok('GET', reports, tokens.auditor as string)).reports.length;
+      await section.getByRole('button', { name: 'Issue a report now' }).click();
+      const newest = await (async () => {
+        for (let i = 0; i < 100; i++) {
+          const list = (await ok('GET', reports, tokens.auditor as string)).reports;
+          if (list.length > before) return list[0].id as string;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error('the console issued no report');
+      })();
+      const [json] = await Promise.all([
+        page.waitForEvent('download'),
+        section.getByRole('button', { name: `Download ${newest} as signed JSON` }).click(),
+      ]);
+      expect(json.suggestedFilename()).toBe(`hipaa-report-acme-${newest}.json`);
+      const saved = JSON.parse(await readFile(await json.path(), 'utf8'));
+      expect(checkSignedReport(saved, publicKey)).toMatchObject({ ok: true, report: { id: newest } });
+      const [pdf] = await Promise.all([
+        page.waitForEvent('download'),
+        section.getByRole('button', { name: `Download ${newest} as PDF` }).click(),
+      ]);
+      expect(pdf.suggestedFilename()).toBe(`hipaa-report-acme-${newest}.pdf`);
+      expect((await readFile(await pdf.path())).subarray(0, 5).toString()).toBe('%PDF-');
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -1,12 +1,14 @@
 /**
  * @module pages/hipaa/org-compliance
  * The HIPAA tab's sections: the plan (operator), organization details, HIPAA, encryption keys
- * (and the root key, which may be in the org's HSM) and certificates of destruction. HIPAA, keys and certificates are for owners, admins, auditors
- * and the operator.
+ * (and the root key, which may be in the org's HSM), certificates of destruction and the signed
+ * compliance report. HIPAA, keys, certificates and reports are for owners, admins, auditors and
+ * the operator.
  */
 import { Divider, Stack } from '@mantine/core';
 import { useMe } from '../../api/auth';
 import type { Org } from '../../api/types';
+import { ReportDownloads } from '../compliance/report-downloads';
 import { CertificatesSection } from './certificates-section';
 import { HipaaSection } from './hipaa-section';
 import { KeysSection } from './keys-section';
@@ -30,6 +32,8 @@ export function OrgCompliance({ org, orgRef }: { org: Org; orgRef: string }) {
           <RootKeySection org={org} orgRef={orgRef} />
           <Divider />
           <CertificatesSection orgRef={orgRef} />
+          <Divider />
+          <ReportDownloads orgRef={orgRef} />
         </>
       ) : null}
     </Stack>
