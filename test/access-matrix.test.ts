@@ -33,6 +33,7 @@ function idFor(url: string): string {
     ['/audit-sinks/', ids.sink],
     ['/audit-witnesses/', ids.witness],
     ['/certificates/', 'crt_aaaaaaaaaaaaaaaa'],
+    ['/compliance/reports/', 'rpt_aaaaaaaaaaaaaaaa'],
     ['/api/v1/tokens/', 'tok_aaaaaaaaaaaaaaaa'],
     ['/api/v1/operations/', ids.operation],
   ];
