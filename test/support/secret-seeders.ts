@@ -150,6 +150,22 @@ export const SECRET_SEEDERS: SecretSeeder[] = [
     },
   },
   {
+    kind: 'attested compliance document (compliance)',
+    async seed(ctx) {
+      const content = unique('risk-analysis-finding');
+      const reviewBy = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+      await ok(ctx, 'POST', `/api/v1/orgs/${ctx.org}/compliance/attestations`, {
+        control: 'risk-analysis',
+        statement: 'the annual risk analysis',
+        file_name: 'risk-analysis.txt',
+        content_type: 'text/plain',
+        content_base64: Buffer.from(`Findings: ${content}\n`).toString('base64'),
+        review_by: reviewBy,
+      });
+      return [content];
+    },
+  },
+  {
     kind: 'database role password and statement literals through the gateway (gateway)',
     async seed(ctx) {
       const creds = await credentials(ctx.w, ctx.owner, ctx.projectId);
