@@ -93,7 +93,9 @@ export function checkSignedReport(file: unknown, pinnedKeyPem?: string): ReportC
     return fail(`the file names key ${f.key_id ?? embeddedId}, but key ${keyId} signed the report`);
   const report = parsed(f.document);
   if (!report || report.type !== REPORT_TYPE)
-    return fail(`the signed document is not a Ward compliance report (type ${REPORT_TYPE})`);
+    return fail(
+      `the signed document is not a Ward compliance report (type ${REPORT_TYPE}) in canonical JSON`,
+    );
   if (report.version !== REPORT_VERSION)
     return fail(`report version ${report.version} is not one this Ward reads (${REPORT_VERSION})`);
   if (report.issuer?.signing_key_id !== keyId)
