@@ -76,7 +76,9 @@ function subprocessors(doc: Pdf, r: ComplianceReportDocument): void {
       doc,
       list.map((s) => [
         winAnsi(s.name),
-        winAnsi(`${s.purpose}; ${s.location}; ${s.phi ? 'may touch PHI' : 'no access to PHI'}`),
+        winAnsi(
+          `${s.purpose}; ${s.location}; ${s.phi ? 'may touch PHI' : 'no access to PHI'}${s.effective_at ? `; since ${s.effective_at.slice(0, 10)}` : ''}`,
+        ),
       ]),
     );
 }

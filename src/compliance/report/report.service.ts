@@ -39,8 +39,11 @@ export interface ReportSources {
   baa(orgId: string): Promise<ReportBaa | null>;
   /** The latest signed checkpoint of `chain` (Ward signs its head first when it can), or null. */
   checkpoint(chain: string): Promise<ReportCheckpoint | null>;
-  /** The operator's subprocessors; leave it out while this Ward keeps no such list. */
-  subprocessors?(): Promise<ReportSubprocessor[]>;
+  /**
+   * The operator's subprocessors in effect at `at` (the report lists them); leave it out while
+   * this Ward keeps no such list, and the report says so (`subprocessors: null`).
+   */
+  subprocessors?(at: Date): Promise<ReportSubprocessor[]>;
 }
 
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : d);
@@ -91,7 +94,7 @@ export function createReportService(deps: {
       compliance.decisionsOf(db, a.org.id),
       sources.baa(a.org.id),
       sources.checkpoint(a.org.id),
-      sources.subprocessors ? sources.subprocessors() : null,
+      sources.subprocessors ? sources.subprocessors(now) : null,
     ]);
     const id = newId('rpt');
     const doc = reportDocument(
@@ -109,7 +112,14 @@ export function createReportService(deps: {
         })),
         baa,
         checkpoint,
-        subprocessors,
+        subprocessors:
+          subprocessors?.map((p) => ({
+            name: p.name,
+            purpose: p.purpose,
+            location: p.location,
+            phi: p.phi,
+            ...(p.effective_at ? { effective_at: p.effective_at } : {}),
+          })) ?? null,
       },
       signer.keyId,
     );

@@ -33,6 +33,8 @@ export interface ReportSubprocessor {
   location: string;
   /** Whether it may touch PHI. */
   phi: boolean;
+  /** Since when these details are in effect, when the list says. */
+  effective_at?: string;
 }
 
 /** The latest signed checkpoint of the org's audit chain, also as a C2SP signed note. */

@@ -76,6 +76,8 @@ export function complianceReportRoutes(app: FastifyInstance, reports: ReportServ
   r.get(
     '/api/v1/orgs/:org/compliance/report.pdf',
     {
+      // Each GET issues a report: a HEAD must not.
+      exposeHeadRoute: false,
       config: permission,
       schema: {
         tags,
@@ -88,6 +90,8 @@ export function complianceReportRoutes(app: FastifyInstance, reports: ReportServ
   r.get(
     '/api/v1/orgs/:org/compliance/report.json',
     {
+      // Each GET issues a report: a HEAD must not.
+      exposeHeadRoute: false,
       config: permission,
       schema: {
         tags,
