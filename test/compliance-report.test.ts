@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG, SAFEGUARD_TITLES } from '../src/compliance/index.js';
 import { checkSignedReport } from '../src/evidence/index.js';
 import { verifySignature } from '../src/lib/signing.js';
-import { openBrowser } from './support/browser.js';
+import { expectNoAxeViolations, openBrowser } from './support/browser.js';
 import { failsWith, type Run, runWard } from './support/cli.js';
 import { cookieSession, enableHipaa, eventsOf, mfaUser, startHipaaWard } from './support/hipaa.js';
 import { pdfText } from './support/pdf-text.js';
@@ -298,6 +298,7 @@ describe('the console', () => {
       ]);
       expect(pdf.suggestedFilename()).toBe(`hipaa-report-acme-${newest}.pdf`);
       expect((await readFile(await pdf.path())).subarray(0, 5).toString()).toBe('%PDF-');
+      await expectNoAxeViolations(page);
       expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();
