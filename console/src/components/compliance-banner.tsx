@@ -5,7 +5,7 @@
  * Members and developers may not read the posture, so it is not asked for them.
  */
 import { Alert, Anchor, List, Stack } from '@mantine/core';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { useCompliance } from '../api/compliance';
 import type { Control } from '../api/compliance-types';
 import type { Org } from '../api/types';
@@ -29,12 +29,14 @@ function Named({ controls, say }: { controls: Control[]; say: (c: Control) => st
 export function ComplianceBanner({ orgRef, org }: { orgRef: string; org: Org | undefined }) {
   const watched = org?.hipaa_enabled === true && readsCompliance(org.role);
   const posture = useCompliance(orgRef, watched).data;
+  const tabPath = `/orgs/${encodeURIComponent(orgRef)}/compliance`;
+  const onTab = useLocation().pathname === tabPath;
   if (!watched || !posture) return null;
   const failing = failingRequired(posture.controls);
   const back = recovered(posture.controls);
   if (failing.length === 0 && back.length === 0) return null;
-  const tab = (
-    <Anchor component={Link} to={`/orgs/${encodeURIComponent(orgRef)}/compliance`} size="sm">
+  const tab = onTab ? null : (
+    <Anchor component={Link} to={tabPath} size="sm">
       Open the Compliance tab
     </Anchor>
   );

@@ -72,5 +72,9 @@ export const failingRequired = (controls: readonly Control[]): Control[] =>
 /** An ISO time as the reader's local date and time. */
 export const localTime = (iso: string): string => new Date(iso).toLocaleString();
 
+/** An ISO time, short, for a table cell ("Dec 7, 2026, 8:14 AM" in English). */
+export const shortTime = (iso: string): string =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 /** Where the org's audit log lists the changes of compliance controls. */
 export const controlEventsUrl = (org: string) => `/orgs/${encodeURIComponent(org)}/audit?action=compliance.*`;

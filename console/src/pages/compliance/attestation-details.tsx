@@ -6,10 +6,17 @@
  */
 import { Anchor, Badge, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { useMembers } from '../../api/access';
 import { attestationUrl } from '../../api/compliance';
 import type { Attestation, Decision } from '../../api/compliance-types';
 import { formatBytes } from '../../lib/bytes';
 import { DECISION_LABELS, localTime } from '../../lib/compliance-format';
+
+/** A person's email when they are a member, else the id Ward recorded (someone since removed). */
+function usePerson(org: string): (id: string) => string {
+  const members = useMembers(org).data;
+  return (id) => members?.find((m) => m.user_id === id)?.email ?? id;
+}
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -23,6 +30,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export function AttestationDetails({ org, attestation: a }: { org: string; attestation: Attestation }) {
+  const person = usePerson(org);
   const overdue = a.review_by < new Date().toISOString().slice(0, 10);
   return (
     <Table aria-label="Attestation" verticalSpacing={4}>
@@ -53,7 +61,7 @@ export function AttestationDetails({ org, attestation: a }: { org: string; attes
         </Row>
         <Row label="Attested">
           <Text size="sm">
-            by {a.attested_by}, {localTime(a.attested_at)}
+            by {person(a.attested_by)}, {localTime(a.attested_at)}
           </Text>
         </Row>
       </Table.Tbody>
@@ -61,7 +69,8 @@ export function AttestationDetails({ org, attestation: a }: { org: string; attes
   );
 }
 
-export function DecisionDetails({ decision: d }: { decision: Decision }) {
+export function DecisionDetails({ org, decision: d }: { org: string; decision: Decision }) {
+  const person = usePerson(org);
   return (
     <Table aria-label="Decision" verticalSpacing={4}>
       <Table.Tbody>
@@ -80,7 +89,7 @@ export function DecisionDetails({ decision: d }: { decision: Decision }) {
         </Row>
         <Row label="Decided">
           <Text size="sm">
-            by {d.decided_by}, {localTime(d.decided_at)}
+            by {person(d.decided_by)}, {localTime(d.decided_at)}
           </Text>
         </Row>
         <Row label={d.in_force ? 'Expires' : 'Expired'}>

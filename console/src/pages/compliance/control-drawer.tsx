@@ -88,7 +88,7 @@ function Body({ org, control: c, manages }: Omit<Props, 'onClose' | 'control'> &
       )}
       {c.decision ? (
         <Section title="Decision">
-          <DecisionDetails decision={c.decision} />
+          <DecisionDetails org={org} decision={c.decision} />
         </Section>
       ) : null}
       <Anchor component={Link} to={controlEventsUrl(org)} size="sm">

@@ -8,10 +8,10 @@ import { Anchor, Stack, Table, Text, Title } from '@mantine/core';
 import type { Control } from '../../api/compliance-types';
 import {
   KIND_LABELS,
-  localTime,
   RESPONSIBILITY_LABELS,
   SAFEGUARDS,
   STATE_LABELS,
+  shortTime,
 } from '../../lib/compliance-format';
 import { ControlStateBadge } from './control-state-badge';
 
@@ -44,7 +44,9 @@ function ControlRow({ control: c, onOpen }: { control: Control; onOpen: (id: str
         <ControlStateBadge state={c.state} />
       </Table.Td>
       <Table.Td>
-        <Text size="xs">{localTime(c.since)}</Text>
+        <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
+          {shortTime(c.since)}
+        </Text>
       </Table.Td>
       <Table.Td>
         <Text size="xs">{c.check === 'attestation' ? 'attested by an owner' : (c.threshold ?? '—')}</Text>
