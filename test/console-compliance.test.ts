@@ -110,6 +110,18 @@ async function openControl(page: Page, c: ControlView, safeguard: string) {
     .getByRole('button', { name: c.title, exact: true })
     .click();
   await drawer(page, c).waitFor();
+  // Until the drawer has faded in, its text is pale (axe would rightly say so): wait for the end.
+  await drawer(page, c).evaluate(
+    (el) =>
+      new Promise<void>((done) => {
+        const settled = () => {
+          for (let e: Element | null = el; e; e = e.parentElement)
+            if (getComputedStyle(e).opacity !== '1') return requestAnimationFrame(settled);
+          done();
+        };
+        settled();
+      }),
+  );
 }
 
 describe('console: the Compliance tab', () => {
@@ -136,6 +148,15 @@ describe('console: the Compliance tab', () => {
     await owner.getByRole('heading', { name: 'The last 90 days' }).waitFor();
     await owner.locator('.recharts-surface').first().waitFor();
     await expectNoAxeViolations(owner);
+    // A live check's drawer names the check and what it looked at; no attest form for it.
+    const review = control(p, 'activity-review');
+    expect(review.check).not.toBe('attestation');
+    await openControl(owner, review, 'Administrative safeguards (164.308)');
+    const d = drawer(owner, review);
+    await d.getByRole('heading', { name: 'Live check' }).waitFor();
+    await d.getByTestId('control-message').waitFor();
+    expect(await d.getByRole('button', { name: 'Upload and attest' }).count()).toBe(0);
+    await d.getByRole('button', { name: 'Close' }).click();
   });
 
   it('attests a failing control with a document: it becomes attested and the required score rises', async () => {

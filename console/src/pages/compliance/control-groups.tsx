@@ -49,7 +49,7 @@ function ControlRow({ control: c, onOpen }: { control: Control; onOpen: (id: str
         </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="xs">{c.check === 'attestation' ? 'attested by an owner' : (c.threshold ?? '—')}</Text>
+        <Text size="xs">{c.check === 'attestation' ? 'attested by an owner' : c.threshold || '—'}</Text>
       </Table.Td>
     </Table.Tr>
   );

@@ -39,8 +39,8 @@ export function ScoreChart({ history }: { history: readonly HistoryPoint[] }) {
               curveType="linear"
               yAxisProps={{ domain: [0, 100] }}
               series={[
-                { name: 'required_score', label: 'HIPAA Required', color: 'red.8' },
-                { name: 'addressable_score', label: 'HIPAA Addressable', color: 'indigo.8' },
+                { name: 'required_score', label: 'HIPAA Required', color: 'indigo.8' },
+                { name: 'addressable_score', label: 'HIPAA Addressable', color: 'teal.8' },
               ]}
             />
           </figure>
