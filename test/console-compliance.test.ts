@@ -104,6 +104,18 @@ afterAll(async () => {
 
 const drawer = (page: Page, c: ControlView) => page.getByRole('dialog', { name: `${c.citation} ${c.title}` });
 
+interface InPage {
+  parentElement: InPage | null;
+}
+
+/** Whether the element and every ancestor are fully opaque (run in the page, which has the DOM). */
+const opaque = (el: unknown): boolean => {
+  const view = globalThis as unknown as { getComputedStyle(e: InPage): { opacity: string } };
+  for (let e = el as InPage | null; e; e = e.parentElement)
+    if (view.getComputedStyle(e).opacity !== '1') return false;
+  return true;
+};
+
 async function openControl(page: Page, c: ControlView, safeguard: string) {
   await page
     .getByRole('table', { name: safeguard })
@@ -111,17 +123,7 @@ async function openControl(page: Page, c: ControlView, safeguard: string) {
     .click();
   await drawer(page, c).waitFor();
   // Until the drawer has faded in, its text is pale (axe would rightly say so): wait for the end.
-  await drawer(page, c).evaluate(
-    (el) =>
-      new Promise<void>((done) => {
-        const settled = () => {
-          for (let e: Element | null = el; e; e = e.parentElement)
-            if (getComputedStyle(e).opacity !== '1') return requestAnimationFrame(settled);
-          done();
-        };
-        settled();
-      }),
-  );
+  await expect.poll(() => drawer(page, c).evaluate(opaque), { interval: 50 }).toBe(true);
 }
 
 describe('console: the Compliance tab', () => {
