@@ -2,7 +2,8 @@
  * The Compliance tab in a real browser against a real Ward: an owner of a HIPAA org sees both
  * scores and the controls grouped by safeguard, opens a failing attestation control, uploads its
  * document (the state becomes attested and the required score rises by exactly one control's
- * share), records an alternative measure on an addressable control, and reads the banner of
+ * share), records an alternative measure on an addressable control (after Ward refuses a short
+ * rationale) and that a conditional specification does not apply, and reads the banner of
  * failing required controls (and the recovered one) on the org's pages; an auditor reads the same
  * tab without forms; a developer sees neither the tab nor the banner. axe passes throughout.
  */
@@ -243,6 +244,30 @@ describe('console: the Compliance tab', () => {
     await expectNoAxeViolations(owner);
     await d.getByRole('button', { name: 'Close' }).click();
     expect(control(await posture(), c.id).state).toBe('alternative');
+  });
+
+  it('records that a conditional required specification does not apply, and only that', async () => {
+    const before = await posture();
+    const c = control(before, 'clearinghouse-isolation');
+    expect(c).toMatchObject({ kind: 'required', state: 'failing' });
+    const expected = requiredScore(
+      before.controls.map((x) => (x.id === c.id ? { ...x, state: 'not_applicable' } : x)),
+    );
+    await openControl(owner, c, 'Administrative safeguards (164.308)');
+    const d = drawer(owner, c);
+    const choices = d.getByRole('radiogroup', { name: /Decision/ }).getByRole('radio');
+    expect(await choices.count()).toBe(1);
+    await d.getByRole('radio', { name: 'Does not apply' }).check();
+    await d
+      .getByLabel('Why it does not apply')
+      .fill('Clinic Health is a provider, not a health care clearinghouse.');
+    await d.getByRole('button', { name: 'Record the decision' }).click();
+    await d.getByTestId('control-state').filter({ hasText: 'not applicable' }).waitFor();
+    await d.getByRole('button', { name: 'Close' }).click();
+    await owner
+      .getByTestId('score-required-value')
+      .filter({ hasText: `${expected}%` })
+      .waitFor();
   });
 
   it("shows the banner on the org's pages: failing required controls, and the one that recovered", async () => {

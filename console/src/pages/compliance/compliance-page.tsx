@@ -46,6 +46,7 @@ export function CompliancePage() {
           <Suspense fallback={<Loading what="the chart" />}>
             <ScoreChart history={posture.data.history} />
           </Suspense>
+          {/* The report downloads, publicity (badge, trust page) and notices sections go here. */}
           <ControlGroups controls={posture.data.controls} onOpen={setOpen} />
           <ControlDrawer
             org={ref}
