@@ -20,7 +20,7 @@ const control = useControlDb({ checkpoints: { everyEvents: 1_000_000, everyMs: 8
 const AUDIT_TABLES: readonly string[] = [...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES];
 /**
  * Audit tables the runtime role changes by design: chain heads, export records, sink and witness
- * settings and their delivery state.
+ * settings and their delivery state, and each chain's last verification.
  */
 const MUTABLE_AUDIT_TABLES = [
   'audit_chains',
@@ -30,6 +30,7 @@ const MUTABLE_AUDIT_TABLES = [
   'audit_witnesses',
   'audit_witness_state',
   'audit_witness_quorum',
+  'audit_verifications',
 ];
 /** What ward_app holds on each audit table. */
 const APP_PRIVILEGES = (table: string) =>

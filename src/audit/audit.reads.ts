@@ -25,6 +25,7 @@ import { batchedEventById, batchedPage, newestFirst } from './batches.db.js';
 import { anchorOf, storedRows } from './chain-rows.db.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { Sealer } from './seal.js';
+import { recordVerification } from './verifications.js';
 import { verifyStoredChain } from './verify.db.js';
 import type { WitnessEvidence } from './witnesses/witnesses.service.js';
 
@@ -250,6 +251,7 @@ export function createAuditReader(deps: {
     };
   }
 
+  /** Verifies `chain` and records the result as its latest verification (audit/verifications). */
   async function verify(chain: string, external: Checkpoint[] = []): Promise<VerifiedChain> {
     const held = deps.heldElsewhere ? await deps.heldElsewhere(chain) : [];
     const witnessed = deps.witnessed ? await deps.witnessed(chain) : undefined;
@@ -261,6 +263,7 @@ export function createAuditReader(deps: {
       deps.sealer,
       witnessed?.checkpoints,
     );
+    await recordVerification(db, report);
     return {
       ...report,
       witnesses: witnessed

@@ -35,6 +35,7 @@ export {
   updateSinkBody,
 } from './sinks/sinks.schemas.js';
 export { createSinkService, fileSinkCheckpoints, type SinkService } from './sinks/sinks.service.js';
+export type { ChainVerifier } from './verifications.js';
 export { type AuditParts, type AuditSettings, wireAudit } from './wire.js';
 export { type Cosigner, createCosigner, type WitnessRefusal } from './witnesses/cosigner.js';
 export { logOrigin, logVkey, signedNoteOf } from './witnesses/origin.js';

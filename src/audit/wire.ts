@@ -2,7 +2,7 @@
  * @module audit/wire
  * The parts of the audit log around its service, built once for the composition root: signed
  * checkpoints, the reader (pages, verification, proofs, export), sinks and their delivery,
- * witnesses and their cosigning, and retention. `start` and `stop` run the background work in the order the log needs: partitions
+ * witnesses and their cosigning, retention, and Ward's own verification of every chain twice a day. `start` and `stop` run the background work in the order the log needs: partitions
  * exist before anything is appended to next month, and the checkpointer signs last.
  */
 import type { Db } from '../db/index.js';
@@ -17,6 +17,7 @@ import type { Sealer } from './seal.js';
 import { createSinkDelivery } from './sinks/delivery.js';
 import type { SinkSecrets } from './sinks/secrets.js';
 import { createSinkService, fileSinkCheckpoints } from './sinks/sinks.service.js';
+import { createChainVerifier } from './verifications.js';
 import { createCosigner, type WitnessRefusal } from './witnesses/cosigner.js';
 import { witnessMetrics } from './witnesses/metrics.js';
 import { createWitnessService } from './witnesses/witnesses.service.js';
@@ -69,6 +70,16 @@ export function wireAudit(deps: {
     newest: checkpointer.latest,
     alert: deps.witnessAlert,
   });
+  const reader = createAuditReader({
+    db,
+    audit,
+    signer,
+    sealer: deps.sealer,
+    checkpointer,
+    heldElsewhere: (chain) => fileSinkCheckpoints(db, sinksDir, chain),
+    witnessed: (chain) => witnesses.evidence(chain),
+  });
+  const verifier = createChainVerifier({ db, verify: (chain) => reader.verify(chain), log });
   return {
     checkpointer,
     delivery,
@@ -78,15 +89,8 @@ export function wireAudit(deps: {
     /** Prometheus gauges of how far witnessing is behind. */
     metrics: witnessMetrics(db, witnesses),
     sinks: createSinkService({ db, audit, keys, sinksDir }),
-    reader: createAuditReader({
-      db,
-      audit,
-      signer,
-      sealer: deps.sealer,
-      checkpointer,
-      heldElsewhere: (chain) => fileSinkCheckpoints(db, sinksDir, chain),
-      witnessed: (chain) => witnesses.evidence(chain),
-    }),
+    reader,
+    verifier,
     access: createAuditAccess({ orgs: deps.orgs }),
     /** `sealsIntroduced`: this start applied migration 0063 (see checkpointer.adoptUnsealed). */
     async start(opts: { sealsIntroduced?: boolean } = {}): Promise<void> {
@@ -96,9 +100,11 @@ export function wireAudit(deps: {
       checkpointer.start();
       delivery.start();
       cosigner.start();
+      verifier.start();
     },
     /** After every writer of events stopped. */
     async stop(): Promise<void> {
+      await verifier.stop();
       await audit.drain();
       await checkpointer.stop();
       await cosigner.stop();

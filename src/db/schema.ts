@@ -275,6 +275,17 @@ export interface AuditExportsTable {
   at: DefaultTimestamp;
 }
 
+/** The last verification of each chain and what it found (migration 0071, audit/verifications). */
+export interface AuditVerificationsTable {
+  chain_id: string;
+  verified_at: Timestamp;
+  ok: boolean;
+  events: number;
+  first_bad_seq: number | null;
+  damage: string | null;
+  detail: string | null;
+}
+
 export interface KeysTable {
   id: string;
   scope_type: 'system' | 'org' | 'project';
@@ -301,6 +312,7 @@ export interface DB extends AccessTables, HipaaTables, BackupTables, KeyTables, 
   audit_checkpoints: AuditCheckpointsTable;
   audit_anchors: AuditAnchorsTable;
   audit_exports: AuditExportsTable;
+  audit_verifications: AuditVerificationsTable;
   audit_sinks: AuditSinksTable;
   audit_sink_state: AuditSinkStateTable;
   audit_witnesses: AuditWitnessesTable;
