@@ -273,7 +273,7 @@ describe('the console', () => {
     try {
       const { page, context } = browser;
       await context.addCookies(await cookieSession(w, 'auditor@acme.test'));
-      await page.goto('/orgs/acme/hipaa');
+      await page.goto('/orgs/acme/compliance');
       const section = page.getByRole('region', { name: 'Signed compliance report' });
       const before = (await ok('GET', reports, tokens.auditor as string)).reports.length;
       await section.getByRole('button', { name: 'Issue a report now' }).click();

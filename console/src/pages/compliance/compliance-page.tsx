@@ -15,6 +15,7 @@ import { readsCompliance } from '../../lib/compliance-format';
 import { OrgHeader, useOrgRef } from '../access/org-header';
 import { ControlDrawer } from './control-drawer';
 import { ControlGroups } from './control-groups';
+import { ReportDownloads } from './report-downloads';
 import { ScoreSummary } from './score-summary';
 
 // The chart library (recharts) is most of this page's weight: its own chunk, after the scores.
@@ -46,7 +47,7 @@ export function CompliancePage() {
           <Suspense fallback={<Loading what="the chart" />}>
             <ScoreChart history={posture.data.history} />
           </Suspense>
-          {/* The report downloads, publicity (badge, trust page) and notices sections go here. */}
+          <ReportDownloads orgRef={ref} />
           <ControlGroups controls={posture.data.controls} onOpen={setOpen} />
           <ControlDrawer
             org={ref}

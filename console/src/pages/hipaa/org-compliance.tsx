@@ -8,7 +8,6 @@
 import { Divider, Stack } from '@mantine/core';
 import { useMe } from '../../api/auth';
 import type { Org } from '../../api/types';
-import { ReportDownloads } from '../compliance/report-downloads';
 import { CertificatesSection } from './certificates-section';
 import { HipaaSection } from './hipaa-section';
 import { KeysSection } from './keys-section';
@@ -32,8 +31,6 @@ export function OrgCompliance({ org, orgRef }: { org: Org; orgRef: string }) {
           <RootKeySection org={org} orgRef={orgRef} />
           <Divider />
           <CertificatesSection orgRef={orgRef} />
-          <Divider />
-          <ReportDownloads orgRef={orgRef} />
         </>
       ) : null}
     </Stack>
