@@ -33,6 +33,8 @@ function idFor(url: string): string {
     ['/audit-sinks/', ids.sink],
     ['/audit-witnesses/', ids.witness],
     ['/certificates/', 'crt_aaaaaaaaaaaaaaaa'],
+    ['/compliance/reports/', 'rpt_aaaaaaaaaaaaaaaa'],
+    ['/compliance/attestations/', 'att_aaaaaaaaaaaaaaaa'],
     ['/api/v1/tokens/', 'tok_aaaaaaaaaaaaaaaa'],
     ['/api/v1/operations/', ids.operation],
   ];
@@ -102,6 +104,18 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     'DELETE /api/v1/auth/mfa/totp': () => ({ code: '000000' }),
     'PUT /api/v1/orgs/:org/hipaa': () => ({ enabled: false }),
     'PUT /api/v1/orgs/:org/backup-policy': () => ({ retention_days: 7 }),
+    'POST /api/v1/orgs/:org/compliance/attestations': () => ({
+      control: 'risk-analysis',
+      statement: 'the walk',
+      file_name: 'walk.txt',
+      content_base64: Buffer.from('walk').toString('base64'),
+      review_by: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+    }),
+    'POST /api/v1/orgs/:org/compliance/decisions': () => ({
+      control: 'automatic-logoff',
+      decision: 'implemented',
+      rationale: 'walking every route for every role',
+    }),
     'POST /api/v1/projects/:id/restore': () => ({ name: `r${uniq()}`, region_id: 'local' }),
     'POST /api/v1/orgs/:org/baa/sign': () => ({
       document_sha256: '0'.repeat(64),

@@ -32,6 +32,7 @@ const SettingsPage = lazyPage(() => import('./pages/access/settings-page'), 'Set
 const AccountPage = lazyPage(() => import('./pages/account-page'), 'AccountPage');
 const AuditPage = lazyPage(() => import('./pages/audit/audit-page'), 'AuditPage');
 const AuditSettingsPage = lazyPage(() => import('./pages/audit/audit-settings-page'), 'AuditSettingsPage');
+const CompliancePage = lazyPage(() => import('./pages/compliance/compliance-page'), 'CompliancePage');
 const HipaaPage = lazyPage(() => import('./pages/hipaa/hipaa-page'), 'HipaaPage');
 const NotFoundPage = lazyPage(() => import('./pages/not-found-page'), 'NotFoundPage');
 const OrgPage = lazyPage(() => import('./pages/org-page'), 'OrgPage');
@@ -71,6 +72,7 @@ export function App() {
             <Route path="orgs/:org/access-reviews/:id" element={<AccessReviewPage />} />
             <Route path="orgs/:org/settings" element={<SettingsPage />} />
             <Route path="orgs/:org/hipaa" element={<HipaaPage />} />
+            <Route path="orgs/:org/compliance" element={<CompliancePage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

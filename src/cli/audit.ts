@@ -91,7 +91,7 @@ export function parseSince(text: string, now = Date.now()): string {
 }
 
 /** A PEM public key given inline or as a file path. */
-async function publicKeyFrom(arg: string): Promise<string> {
+export async function publicKeyFrom(arg: string): Promise<string> {
   if (arg.includes('BEGIN PUBLIC KEY')) return arg;
   try {
     return await readFile(arg, 'utf8');

@@ -1,13 +1,15 @@
 /**
  * @module cli/compliance
  * `ward compliance status|controls|attest|decide|document --org`: the org's HIPAA posture from the
- * compliance center. `status` exits 1 while a required control fails, for scripts and CI.
+ * compliance center. `status` exits 1 while a required control fails, for scripts and CI. The
+ * signed report (`report`, `verify-report`) is cli/compliance-report.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { orgPath } from './baa.js';
 import { CliError, connect } from './client.js';
+import { addReportCommands } from './compliance-report.js';
 import { download } from './files.js';
 import { action, printJson, printTable, say, withJson } from './output.js';
 
@@ -175,5 +177,6 @@ export function registerCompliance(program: Command): Command {
         say(`Saved ${id} to ${opts.out}`);
       }),
     );
+  addReportCommands(compliance);
   return compliance;
 }

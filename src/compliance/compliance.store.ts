@@ -1,7 +1,8 @@
 /**
  * @module compliance/store
  * The compliance center's SQL: control states, daily snapshots, the newest attestation and
- * decision of each control, and the documents (sealed).
+ * decision of each control, the documents (sealed), and every attestation and decision for the
+ * report.
  */
 import type { Insertable } from 'kysely';
 import type {
@@ -179,12 +180,41 @@ export function attestationDocument(q: Db | Tx, orgId: string, id: string) {
     .executeTakeFirst();
 }
 
-/** Every attestation of the org, newest first (the report lists them all). */
+/** Every attestation of the org, newest first, without the documents (the report lists them all). */
 export function attestationsOf(q: Db | Tx, orgId: string) {
   return q
-    .selectFrom('compliance_attestations')
-    .select(['id', 'control_id', 'file_name', 'sha256', 'review_by', 'attested_at'])
-    .where('org_id', '=', orgId)
-    .orderBy('attested_at', 'desc')
+    .selectFrom('compliance_attestations as a')
+    .innerJoin('users as u', 'u.id', 'a.attested_by')
+    .select([
+      'a.id',
+      'a.control_id',
+      'a.file_name',
+      'a.size_bytes',
+      'a.sha256',
+      'a.review_by',
+      'u.email as attested_by',
+      'a.attested_at',
+    ])
+    .where('a.org_id', '=', orgId)
+    .orderBy('a.attested_at', 'desc')
+    .execute();
+}
+
+/** Every decision the org recorded, in force or expired, newest first (the report lists them all). */
+export function decisionsOf(q: Db | Tx, orgId: string) {
+  return q
+    .selectFrom('compliance_decisions as d')
+    .innerJoin('users as u', 'u.id', 'd.decided_by')
+    .select([
+      'd.id',
+      'd.control_id',
+      'd.decision',
+      'd.rationale',
+      'u.email as decided_by',
+      'd.decided_at',
+      'd.expires_at',
+    ])
+    .where('d.org_id', '=', orgId)
+    .orderBy('d.decided_at', 'desc')
     .execute();
 }

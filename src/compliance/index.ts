@@ -1,7 +1,7 @@
 /**
  * @module compliance
  * The compliance center: the controls catalog, live checks, attestations, decisions on
- * addressable specifications, scores and their daily history.
+ * addressable specifications, scores and their daily history, and the signed auditor's report.
  */
 export { CATALOG, type Control, findControl, SAFEGUARD_TITLES, type Safeguard } from './catalog.js';
 export { CHECK_IDS, type PlatformFacts, type RegionStorage } from './checks/index.js';
@@ -16,3 +16,11 @@ export {
   decideBody,
 } from './compliance.schemas.js';
 export { type ComplianceService, createComplianceService, type Posture } from './compliance.service.js';
+export type {
+  ComplianceReportDocument,
+  ReportBaa,
+  ReportCheckpoint,
+  ReportSubprocessor,
+} from './report/report.js';
+export { reportId, reportSummary, signedReportView } from './report/report.schemas.js';
+export { createReportService, type ReportService, type ReportSources } from './report/report.service.js';

@@ -1,7 +1,7 @@
 /**
  * @module db/schema-compliance
- * Row types for the compliance center (migration 0070): control states, daily snapshots,
- * attestations and addressable decisions. Kept beside db/schema.ts, whose `DB` includes them.
+ * Row types for the compliance center (migrations 0070, 0073): control states, daily snapshots,
+ * attestations, addressable decisions and signed reports. Kept beside db/schema.ts, whose `DB` includes them.
  */
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
@@ -62,12 +62,28 @@ export interface ComplianceDecisionsTable {
   expires_at: Timestamp;
 }
 
+/** An issued compliance report: the signed canonical JSON, its signature and the scores it states. */
+export interface ComplianceReportsTable {
+  id: string;
+  org_id: string;
+  document: string;
+  sha256: string;
+  signature: Buffer;
+  key_id: string;
+  required_score: number;
+  addressable_score: number;
+  required_met: boolean;
+  issued_at: Timestamp;
+}
+
 export interface ComplianceTables {
   compliance_states: ComplianceStatesTable;
   compliance_snapshots: ComplianceSnapshotsTable;
   compliance_attestations: ComplianceAttestationsTable;
   compliance_decisions: ComplianceDecisionsTable;
+  compliance_reports: ComplianceReportsTable;
 }
 
 export type ComplianceAttestation = Selectable<ComplianceAttestationsTable>;
 export type ComplianceDecision = Selectable<ComplianceDecisionsTable>;
+export type ComplianceReport = Selectable<ComplianceReportsTable>;

@@ -2,7 +2,8 @@
  * @module evidence
  * What the audit log proves and how anyone checks it: the canonical form of an event and the
  * chain's links, RFC 6962 Merkle trees and proofs, signed checkpoints, verification of a chain or
- * of an exported file, and the shapes the log is read in. Pure: no database and no server, so the
+ * of an exported file, the shapes the log is read in, and the check of a signed compliance report
+ * (which quotes a checkpoint). Pure: no database and no server, so the
  * CLI and offline verifiers load it without the rest of Ward; `audit/` (the writer, the store,
  * checkpoints, sinks) builds on it.
  */
@@ -86,4 +87,12 @@ export {
   verifyExportFile,
   type WitnessTrust,
 } from './offline.js';
+export {
+  checkSignedReport,
+  REPORT_TYPE,
+  REPORT_VERSION,
+  type ReportCheck,
+  type ReportHead,
+  type SignedReportFile,
+} from './report.js';
 export { type ChainRow, type VerifyReport, verifyChain } from './verify.js';

@@ -269,7 +269,10 @@ export function createBaaService(deps: {
     return (await store.pendingBaas(db)).map(({ org_name, ...b }) => ({ ...baaSummary(b), org_name }));
   }
 
-  return { render, request, sign, countersign, get, executed, pending };
+  /** The org's executed BAA, if it has one, read for Ward itself (the compliance report). */
+  const executedOf = (orgId: string): Promise<Baa | undefined> => store.baaWithStatus(db, orgId, 'executed');
+
+  return { render, request, sign, countersign, get, executed, executedOf, pending };
 }
 
 export type BaaService = ReturnType<typeof createBaaService>;

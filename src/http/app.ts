@@ -12,7 +12,7 @@ import type { Registry } from 'prom-client';
 import type { AccessServices } from '../access/index.js';
 import type { AuditAccess, AuditReader, SinkService, WitnessService } from '../audit/index.js';
 import type { BackupsEdge } from '../backups/index.js';
-import type { ComplianceService } from '../compliance/index.js';
+import type { ComplianceService, ReportService } from '../compliance/index.js';
 import type { DbAccessService } from '../dbaccess/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { unavailable } from '../lib/errors.js';
@@ -34,6 +34,7 @@ import { auditWitnessRoutes } from './routes/audit-witnesses.js';
 import { authRoutes } from './routes/auth.js';
 import { backupRoutes } from './routes/backups.js';
 import { complianceRoutes } from './routes/compliance.js';
+import { complianceReportRoutes } from './routes/compliance-reports.js';
 import { dbRoutes } from './routes/db.js';
 import { healthRoutes } from './routes/health.js';
 import { type HipaaEdge, installHipaaRoutes } from './routes/hipaa-edge.js';
@@ -60,6 +61,8 @@ export interface AppDeps {
   /** HIPAA enablement: BAA, keys, certificates, storage-encryption checks. */
   hipaa: HipaaEdge;
   compliance: ComplianceService;
+  /** Signed compliance reports (PDF and JSON). */
+  complianceReports: ReportService;
   /** Backups, restores, drills, operations and backup policies. */
   backups: BackupsEdge;
   health: () => Promise<void>;
@@ -164,6 +167,7 @@ export async function buildApp(deps: AppDeps, server: ServerOptions = {}): Promi
   dbRoutes(app, deps.dbaccess);
   installHipaaRoutes(app, deps.hipaa, deps.regions);
   complianceRoutes(app, deps.compliance);
+  complianceReportRoutes(app, deps.complianceReports);
   backupRoutes(app, deps.backups);
   auditRoutes(app, deps.audit);
   auditSinkRoutes(app, deps.audit);

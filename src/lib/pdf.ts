@@ -1,8 +1,9 @@
 /**
  * @module lib/pdf
- * Small PDF documents (agreements, certificates) with pdfkit, using only the standard fonts so no
- * font file ships with Ward. `paragraphs` lays out the plain, Markdown-like text Ward keeps
- * (`# ` title, `## ` heading, blank-line separated paragraphs); `fields` prints label/value lines.
+ * Small PDF documents (agreements, certificates, reports) with pdfkit, using only the standard
+ * fonts so no font file ships with Ward (`winAnsi` keeps text to what they can print).
+ * `paragraphs` lays out the plain, Markdown-like text Ward keeps (`# ` title, `## ` heading,
+ * blank-line separated paragraphs); `fields` prints label/value lines.
  */
 import PDFDocument from 'pdfkit';
 
@@ -66,4 +67,28 @@ export function fields(doc: Pdf, rows: [string, string][]): void {
 export function digestLine(doc: Pdf, label: string, hex: string): void {
   doc.font('Helvetica-Bold').fontSize(10).text(label);
   doc.font('Courier').fontSize(8.5).text(hex);
+}
+
+/** The characters beyond Latin-1 that the standard fonts' WinAnsi encoding has. */
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+const SPELLED: Record<string, string> = { '≤': '<=', '≥': '>=', '→': '->', '←': '<-', '≠': '!=', '✓': 'yes' };
+
+/**
+ * `text` in characters the standard fonts can print: a few symbols spelled out, anything else
+ * outside WinAnsi as `?` (pdfkit would otherwise print a wrong glyph without a word).
+ */
+export function winAnsi(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (
+      ch === '\n' ||
+      (code >= 0x20 && code <= 0x7e) ||
+      (code >= 0xa0 && code <= 0xff) ||
+      WIN_ANSI_EXTRA.has(ch)
+    )
+      out += ch;
+    else out += SPELLED[ch] ?? '?';
+  }
+  return out;
 }

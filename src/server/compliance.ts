@@ -2,24 +2,34 @@
  * @module server/compliance
  * Wires the compliance center: what its checks need to know about this Ward (TLS on the gateway
  * and the API, sign-in lockout, the regions' storage encryption judged live, each org's BAA as
- * the hipaa module judges it), alerts to the org's webhook, and the periodic re-check of every
- * HIPAA org (`compliance_check_every`), which raises alerts for controls that stop holding and
- * keeps each day's snapshot.
+ * the hipaa module judges it), alerts to the org's webhook, the periodic re-check of every HIPAA
+ * org (`compliance_check_every`), which raises alerts for controls that stop holding and keeps
+ * each day's snapshot, and the signed report with what it quotes from elsewhere (the executed
+ * BAA, the audit chain's latest signed checkpoint).
  */
 import type { AccessServices } from '../access/index.js';
-import type { AuditService } from '../audit/index.js';
-import { type ComplianceService, createComplianceService, type RegionStorage } from '../compliance/index.js';
+import { type AuditService, type Checkpointer, signedNoteOf } from '../audit/index.js';
+import {
+  type ComplianceService,
+  createComplianceService,
+  createReportService,
+  type RegionStorage,
+  type ReportService,
+} from '../compliance/index.js';
 import type { WardConfig } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import { GATEWAY_TLS_MIN_VERSION } from '../gateway/index.js';
-import type { HipaaService } from '../hipaa/index.js';
+import { type BaaService, CURRENT_BAA_VERSION, type HipaaService } from '../hipaa/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { Logger } from '../lib/logger.js';
+import type { Signer } from '../lib/signing.js';
+import { VERSION } from '../lib/version.js';
 import type { OrgService } from '../orgs/index.js';
 import type { RegionCatalog, StorageChecker } from '../regions/index.js';
 
 export interface ComplianceParts {
   service: ComplianceService;
+  reports: ReportService;
   start(): void;
   stop(): Promise<void>;
 }
@@ -34,6 +44,11 @@ export function wireCompliance(deps: {
   regions: RegionCatalog;
   storage: StorageChecker;
   hipaa: Pick<HipaaService, 'baaStanding'>;
+  signer: Signer;
+  checkpointer: Checkpointer;
+  baa: Pick<BaaService, 'executedOf'>;
+  /** Who issues reports: the business associate's legal name as last read. */
+  issuer(): string;
   log: Logger;
 }): ComplianceParts {
   const { config } = deps;
@@ -71,10 +86,48 @@ export function wireCompliance(deps: {
     alert: (orgId, alert, payload) => deps.access.alerts.send(orgId, alert, payload),
     log,
   });
+  const reports = createReportService({
+    db: deps.db,
+    audit: deps.audit,
+    orgs: deps.orgs,
+    signer: deps.signer,
+    evaluate: service.evaluate,
+    sources: {
+      issuer: deps.issuer,
+      wardVersion: VERSION,
+      async baa(orgId) {
+        const b = await deps.baa.executedOf(orgId);
+        return b
+          ? {
+              id: b.id,
+              template_version: b.template_version,
+              current_template_version: CURRENT_BAA_VERSION,
+              document_sha256: b.document_sha256,
+              signed_by: `${b.signer_name}, ${b.signer_title}`,
+              signed_at: b.signed_at.toISOString(),
+              countersigned_by: b.countersigner_name
+                ? `${b.countersigner_name}, ${b.countersigner_title ?? ''}`
+                : null,
+              countersigned_at: b.countersigned_at?.toISOString() ?? null,
+            }
+          : null;
+      },
+      async checkpoint(chain) {
+        // Signed at the head first, so the report's checkpoint covers the chain as it stands;
+        // when Ward cannot vouch for the head it signs nothing and the last good one is quoted.
+        await deps.checkpointer
+          .checkpoint(chain, true)
+          .catch((err) => log.warn({ err, chain }, 'no fresh checkpoint for a compliance report'));
+        const cp = await deps.checkpointer.latest(chain);
+        return cp ? { ...cp, signed_note: signedNoteOf(deps.signer, cp) } : null;
+      },
+    },
+  });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   return {
     service,
+    reports,
     start() {
       timer = setInterval(() => {
         running = running.then(() => service.checkAll());

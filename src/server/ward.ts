@@ -67,6 +67,7 @@ export interface Services {
   signer: Signer;
   hipaa: HipaaParts;
   compliance: ComplianceParts['service'];
+  complianceReports: ComplianceParts['reports'];
   checkpointer: Checkpointer;
   auditReader: AuditReader;
   sinks: SinkService;
@@ -222,6 +223,11 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     regions,
     storage: hipaa.edge.storage,
     hipaa: hipaa.edge.hipaa,
+    signer,
+    checkpointer: auditParts.checkpointer,
+    baa: hipaa.edge.baa,
+    issuer: () =>
+      hipaa.edge.businessAssociate.lastKnown()?.legal_name ?? 'The operator of this Ward installation',
     log,
   });
   const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
@@ -285,6 +291,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       regions,
       hipaa: hipaa.edge,
       compliance: compliance.service,
+      complianceReports: compliance.reports,
       backups: backups.edge,
       version: VERSION,
       consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
@@ -327,6 +334,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       signer,
       hipaa,
       compliance: compliance.service,
+      complianceReports: compliance.reports,
       checkpointer: auditParts.checkpointer,
       gateway,
       backups,

@@ -17,5 +17,6 @@ export const keys = {
   orgKeys: (org: string) => ['orgs', org, 'keys'] as const,
   rootKey: (org: string) => ['orgs', org, 'keys', 'hsm'] as const,
   certificates: (org: string) => ['orgs', org, 'certificates'] as const,
+  compliance: (org: string) => ['orgs', org, 'compliance'] as const,
   pendingBaas: ['baas', 'pending'] as const,
 };

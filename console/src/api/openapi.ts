@@ -3336,6 +3336,256 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{org}/compliance/report.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Issue a signed compliance report and answer with its signed JSON */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the report (type ward.compliance-report): RFC 8785 canonical JSON, the exact bytes that were signed */
+              document: string;
+              id: string;
+              key_id: string;
+              /** @description Ward's public key (SPKI PEM); pin it from GET /api/v1/audit/public-key to prove the issuer */
+              public_key: string;
+              /** @description Ed25519 signature over `document`, base64 */
+              signature: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/compliance/report.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Issue a signed compliance report and download its PDF (the id is in x-ward-report-id) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/compliance/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The org's issued compliance reports, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              reports: {
+                addressable_score: number;
+                id: string;
+                issued_at: string;
+                /** @description the id of Ward's signing key */
+                key_id: string;
+                required_met: boolean;
+                required_score: number;
+                /** @description SHA-256 of the signed JSON document */
+                sha256: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Issue a signed compliance report: every control checked now, signed with Ward's key; fetch its PDF and JSON by id */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              addressable_score: number;
+              id: string;
+              issued_at: string;
+              /** @description the id of Ward's signing key */
+              key_id: string;
+              required_met: boolean;
+              required_score: number;
+              /** @description SHA-256 of the signed JSON document */
+              sha256: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/compliance/reports/{id}.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An issued compliance report as signed JSON: the canonical document, its Ed25519 signature and Ward's public key */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the report (type ward.compliance-report): RFC 8785 canonical JSON, the exact bytes that were signed */
+              document: string;
+              id: string;
+              key_id: string;
+              /** @description Ward's public key (SPKI PEM); pin it from GET /api/v1/audit/public-key to prove the issuer */
+              public_key: string;
+              /** @description Ed25519 signature over `document`, base64 */
+              signature: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/compliance/reports/{id}.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An issued compliance report as a PDF */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{org}/hipaa': {
     parameters: {
       query?: never;

@@ -1,12 +1,15 @@
 /**
  * @module components/org-tabs
  * The sections of an organization: projects, members, service accounts, break-glass, access
- * reviews, the audit log (for those who may read it: owners, admins, auditors, the operator),
- * settings.
+ * reviews, the audit log and compliance (for those who may read them: owners, admins, auditors,
+ * the operator), HIPAA, settings. Below them, on every org page, the compliance banner (failing
+ * required HIPAA controls).
  */
 import { Anchor, Group } from '@mantine/core';
 import { Link, useLocation } from 'react-router';
 import { useOrg } from '../api/orgs';
+import { readsCompliance } from '../lib/compliance-format';
+import { ComplianceBanner } from './compliance-banner';
 
 const SECTIONS = [
   ['', 'Projects'],
@@ -16,6 +19,7 @@ const SECTIONS = [
   ['/access-reviews', 'Access reviews'],
   ['/audit', 'Audit log'],
   ['/hipaa', 'HIPAA'],
+  ['/compliance', 'Compliance'],
   ['/settings', 'Settings'],
 ] as const;
 
@@ -25,24 +29,30 @@ const readsAudit = (role: string | null | undefined) =>
 
 export function OrgTabs({ org }: { org: string }) {
   const here = useLocation().pathname;
-  const role = useOrg(org).data?.role;
+  const current = useOrg(org).data;
+  const role = current?.role;
   const base = `/orgs/${encodeURIComponent(org)}`;
+  const shown = (path: string) =>
+    (path !== '/audit' || readsAudit(role)) && (path !== '/compliance' || readsCompliance(role));
   return (
-    <nav aria-label="Organization">
-      <Group gap="md">
-        {SECTIONS.filter(([path]) => path !== '/audit' || readsAudit(role)).map(([path, label]) => (
-          <Anchor
-            key={label}
-            component={Link}
-            to={`${base}${path}`}
-            size="sm"
-            fw={here === `${base}${path}` ? 700 : 400}
-            aria-current={here === `${base}${path}` ? 'page' : undefined}
-          >
-            {label}
-          </Anchor>
-        ))}
-      </Group>
-    </nav>
+    <>
+      <nav aria-label="Organization">
+        <Group gap="md">
+          {SECTIONS.filter(([path]) => shown(path)).map(([path, label]) => (
+            <Anchor
+              key={label}
+              component={Link}
+              to={`${base}${path}`}
+              size="sm"
+              fw={here === `${base}${path}` ? 700 : 400}
+              aria-current={here === `${base}${path}` ? 'page' : undefined}
+            >
+              {label}
+            </Anchor>
+          ))}
+        </Group>
+      </nav>
+      <ComplianceBanner orgRef={org} org={current} />
+    </>
   );
 }
