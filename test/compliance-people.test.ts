@@ -11,30 +11,21 @@ import { createServer, type Server } from 'node:http';
 import { sql } from 'kysely';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG } from '../src/compliance/catalog.js';
 import type { CheckId } from '../src/compliance/checks/check.js';
 import { DATA_CHECKS } from '../src/compliance/checks/data.js';
 import { PEOPLE_CHECKS } from '../src/compliance/checks/people.js';
-import { scores } from '../src/compliance/posture.js';
-import type { ControlState } from '../src/db/index.js';
 import { call, enrollTotp, signIn } from './support/access.js';
+import {
+  breaks as breaksIn,
+  controlOf,
+  decidedBy,
+  expectScoresFell,
+  fixes as fixesIn,
+  type Probe,
+  posture as postureOf,
+} from './support/compliance.js';
 import { BUSINESS_ASSOCIATE, enableHipaa, mfaUser } from './support/hipaa.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
-
-interface Control {
-  id: string;
-  check: string;
-  kind: 'required' | 'addressable';
-  state: ControlState;
-  message: string;
-  threshold: string | null;
-  evidence: Record<string, any>;
-}
-interface Posture {
-  required_score: number;
-  addressable_score: number;
-  controls: Control[];
-}
 
 let w: TestWard;
 let operator: string;
@@ -50,85 +41,18 @@ async function ok(method: string, path: string, token: string, body?: unknown, o
   return r.body;
 }
 
-/** The org's posture as the operator reads it (any org, no membership needed), or `as` does. */
-async function posture(org = 'acme', on = w, as?: string): Promise<Posture> {
-  return ok('GET', `/api/v1/orgs/${org}/compliance`, as ?? (await on.adminToken()), undefined, on);
-}
-
-/** The controls of the catalog that `check` decides. */
-const decidedBy = (check: CheckId) =>
-  CATALOG.filter((c) => c.check === check)
-    .map((c) => c.id)
-    .sort();
-const controlOf = (p: Posture, check: CheckId) => p.controls.find((c) => c.check === check) as Control;
-
 /**
  * The controls the data checks decide follow Ward's own schedules (a project coming up, its
  * first backup, the audit chain's verification), so they may change during any test: "exactly"
  * is judged on every other control (the people checks' and the attested ones).
  */
 const dataChecks = new Set<string>(DATA_CHECKS.map((c) => c.id));
-const failingIn = (p: Posture) =>
-  new Set(p.controls.filter((c) => c.state === 'failing' && !dataChecks.has(c.check)).map((c) => c.id));
-
-/**
- * Checks that the API's scores are those of its controls' states, and that the broken controls
- * (`own`) pulled them down: against the same states with those controls passing, the required
- * score is lower when one of them is required (and unchanged otherwise), likewise addressable.
- */
-function expectScoresFell(after: Posture, own: string[]) {
-  expect(after).toMatchObject(scores(after.controls));
-  const without = scores(
-    after.controls.map((c) => (own.includes(c.id) ? { ...c, state: 'passing' as const } : c)),
-  );
-  const kinds = new Set(CATALOG.filter((c) => own.includes(c.id)).map((c) => c.kind));
-  if (kinds.has('required')) expect(after.required_score).toBeLessThan(without.required_score);
-  else expect(after.required_score).toBe(without.required_score);
-  if (kinds.has('addressable')) expect(after.addressable_score).toBeLessThan(without.addressable_score);
-  else expect(after.addressable_score).toBe(without.addressable_score);
-}
-
-/**
- * Runs `breakIt` and checks that exactly the controls `check` decides went from passing to
- * failing, none recovered, and the scores fell as the controls' kinds say; returns the (first)
- * control as it now reads.
- */
-async function breaks(
-  check: CheckId,
-  breakIt: () => Promise<unknown>,
-  org = 'acme',
-  as?: string,
-): Promise<Control> {
-  const before = await posture(org, w, as);
-  const own = decidedBy(check);
-  for (const id of own)
-    expect(before.controls.find((c) => c.id === id)?.state, `${id} before the break`).toBe('passing');
-  await breakIt();
-  const after = await posture(org, w, as);
-  const was = failingIn(before);
-  const is = failingIn(after);
-  expect([...is].filter((id) => !was.has(id)).sort()).toEqual(own);
-  expect([...was].filter((id) => !is.has(id))).toEqual([]);
-  expectScoresFell(after, own);
-  return controlOf(after, check);
-}
-
-/** Runs `fix` and checks that the controls `check` decides pass again, and no other changed. */
-async function fixes(
-  check: CheckId,
-  fix: () => Promise<unknown>,
-  org = 'acme',
-  as?: string,
-): Promise<Control> {
-  const before = failingIn(await posture(org, w, as));
-  await fix();
-  const after = await posture(org, w, as);
-  const own = new Set(decidedBy(check));
-  expect([...failingIn(after)].sort()).toEqual([...before].filter((id) => !own.has(id)).sort());
-  const c = controlOf(after, check);
-  expect(c.state).toBe('passing');
-  return c;
-}
+const probe = (org = 'acme', as?: string, on = w): Probe => ({ w: on, org, as, ignore: dataChecks });
+const posture = (org = 'acme', on = w, as?: string) => postureOf(probe(org, as, on));
+const breaks = (check: CheckId, breakIt: () => Promise<unknown>, org = 'acme', as?: string) =>
+  breaksIn(probe(org, as), check, breakIt);
+const fixes = (check: CheckId, fix: () => Promise<unknown>, org = 'acme', as?: string) =>
+  fixesIn(probe(org, as), check, fix);
 
 beforeAll(async () => {
   w = await startTestWard({ business_associate: BUSINESS_ASSOCIATE });
