@@ -3,11 +3,20 @@
  * Wires the compliance center: what its checks need to know about this Ward (TLS on the gateway
  * and the API, sign-in lockout, the regions' storage encryption judged live), alerts to the org's
  * webhook, and the periodic re-check of every HIPAA org (`compliance_check_every`), which raises
- * alerts for controls that stop holding and keeps each day's snapshot.
+ * alerts for controls that stop holding and keeps each day's snapshot; the opt-in badge and trust
+ * page, and the operator's subprocessor list with its notice period (`subprocessor_notice_days`).
  */
 import type { AccessServices } from '../access/index.js';
 import type { AuditService } from '../audit/index.js';
-import { type ComplianceService, createComplianceService, type RegionStorage } from '../compliance/index.js';
+import {
+  type ComplianceService,
+  createComplianceService,
+  createPublicityService,
+  createSubprocessorService,
+  type PublicityService,
+  type RegionStorage,
+  type SubprocessorService,
+} from '../compliance/index.js';
 import type { WardConfig } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import { GATEWAY_TLS_MIN_VERSION } from '../gateway/index.js';
@@ -18,6 +27,8 @@ import type { RegionCatalog, StorageChecker } from '../regions/index.js';
 
 export interface ComplianceParts {
   service: ComplianceService;
+  publicity: PublicityService;
+  subprocessors: SubprocessorService;
   start(): void;
   stop(): Promise<void>;
 }
@@ -35,6 +46,8 @@ export function wireCompliance(deps: {
 }): ComplianceParts {
   const { config } = deps;
   const log = deps.log.child({ component: 'compliance' });
+  const alert = (orgId: string, name: string, payload: Record<string, unknown>) =>
+    deps.access.alerts.send(orgId, name, payload);
   const service = createComplianceService({
     db: deps.db,
     audit: deps.audit,
@@ -64,13 +77,30 @@ export function wireCompliance(deps: {
           };
         }),
       ),
-    alert: (orgId, alert, payload) => deps.access.alerts.send(orgId, alert, payload),
+    alert,
+    log,
+  });
+  const subprocessors = createSubprocessorService({
+    db: deps.db,
+    audit: deps.audit,
+    orgs: deps.orgs,
+    noticeDays: config.subprocessor_notice_days,
+    alert,
+  });
+  const publicity = createPublicityService({
+    db: deps.db,
+    audit: deps.audit,
+    orgs: deps.orgs,
+    subprocessors: () => subprocessors.publicList(),
+    evaluate: (orgId) => service.evaluate(orgId),
     log,
   });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   return {
     service,
+    publicity,
+    subprocessors,
     start() {
       timer = setInterval(() => {
         running = running.then(() => service.checkAll());

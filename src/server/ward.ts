@@ -67,6 +67,9 @@ export interface Services {
   signer: Signer;
   hipaa: HipaaParts;
   compliance: ComplianceParts['service'];
+  publicity: ComplianceParts['publicity'];
+  /** The subprocessor list; `inEffect(at)` is what the compliance report lists. */
+  subprocessors: ComplianceParts['subprocessors'];
   checkpointer: Checkpointer;
   auditReader: AuditReader;
   sinks: SinkService;
@@ -284,6 +287,8 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       regions,
       hipaa: hipaa.edge,
       compliance: compliance.service,
+      publicity: compliance.publicity,
+      subprocessors: compliance.subprocessors,
       backups: backups.edge,
       version: VERSION,
       consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
@@ -326,6 +331,8 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       signer,
       hipaa,
       compliance: compliance.service,
+      publicity: compliance.publicity,
+      subprocessors: compliance.subprocessors,
       checkpointer: auditParts.checkpointer,
       gateway,
       backups,
