@@ -35,6 +35,7 @@ function idFor(url: string): string {
     ['/certificates/', 'crt_aaaaaaaaaaaaaaaa'],
     ['/api/v1/tokens/', 'tok_aaaaaaaaaaaaaaaa'],
     ['/api/v1/operations/', ids.operation],
+    ['/api/v1/subprocessors/', 'sub_aaaaaaaaaaaaaaaa'],
   ];
   return table.find(([part]) => url.includes(part))?.[1] ?? (ids.project as string);
 }
@@ -101,6 +102,7 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     'POST /api/v1/operator/audit-events/verify': () => ({ checkpoints: [] }),
     'DELETE /api/v1/auth/mfa/totp': () => ({ code: '000000' }),
     'PUT /api/v1/orgs/:org/hipaa': () => ({ enabled: false }),
+    'PUT /api/v1/orgs/:org/compliance/publicity': () => ({ badge: false }),
     'PUT /api/v1/orgs/:org/backup-policy': () => ({ retention_days: 7 }),
     'POST /api/v1/projects/:id/restore': () => ({ name: `r${uniq()}`, region_id: 'local' }),
     'POST /api/v1/orgs/:org/baa/sign': () => ({
