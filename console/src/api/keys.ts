@@ -18,4 +18,7 @@ export const keys = {
   rootKey: (org: string) => ['orgs', org, 'keys', 'hsm'] as const,
   certificates: (org: string) => ['orgs', org, 'certificates'] as const,
   pendingBaas: ['baas', 'pending'] as const,
+  publicity: (org: string) => ['orgs', org, 'compliance', 'publicity'] as const,
+  notices: (org: string) => ['orgs', org, 'compliance', 'notices'] as const,
+  subprocessors: ['subprocessors'] as const,
 };

@@ -7,6 +7,8 @@
 import { Divider, Stack } from '@mantine/core';
 import { useMe } from '../../api/auth';
 import type { Org } from '../../api/types';
+import { NoticesSection } from '../compliance/notices-section';
+import { PublicitySection } from '../compliance/publicity-section';
 import { CertificatesSection } from './certificates-section';
 import { HipaaSection } from './hipaa-section';
 import { KeysSection } from './keys-section';
@@ -30,6 +32,10 @@ export function OrgCompliance({ org, orgRef }: { org: Org; orgRef: string }) {
           <RootKeySection org={org} orgRef={orgRef} />
           <Divider />
           <CertificatesSection orgRef={orgRef} />
+          {/* Mounted here until the Compliance page exists; the lead moves them there. */}
+          <Divider />
+          <PublicitySection orgRef={orgRef} />
+          <NoticesSection orgRef={orgRef} />
         </>
       ) : null}
     </Stack>
