@@ -29,7 +29,12 @@ export function publicTrustRoutes(app: FastifyInstance, publicity: PublicityServ
     '/badge/:org.svg',
     {
       config: { public: true, rateLimit },
-      schema: { tags, summary: "An org's HIPAA badge (SVG), when its owner turned it on", params },
+      schema: {
+        tags,
+        summary: "An org's HIPAA badge (SVG), when its owner turned it on",
+        security: [],
+        params,
+      },
     },
     async (req, reply) =>
       reply
@@ -44,7 +49,12 @@ export function publicTrustRoutes(app: FastifyInstance, publicity: PublicityServ
     '/trust/:org',
     {
       config: { public: true, rateLimit },
-      schema: { tags, summary: "An org's public trust page (HTML), when its owner turned it on", params },
+      schema: {
+        tags,
+        summary: "An org's public trust page (HTML), when its owner turned it on",
+        security: [],
+        params,
+      },
     },
     async (req, reply) => {
       const view = await publicity.trust(req.params.org);
