@@ -19,9 +19,6 @@ export {
 export { type ComplianceService, createComplianceService, type Posture } from './compliance.service.js';
 export * as publicitySchemas from './publicity.schemas.js';
 export { createPublicityService, type PublicityService, publicPaths } from './publicity.service.js';
-export {
-  createSubprocessorService,
-  earliestEffective,
-  type SubprocessorService,
-} from './subprocessors.service.js';
+export { earliestEffective } from './subprocessor-notices.js';
+export { createSubprocessorService, type SubprocessorService } from './subprocessors.service.js';
 export { renderTrustPage, TRUST_PAGE_CSP } from './trust-page-html.js';

@@ -5,25 +5,24 @@
  * announcement is audited on the operator's chain, stored as a notice for every HIPAA org (its
  * owners read it in the console) and sent to each one's alert webhook once it commits. Any
  * signed-in person may read the list; the trust page shows what is in effect and what is
- * announced, and the report asks what was in effect at a given time (`inEffectAt`).
+ * announced, and the report asks what was in effect at a given time (`inEffect(at)`).
  */
 import { sql } from 'kysely';
 import type { AuditService } from '../audit/index.js';
-import type { Db, NoticeChange, Tx } from '../db/index.js';
+import type { Tx } from '../db/index.js';
 import { OPERATOR_CHAIN } from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import type { OrgService } from '../orgs/index.js';
-import { authorize, principalOf, requireOperator } from '../policy/index.js';
+import { principalOf, requireOperator } from '../policy/index.js';
 import type {
   CreateSubprocessorBody,
-  NoticeView,
   PublicSubprocessor,
   RemoveSubprocessorBody,
   SubprocessorView,
   UpdateSubprocessorBody,
 } from './publicity.schemas.js';
+import { createSubprocessorNotices, dayOf, type NoticeDeps } from './subprocessor-notices.js';
 import {
   inEffectAt,
   latestVersion,
@@ -34,28 +33,12 @@ import {
 } from './subprocessor-timeline.js';
 import * as store from './subprocessors.store.js';
 
-const DAY_MS = 86_400_000;
 const MANAGE = 'add, change and remove subprocessors';
-const NOTICES_SHOWN = 200;
 const FIELDS = ['name', 'purpose', 'location', 'phi'] as const;
-const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
-export interface SubprocessorDeps {
-  db: Db;
+export interface SubprocessorDeps extends NoticeDeps {
   audit: AuditService;
-  orgs: OrgService;
-  /** Days between announcing a change and its taking effect, at least. */
-  noticeDays: number;
-  /** Sends an alert to the org's webhook (after the change commits). */
-  alert(orgId: string, alert: string, payload: Record<string, unknown>): void;
   now?: () => Date;
-}
-
-/** The first moment a change announced at `now` may take effect, and the first whole day (UTC). */
-export function earliestEffective(now: Date, noticeDays: number): { at: Date; day: string } {
-  const at = new Date(now.getTime() + noticeDays * DAY_MS);
-  const midnight = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
-  return { at, day: dayOf(new Date(midnight === at.getTime() ? midnight : midnight + DAY_MS)) };
 }
 
 const describeDetails = (d: SubprocessorDetails) =>
@@ -69,8 +52,10 @@ const shown = (v: SubprocessorDetails) => ({
 });
 
 export function createSubprocessorService(deps: SubprocessorDeps) {
-  const { db, audit, orgs } = deps;
+  const { db, audit } = deps;
   const now = deps.now ?? (() => new Date());
+  const notices = createSubprocessorNotices(deps);
+  const { effectiveFrom } = notices;
 
   function view(e: SubprocessorEntry, at: Date): SubprocessorView {
     const m = momentOf(e, at);
@@ -83,44 +68,6 @@ export function createSubprocessorService(deps: SubprocessorDeps) {
       removal_effective_at: e.removal_effective_at?.toISOString() ?? null,
       created_at: e.created_at.toISOString(),
     };
-  }
-
-  /** Refuses an effective time inside the notice period, naming the earliest allowed day. */
-  function effectiveFrom(text: string, at: Date): Date {
-    const effective = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-    const earliest = earliestEffective(at, deps.noticeDays);
-    if (effective.getTime() < earliest.at.getTime())
-      throw invalid(
-        `a change to the subprocessor list takes effect at the earliest on ${earliest.day}: every HIPAA organization gets ${deps.noticeDays} days' notice (subprocessor_notice_days); '${text}' is too soon`,
-      );
-    return effective;
-  }
-
-  /** Stores a notice for every HIPAA org; returns their ids, to alert once the change commits. */
-  async function notify(
-    tx: Tx,
-    subprocessorId: string,
-    change: NoticeChange,
-    summary: string,
-    effective: Date,
-  ): Promise<string[]> {
-    const orgIds = await store.hipaaOrgIds(tx);
-    await store.insertNotices(
-      tx,
-      orgIds.map((org_id) => ({
-        id: newId('ntc'),
-        org_id,
-        subprocessor_id: subprocessorId,
-        change,
-        summary: summary.slice(0, 2000),
-        effective_at: effective,
-      })),
-    );
-    return orgIds;
-  }
-
-  function alertAll(orgIds: string[], change: NoticeChange, payload: Record<string, unknown>): void {
-    for (const orgId of orgIds) deps.alert(orgId, `subprocessor.${change}`, payload);
   }
 
   async function locked(tx: Tx): Promise<SubprocessorEntry[]> {
@@ -179,10 +126,10 @@ export function createSubprocessorService(deps: SubprocessorDeps) {
         const version = { ...shown(body), effective_at: effective };
         await store.insertSubprocessor(tx, id, version);
         const summary = `New subprocessor from ${dayOf(effective)}: ${body.name} (${describeDetails(body)})`;
-        const orgIds = await notify(tx, id, 'added', summary, effective);
+        const orgIds = await notices.record(tx, { subprocessorId: id, change: 'added', summary, effective });
         draft.details.notified = orgIds.length;
         send = () =>
-          alertAll(orgIds, 'added', {
+          notices.send(orgIds, 'added', {
             subprocessor: { id, ...shown(body) },
             effective_at: effective.toISOString(),
             summary,
@@ -235,10 +182,15 @@ export function createSubprocessorService(deps: SubprocessorDeps) {
           .map(([f, c]) => `${f} ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
           .join(', ');
         const summary = `Subprocessor ${latest.name} changes from ${dayOf(effective)}: ${said}`;
-        const orgIds = await notify(tx, id, 'changed', summary, effective);
+        const orgIds = await notices.record(tx, {
+          subprocessorId: id,
+          change: 'changed',
+          summary,
+          effective,
+        });
         draft.details.notified = orgIds.length;
         send = () =>
-          alertAll(orgIds, 'changed', {
+          notices.send(orgIds, 'changed', {
             subprocessor: { id, ...shown(next) },
             changes,
             effective_at: effective.toISOString(),
@@ -284,10 +236,15 @@ export function createSubprocessorService(deps: SubprocessorDeps) {
           );
         await store.announceRemoval(tx, id, effective);
         const summary = `Subprocessor ${latest.name} will no longer be used from ${dayOf(effective)}`;
-        const orgIds = await notify(tx, id, 'removed', summary, effective);
+        const orgIds = await notices.record(tx, {
+          subprocessorId: id,
+          change: 'removed',
+          summary,
+          effective,
+        });
         draft.details.notified = orgIds.length;
         send = () =>
-          alertAll(orgIds, 'removed', {
+          notices.send(orgIds, 'removed', {
             subprocessor: { id, ...shown(latest) },
             effective_at: effective.toISOString(),
             summary,
@@ -297,18 +254,6 @@ export function createSubprocessorService(deps: SubprocessorDeps) {
     );
     send?.();
     return view(result, at);
-  }
-
-  /** The org's notices about the subprocessor list, newest first. */
-  async function notices(ctx: RequestContext, orgRef: string): Promise<NoticeView[]> {
-    const a = await orgs.access(ctx, orgRef);
-    authorize(ctx, a, 'compliance.read');
-    const rows = await store.noticesOf(db, a.org.id, NOTICES_SHOWN);
-    return rows.map((r) => ({
-      ...r,
-      effective_at: new Date(r.effective_at).toISOString(),
-      created_at: r.created_at.toISOString(),
-    }));
   }
 
   /** The list for the public trust page: what is in effect now, and what is announced. */
@@ -336,7 +281,7 @@ export function createSubprocessorService(deps: SubprocessorDeps) {
     }));
   }
 
-  return { list, create, update, remove, notices, publicList, inEffect };
+  return { list, create, update, remove, notices: notices.list, publicList, inEffect };
 }
 
 /** The fields of a change that were given. */
