@@ -37,6 +37,7 @@ function idFor(url: string): string {
     ['/compliance/attestations/', 'att_aaaaaaaaaaaaaaaa'],
     ['/api/v1/tokens/', 'tok_aaaaaaaaaaaaaaaa'],
     ['/api/v1/operations/', ids.operation],
+    ['/api/v1/subprocessors/', 'sub_aaaaaaaaaaaaaaaa'],
   ];
   return table.find(([part]) => url.includes(part))?.[1] ?? (ids.project as string);
 }
@@ -103,19 +104,21 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     'POST /api/v1/operator/audit-events/verify': () => ({ checkpoints: [] }),
     'DELETE /api/v1/auth/mfa/totp': () => ({ code: '000000' }),
     'PUT /api/v1/orgs/:org/hipaa': () => ({ enabled: false }),
-    'PUT /api/v1/orgs/:org/backup-policy': () => ({ retention_days: 7 }),
+    'PUT /api/v1/orgs/:org/compliance/publicity': () => ({ badge: false }),
     'POST /api/v1/orgs/:org/compliance/attestations': () => ({
       control: 'risk-analysis',
-      statement: 'the walk',
+      statement: 'walking every route for every role',
       file_name: 'walk.txt',
+      content_type: 'text/plain',
       content_base64: Buffer.from('walk').toString('base64'),
       review_by: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
     }),
     'POST /api/v1/orgs/:org/compliance/decisions': () => ({
-      control: 'automatic-logoff',
+      control: 'workforce-clearance',
       decision: 'implemented',
       rationale: 'walking every route for every role',
     }),
+    'PUT /api/v1/orgs/:org/backup-policy': () => ({ retention_days: 7 }),
     'POST /api/v1/projects/:id/restore': () => ({ name: `r${uniq()}`, region_id: 'local' }),
     'POST /api/v1/orgs/:org/baa/sign': () => ({
       document_sha256: '0'.repeat(64),

@@ -38,6 +38,10 @@ const NotFoundPage = lazyPage(() => import('./pages/not-found-page'), 'NotFoundP
 const OrgPage = lazyPage(() => import('./pages/org-page'), 'OrgPage');
 const OrgsPage = lazyPage(() => import('./pages/orgs-page'), 'OrgsPage');
 const ProjectPage = lazyPage(() => import('./pages/project-page'), 'ProjectPage');
+const SubprocessorsPage = lazyPage(
+  () => import('./pages/subprocessors/subprocessors-page'),
+  'SubprocessorsPage',
+);
 
 export function App() {
   const me = useMe();
@@ -65,6 +69,7 @@ export function App() {
             <Route path="orgs/:org/audit/settings" element={<AuditSettingsPage />} />
             <Route path="projects/:id" element={<ProjectPage />} />
             <Route path="account" element={<AccountPage />} />
+            <Route path="subprocessors" element={<SubprocessorsPage />} />
             <Route path="orgs/:org/members" element={<MembersPage />} />
             <Route path="orgs/:org/service-accounts" element={<ServiceAccountsPage />} />
             <Route path="orgs/:org/break-glass" element={<BreakGlassPage />} />

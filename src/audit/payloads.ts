@@ -269,9 +269,16 @@ export interface AuditPayloads {
     location: string;
     phi: boolean;
     effective_at: string;
+    /** How many HIPAA orgs were sent the notice. */
+    notified: number;
   };
-  'subprocessor.update': { changes: Record<string, { from: unknown; to: unknown }>; effective_at: string };
-  'subprocessor.remove': { name: string; effective_at: string };
+  'subprocessor.update': {
+    name: string;
+    changes: Record<string, { from: unknown; to: unknown }>;
+    effective_at: string;
+    notified: number;
+  };
+  'subprocessor.remove': { name: string; effective_at: string; notified: number };
 }
 
 /** What every event that ends a backup operation carries. */

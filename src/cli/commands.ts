@@ -9,6 +9,7 @@ import { registerAudit } from './audit.js';
 import { registerAuth } from './auth.js';
 import { registerBackups, registerRestore } from './backups.js';
 import { registerCompliance } from './compliance.js';
+import { registerCompliancePublicity } from './compliance-publicity.js';
 import { registerDb } from './db.js';
 import { registerHipaa } from './hipaa.js';
 import { registerMfa } from './mfa.js';
@@ -16,6 +17,7 @@ import { registerOperator } from './operator.js';
 import { registerOrgs } from './orgs.js';
 import { registerProjects } from './projects.js';
 import { registerServiceAccounts } from './service-accounts.js';
+import { registerSubprocessors } from './subprocessors.js';
 import { registerUsers } from './users.js';
 
 export function registerClientCommands(program: Command): void {
@@ -31,6 +33,7 @@ export function registerClientCommands(program: Command): void {
   registerAccessReviews(program);
   registerDb(program);
   registerHipaa(program);
-  registerCompliance(program);
+  registerCompliancePublicity(registerCompliance(program));
+  registerSubprocessors(program);
   registerOperator(program);
 }

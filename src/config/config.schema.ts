@@ -186,6 +186,11 @@ export const configSchema = z.strictObject({
    * that stops holding raises its alert without anyone looking; each day's first check is its snapshot.
    */
   compliance_check_every: durationSchema.prefault('10m'),
+  /**
+   * Days of notice HIPAA orgs get before a change to the subprocessor list takes effect (the BAA
+   * template names no period of its own); an earlier effective date is refused.
+   */
+  subprocessor_notice_days: z.coerce.number().int().min(0).max(365).default(30),
   /** Backups (pgBackRest): how often Ward looks for due work, drills, retries. */
   backups: z
     .strictObject({

@@ -13,3 +13,4 @@ export * from './schema-backups.js';
 export * from './schema-compliance.js';
 export * from './schema-hipaa.js';
 export * from './schema-keys.js';
+export * from './schema-publicity.js';

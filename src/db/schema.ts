@@ -9,6 +9,7 @@ import type { BackupTables } from './schema-backups.js';
 import type { ComplianceTables } from './schema-compliance.js';
 import type { HipaaTables } from './schema-hipaa.js';
 import type { KeyTables } from './schema-keys.js';
+import type { PublicityTables } from './schema-publicity.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default: optional on insert. */
@@ -298,7 +299,13 @@ export interface KeysTable {
   destroyed_at: Timestamp | null;
 }
 
-export interface DB extends AccessTables, HipaaTables, BackupTables, KeyTables, ComplianceTables {
+export interface DB
+  extends AccessTables,
+    HipaaTables,
+    BackupTables,
+    KeyTables,
+    ComplianceTables,
+    PublicityTables {
   users: UsersTable;
   sign_in_failures: SignInFailuresTable;
   tokens: TokensTable;

@@ -12,7 +12,12 @@ import type { Registry } from 'prom-client';
 import type { AccessServices } from '../access/index.js';
 import type { AuditAccess, AuditReader, SinkService, WitnessService } from '../audit/index.js';
 import type { BackupsEdge } from '../backups/index.js';
-import type { ComplianceService, ReportService } from '../compliance/index.js';
+import type {
+  ComplianceService,
+  PublicityService,
+  ReportService,
+  SubprocessorService,
+} from '../compliance/index.js';
 import type { DbAccessService } from '../dbaccess/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { unavailable } from '../lib/errors.js';
@@ -34,12 +39,15 @@ import { auditWitnessRoutes } from './routes/audit-witnesses.js';
 import { authRoutes } from './routes/auth.js';
 import { backupRoutes } from './routes/backups.js';
 import { complianceRoutes } from './routes/compliance.js';
+import { compliancePublicityRoutes } from './routes/compliance-publicity.js';
 import { complianceReportRoutes } from './routes/compliance-reports.js';
 import { dbRoutes } from './routes/db.js';
 import { healthRoutes } from './routes/health.js';
 import { type HipaaEdge, installHipaaRoutes } from './routes/hipaa-edge.js';
 import { orgRoutes } from './routes/orgs.js';
 import { projectRoutes } from './routes/projects.js';
+import { publicTrustRoutes } from './routes/public-trust.js';
+import { subprocessorRoutes } from './routes/subprocessors.js';
 import { userRoutes } from './routes/users.js';
 import { serializerCompiler } from './serializer.js';
 
@@ -63,6 +71,10 @@ export interface AppDeps {
   compliance: ComplianceService;
   /** Signed compliance reports (PDF and JSON). */
   complianceReports: ReportService;
+  /** The opt-in public badge and trust page. */
+  publicity: PublicityService;
+  /** The operator's subprocessor list and the notices orgs are sent about it. */
+  subprocessors: SubprocessorService;
   /** Backups, restores, drills, operations and backup policies. */
   backups: BackupsEdge;
   health: () => Promise<void>;
@@ -168,6 +180,9 @@ export async function buildApp(deps: AppDeps, server: ServerOptions = {}): Promi
   installHipaaRoutes(app, deps.hipaa, deps.regions);
   complianceRoutes(app, deps.compliance);
   complianceReportRoutes(app, deps.complianceReports);
+  compliancePublicityRoutes(app, deps);
+  subprocessorRoutes(app, deps.subprocessors);
+  publicTrustRoutes(app, deps.publicity);
   backupRoutes(app, deps.backups);
   auditRoutes(app, deps.audit);
   auditSinkRoutes(app, deps.audit);

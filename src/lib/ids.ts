@@ -29,6 +29,7 @@ export const ID_PREFIXES = [
   'dec',
   'rpt',
   'sub',
+  'ntc',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

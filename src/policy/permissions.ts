@@ -188,6 +188,13 @@ export const PERMISSIONS = {
     who: OWNER,
     scope: '*',
   },
+  'subprocessor.read': {
+    summary:
+      'see the subprocessors this Ward uses (what each does, where, whether it may handle PHI) and the changes announced',
+    who: 'anyone',
+    scope: 'org:read',
+    service: true,
+  },
   'subprocessor.manage': {
     summary: 'add, change and remove the subprocessors every organization is told about',
     who: 'operator',

@@ -4,17 +4,22 @@
  * and the API, sign-in lockout, the regions' storage encryption judged live, each org's BAA as
  * the hipaa module judges it), alerts to the org's webhook, the periodic re-check of every HIPAA
  * org (`compliance_check_every`), which raises alerts for controls that stop holding and keeps
- * each day's snapshot, and the signed report with what it quotes from elsewhere (the executed
- * BAA, the audit chain's latest signed checkpoint).
+ * each day's snapshot; the signed report with what it quotes from elsewhere (the executed BAA,
+ * the audit chain's latest signed checkpoint, the subprocessors); the opt-in badge and trust
+ * page, and the operator's subprocessor list with its notice period (`subprocessor_notice_days`).
  */
 import type { AccessServices } from '../access/index.js';
 import { type AuditService, type Checkpointer, signedNoteOf } from '../audit/index.js';
 import {
   type ComplianceService,
   createComplianceService,
+  createPublicityService,
   createReportService,
+  createSubprocessorService,
+  type PublicityService,
   type RegionStorage,
   type ReportService,
+  type SubprocessorService,
 } from '../compliance/index.js';
 import type { WardConfig } from '../config/index.js';
 import type { Db } from '../db/index.js';
@@ -30,6 +35,8 @@ import type { RegionCatalog, StorageChecker } from '../regions/index.js';
 export interface ComplianceParts {
   service: ComplianceService;
   reports: ReportService;
+  publicity: PublicityService;
+  subprocessors: SubprocessorService;
   start(): void;
   stop(): Promise<void>;
 }
@@ -53,6 +60,8 @@ export function wireCompliance(deps: {
 }): ComplianceParts {
   const { config } = deps;
   const log = deps.log.child({ component: 'compliance' });
+  const alert = (orgId: string, name: string, payload: Record<string, unknown>) =>
+    deps.access.alerts.send(orgId, name, payload);
   const service = createComplianceService({
     db: deps.db,
     audit: deps.audit,
@@ -83,7 +92,22 @@ export function wireCompliance(deps: {
         }),
       ),
     baaStanding: (org) => deps.hipaa.baaStanding(org),
-    alert: (orgId, alert, payload) => deps.access.alerts.send(orgId, alert, payload),
+    alert,
+    log,
+  });
+  const subprocessors = createSubprocessorService({
+    db: deps.db,
+    audit: deps.audit,
+    orgs: deps.orgs,
+    noticeDays: config.subprocessor_notice_days,
+    alert,
+  });
+  const publicity = createPublicityService({
+    db: deps.db,
+    audit: deps.audit,
+    orgs: deps.orgs,
+    subprocessors: () => subprocessors.publicList(),
+    evaluate: (orgId) => service.evaluate(orgId),
     log,
   });
   const reports = createReportService({
@@ -95,6 +119,7 @@ export function wireCompliance(deps: {
     sources: {
       issuer: deps.issuer,
       wardVersion: VERSION,
+      subprocessors: (at) => subprocessors.inEffect(at),
       async baa(orgId) {
         const b = await deps.baa.executedOf(orgId);
         return b
@@ -128,6 +153,8 @@ export function wireCompliance(deps: {
   return {
     service,
     reports,
+    publicity,
+    subprocessors,
     start() {
       timer = setInterval(() => {
         running = running.then(() => service.checkAll());

@@ -68,6 +68,9 @@ export interface Services {
   hipaa: HipaaParts;
   compliance: ComplianceParts['service'];
   complianceReports: ComplianceParts['reports'];
+  publicity: ComplianceParts['publicity'];
+  /** The subprocessor list; `inEffect(at)` is what the compliance report lists. */
+  subprocessors: ComplianceParts['subprocessors'];
   checkpointer: Checkpointer;
   auditReader: AuditReader;
   sinks: SinkService;
@@ -292,6 +295,8 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       hipaa: hipaa.edge,
       compliance: compliance.service,
       complianceReports: compliance.reports,
+      publicity: compliance.publicity,
+      subprocessors: compliance.subprocessors,
       backups: backups.edge,
       version: VERSION,
       consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
@@ -335,6 +340,8 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       hipaa,
       compliance: compliance.service,
       complianceReports: compliance.reports,
+      publicity: compliance.publicity,
+      subprocessors: compliance.subprocessors,
       checkpointer: auditParts.checkpointer,
       gateway,
       backups,

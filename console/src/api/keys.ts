@@ -19,4 +19,7 @@ export const keys = {
   certificates: (org: string) => ['orgs', org, 'certificates'] as const,
   compliance: (org: string) => ['orgs', org, 'compliance'] as const,
   pendingBaas: ['baas', 'pending'] as const,
+  publicity: (org: string) => ['orgs', org, 'compliance', 'publicity'] as const,
+  notices: (org: string) => ['orgs', org, 'compliance', 'notices'] as const,
+  subprocessors: ['subprocessors'] as const,
 };

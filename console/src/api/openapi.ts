@@ -3336,6 +3336,143 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{org}/compliance/notices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Notices the org was sent about changes to the subprocessor list, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              change: 'added' | 'changed' | 'removed';
+              created_at: string;
+              effective_at: string;
+              id: string;
+              subprocessor_id: string;
+              summary: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/compliance/publicity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether the public badge and trust page are on, and their paths */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              badge: boolean;
+              /** @description the badge's path on this Ward (stable: it names the org's id) */
+              badge_path: string;
+              org_id: string;
+              trust_json_path: string;
+              trust_page: boolean;
+              trust_page_path: string;
+              updated_at: string | null;
+              /** @description the email of the owner who changed them last */
+              updated_by: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Turn the public badge or trust page on or off (both are off until an owner turns them on) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description serve the HIPAA badge (SVG) without sign-in */
+            badge?: boolean;
+            /** @description serve the trust page (HTML and JSON) without sign-in */
+            trust_page?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              badge: boolean;
+              /** @description the badge's path on this Ward (stable: it names the org's id) */
+              badge_path: string;
+              org_id: string;
+              trust_json_path: string;
+              trust_page: boolean;
+              trust_page_path: string;
+              updated_at: string | null;
+              /** @description the email of the owner who changed them last */
+              updated_by: string | null;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{org}/compliance/report.json': {
     parameters: {
       query?: never;
@@ -5734,6 +5871,83 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/public/trust/{org}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An org's public trust page as JSON, when its owner turned it on */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              addressable_score: number | null;
+              /** @description the day of the latest check (YYYY-MM-DD), null before the first */
+              checked: string | null;
+              org_id: string;
+              /** @description the organization's legal name, or its name */
+              org_name: string;
+              required_met: boolean | null;
+              required_score: number | null;
+              safeguards: {
+                controls: {
+                  citation: string;
+                  /** @enum {string} */
+                  kind: 'required' | 'addressable';
+                  state: ('passing' | 'failing' | 'attested' | 'alternative' | 'not_applicable') | null;
+                  title: string;
+                }[];
+                id: string;
+                title: string;
+              }[];
+              subprocessors: {
+                effective_at: string;
+                location: string;
+                name: string;
+                /** @description announced: its details change then */
+                next: {
+                  effective_at: string;
+                  location: string;
+                  name: string;
+                  phi: boolean;
+                  purpose: string;
+                } | null;
+                phi: boolean;
+                purpose: string;
+                /** @description announced: it will no longer be used from then */
+                removal_effective_at: string | null;
+                /** @enum {string} */
+                status: 'in_effect' | 'upcoming';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/regions': {
     parameters: {
       query?: never;
@@ -5792,6 +6006,247 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subprocessors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every subprocessor: its details in effect, what is announced, and removals */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              created_at: string;
+              /** @description when the details shown took (or take) effect */
+              effective_at: string;
+              id: string;
+              location: string;
+              name: string;
+              /** @description an announced change to its details, not yet in effect */
+              next: {
+                effective_at: string;
+                location: string;
+                name: string;
+                phi: boolean;
+                purpose: string;
+              } | null;
+              phi: boolean;
+              purpose: string;
+              removal_effective_at: string | null;
+              /**
+               * @description upcoming until its first effective date; removal_announced until its removal takes effect
+               * @enum {string}
+               */
+              status: 'upcoming' | 'in_effect' | 'removal_announced' | 'removed';
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Announce a new subprocessor; every HIPAA org is told at once, and it takes effect at effective_at */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description when the change takes effect: at least the notice period (subprocessor_notice_days) from now */
+            effective_at: string;
+            /** @description where it processes data, such as "United States" */
+            location: string;
+            name: string;
+            /** @description whether it may create, receive, maintain or transmit PHI */
+            phi: boolean;
+            purpose: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              created_at: string;
+              /** @description when the details shown took (or take) effect */
+              effective_at: string;
+              id: string;
+              location: string;
+              name: string;
+              /** @description an announced change to its details, not yet in effect */
+              next: {
+                effective_at: string;
+                location: string;
+                name: string;
+                phi: boolean;
+                purpose: string;
+              } | null;
+              phi: boolean;
+              purpose: string;
+              removal_effective_at: string | null;
+              /**
+               * @description upcoming until its first effective date; removal_announced until its removal takes effect
+               * @enum {string}
+               */
+              status: 'upcoming' | 'in_effect' | 'removal_announced' | 'removed';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subprocessors/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Announce that a subprocessor will no longer be used from effective_at */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description when the change takes effect: at least the notice period (subprocessor_notice_days) from now */
+            effective_at: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              created_at: string;
+              /** @description when the details shown took (or take) effect */
+              effective_at: string;
+              id: string;
+              location: string;
+              name: string;
+              /** @description an announced change to its details, not yet in effect */
+              next: {
+                effective_at: string;
+                location: string;
+                name: string;
+                phi: boolean;
+                purpose: string;
+              } | null;
+              phi: boolean;
+              purpose: string;
+              removal_effective_at: string | null;
+              /**
+               * @description upcoming until its first effective date; removal_announced until its removal takes effect
+               * @enum {string}
+               */
+              status: 'upcoming' | 'in_effect' | 'removal_announced' | 'removed';
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Announce a change to a subprocessor's details, taking effect at effective_at */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description when the change takes effect: at least the notice period (subprocessor_notice_days) from now */
+            effective_at: string;
+            /** @description where it processes data, such as "United States" */
+            location?: string;
+            name?: string;
+            /** @description whether it may create, receive, maintain or transmit PHI */
+            phi?: boolean;
+            purpose?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              created_at: string;
+              /** @description when the details shown took (or take) effect */
+              effective_at: string;
+              id: string;
+              location: string;
+              name: string;
+              /** @description an announced change to its details, not yet in effect */
+              next: {
+                effective_at: string;
+                location: string;
+                name: string;
+                phi: boolean;
+                purpose: string;
+              } | null;
+              phi: boolean;
+              purpose: string;
+              removal_effective_at: string | null;
+              /**
+               * @description upcoming until its first effective date; removal_announced until its removal takes effect
+               * @enum {string}
+               */
+              status: 'upcoming' | 'in_effect' | 'removal_announced' | 'removed';
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/v1/tokens': {
@@ -6186,6 +6641,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/badge/{org}.svg': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An org's HIPAA badge (SVG), when its owner turned it on */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/healthz': {
     parameters: {
       query?: never;
@@ -6213,6 +6704,42 @@ export interface paths {
               status: 'ok';
             };
           };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/trust/{org}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An org's public trust page (HTML), when its owner turned it on */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
       };
     };

@@ -27,6 +27,9 @@ export function Layout({ me }: { me: User }) {
                 <Anchor component={Link} to="/orgs" size="sm">
                   Organizations
                 </Anchor>{' '}
+                <Anchor component={Link} to="/subprocessors" size="sm" ml="sm">
+                  Subprocessors
+                </Anchor>{' '}
                 <Anchor component={Link} to="/account" size="sm" ml="sm">
                   Account
                 </Anchor>

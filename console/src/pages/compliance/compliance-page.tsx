@@ -15,6 +15,8 @@ import { readsCompliance } from '../../lib/compliance-format';
 import { OrgHeader, useOrgRef } from '../access/org-header';
 import { ControlDrawer } from './control-drawer';
 import { ControlGroups } from './control-groups';
+import { NoticesSection } from './notices-section';
+import { PublicitySection } from './publicity-section';
 import { ReportDownloads } from './report-downloads';
 import { ScoreSummary } from './score-summary';
 
@@ -48,6 +50,8 @@ export function CompliancePage() {
             <ScoreChart history={posture.data.history} />
           </Suspense>
           <ReportDownloads orgRef={ref} />
+          <PublicitySection orgRef={ref} />
+          <NoticesSection orgRef={ref} />
           <ControlGroups controls={posture.data.controls} onOpen={setOpen} />
           <ControlDrawer
             org={ref}

@@ -1,9 +1,9 @@
 /**
  * @module pages/hipaa/org-compliance
  * The HIPAA tab's sections: the plan (operator), organization details, HIPAA, encryption keys
- * (and the root key, which may be in the org's HSM), certificates of destruction and the signed
- * compliance report. HIPAA, keys, certificates and reports are for owners, admins, auditors and
- * the operator.
+ * (and the root key, which may be in the org's HSM) and certificates of destruction. HIPAA, keys
+ * and certificates are for owners, admins, auditors and the operator. The compliance report,
+ * publicity and notices are on the Compliance tab.
  */
 import { Divider, Stack } from '@mantine/core';
 import { useMe } from '../../api/auth';
