@@ -13,8 +13,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG, SAFEGUARD_TITLES } from '../src/compliance/index.js';
+import { CATALOG, earliestEffective, SAFEGUARD_TITLES } from '../src/compliance/index.js';
 import { checkSignedReport } from '../src/evidence/index.js';
 import { verifySignature } from '../src/lib/signing.js';
 import { expectNoAxeViolations, openBrowser } from './support/browser.js';
@@ -82,6 +83,16 @@ beforeAll(async () => {
     decision: 'alternative',
     rationale: RATIONALE,
   });
+  // A subprocessor announced with the notice period, whose day has since come.
+  const sub = await ok('POST', '/api/v1/subprocessors', await w.adminToken(), {
+    name: 'Example Backup Co',
+    purpose: 'off-site copies of encrypted backups',
+    location: 'Canada',
+    phi: true,
+    effective_at: earliestEffective(new Date(), 30).day,
+  });
+  await sql`UPDATE ward.subprocessor_versions SET effective_at = now() - interval '1 day'
+    WHERE subprocessor_id = ${sub.id}`.execute(w.ward.services.db);
   baaHash = (await ok('GET', '/api/v1/orgs/acme/baa', tokens.owner as string)).document_sha256;
   publicKey = (await ok('GET', '/api/v1/audit/public-key', tokens.auditor as string)).public_key;
 });
@@ -118,7 +129,7 @@ describe('the signed compliance report', () => {
       issuer: { name: 'Ward Hosting LLC', signing_key_id: file.key_id },
       organization: { id: orgId, name: 'acme', legal_name: 'acme Health Inc.', hipaa_enabled: true },
       baa: { document_sha256: baaHash, template_version: expect.any(String) },
-      subprocessors: null,
+      subprocessors: [expect.objectContaining({ name: 'Example Backup Co', location: 'Canada', phi: true })],
     });
     expect(doc.scores).toEqual({
       required_score: expect.any(Number),
@@ -170,6 +181,7 @@ describe('the signed compliance report', () => {
     for (const title of Object.values(SAFEGUARD_TITLES)) expect(text).toContain(title);
     expect(text).toContain(RATIONALE);
     expect(text).toContain(baaHash);
+    expect(text).toContain('Example Backup Co');
     expect(text).toContain(id);
     const list = await ok('GET', reports, tokens.owner as string);
     expect(list.reports[0]).toMatchObject({ id });

@@ -22,6 +22,7 @@ export const APPEND_ONLY_TABLES = [
   'audit_checkpoints',
   'audit_cosignatures',
   'destruction_certificates',
+  'compliance_reports',
 ] as const;
 /** Tables the runtime role may only read: retention (owner rights) alone writes them. */
 export const READ_ONLY_TABLES = ['audit_anchors'] as const;
