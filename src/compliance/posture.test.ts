@@ -45,6 +45,10 @@ describe('a control’s state', () => {
     const c = control('risk-analysis');
     expect(judge(c, { now }).state).toBe('failing');
     expect(judge(c, { now }).message).toContain('ward compliance attest --control risk-analysis');
+    expect(judge(c, { now }).message).not.toContain('does not apply');
+    expect(judge(control('group-health-plan'), { now }).message).toContain(
+      'it applies only when the organization is a group health plan: otherwise an owner records that it does not apply (ward compliance decide --control group-health-plan --decision not_applicable',
+    );
     expect(judge(c, { now, attestation: attestation('2026-12-07') }).state).toBe('attested');
     const late = judge(c, { now, attestation: attestation('2026-12-06') });
     expect(late.state).toBe('failing');

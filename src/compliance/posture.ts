@@ -79,10 +79,13 @@ export function judge(
     return { state, message: check.message };
   }
   const how = `ward compliance attest --control ${control.id} --file <document> --review-by <date>`;
+  const unless = control.applies_when
+    ? `; it applies only when ${control.applies_when}: otherwise an owner records that it does not apply (ward compliance decide --control ${control.id} --decision not_applicable --rationale <why>)`
+    : '';
   if (!attestation)
     return {
       state: 'failing',
-      message: `Ward cannot see this; an owner attests it: upload the document and set its review date (${how}, or the Compliance tab)`,
+      message: `Ward cannot see this; an owner attests it: upload the document and set its review date (${how}, or the Compliance tab)${unless}`,
     };
   if (attestation.review_by < today(now))
     return {
