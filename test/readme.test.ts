@@ -1,14 +1,15 @@
 /**
  * The README as a script: every line of its ```sh blocks, read from README.md itself (split by
  * support/shell-lines.ts), run in order against a real Ward by the people the README names (the
- * operator, Alice, Bob, each in a session of their own), each command expected to exit 0. A renamed option, a wrong order or a
- * missing step in the README fails here, naming the README line.
+ * operator, Alice, Bob, each in a session of their own), each command expected to exit 0 (or as
+ * EXITS says). A renamed option, a wrong order or a missing step in the README fails here, naming
+ * the README line.
  *
  * What the README leaves to the reader is filled in from what the earlier commands printed or
  * from real state, in the explicit tables below: placeholders (PLACEHOLDERS), services that do
  * not exist here (STAND_INS, served locally), terminal prompts (ADDED_ARGS), files the reader
- * brings (BROUGHT_FILES), waits for time to pass (WAITS) and the lines that are not `ward`
- * commands (NOT_WARD). Who runs a line: whoever signed in last on an unmarked `ward login` line
+ * brings (BROUGHT_FILES), waits for time to pass (WAITS), commands that fail on purpose (EXITS)
+ * and the lines that are not `ward` commands (NOT_WARD). Who runs a line: whoever signed in last on an unmarked `ward login` line
  * (the reader), or the person its comment starts with (`# operator`, `# Bob`).
  */
 import { readFileSync } from 'node:fs';
@@ -119,6 +120,16 @@ const PLACEHOLDERS: {
     },
   },
   {
+    text: '2027-12-01',
+    why: "a review date a year from today (the attested document's next review)",
+    value: () => new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
+  },
+  {
+    text: '2027-01-15',
+    why: 'the first day a subprocessor change may take effect: 30 days of notice (subprocessor_notice_days), and one more',
+    value: () => new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 10),
+  },
+  {
     text: 'op_…',
     why: 'the latest operation (the restore drill), from the control database',
     value: async () =>
@@ -189,7 +200,20 @@ const BROUGHT_FILES: Record<string, { why: string; content: string }> = {
     why: 'the client secret the identity provider issued',
     content: 'a-client-secret-0123456789\n',
   },
+  'risk-analysis.pdf': {
+    why: "the org's risk analysis, which only its people can write",
+    content: '%PDF-1.4 the risk analysis of Acme Health, reviewed by the board\n',
+  },
 };
+
+/** Commands the README shows failing on purpose, and the exit code they must give. */
+const EXITS: { command: string; why: string; code: number }[] = [
+  {
+    command: 'compliance status',
+    why: 'the org still has required controls failing (no risk analysis yet, …): status exits 1 for scripts and CI',
+    code: 1,
+  },
+];
 
 /** Time the README lets pass before a command, and how the test waits for it. */
 const WAITS: { command: string; why: string; until: () => Promise<boolean | undefined> }[] = [
@@ -392,7 +416,9 @@ describe('the README, walked as a script', () => {
       for (const cmd of line.commands) {
         walk.who = personOf(walk, line, cmd.argv);
         const r = await runCommand(walk, line, cmd);
-        if (r.code !== 0) {
+        const ward = cmd.argv[0] === 'npx' && cmd.argv[1] === 'ward' ? `${cmd.argv.slice(2).join(' ')} ` : '';
+        const expected = EXITS.find((e) => ward.startsWith(`${e.command} `))?.code ?? 0;
+        if (r.code !== expected) {
           failed = `README:${line.no}`;
           throw new Error(
             `README.md line ${line.no}, run as ${walk.who}, exited ${r.code}:\n  ${line.text.trim()}\n${r.stderr}${r.stdout}`,
