@@ -109,58 +109,25 @@ export async function orgsToCheck(q: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** The newest attestation of each control: the one that decides it. */
 export async function currentAttestations(q: Db | Tx, orgId: string): Promise<Map<string, AttestationFact>> {
-  const rows = await q
-    .selectFrom('compliance_attestations as a')
-    .innerJoin('users as u', 'u.id', 'a.attested_by')
-    .select([
-      'a.id',
-      'a.control_id',
-      'a.statement',
-      'a.file_name',
-      'a.sha256',
-      'a.size_bytes',
-      'a.review_by',
-      'u.email as attested_by',
-      'a.attested_at',
-    ])
-    .distinctOn('a.control_id')
-    .where('a.org_id', '=', orgId)
-    .orderBy('a.control_id')
-    .orderBy('a.attested_at', 'desc')
-    .execute();
-  return new Map(
-    rows.map(({ control_id, attested_at, ...r }) => [
-      control_id,
-      { ...r, attested_at: attested_at.toISOString() },
-    ]),
-  );
+  const current = new Map<string, AttestationFact>();
+  for (const { control_id, attested_at, ...r } of await attestationsOf(q, orgId))
+    if (!current.has(control_id)) current.set(control_id, { ...r, attested_at: attested_at.toISOString() });
+  return current;
 }
 
+/** The newest decision on each control (in force or expired: the posture tells them apart). */
 export async function currentDecisions(q: Db | Tx, orgId: string): Promise<Map<string, DecisionFact>> {
-  const rows = await q
-    .selectFrom('compliance_decisions as d')
-    .innerJoin('users as u', 'u.id', 'd.decided_by')
-    .select([
-      'd.id',
-      'd.control_id',
-      'd.decision',
-      'd.rationale',
-      'u.email as decided_by',
-      'd.decided_at',
-      'd.expires_at',
-    ])
-    .distinctOn('d.control_id')
-    .where('d.org_id', '=', orgId)
-    .orderBy('d.control_id')
-    .orderBy('d.decided_at', 'desc')
-    .execute();
-  return new Map(
-    rows.map(({ control_id, decided_at, expires_at, ...r }) => [
-      control_id,
-      { ...r, decided_at: decided_at.toISOString(), expires_at: expires_at.toISOString() },
-    ]),
-  );
+  const current = new Map<string, DecisionFact>();
+  for (const { control_id, decided_at, expires_at, ...r } of await decisionsOf(q, orgId))
+    if (!current.has(control_id))
+      current.set(control_id, {
+        ...r,
+        decided_at: decided_at.toISOString(),
+        expires_at: expires_at.toISOString(),
+      });
+  return current;
 }
 
 export async function insertAttestation(tx: Tx, row: Insertable<ComplianceAttestationsTable>): Promise<void> {
@@ -188,6 +155,7 @@ export function attestationsOf(q: Db | Tx, orgId: string) {
     .select([
       'a.id',
       'a.control_id',
+      'a.statement',
       'a.file_name',
       'a.size_bytes',
       'a.sha256',

@@ -45,6 +45,8 @@ export interface ReportCheckpoint extends Checkpoint {
 export interface ReportAttestation {
   id: string;
   control_id: string;
+  /** What the owner said the document shows. */
+  statement: string;
   file_name: string;
   size_bytes: number;
   sha256: string;
