@@ -199,6 +199,46 @@ describe('attestations', () => {
   });
 });
 
+describe("a control's audit events", () => {
+  it('are listed by target, in the API and the CLI; a target needs an action', async () => {
+    const r = await w.request(
+      'GET',
+      '/api/v1/orgs/acme/audit-events?action=compliance.*&target=risk-analysis',
+      {
+        token: auditor,
+      },
+    );
+    expect(r.status).toBe(200);
+    const actions = r.body.events.map((e: any) => e.action);
+    expect(actions).toContain('compliance.attest');
+    expect(actions).toContain('compliance.control.change');
+    expect(r.body.events.every((e: any) => e.target.id === 'risk-analysis')).toBe(true);
+    const all = await w.request('GET', '/api/v1/orgs/acme/audit-events?action=compliance.*', {
+      token: auditor,
+    });
+    expect(all.body.events.some((e: any) => e.target.id !== 'risk-analysis')).toBe(true);
+    const bare = await w.request('GET', '/api/v1/orgs/acme/audit-events?target=risk-analysis', {
+      token: auditor,
+    });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.message).toMatch(/needs an action/);
+    const cli = await ward(
+      auditor,
+      'audit',
+      'list',
+      '--org',
+      'acme',
+      '--action',
+      'compliance.*',
+      '--target',
+      'risk-analysis',
+      '--json',
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout).map((e: any) => e.id)).toEqual(r.body.events.map((e: any) => e.id));
+  });
+});
+
 describe('decisions on addressable specifications', () => {
   it('record an alternative measure, which the control then shows', async () => {
     const r = await decide({

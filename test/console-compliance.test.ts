@@ -208,12 +208,13 @@ describe('console: the Compliance tab', () => {
       .getByText('attested', { exact: true })
       .waitFor();
 
-    // The drawer links to the audit log's compliance events: the attestation is there.
+    // The drawer links to this control's audit events: the attestation is there.
     await openControl(owner, risk, 'Administrative safeguards (164.308)');
     await drawer(owner, risk)
-      .getByRole('link', { name: /Audit events of compliance controls/ })
+      .getByRole('link', { name: /This control's audit events/ })
       .click();
-    await owner.waitForURL(/\/orgs\/clinic\/audit\?action=compliance\.\*$/);
+    await owner.waitForURL(new RegExp(`/orgs/clinic/audit\\?action=compliance\\.\\*&target=${risk.id}$`));
+    expect(await owner.getByLabel('Target').inputValue()).toBe(risk.id);
     const events = owner.getByRole('table', { name: /Audit events/ });
     await events.getByRole('row').filter({ hasText: 'compliance.attest' }).first().waitFor();
     await events.getByRole('row').filter({ hasText: 'compliance.control.change' }).first().waitFor();

@@ -92,6 +92,8 @@ export function listStatement(
     );
   if (ids.projects) filters.push(oneOf('project_id', ids.projects));
   if (q.outcome) filters.push(sql`outcome = ${q.outcome}`);
+  // Read from the body: only with an action (required), whose index bounds the rows it parses.
+  if (q.target) filters.push(sql`body::jsonb -> 'target' ->> 'id' = ${q.target}`);
   if (q.since) filters.push(sql`time >= ${q.since}::timestamptz`);
   if (q.until) filters.push(sql`time < ${q.until}::timestamptz`);
   if (q.cursor) {
@@ -148,6 +150,10 @@ export function createAuditReader(deps: {
    * stored in batches, merged newest first by (time, seq).
    */
   async function list(chain: string, q: ListAuditQuery) {
+    if (q.target && !q.action)
+      throw invalid(
+        'a target filter needs an action too (e.g. action compliance.* with target risk-analysis)',
+      );
     // Names resolve to ids first, so each filter is one indexed column.
     const actors = q.actor ? await actorIds(q.actor) : undefined;
     const projects = q.project ? await projectIds(chain, q.project) : undefined;
@@ -167,6 +173,7 @@ export function createAuditReader(deps: {
               projects,
               action: q.action,
               outcome: q.outcome,
+              target: q.target,
               sinceMs: q.since ? Date.parse(q.since) : undefined,
               untilMs: q.until ? Date.parse(q.until) : undefined,
               before: after ? { ms: Date.parse(after.time), seq: after.seq } : undefined,

@@ -48,6 +48,8 @@ export interface EventFilter {
   projects?: string[];
   action?: string;
   outcome?: string;
+  /** The id of what the events acted on (their target). */
+  target?: string;
   sinceMs?: number;
   untilMs?: number;
   /** Only events before this (time, seq): the page's cursor. */
@@ -79,6 +81,7 @@ function matches(e: BatchedEvent, f: EventFilter): boolean {
       return false;
   }
   if (f.outcome !== undefined && r.outcome !== f.outcome) return false;
+  if (f.target !== undefined && (r.target as { id?: unknown } | undefined)?.id !== f.target) return false;
   const keys = f.actors || f.projects ? keysOf(r) : undefined;
   if (f.actors && !f.actors.includes(keys?.actor_id as string)) return false;
   if (f.projects && !f.projects.includes(keys?.project_id as string)) return false;

@@ -139,13 +139,17 @@ export function registerAudit(program: Command): void {
       .option('--action <action>', 'an action, or a prefix such as project.*')
       .option('--project <project>', 'a project id or name')
       .option('--outcome <outcome>', 'success, failure or denied')
+      .option(
+        '--target <id>',
+        'what the events acted on, by id (with --action), e.g. a control: risk-analysis',
+      )
       .option('--since <when>', 'from this time: 30m, 1h, 7d or ISO')
       .option('--until <when>', 'before this time')
       .option('--limit <n>', `at most this many events (fetched ${AUDIT_PAGE_MAX} a page)`, '50'),
   ).action(
     action(async (opts: ChainOpts & Record<string, string | undefined> & { json?: boolean }) => {
       const q = new URLSearchParams();
-      for (const k of ['actor', 'action', 'project', 'outcome'] as const)
+      for (const k of ['actor', 'action', 'project', 'outcome', 'target'] as const)
         if (opts[k]) q.set(k, opts[k] as string);
       if (opts.since) q.set('since', parseSince(opts.since));
       if (opts.until) q.set('until', parseSince(opts.until));

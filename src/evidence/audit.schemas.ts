@@ -19,6 +19,14 @@ export const listAuditQuery = z.strictObject({
     .optional(),
   project: z.string().min(2).max(40).optional().describe('a project id or name'),
   outcome: z.enum(['success', 'failure', 'denied']).optional(),
+  target: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'what the events acted on, by id (a control such as risk-analysis, a sink, …); needs an action',
+    ),
   since: since.optional(),
   until: since.optional(),
   cursor: z.string().max(100).optional(),

@@ -597,6 +597,8 @@ export interface paths {
           /** @description a project id or name */
           project?: string;
           since?: string;
+          /** @description what the events acted on, by id (a control such as risk-analysis, a sink, …); needs an action */
+          target?: string;
           until?: string;
         };
         header?: never;
@@ -1602,6 +1604,8 @@ export interface paths {
           /** @description a project id or name */
           project?: string;
           since?: string;
+          /** @description what the events acted on, by id (a control such as risk-analysis, a sink, …); needs an action */
+          target?: string;
           until?: string;
         };
         header?: never;

@@ -36,7 +36,7 @@ export const RANGES = {
 } as const;
 export type Range = keyof typeof RANGES;
 
-const FILTER_KEYS = ['actor', 'action', 'project', 'outcome', 'since', 'until'] as const;
+const FILTER_KEYS = ['actor', 'action', 'project', 'outcome', 'target', 'since', 'until'] as const;
 
 export const rangeFrom = (params: URLSearchParams): Range => {
   const r = params.get('range');

@@ -77,4 +77,5 @@ export const shortTime = (iso: string): string =>
   new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Where the org's audit log lists the changes of compliance controls. */
-export const controlEventsUrl = (org: string) => `/orgs/${encodeURIComponent(org)}/audit?action=compliance.*`;
+export const controlEventsUrl = (org: string, control: string) =>
+  `/orgs/${encodeURIComponent(org)}/audit?action=compliance.*&target=${encodeURIComponent(control)}`;

@@ -1,7 +1,7 @@
 /**
  * @module pages/audit/audit-filters
  * The audit page's filters: actor, action (exact or a prefix such as `project.*`), project,
- * outcome and a time range. They apply on submit; the page keeps them in its address. Ward checks
+ * outcome, target (with an action) and a time range. They apply on submit; the page keeps them in its address. Ward checks
  * them and a refusal shows above the list with its own message.
  */
 import { Button, Group, NativeSelect, SimpleGrid, TextInput } from '@mantine/core';
@@ -20,6 +20,7 @@ export function AuditFilterForm({ initial, initialRange, onApply }: Props) {
   const [action, setAction] = useState(initial.action ?? '');
   const [project, setProject] = useState(initial.project ?? '');
   const [outcome, setOutcome] = useState<string>(initial.outcome ?? '');
+  const [target, setTarget] = useState(initial.target ?? '');
   const [range, setRange] = useState<Range>(initialRange);
   const [since, setSince] = useState(toLocalInput(initial.since));
   const [until, setUntil] = useState(toLocalInput(initial.until));
@@ -32,6 +33,7 @@ export function AuditFilterForm({ initial, initialRange, onApply }: Props) {
         action: action.trim() || undefined,
         project: project.trim() || undefined,
         outcome: (outcome || undefined) as Outcome | undefined,
+        target: target.trim() || undefined,
         since: fromLocalInput(since),
         until: fromLocalInput(until),
       },
@@ -59,6 +61,12 @@ export function AuditFilterForm({ initial, initialRange, onApply }: Props) {
           description="A project id or name"
           value={project}
           onChange={(e) => setProject(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Target"
+          description="What the events acted on, by id (with an action)"
+          value={target}
+          onChange={(e) => setTarget(e.currentTarget.value)}
         />
         <NativeSelect
           label="Outcome"

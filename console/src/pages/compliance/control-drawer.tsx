@@ -91,8 +91,8 @@ function Body({ org, control: c, manages }: Omit<Props, 'onClose' | 'control'> &
           <DecisionDetails org={org} decision={c.decision} />
         </Section>
       ) : null}
-      <Anchor component={Link} to={controlEventsUrl(org)} size="sm">
-        Audit events of compliance controls (changes, attestations, decisions)
+      <Anchor component={Link} to={controlEventsUrl(org, c.id)} size="sm">
+        This control's audit events (its changes, attestations, decisions)
       </Anchor>
       {manages && !live ? (
         <>
