@@ -156,6 +156,9 @@ describe('attestations', () => {
   });
 
   it('refuses what cannot be attested, with a message that says what to fix', async () => {
+    const unreal = await attest({ review_by: '2027-02-30' });
+    expect(unreal.status).toBe(400);
+    expect(unreal.body.error.message).toMatch(/not a day of the calendar/);
     const past = await attest({ review_by: day(-1) });
     expect(past.status).toBe(400);
     expect(past.body.error.message).toMatch(/review date must be .* after today/);

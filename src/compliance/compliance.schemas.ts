@@ -73,7 +73,16 @@ export const complianceView = z.object({
   history: z.array(historyPoint).describe('one point per day, the last 90 days'),
 });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+/** Whether `s` begins with a calendar day that exists (2027-02-30 does not). */
+export function isRealDay(s: string): boolean {
+  const d = new Date(`${s.slice(0, 10)}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s.slice(0, 10);
+}
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine(isRealDay, 'not a day of the calendar');
 
 export const attestBody = z.strictObject({
   control: controlId,

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CONTROL_STATES, NOTICE_CHANGES } from '../db/index.js';
 import { hasControlCharacters } from '../lib/text.js';
+import { isRealDay } from './compliance.schemas.js';
 
 /** An org id in a public URL; anything else gets the same 404 as an org that publishes nothing. */
 export const publicOrgId = z.string().max(40);
@@ -45,7 +46,7 @@ export const effectiveAt = z
     /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/,
     'a date as YYYY-MM-DD (00:00 UTC) or an ISO 8601 time such as 2027-01-31T12:00:00Z',
   )
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date')
+  .refine((s) => isRealDay(s) && !Number.isNaN(Date.parse(s)), 'not a real date')
   .describe('when the change takes effect: at least the notice period (subprocessor_notice_days) from now');
 
 export const subprocessorDetails = {
