@@ -51,7 +51,9 @@ const posture = async (org: string) => (await connect()).request<Posture>('GET',
 export function registerCompliance(program: Command): Command {
   const compliance = program
     .command('compliance')
-    .description("the org's HIPAA controls: scores, live checks, attestations and decisions");
+    .description(
+      "the org's HIPAA controls: scores, live checks, attestations, decisions, the signed report and publicity",
+    );
   withJson(
     compliance
       .command('status')
