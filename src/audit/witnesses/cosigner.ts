@@ -15,7 +15,7 @@
  * shown in the witness's status.
  */
 import { sql } from 'kysely';
-import type { Db } from '../../db/index.js';
+import { type Db, inTransaction } from '../../db/index.js';
 import {
   addCheckpointRequest,
   type Checkpoint,
@@ -100,14 +100,18 @@ export function createCosigner(deps: {
     for (const s of lines) {
       const timestamp = cosignatureTime(body, s, v);
       if (timestamp === undefined) continue;
-      await recordCosignature(db, {
-        chain_id: w.chain_id,
-        tree_size: cp.tree_size,
-        root_hash: Buffer.from(cp.root_hash, 'hex'),
-        key_name: v.name,
-        witness_id: w.id,
-        timestamp,
-        signature: Buffer.concat([s.keyId, s.signature]),
+      // The cosignature and the witness's state together: nobody sees one without the other.
+      await inTransaction(db, async (tx) => {
+        await recordCosignature(tx, {
+          chain_id: w.chain_id,
+          tree_size: cp.tree_size,
+          root_hash: Buffer.from(cp.root_hash, 'hex'),
+          key_name: v.name,
+          witness_id: w.id,
+          timestamp,
+          signature: Buffer.concat([s.keyId, s.signature]),
+        });
+        await submitted(tx, w.id, 200);
       });
       return { kind: 'cosigned' };
     }
@@ -210,7 +214,7 @@ export function createCosigner(deps: {
     } catch (err) {
       outcome = { kind: 'failed', status: null, error: (err as Error).message };
     }
-    if (outcome.kind === 'cosigned') return submitted(db, w.id, 200);
+    if (outcome.kind === 'cosigned') return;
     if (outcome.kind === 'failed') {
       log.warn(
         { witness: w.id, chain: w.chain_id, status: outcome.status, error: outcome.error },
