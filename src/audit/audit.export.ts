@@ -57,7 +57,7 @@ class LineBlocks {
  * integer and the hashes are hex, so only the body needs JSON's escaping. The OCSF line maps the
  * record itself (the body, with the stored seq) and carries the same four fields.
  */
-function exportEventLine(
+export function exportEventLine(
   format: 'jsonl' | 'ocsf',
   r: { seq: number; body: Buffer; prev_hash: Buffer; hash: Buffer },
 ): string {
