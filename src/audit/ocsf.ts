@@ -89,6 +89,7 @@ function kindOf(action: string): Kind {
 }
 
 /** Text JSON writes as it is, between quotes: no quote, backslash, control or surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for
 const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /**
