@@ -8,7 +8,7 @@
 import type { Db } from '../db/index.js';
 import type { Signer } from '../lib/signing.js';
 import { anchorOf, checkpointsOf, storedRows } from './chain-rows.db.js';
-import { ocsfLine } from './ocsf.js';
+import { ocsfLineWith } from './ocsf.js';
 import { logOrigin } from './witnesses/origin.js';
 import { cosignaturesOf } from './witnesses/witnesses.store.js';
 
@@ -55,20 +55,18 @@ class LineBlocks {
  * One event's export line from its stored bytes. The plain line is exactly
  * `JSON.stringify({ type: 'event', seq, body, prev_hash, hash })`, written out: seq is an
  * integer and the hashes are hex, so only the body needs JSON's escaping. The OCSF line maps the
- * record itself (the body, with the stored seq) and carries the same four fields.
+ * record itself (the body, with the stored seq) and carries the same four members, escaped once.
  */
-function exportEventLine(
+export function exportEventLine(
   format: 'jsonl' | 'ocsf',
   r: { seq: number; body: Buffer; prev_hash: Buffer; hash: Buffer },
 ): string {
   const body = r.body.toString('utf8');
-  const prev = r.prev_hash.toString('hex');
-  const hash = r.hash.toString('hex');
-  if (format === 'jsonl')
-    return `{"type":"event","seq":${r.seq},"body":${JSON.stringify(body)},"prev_hash":"${prev}","hash":"${hash}"}`;
+  const members = `"seq":${r.seq},"body":${JSON.stringify(body)},"prev_hash":"${r.prev_hash.toString('hex')}","hash":"${r.hash.toString('hex')}"`;
+  if (format === 'jsonl') return `{"type":"event",${members}}`;
   const e = JSON.parse(body);
   e.seq = r.seq;
-  return ocsfLine(e, { seq: r.seq, body, prev_hash: prev, hash });
+  return ocsfLineWith(e, members);
 }
 
 /**

@@ -62,13 +62,14 @@ function activityOf(action: string): { activity_id: number; activity_name: strin
 }
 
 /**
- * The constant parts of an action's record, as JSON: from `{"class_uid"` to `"time":`, and its
- * `,"message":…`. Worked out once per action of the vocabulary (only those, so odd records in a
- * chain cannot grow the map).
+ * The constant parts of an action's record, as JSON: from `{"class_uid"` to `"time":`, its
+ * `,"message":…`, and its `,"api":{…` up to the request's uid. Worked out once per action of the
+ * vocabulary (only those, so odd records in a chain cannot grow the map).
  */
 interface Kind {
   head: string;
   message: string;
+  api: string;
 }
 const KINDS = new Map<string, Kind>();
 
@@ -81,14 +82,34 @@ function kindOf(action: string): Kind {
   const kind = {
     head: `${head.slice(0, -1)},"time":`,
     message: `,"message":${JSON.stringify(AUDIT_ACTIONS[action as keyof typeof AUDIT_ACTIONS]?.summary ?? action)}`,
+    api: `,"api":{"operation":${JSON.stringify(action)},"request":{"uid":`,
   };
   if (Object.hasOwn(AUDIT_ACTIONS, action)) KINDS.set(action, kind);
   return kind;
 }
 
-const json = JSON.stringify;
+/** Text JSON writes as it is, between quotes: no quote, backslash, control or surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/**
+ * JSON.stringify, quicker for the short plain strings an event is mostly made of (ids, emails,
+ * addresses): those are only put between quotes, which is what JSON.stringify would give.
+ */
+function json(value: unknown): string {
+  return typeof value === 'string' && PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
 const OK = ',"severity_id":1,"severity":"Informational","status_id":1,"status":"Success"';
 const NOT_OK = ',"severity_id":3,"severity":"Medium","status_id":2,"status":"Failure"';
+/** The status members of the usual outcomes, written once. */
+const STATUSES = new Map([
+  ['success', `${OK},"status_detail":"success"`],
+  ['failure', `${NOT_OK},"status_detail":"failure"`],
+  ['denied', `${NOT_OK},"status_detail":"denied"`],
+]);
+const statusOf = (outcome: unknown) =>
+  STATUSES.get(outcome as string) ?? `${outcome === 'success' ? OK : NOT_OK}${opt('status_detail', outcome)}`;
 const PRODUCT = ',"metadata":{"version":"1.3.0","product":{"name":"Ward","vendor_name":"Ward"}';
 
 /** The last time read, and its milliseconds as JSON: the events of one write share their time. */
@@ -97,7 +118,7 @@ let lastMs = 'null';
 function msOf(time: unknown): string {
   if (time !== lastTime) {
     lastTime = time;
-    lastMs = json(Date.parse(time as string));
+    lastMs = JSON.stringify(Date.parse(time as string));
   }
   return lastMs;
 }
@@ -105,37 +126,42 @@ function msOf(time: unknown): string {
 /** `,"key":value`, or nothing when the value is undefined (JSON.stringify leaves such keys out). */
 const opt = (key: string, value: unknown) => (value === undefined ? '' : `,"${key}":${json(value)}`);
 
+/** The hashed record's fields as JSON members, `"seq":…,"body":…,"prev_hash":…,"hash":…`. */
+export interface WardRecord {
+  seq: number;
+  body: string;
+  prev_hash: string;
+  hash: string;
+}
+export const recordMembers = (ward: WardRecord) =>
+  `"seq":${json(ward.seq)},"body":${json(ward.body)},"prev_hash":${json(ward.prev_hash)},"hash":${json(ward.hash)}`;
+
 /**
- * The OCSF record of event `e` as one line of JSON, carrying `ward` (its hashed record and links)
- * in `unmapped.ward`. Written out rather than built as an object and stringified: an export maps
- * every event, and this is several times faster. It is exactly what JSON.stringify gives for the
- * record (`toOcsf`), property for property and in the same order; ocsf.test.ts checks that
- * against the mapping as an object, for any event.
+ * The OCSF record of event `e` as one line of JSON, carrying `members` (its hashed record's
+ * fields as JSON members: `recordMembers`, or what a plain export line holds) in `unmapped.ward`.
+ * Written out rather than built as an object and stringified: an export maps every event, and
+ * this is several times faster. It is exactly what JSON.stringify gives for the record, property
+ * for property and in the same order; ocsf.test.ts checks that against the mapping as an object,
+ * for any event, and export-lines.golden.test.ts pins the bytes.
  */
-export function ocsfLine(
-  e: Event,
-  ward: { seq: number; body: string; prev_hash: string; hash: string },
-): string {
+export function ocsfLineWith(e: Event, members: string): string {
   const k = kindOf(e.action);
   const a = e.actor;
   const t = e.target;
-  const status = `${e.outcome === 'success' ? OK : NOT_OK}${opt('status_detail', e.outcome)}`;
   const user = `{"uid":${json(a.id ?? null)},"email_addr":${json(a.email ?? null)}${opt('type', a.type)}}`;
   const session = a.token_id ? `,"session":{"uid":${json(a.token_id)}}` : '';
   const endpoint = a.ip ? `,"src_endpoint":{"ip":${json(a.ip)}}` : '';
-  const api = `{"operation":${json(e.action)},"request":{"uid":${json(a.request_id ?? null)}}}`;
   // Its first two keys may each be missing, so the commas are placed by hand.
   const type = t.type === undefined ? '' : `"type":${json(t.type)},`;
   const resource = `{${type}${t.id === undefined ? '' : `"uid":${json(t.id)},`}"name":${json(t.name ?? null)}}`;
   const metadata = `${PRODUCT}${opt('uid', e.id)}${opt('log_name', e.chain)}${opt('sequence', e.seq)}}`;
-  const unmapped = `{"ward":{"seq":${json(ward.seq)},"body":${json(ward.body)},"prev_hash":${json(ward.prev_hash)},"hash":${json(ward.hash)}}}`;
-  return `${k.head}${msOf(e.time)}${status}${k.message},"actor":{"user":${user}${session}}${endpoint},"api":${api},"resources":[${resource}]${metadata},"unmapped":${unmapped}}`;
+  return `${k.head}${msOf(e.time)}${statusOf(e.outcome)}${k.message},"actor":{"user":${user}${session}}${endpoint}${k.api}${json(a.request_id ?? null)}}},"resources":[${resource}]${metadata},"unmapped":{"ward":{${members}}}}`;
 }
 
+/** The OCSF record of event `e` as one line of JSON, carrying `ward` in `unmapped.ward`. */
+export const ocsfLine = (e: Event, ward: WardRecord): string => ocsfLineWith(e, recordMembers(ward));
+
 /** The OCSF record of event `e` as an object (sinks send it): `ocsfLine`, parsed. */
-export function toOcsf(
-  e: Event,
-  ward: { seq: number; body: string; prev_hash: string; hash: string },
-): Record<string, unknown> {
+export function toOcsf(e: Event, ward: WardRecord): Record<string, unknown> {
   return JSON.parse(ocsfLine(e, ward));
 }
