@@ -29,12 +29,11 @@ import {
 } from './checks/index.js';
 import type { AttestBody, ComplianceView, ControlView, DecideBody } from './compliance.schemas.js';
 import * as store from './compliance.store.js';
+import { dayOf, historyFrom } from './days.js';
 import { DECISION_MONTHS, judge, refuseDecision, scores } from './posture.js';
 
-const HISTORY_DAYS = 90;
 const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 const MAX_REVIEW_YEARS = 3;
-const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 const documentAad = (orgId: string, id: string) => `ward-attestation:${orgId}:${id}`;
 const met = (s: ControlState | undefined) => s !== undefined && s !== 'failing';
 
@@ -206,7 +205,6 @@ export function createComplianceService(deps: ComplianceDeps) {
     const a = await orgs.access(ctx, orgRef);
     authorize(ctx, a, 'compliance.read');
     const p = await evaluate(a.org.id);
-    const from = dayOf(new Date(p.checkedAt.getTime() - (HISTORY_DAYS - 1) * 86_400_000));
     return {
       org_id: p.org.id,
       org_name: p.org.name,
@@ -217,7 +215,7 @@ export function createComplianceService(deps: ComplianceDeps) {
         .filter((c) => c.kind === 'required' && c.state === 'failing')
         .map((c) => c.id),
       controls: p.controls,
-      history: await store.history(db, p.org.id, from),
+      history: await store.history(db, p.org.id, historyFrom(p.checkedAt)),
     };
   }
 

@@ -16,6 +16,7 @@
 import type { ControlState, DecisionKind } from '../db/index.js';
 import type { Control } from './catalog.js';
 import type { CheckResult } from './checks/index.js';
+import { dayOf } from './days.js';
 
 export const DECISION_MONTHS = 12;
 
@@ -43,8 +44,6 @@ export interface Judgement {
   state: ControlState;
   message: string;
 }
-
-const today = (now: Date) => now.toISOString().slice(0, 10);
 
 /** Why `decision` cannot be recorded for `control`, or undefined when it can. */
 export function refuseDecision(control: Control, decision: DecisionKind): string | undefined {
@@ -87,7 +86,7 @@ export function judge(
       state: 'failing',
       message: `Ward cannot see this; an owner attests it: upload the document and set its review date (${how}, or the Compliance tab)${unless}`,
     };
-  if (attestation.review_by < today(now))
+  if (attestation.review_by < dayOf(now))
     return {
       state: 'failing',
       message: `the attestation's review date ${attestation.review_by} has passed: review ${attestation.file_name} and upload it again with a new review date (${how})`,

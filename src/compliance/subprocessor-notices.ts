@@ -11,12 +11,12 @@ import { invalid } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { OrgService } from '../orgs/index.js';
 import { authorize } from '../policy/index.js';
+import { dayOf } from './days.js';
 import type { NoticeView } from './publicity.schemas.js';
 import * as store from './subprocessors.store.js';
 
 const DAY_MS = 86_400_000;
 const NOTICES_SHOWN = 200;
-export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The first moment a change announced at `now` may take effect, and the first whole day (UTC). */
 export function earliestEffective(now: Date, noticeDays: number): { at: Date; day: string } {

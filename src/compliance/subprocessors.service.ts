@@ -15,6 +15,7 @@ import type { RequestContext } from '../lib/context.js';
 import { conflict, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { principalOf, requireOperator } from '../policy/index.js';
+import { dayOf } from './days.js';
 import type {
   CreateSubprocessorBody,
   PublicSubprocessor,
@@ -22,7 +23,7 @@ import type {
   SubprocessorView,
   UpdateSubprocessorBody,
 } from './publicity.schemas.js';
-import { createSubprocessorNotices, dayOf, type NoticeDeps } from './subprocessor-notices.js';
+import { createSubprocessorNotices, type NoticeDeps } from './subprocessor-notices.js';
 import {
   inEffectAt,
   latestVersion,

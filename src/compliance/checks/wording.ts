@@ -43,7 +43,7 @@ export const iso = (d: Date | string | null | undefined): string | null =>
   d ? new Date(d).toISOString() : null;
 
 /** A day as a person reads it: 2026-12-07. */
-export const day = (d: Date): string => d.toISOString().slice(0, 10);
+export { dayOf as day } from '../days.js';
 
 /** Whole days from `from` to `to`, rounded down. */
 export const daysBetween = (from: Date, to: Date): number =>

@@ -17,6 +17,7 @@ import type { OrgService } from '../../orgs/index.js';
 import { authorize } from '../../policy/index.js';
 import type { Posture } from '../compliance.service.js';
 import * as compliance from '../compliance.store.js';
+import { historyFrom } from '../days.js';
 import {
   type ReportBaa,
   type ReportCheckpoint,
@@ -27,8 +28,6 @@ import {
 import type { ReportSummary, SignedReportView } from './report.schemas.js';
 import * as store from './report.store.js';
 import { reportPdf } from './report-pdf.js';
-
-const HISTORY_DAYS = 90;
 
 /** What a report quotes from outside the compliance center; the composition root provides it. */
 export interface ReportSources {
@@ -87,9 +86,8 @@ export function createReportService(deps: {
     const a = await readable(ctx, orgRef);
     const now = new Date();
     const posture = await deps.evaluate(a.org.id, now);
-    const from = new Date(now.getTime() - (HISTORY_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
     const [history, attestations, decisions, baa, checkpoint, subprocessors] = await Promise.all([
-      compliance.history(db, a.org.id, from),
+      compliance.history(db, a.org.id, historyFrom(now)),
       compliance.attestationsOf(db, a.org.id),
       compliance.decisionsOf(db, a.org.id),
       sources.baa(a.org.id),
