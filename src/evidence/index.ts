@@ -81,6 +81,13 @@ export {
   verifierFor,
 } from './note.js';
 export {
+  checkIncidentPacket,
+  PACKET_TYPE,
+  PACKET_VERSION,
+  type PacketCheck,
+  type PacketHead,
+} from './incident-packet.js';
+export {
   checkProof,
   checkpointsInFile,
   type ExportReport,
