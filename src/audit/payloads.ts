@@ -302,7 +302,13 @@ export interface AuditPayloads {
   };
   'incident.notice.draft': { incident_id: string; notice_id: string; kind: string; scheduled_on: string };
   'incident.notice.update': { incident_id: string; notice_id: string; fields: string[] };
-  'incident.notice.send': { incident_id: string; notice_id: string; kind: string; sent_at: string; via: string };
+  'incident.notice.send': {
+    incident_id: string;
+    notice_id: string;
+    kind: string;
+    sent_at: string;
+    via: string;
+  };
   'incident.packet': { incident_id: string; packet_id: string; sha256: string };
 }
 

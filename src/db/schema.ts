@@ -7,8 +7,8 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AccessTables } from './schema-access.js';
 import type { BackupTables } from './schema-backups.js';
 import type { ComplianceTables } from './schema-compliance.js';
-import type { IncidentTables } from './schema-incidents.js';
 import type { HipaaTables } from './schema-hipaa.js';
+import type { IncidentTables } from './schema-incidents.js';
 import type { KeyTables } from './schema-keys.js';
 import type { PublicityTables } from './schema-publicity.js';
 
