@@ -13,40 +13,47 @@ import * as store from './incidents.store.js';
 import type { PacketSummary, SignedPacketView } from './incidents.views.js';
 import { packetDocument, signPacket } from './packet.js';
 import { packetPdf } from './packet-pdf.js';
+import { incidentView } from './record.js';
 
 export function createPacketService(deps: IncidentDeps, core: IncidentCore) {
   const { db, signer } = deps;
 
   async function issue(ctx: RequestContext, orgRef: string, id: string): Promise<PacketSummary> {
-    const { org, view } = await core.load(ctx, orgRef, id);
-    const proofs = [];
-    for (const e of view.audit_events)
-      proofs.push({ id: e.id, proof: await deps.auditReader.prove(org.id, e.id) });
     const pid = newId('pkt');
     const now = new Date();
-    const legal = org.settings.legal_name;
-    const signed = signPacket(
-      packetDocument({
-        id: pid,
-        issuedAt: now,
-        wardVersion: VERSION,
-        keyId: signer.keyId,
-        org: { id: org.id, name: org.name, legal_name: typeof legal === 'string' ? legal : null },
-        incident: view,
-        proofs,
-      }),
-      signer,
-    );
-    await core.step(
+    // Built inside the step, so a refusal is audited like any other and the packet shows the
+    // incident exactly as it stood under the lock.
+    const signed = await core.step(
       ctx,
       orgRef,
       id,
       {
         action: 'incident.packet',
-        details: { incident_id: id, packet_id: pid, sha256: signed.sha256 },
-        summary: `evidence packet ${pid} issued (SHA-256 ${signed.sha256.slice(0, 16)}…)`,
+        details: { incident_id: id, packet_id: pid, sha256: '' },
+        summary: `evidence packet ${pid} issued`,
       },
-      (tx) => store.insertPacket(tx, { id: pid, incident_id: id, ...signed, issued_at: now }),
+      async (tx, incident, org, details) => {
+        const view = incidentView(await core.rowsOf(tx, incident), core.today());
+        const proofs = [];
+        for (const e of view.audit_events)
+          proofs.push({ id: e.id, proof: await deps.auditReader.prove(org.id, e.id) });
+        const legal = org.settings.legal_name;
+        const s = signPacket(
+          packetDocument({
+            id: pid,
+            issuedAt: now,
+            wardVersion: VERSION,
+            keyId: signer.keyId,
+            org: { id: org.id, name: org.name, legal_name: typeof legal === 'string' ? legal : null },
+            incident: view,
+            proofs,
+          }),
+          signer,
+        );
+        details.sha256 = s.sha256;
+        await store.insertPacket(tx, { id: pid, incident_id: id, ...s, issued_at: now });
+        return s;
+      },
     );
     return {
       id: pid,
