@@ -41,7 +41,9 @@ beforeAll(async () => {
       token: owner,
       body: { email: `${role}@clinic.test`, role },
     });
-  publicKey = (await fetch(`${w.url}/api/v1/audit/public-key`).then((r) => r.json())).public_key;
+  publicKey = (
+    (await fetch(`${w.url}/api/v1/audit/public-key`).then((r) => r.json())) as { public_key: string }
+  ).public_key;
 }, 120_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();
@@ -81,7 +83,9 @@ describe('the Incidents tab', () => {
     const deadlines = page.getByRole('table', { name: 'Deadlines' });
     const media = deadlines.locator('tr[data-obligation="media:MA"]');
     await media.getByText('20 days overdue').waitFor();
-    const color = await media.locator('[data-overdue]').evaluate((el) => getComputedStyle(el).color);
+    const color = await media
+      .locator('[data-overdue]')
+      .evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).color ?? '');
     const [r, g, bl] = (color.match(/\d+/g) ?? []).map(Number);
     expect(r).toBeGreaterThan(150);
     expect((g ?? 255) + (bl ?? 255)).toBeLessThan(150);

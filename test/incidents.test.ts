@@ -62,7 +62,9 @@ beforeAll(async () => {
   orgId = (await ok('POST', '/api/v1/orgs', t.owner as string, { name: 'acme' })).id;
   for (const role of ['admin', 'auditor', 'member'])
     await ok('POST', '/api/v1/orgs/acme/members', t.owner as string, { email: `${role}@acme.test`, role });
-  publicKey = (await fetch(`${w.url}/api/v1/audit/public-key`).then((r) => r.json())).public_key;
+  publicKey = (
+    (await fetch(`${w.url}/api/v1/audit/public-key`).then((r) => r.json())) as { public_key: string }
+  ).public_key;
 }, 120_000);
 afterAll(() => w?.stop());
 
