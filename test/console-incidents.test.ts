@@ -3,13 +3,13 @@
  * who knew when (80 days ago, so deadlines are overdue and shown in red) and the affected counts
  * (501 in one State: a media notice), is refused an oral hold without the official's identity
  * with Ward's message, drafts a complete individual notice (Ward asks for a reason, since it is
- * past its deadline), marks it sent by mail, issues an evidence packet and downloads its signed
- * JSON, which verifies offline; an auditor reads the same pages without forms; a developer does
+ * past its deadline), marks it sent by mail, cites an audit event and downloads its inclusion
+ * proof, issues an evidence packet and downloads its signed JSON, which verifies offline; an auditor reads the same pages without forms; a developer does
  * not see the tab. axe passes.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkIncidentPacket } from '../src/evidence/index.js';
+import { checkIncidentPacket, checkProof } from '../src/evidence/index.js';
 import { addDays } from '../src/incidents/index.js';
 import { type Browser, expectNoAxeViolations, openBrowser } from './support/browser.js';
 import { cookieSession } from './support/hipaa.js';
@@ -113,6 +113,20 @@ describe('the Incidents tab', () => {
     await notices.getByRole('button', { name: /^Mark notice ltr_/ }).click();
     await notices.getByText(/Sent .* by mail/).waitFor();
 
+    const events = await w.request('GET', '/api/v1/orgs/clinic/audit-events?limit=1', { token: owner });
+    const cited = events.body.events[0].id as string;
+    const cite = page.getByRole('form', { name: 'Cite an audit event' });
+    await cite.getByLabel('Audit event id').fill(cited);
+    await cite.getByRole('button', { name: 'Cite' }).click();
+    const [proofFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: `Inclusion proof of ${cited}` }).click(),
+    ]);
+    expect(checkProof(JSON.parse(await readFile(await proofFile.path(), 'utf8')), publicKey)).toMatchObject({
+      ok: true,
+      event: { id: cited },
+    });
+
     await page.getByRole('button', { name: 'Issue an evidence packet' }).click();
     const packets = page.getByRole('table', { name: 'Evidence packets' });
     const json = packets.getByRole('button', { name: /as signed JSON$/ });
@@ -120,7 +134,7 @@ describe('the Incidents tab', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), json.click()]);
     const file = JSON.parse(await readFile(await download.path(), 'utf8'));
     const check = checkIncidentPacket(file, publicKey);
-    expect(check).toMatchObject({ ok: true, pinned: true });
+    expect(check).toMatchObject({ ok: true, pinned: true, proofs: 1 });
     if (check.ok) expect(check.packet.incident.notices[0]).toMatchObject({ sent_via: 'mail' });
     await page
       .getByRole('table', { name: 'Timeline' })

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from './support/access.js';
 import { type Run, runWard } from './support/cli.js';
 import { runClient } from './support/gateway.js';
+import { INCIDENT_FILES, INCIDENT_PLACEHOLDERS } from './support/readme-incidents.js';
 import { type Command, expand, type Line, shellLines, VAR } from './support/shell-lines.js';
 import { makeTestCerts } from './support/tls.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
@@ -129,26 +130,7 @@ const PLACEHOLDERS: {
     why: 'the first day a subprocessor change may take effect: 30 days of notice (subprocessor_notice_days), and one more',
     value: () => new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 10),
   },
-  {
-    text: 'inc_…',
-    why: 'the id `ward incident create` printed',
-    value: (walk) => printed(walk, /Incident (inc_[a-z2-7]{16}) recorded/, 'an incident id'),
-  },
-  {
-    text: 'ltr_…',
-    why: 'the id `ward incident notice draft` printed',
-    value: (walk) => printed(walk, /Notice (ltr_[a-z2-7]{16})/, 'a notice id'),
-  },
-  {
-    text: '2026-11-20',
-    why: 'the day someone first knew of the breach: ten days ago, so no deadline has passed',
-    value: () => new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10),
-  },
-  {
-    text: '2026-10-01',
-    why: "an oral law-enforcement statement sixty days ago: its 30 days' hold is over",
-    value: () => new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
-  },
+  ...INCIDENT_PLACEHOLDERS((walk, re, what) => printed(walk as Walk, re, what)),
   {
     text: 'op_…',
     why: 'the latest operation (the restore drill), from the control database',
@@ -220,31 +202,7 @@ const BROUGHT_FILES: Record<string, { why: string; content: string }> = {
     why: 'the client secret the identity provider issued',
     content: 'a-client-secret-0123456789\n',
   },
-  'assessment.json': {
-    why: "the org's own 164.402 risk assessment",
-    content: `${JSON.stringify({
-      factors: {
-        nature: {
-          finding: 'names and diagnoses',
-          evidence: 'the table exported',
-          supports_low_probability: false,
-          identifiers: ['name', 'diagnosis'],
-          reidentification: 'certain',
-        },
-      },
-      unsecured: true,
-    })}\n`,
-  },
-  'notice.json': {
-    why: "the letter's content, which only the org can write",
-    content: `${JSON.stringify({
-      description: 'A laptop holding a copy of the appointments table was stolen from the clinic.',
-      phi_types: ['names', 'appointment dates'],
-      steps: 'Review the statements from your health plan and report anything you do not recognize.',
-      org_actions: 'We reported the theft, encrypted every laptop and retrained staff.',
-      contact: { toll_free: '1-800-555-0100', email: 'privacy@acme.test' },
-    })}\n`,
-  },
+  ...INCIDENT_FILES,
   'risk-analysis.pdf': {
     why: "the org's risk analysis, which only its people can write",
     content: '%PDF-1.4 the risk analysis of Acme Health, reviewed by the board\n',

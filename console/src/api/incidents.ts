@@ -6,7 +6,7 @@
  */
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from './client';
-import { download } from './files';
+import { download, saveJson } from './files';
 import type { Body, Json } from './schema';
 
 const P = '/api/v1/orgs/{org}/incidents/{id}' as const;
@@ -76,6 +76,8 @@ export const useMarkSent = (org: string, id: string) =>
   useStep(org, ({ notice, ...b }: SentBody & { notice: string }) =>
     api<Notice>('POST', `${path(org, id)}/notices/${seg(notice)}/sent`, b),
   );
+export const useLinkEvents = (org: string, id: string) =>
+  useStep(org, (b: { audit_events: string[] }) => api<Incident>('POST', `${path(org, id)}/events`, b));
 export const useIssuePacket = (org: string, id: string) =>
   useStep(org, () =>
     api<Json<'/api/v1/orgs/{org}/incidents/{id}/packets', 'post'>>('POST', `${path(org, id)}/packets`),
@@ -85,3 +87,9 @@ export const downloadNotice = (org: string, id: string, notice: string) =>
   download(`${path(org, id)}/notices/${seg(notice)}.pdf`, `notice-${id}-${notice}.pdf`);
 export const downloadPacket = (org: string, id: string, packet: string, as: 'pdf' | 'json') =>
   download(`${path(org, id)}/packets/${seg(packet)}.${as}`, `incident-${id}-${packet}.${as}`);
+
+/** Saves the inclusion proof of cited event `event` (checked offline by `ward audit check-proof`). */
+export async function downloadProof(org: string, id: string, event: string): Promise<void> {
+  const proof = await api<unknown>('GET', `${path(org, id)}/events/${seg(event)}/proof`);
+  saveJson(proof, `proof-${event}.json`);
+}

@@ -2,7 +2,7 @@
  * @module pages/incidents/incident-page
  * One incident (`/orgs/:org/incidents/:id`): what happened and its status, the clocks (every
  * deadline as a countdown, overdue in red), who knew when, the affected counts, the risk
- * assessment, law-enforcement holds, notices and letters, the evidence packet and the timeline.
+ * assessment, the cited audit events and their proofs, law-enforcement holds, notices and letters, the evidence packet and the timeline.
  * Owners and admins get the forms; auditors read.
  */
 import { Badge, Group, Select, Stack, Text, Title } from '@mantine/core';
@@ -14,6 +14,7 @@ import { Loading } from '../../components/loading';
 import { OrgHeader, useOrgRef } from '../access/org-header';
 import { AssessmentForm } from './assessment-form';
 import { Clocks } from './clocks';
+import { EventsSection } from './events-section';
 import { AffectedForm, Knowledge } from './facts-forms';
 import { Holds } from './hold-form';
 import { managesIncidents } from './incidents-page';
@@ -67,6 +68,7 @@ export function IncidentPage() {
           <Knowledge org={ref} incident={i} manages={manages} />
           {manages ? <AffectedForm key={i.updated_at} org={ref} incident={i} /> : null}
           <AssessmentForm key={`a-${i.updated_at}`} org={ref} incident={i} manages={manages} />
+          <EventsSection org={ref} incident={i} manages={manages} />
           <Holds org={ref} incident={i} manages={manages} />
           <NoticesSection org={ref} incident={i} manages={manages} />
           <PacketSection org={ref} incident={i} manages={manages} />
