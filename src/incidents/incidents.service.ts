@@ -118,7 +118,7 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
       {
         action: 'incident.update',
         details: { incident_id: id, changes: {} },
-        summary: `changed ${fields.join(', ')}`,
+        summary: `changed ${fields.map((f) => (f === 'status' ? `status to ${body.status}` : f === 'owner' ? `owner to ${body.owner ?? 'none'}` : f)).join(', ')}`,
       },
       async (tx, i, org, details) => {
         const next: Record<string, unknown> = {};
