@@ -38,6 +38,7 @@ function idFor(url: string): string {
     ['/api/v1/tokens/', 'tok_aaaaaaaaaaaaaaaa'],
     ['/api/v1/operations/', ids.operation],
     ['/api/v1/subprocessors/', 'sub_aaaaaaaaaaaaaaaa'],
+    ['/incidents/', 'inc_aaaaaaaaaaaaaaaa'],
   ];
   return table.find(([part]) => url.includes(part))?.[1] ?? (ids.project as string);
 }
@@ -51,6 +52,10 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     sa: url.endsWith('/:sa') ? ids.doomedSa : ids.sa,
     token: ids.doomedToken,
     subject: ids.target,
+    event: 'evt_aaaaaaaaaaaaaaaa',
+    hold: 'hld_aaaaaaaaaaaaaaaa',
+    notice: 'ltr_aaaaaaaaaaaaaaaa',
+    packet: 'pkt_aaaaaaaaaaaaaaaa',
   } as Record<string, string>;
   const path = url.replace(/:([a-z]+)/g, (_, k: string) => params[k] ?? `:${k}`);
   const key = `${method} ${url}`;
@@ -119,6 +124,19 @@ function request(url: string, method: string): { path: string; body?: unknown } 
       rationale: 'walking every route for every role',
     }),
     'PUT /api/v1/orgs/:org/backup-policy': () => ({ retention_days: 7 }),
+    'POST /api/v1/orgs/:org/incidents': () => ({ title: 'walk', reported_by: 'the walk' }),
+    'PATCH /api/v1/orgs/:org/incidents/:id': () => ({ status: 'assessing' }),
+    'POST /api/v1/orgs/:org/incidents/:id/knowledge': () => ({
+      person: 'walker',
+      relation: 'workforce',
+      known_on: '2027-01-01',
+    }),
+    'POST /api/v1/orgs/:org/incidents/:id/events': () => ({ audit_events: ['evt_aaaaaaaaaaaaaaaa'] }),
+    'PUT /api/v1/orgs/:org/incidents/:id/assessment': () => ({ factors: {}, unsecured: true }),
+    'POST /api/v1/orgs/:org/incidents/:id/holds': () => ({ kind: 'oral', stated_on: '2027-01-01' }),
+    'POST /api/v1/orgs/:org/incidents/:id/notices': () => ({ kind: 'individual' }),
+    'PATCH /api/v1/orgs/:org/incidents/:id/notices/:notice': () => ({ recipient: 'walkers' }),
+    'POST /api/v1/orgs/:org/incidents/:id/notices/:notice/sent': () => ({ via: 'mail' }),
     'POST /api/v1/projects/:id/restore': () => ({ name: `r${uniq()}`, region_id: 'local' }),
     'POST /api/v1/orgs/:org/baa/sign': () => ({
       document_sha256: '0'.repeat(64),

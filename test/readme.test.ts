@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from './support/access.js';
 import { type Run, runWard } from './support/cli.js';
 import { runClient } from './support/gateway.js';
+import { INCIDENT_FILES, INCIDENT_PLACEHOLDERS } from './support/readme-incidents.js';
 import { type Command, expand, type Line, shellLines, VAR } from './support/shell-lines.js';
 import { makeTestCerts } from './support/tls.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
@@ -129,6 +130,7 @@ const PLACEHOLDERS: {
     why: 'the first day a subprocessor change may take effect: 30 days of notice (subprocessor_notice_days), and one more',
     value: () => new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 10),
   },
+  ...INCIDENT_PLACEHOLDERS((walk, re, what) => printed(walk as Walk, re, what)),
   {
     text: 'op_…',
     why: 'the latest operation (the restore drill), from the control database',
@@ -200,6 +202,7 @@ const BROUGHT_FILES: Record<string, { why: string; content: string }> = {
     why: 'the client secret the identity provider issued',
     content: 'a-client-secret-0123456789\n',
   },
+  ...INCIDENT_FILES,
   'risk-analysis.pdf': {
     why: "the org's risk analysis, which only its people can write",
     content: '%PDF-1.4 the risk analysis of Acme Health, reviewed by the board\n',

@@ -33,6 +33,8 @@ const AccountPage = lazyPage(() => import('./pages/account-page'), 'AccountPage'
 const AuditPage = lazyPage(() => import('./pages/audit/audit-page'), 'AuditPage');
 const AuditSettingsPage = lazyPage(() => import('./pages/audit/audit-settings-page'), 'AuditSettingsPage');
 const CompliancePage = lazyPage(() => import('./pages/compliance/compliance-page'), 'CompliancePage');
+const IncidentPage = lazyPage(() => import('./pages/incidents/incident-page'), 'IncidentPage');
+const IncidentsPage = lazyPage(() => import('./pages/incidents/incidents-page'), 'IncidentsPage');
 const HipaaPage = lazyPage(() => import('./pages/hipaa/hipaa-page'), 'HipaaPage');
 const NotFoundPage = lazyPage(() => import('./pages/not-found-page'), 'NotFoundPage');
 const OrgPage = lazyPage(() => import('./pages/org-page'), 'OrgPage');
@@ -78,6 +80,8 @@ export function App() {
             <Route path="orgs/:org/settings" element={<SettingsPage />} />
             <Route path="orgs/:org/hipaa" element={<HipaaPage />} />
             <Route path="orgs/:org/compliance" element={<CompliancePage />} />
+            <Route path="orgs/:org/incidents" element={<IncidentsPage />} />
+            <Route path="orgs/:org/incidents/:id" element={<IncidentPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

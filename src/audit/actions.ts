@@ -199,6 +199,22 @@ export const AUDIT_ACTIONS = {
   'subprocessor.create': { category: 'hipaa', summary: 'the operator announced a new subprocessor' },
   'subprocessor.update': { category: 'hipaa', summary: "the operator changed a subprocessor's details" },
   'subprocessor.remove': { category: 'hipaa', summary: 'the operator announced a subprocessor’s removal' },
+  'incident.create': { category: 'hipaa', summary: 'a security incident was recorded' },
+  'incident.update': {
+    category: 'hipaa',
+    summary: "an incident's details, owner, status or notification facts changed",
+  },
+  'incident.knowledge.add': { category: 'hipaa', summary: 'who knew of an incident when was recorded' },
+  'incident.event.link': { category: 'hipaa', summary: 'audit events were cited by an incident' },
+  'incident.assess': { category: 'hipaa', summary: "an incident's 164.402 risk assessment was recorded" },
+  'incident.hold.add': {
+    category: 'hipaa',
+    summary: 'a law-enforcement statement delaying notices was recorded (164.412)',
+  },
+  'incident.notice.draft': { category: 'hipaa', summary: 'a breach notice was drafted' },
+  'incident.notice.update': { category: 'hipaa', summary: "a breach notice's content or schedule changed" },
+  'incident.notice.send': { category: 'hipaa', summary: 'a breach notice was marked sent (when and how)' },
+  'incident.packet': { category: 'hipaa', summary: "an incident's signed evidence packet was issued" },
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -226,7 +242,8 @@ export interface AuditTarget {
     | 'audit_witness'
     | 'compliance_control'
     | 'compliance_report'
-    | 'subprocessor';
+    | 'subprocessor'
+    | 'incident';
   id: string;
   name?: string;
 }

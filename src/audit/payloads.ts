@@ -279,6 +279,37 @@ export interface AuditPayloads {
     notified: number;
   };
   'subprocessor.remove': { name: string; effective_at: string; notified: number };
+  'incident.create': { incident_id: string; title: string; audit_events: string[] };
+  'incident.update': { incident_id: string; changes: Record<string, { from: unknown; to: unknown }> };
+  'incident.knowledge.add': {
+    incident_id: string;
+    knowledge_id: string;
+    relation: string;
+    known_on: string;
+    committed_breach: boolean;
+    discovered_on: string | null;
+  };
+  'incident.event.link': { incident_id: string; audit_events: string[] };
+  'incident.assess': { incident_id: string; determination: string; open: string[] };
+  'incident.hold.add': {
+    incident_id: string;
+    hold_id: string;
+    kind: string;
+    stated_on: string;
+    until: string | null;
+    agency: string;
+    sha256: string | null;
+  };
+  'incident.notice.draft': { incident_id: string; notice_id: string; kind: string; scheduled_on: string };
+  'incident.notice.update': { incident_id: string; notice_id: string; fields: string[] };
+  'incident.notice.send': {
+    incident_id: string;
+    notice_id: string;
+    kind: string;
+    sent_at: string;
+    via: string;
+  };
+  'incident.packet': { incident_id: string; packet_id: string; sha256: string };
 }
 
 /** What every event that ends a backup operation carries. */

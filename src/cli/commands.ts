@@ -12,6 +12,7 @@ import { registerCompliance } from './compliance.js';
 import { registerCompliancePublicity } from './compliance-publicity.js';
 import { registerDb } from './db.js';
 import { registerHipaa } from './hipaa.js';
+import { registerIncidents } from './incidents.js';
 import { registerMfa } from './mfa.js';
 import { registerOperator } from './operator.js';
 import { registerOrgs } from './orgs.js';
@@ -35,5 +36,6 @@ export function registerClientCommands(program: Command): void {
   registerHipaa(program);
   registerCompliancePublicity(registerCompliance(program));
   registerSubprocessors(program);
+  registerIncidents(program);
   registerOperator(program);
 }

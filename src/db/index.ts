@@ -12,5 +12,6 @@ export * from './schema-access.js';
 export * from './schema-backups.js';
 export * from './schema-compliance.js';
 export * from './schema-hipaa.js';
+export * from './schema-incidents.js';
 export * from './schema-keys.js';
 export * from './schema-publicity.js';

@@ -8,6 +8,7 @@ import type { AccessTables } from './schema-access.js';
 import type { BackupTables } from './schema-backups.js';
 import type { ComplianceTables } from './schema-compliance.js';
 import type { HipaaTables } from './schema-hipaa.js';
+import type { IncidentTables } from './schema-incidents.js';
 import type { KeyTables } from './schema-keys.js';
 import type { PublicityTables } from './schema-publicity.js';
 
@@ -305,6 +306,7 @@ export interface DB
     BackupTables,
     KeyTables,
     ComplianceTables,
+    IncidentTables,
     PublicityTables {
   users: UsersTable;
   sign_in_failures: SignInFailuresTable;

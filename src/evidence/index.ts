@@ -45,6 +45,13 @@ export {
   type WitnessedCheckpoint,
 } from './cosigned.js';
 export {
+  checkIncidentPacket,
+  PACKET_TYPE,
+  PACKET_VERSION,
+  type PacketCheck,
+  type PacketHead,
+} from './incident-packet.js';
+export {
   CompactRange,
   consistencyPath,
   EMPTY_ROOT,

@@ -20,6 +20,7 @@ import type {
 } from '../compliance/index.js';
 import type { DbAccessService } from '../dbaccess/index.js';
 import type { IdentityService } from '../identity/index.js';
+import type { IncidentParts } from '../incidents/index.js';
 import { unavailable } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
@@ -44,6 +45,8 @@ import { complianceReportRoutes } from './routes/compliance-reports.js';
 import { dbRoutes } from './routes/db.js';
 import { healthRoutes } from './routes/health.js';
 import { type HipaaEdge, installHipaaRoutes } from './routes/hipaa-edge.js';
+import { incidentNoticeRoutes } from './routes/incident-notices.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { orgRoutes } from './routes/orgs.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicTrustRoutes } from './routes/public-trust.js';
@@ -77,6 +80,8 @@ export interface AppDeps {
   subprocessors: SubprocessorService;
   /** Backups, restores, drills, operations and backup policies. */
   backups: BackupsEdge;
+  /** Security incidents, their notices and evidence packets. */
+  incidents: IncidentParts;
   health: () => Promise<void>;
   /** Whether the control database answers now; while it does not, API requests get 503 at once. */
   controlAvailable?: () => boolean;
@@ -184,6 +189,8 @@ export async function buildApp(deps: AppDeps, server: ServerOptions = {}): Promi
   subprocessorRoutes(app, deps.subprocessors);
   publicTrustRoutes(app, deps.publicity);
   backupRoutes(app, deps.backups);
+  incidentRoutes(app, deps.incidents);
+  incidentNoticeRoutes(app, deps.incidents);
   auditRoutes(app, deps.audit);
   auditSinkRoutes(app, deps.audit);
   auditWitnessRoutes(app, deps.audit);

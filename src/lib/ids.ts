@@ -30,6 +30,11 @@ export const ID_PREFIXES = [
   'rpt',
   'sub',
   'ntc',
+  'inc',
+  'ikn',
+  'hld',
+  'ltr',
+  'pkt',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -188,6 +188,18 @@ export const PERMISSIONS = {
     who: OWNER,
     scope: '*',
   },
+  'incidents.read': {
+    summary:
+      'read security incidents: the record, who knew when, the risk assessment, holds, notices, deadlines, timeline and evidence packets',
+    who: OVERSIGHT,
+    scope: 'org:read',
+  },
+  'incidents.manage': {
+    summary:
+      'record incidents and every step of their response: knowledge, assessment, law-enforcement holds, notices, evidence packets',
+    who: ADMINS,
+    scope: '*',
+  },
   'subprocessor.read': {
     summary:
       'see the subprocessors this Ward uses (what each does, where, whether it may handle PHI) and the changes announced',

@@ -28,6 +28,7 @@ import type { Db } from '../db/index.js';
 import { OPERATOR_CHAIN } from '../evidence/index.js';
 import { type AppDeps, buildApp, DEFAULT_CONSOLE_DIR } from '../http/index.js';
 import { createIdentityService, type IdentityService } from '../identity/index.js';
+import { type IncidentParts, wireIncidents } from '../incidents/index.js';
 import {
   createFileKeystore,
   createKeyService,
@@ -73,6 +74,7 @@ export interface Services {
   subprocessors: ComplianceParts['subprocessors'];
   checkpointer: Checkpointer;
   auditReader: AuditReader;
+  incidents: IncidentParts;
   sinks: SinkService;
   delivery: SinkDelivery;
   maintenance: AuditMaintenance;
@@ -233,6 +235,15 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       hipaa.edge.businessAssociate.lastKnown()?.legal_name ?? 'The operator of this Ward installation',
     log,
   });
+  const incidents = wireIncidents({
+    db,
+    audit,
+    orgs,
+    keys,
+    accounts: identity.accounts,
+    auditReader: auditParts.reader,
+    signer,
+  });
   const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
   const backups = await wireBackupParts({
     config,
@@ -298,6 +309,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       publicity: compliance.publicity,
       subprocessors: compliance.subprocessors,
       backups: backups.edge,
+      incidents,
       version: VERSION,
       consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
       secureCookies: config.tls !== undefined,
@@ -343,6 +355,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       publicity: compliance.publicity,
       subprocessors: compliance.subprocessors,
       checkpointer: auditParts.checkpointer,
+      incidents,
       gateway,
       backups,
       dataplane,

@@ -3893,6 +3893,2506 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{org}/incidents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The org's incidents, newest first, each with its next deadline */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              incidents: {
+                created_at: string;
+                days_left: number | null;
+                /** @enum {string} */
+                determination: 'breach' | 'not_a_breach';
+                discovered_on: string | null;
+                id: string;
+                next_deadline: string | null;
+                /** @enum {string} */
+                status: 'open' | 'assessing' | 'notifying' | 'closed';
+                title: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Record a security incident, optionally citing audit events of the org (sources) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            occurred_from?: string | null;
+            occurred_to?: string | null;
+            /** @description the owner's e-mail (an org member) */
+            owner?: string;
+            reported_by: string;
+            /** @default [] */
+            sources?: {
+              id: string;
+              /**
+               * @description what the incident cites; alerts join after issue 21 "Detect"
+               * @enum {string}
+               */
+              type: 'audit_event';
+            }[];
+            /**
+             * @description what happened
+             * @default
+             */
+            summary?: string;
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              affected: {
+                by_state: {
+                  [key: string]: number;
+                };
+                deceased: number;
+                insufficient_contact: number;
+                misuse_imminent: boolean;
+                total: number;
+              };
+              assessment: {
+                exclusions: {
+                  i?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  ii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  iii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                };
+                factors: {
+                  acquired?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  mitigation?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  nature?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  recipient?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                };
+                secured_basis?: string;
+                unsecured: boolean;
+              } | null;
+              audit_events: {
+                id: string;
+                linked_at: string;
+              }[];
+              business_associate: {
+                agent: boolean | null;
+                agreement_days: number | null;
+                covered_entity: string;
+              } | null;
+              created_at: string;
+              determination: {
+                /** @enum {string} */
+                determination: 'breach' | 'not_a_breach';
+                open: string[];
+                reason: string;
+              };
+              discovery: {
+                by: string | null;
+                discovered_on: string | null;
+                reason: string;
+              };
+              hold: {
+                reason: string;
+                until: string | null;
+              };
+              holds: {
+                agency: string;
+                document: {
+                  file_name: string;
+                  sha256: string;
+                  size_bytes: number;
+                } | null;
+                /** @description the last day this statement holds notices */
+                holds_until: string;
+                id: string;
+                /** @enum {string} */
+                kind: 'written' | 'oral';
+                official_name: string | null;
+                stated_on: string;
+                statement: string;
+                /** @description the written statement that governs in place of this oral one */
+                superseded_by: string | null;
+                until: string | null;
+              }[];
+              id: string;
+              knowledge: {
+                /** @enum {string} */
+                basis: 'knew' | 'should_have_known';
+                committed_breach: boolean;
+                id: string;
+                known_on: string;
+                person: string;
+                /** @enum {string} */
+                relation: 'workforce' | 'agent';
+              }[];
+              notices: {
+                content: {
+                  breach_date?: string;
+                  contact?: {
+                    email?: string;
+                    postal?: string;
+                    toll_free?: string;
+                    website?: string;
+                  };
+                  description?: string;
+                  discovery_date?: string;
+                  identities?: string;
+                  org_actions?: string;
+                  phi_types?: string[];
+                  steps?: string;
+                };
+                could_send_on: string;
+                deadline: string | null;
+                delay_reason: string | null;
+                /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+                delayed: boolean;
+                id: string;
+                jurisdiction: string | null;
+                /** @enum {string} */
+                kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+                /** @description scheduled after its deadline */
+                late: boolean;
+                /** @description required content still missing; it cannot be marked sent until empty */
+                missing: string[];
+                ready_on: string;
+                recipient: string;
+                scheduled_on: string;
+                sent_at: string | null;
+                sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+              }[];
+              obligations: {
+                /** @description the deadline before any law-enforcement hold */
+                ceiling: string | null;
+                citation: string;
+                /** @description calendar days from today to the deadline; negative when overdue */
+                days_left: number | null;
+                /** @description the last day to send it (YYYY-MM-DD), holds included */
+                deadline: string | null;
+                held_until: string | null;
+                id: string;
+                /** @enum {string} */
+                kind:
+                  | 'individuals'
+                  | 'substitute'
+                  | 'next_of_kin'
+                  | 'urgent_telephone'
+                  | 'media'
+                  | 'secretary'
+                  | 'secretary_annual'
+                  | 'covered_entity'
+                  | 'covered_entity_clock';
+                /** @description a notice of this kind was marked sent */
+                met: boolean;
+                reason: string;
+                recipient: string;
+              }[];
+              occurred_from: string | null;
+              occurred_to: string | null;
+              org_id: string;
+              owner: {
+                email: string;
+                id: string;
+                name: string;
+              } | null;
+              packets: {
+                id: string;
+                issued_at: string;
+                sha256: string;
+              }[];
+              reported_by: string;
+              /** @enum {string} */
+              role: 'covered_entity' | 'business_associate';
+              /** @enum {string} */
+              status: 'open' | 'assessing' | 'notifying' | 'closed';
+              summary: string;
+              timeline: {
+                action: string;
+                actor: string;
+                at: string;
+                summary: string;
+              }[];
+              title: string;
+              /** @description the day (UTC) days_left counts from */
+              today: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An incident: the record, discovery, assessment, holds, obligations, notices, timeline */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              affected: {
+                by_state: {
+                  [key: string]: number;
+                };
+                deceased: number;
+                insufficient_contact: number;
+                misuse_imminent: boolean;
+                total: number;
+              };
+              assessment: {
+                exclusions: {
+                  i?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  ii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  iii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                };
+                factors: {
+                  acquired?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  mitigation?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  nature?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  recipient?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                };
+                secured_basis?: string;
+                unsecured: boolean;
+              } | null;
+              audit_events: {
+                id: string;
+                linked_at: string;
+              }[];
+              business_associate: {
+                agent: boolean | null;
+                agreement_days: number | null;
+                covered_entity: string;
+              } | null;
+              created_at: string;
+              determination: {
+                /** @enum {string} */
+                determination: 'breach' | 'not_a_breach';
+                open: string[];
+                reason: string;
+              };
+              discovery: {
+                by: string | null;
+                discovered_on: string | null;
+                reason: string;
+              };
+              hold: {
+                reason: string;
+                until: string | null;
+              };
+              holds: {
+                agency: string;
+                document: {
+                  file_name: string;
+                  sha256: string;
+                  size_bytes: number;
+                } | null;
+                /** @description the last day this statement holds notices */
+                holds_until: string;
+                id: string;
+                /** @enum {string} */
+                kind: 'written' | 'oral';
+                official_name: string | null;
+                stated_on: string;
+                statement: string;
+                /** @description the written statement that governs in place of this oral one */
+                superseded_by: string | null;
+                until: string | null;
+              }[];
+              id: string;
+              knowledge: {
+                /** @enum {string} */
+                basis: 'knew' | 'should_have_known';
+                committed_breach: boolean;
+                id: string;
+                known_on: string;
+                person: string;
+                /** @enum {string} */
+                relation: 'workforce' | 'agent';
+              }[];
+              notices: {
+                content: {
+                  breach_date?: string;
+                  contact?: {
+                    email?: string;
+                    postal?: string;
+                    toll_free?: string;
+                    website?: string;
+                  };
+                  description?: string;
+                  discovery_date?: string;
+                  identities?: string;
+                  org_actions?: string;
+                  phi_types?: string[];
+                  steps?: string;
+                };
+                could_send_on: string;
+                deadline: string | null;
+                delay_reason: string | null;
+                /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+                delayed: boolean;
+                id: string;
+                jurisdiction: string | null;
+                /** @enum {string} */
+                kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+                /** @description scheduled after its deadline */
+                late: boolean;
+                /** @description required content still missing; it cannot be marked sent until empty */
+                missing: string[];
+                ready_on: string;
+                recipient: string;
+                scheduled_on: string;
+                sent_at: string | null;
+                sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+              }[];
+              obligations: {
+                /** @description the deadline before any law-enforcement hold */
+                ceiling: string | null;
+                citation: string;
+                /** @description calendar days from today to the deadline; negative when overdue */
+                days_left: number | null;
+                /** @description the last day to send it (YYYY-MM-DD), holds included */
+                deadline: string | null;
+                held_until: string | null;
+                id: string;
+                /** @enum {string} */
+                kind:
+                  | 'individuals'
+                  | 'substitute'
+                  | 'next_of_kin'
+                  | 'urgent_telephone'
+                  | 'media'
+                  | 'secretary'
+                  | 'secretary_annual'
+                  | 'covered_entity'
+                  | 'covered_entity_clock';
+                /** @description a notice of this kind was marked sent */
+                met: boolean;
+                reason: string;
+                recipient: string;
+              }[];
+              occurred_from: string | null;
+              occurred_to: string | null;
+              org_id: string;
+              owner: {
+                email: string;
+                id: string;
+                name: string;
+              } | null;
+              packets: {
+                id: string;
+                issued_at: string;
+                sha256: string;
+              }[];
+              reported_by: string;
+              /** @enum {string} */
+              role: 'covered_entity' | 'business_associate';
+              /** @enum {string} */
+              status: 'open' | 'assessing' | 'notifying' | 'closed';
+              summary: string;
+              timeline: {
+                action: string;
+                actor: string;
+                at: string;
+                summary: string;
+              }[];
+              title: string;
+              /** @description the day (UTC) days_left counts from */
+              today: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change an incident's details, owner, status, role or affected counts (on its timeline) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            affected?: {
+              /** @description affected individuals per State or jurisdiction of residence */
+              by_state: {
+                [key: string]: number;
+              };
+              /** @default 0 */
+              deceased?: number;
+              /** @default 0 */
+              insufficient_contact?: number;
+              /** @default false */
+              misuse_imminent?: boolean;
+            };
+            business_associate?: {
+              /** @default null */
+              agent?: boolean | null;
+              /** @default null */
+              agreement_days?: number | null;
+              covered_entity: string;
+            } | null;
+            occurred_from?: string | null;
+            occurred_to?: string | null;
+            owner?: string | null;
+            reported_by?: string;
+            /** @enum {string} */
+            role?: 'covered_entity' | 'business_associate';
+            /** @enum {string} */
+            status?: 'open' | 'assessing' | 'notifying' | 'closed';
+            summary?: string;
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              affected: {
+                by_state: {
+                  [key: string]: number;
+                };
+                deceased: number;
+                insufficient_contact: number;
+                misuse_imminent: boolean;
+                total: number;
+              };
+              assessment: {
+                exclusions: {
+                  i?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  ii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  iii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                };
+                factors: {
+                  acquired?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  mitigation?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  nature?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  recipient?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                };
+                secured_basis?: string;
+                unsecured: boolean;
+              } | null;
+              audit_events: {
+                id: string;
+                linked_at: string;
+              }[];
+              business_associate: {
+                agent: boolean | null;
+                agreement_days: number | null;
+                covered_entity: string;
+              } | null;
+              created_at: string;
+              determination: {
+                /** @enum {string} */
+                determination: 'breach' | 'not_a_breach';
+                open: string[];
+                reason: string;
+              };
+              discovery: {
+                by: string | null;
+                discovered_on: string | null;
+                reason: string;
+              };
+              hold: {
+                reason: string;
+                until: string | null;
+              };
+              holds: {
+                agency: string;
+                document: {
+                  file_name: string;
+                  sha256: string;
+                  size_bytes: number;
+                } | null;
+                /** @description the last day this statement holds notices */
+                holds_until: string;
+                id: string;
+                /** @enum {string} */
+                kind: 'written' | 'oral';
+                official_name: string | null;
+                stated_on: string;
+                statement: string;
+                /** @description the written statement that governs in place of this oral one */
+                superseded_by: string | null;
+                until: string | null;
+              }[];
+              id: string;
+              knowledge: {
+                /** @enum {string} */
+                basis: 'knew' | 'should_have_known';
+                committed_breach: boolean;
+                id: string;
+                known_on: string;
+                person: string;
+                /** @enum {string} */
+                relation: 'workforce' | 'agent';
+              }[];
+              notices: {
+                content: {
+                  breach_date?: string;
+                  contact?: {
+                    email?: string;
+                    postal?: string;
+                    toll_free?: string;
+                    website?: string;
+                  };
+                  description?: string;
+                  discovery_date?: string;
+                  identities?: string;
+                  org_actions?: string;
+                  phi_types?: string[];
+                  steps?: string;
+                };
+                could_send_on: string;
+                deadline: string | null;
+                delay_reason: string | null;
+                /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+                delayed: boolean;
+                id: string;
+                jurisdiction: string | null;
+                /** @enum {string} */
+                kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+                /** @description scheduled after its deadline */
+                late: boolean;
+                /** @description required content still missing; it cannot be marked sent until empty */
+                missing: string[];
+                ready_on: string;
+                recipient: string;
+                scheduled_on: string;
+                sent_at: string | null;
+                sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+              }[];
+              obligations: {
+                /** @description the deadline before any law-enforcement hold */
+                ceiling: string | null;
+                citation: string;
+                /** @description calendar days from today to the deadline; negative when overdue */
+                days_left: number | null;
+                /** @description the last day to send it (YYYY-MM-DD), holds included */
+                deadline: string | null;
+                held_until: string | null;
+                id: string;
+                /** @enum {string} */
+                kind:
+                  | 'individuals'
+                  | 'substitute'
+                  | 'next_of_kin'
+                  | 'urgent_telephone'
+                  | 'media'
+                  | 'secretary'
+                  | 'secretary_annual'
+                  | 'covered_entity'
+                  | 'covered_entity_clock';
+                /** @description a notice of this kind was marked sent */
+                met: boolean;
+                reason: string;
+                recipient: string;
+              }[];
+              occurred_from: string | null;
+              occurred_to: string | null;
+              org_id: string;
+              owner: {
+                email: string;
+                id: string;
+                name: string;
+              } | null;
+              packets: {
+                id: string;
+                issued_at: string;
+                sha256: string;
+              }[];
+              reported_by: string;
+              /** @enum {string} */
+              role: 'covered_entity' | 'business_associate';
+              /** @enum {string} */
+              status: 'open' | 'assessing' | 'notifying' | 'closed';
+              summary: string;
+              timeline: {
+                action: string;
+                actor: string;
+                at: string;
+                summary: string;
+              }[];
+              title: string;
+              /** @description the day (UTC) days_left counts from */
+              today: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/assessment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Record the 164.402 risk assessment: four factors, exclusions, secured or not */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default {} */
+            exclusions?: {
+              i?: {
+                applies: boolean;
+                basis: string;
+              };
+              ii?: {
+                applies: boolean;
+                basis: string;
+              };
+              iii?: {
+                applies: boolean;
+                basis: string;
+              };
+            };
+            factors: {
+              acquired?: {
+                evidence: string;
+                finding: string;
+                identifiers?: string[];
+                reidentification?: string;
+                supports_low_probability: boolean;
+              };
+              mitigation?: {
+                evidence: string;
+                finding: string;
+                identifiers?: string[];
+                reidentification?: string;
+                supports_low_probability: boolean;
+              };
+              nature?: {
+                evidence: string;
+                finding: string;
+                identifiers?: string[];
+                reidentification?: string;
+                supports_low_probability: boolean;
+              };
+              recipient?: {
+                evidence: string;
+                finding: string;
+                identifiers?: string[];
+                reidentification?: string;
+                supports_low_probability: boolean;
+              };
+            };
+            secured_basis?: string;
+            /** @description false only when encrypted per HHS guidance with the key not compromised */
+            unsecured: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              affected: {
+                by_state: {
+                  [key: string]: number;
+                };
+                deceased: number;
+                insufficient_contact: number;
+                misuse_imminent: boolean;
+                total: number;
+              };
+              assessment: {
+                exclusions: {
+                  i?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  ii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  iii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                };
+                factors: {
+                  acquired?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  mitigation?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  nature?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  recipient?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                };
+                secured_basis?: string;
+                unsecured: boolean;
+              } | null;
+              audit_events: {
+                id: string;
+                linked_at: string;
+              }[];
+              business_associate: {
+                agent: boolean | null;
+                agreement_days: number | null;
+                covered_entity: string;
+              } | null;
+              created_at: string;
+              determination: {
+                /** @enum {string} */
+                determination: 'breach' | 'not_a_breach';
+                open: string[];
+                reason: string;
+              };
+              discovery: {
+                by: string | null;
+                discovered_on: string | null;
+                reason: string;
+              };
+              hold: {
+                reason: string;
+                until: string | null;
+              };
+              holds: {
+                agency: string;
+                document: {
+                  file_name: string;
+                  sha256: string;
+                  size_bytes: number;
+                } | null;
+                /** @description the last day this statement holds notices */
+                holds_until: string;
+                id: string;
+                /** @enum {string} */
+                kind: 'written' | 'oral';
+                official_name: string | null;
+                stated_on: string;
+                statement: string;
+                /** @description the written statement that governs in place of this oral one */
+                superseded_by: string | null;
+                until: string | null;
+              }[];
+              id: string;
+              knowledge: {
+                /** @enum {string} */
+                basis: 'knew' | 'should_have_known';
+                committed_breach: boolean;
+                id: string;
+                known_on: string;
+                person: string;
+                /** @enum {string} */
+                relation: 'workforce' | 'agent';
+              }[];
+              notices: {
+                content: {
+                  breach_date?: string;
+                  contact?: {
+                    email?: string;
+                    postal?: string;
+                    toll_free?: string;
+                    website?: string;
+                  };
+                  description?: string;
+                  discovery_date?: string;
+                  identities?: string;
+                  org_actions?: string;
+                  phi_types?: string[];
+                  steps?: string;
+                };
+                could_send_on: string;
+                deadline: string | null;
+                delay_reason: string | null;
+                /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+                delayed: boolean;
+                id: string;
+                jurisdiction: string | null;
+                /** @enum {string} */
+                kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+                /** @description scheduled after its deadline */
+                late: boolean;
+                /** @description required content still missing; it cannot be marked sent until empty */
+                missing: string[];
+                ready_on: string;
+                recipient: string;
+                scheduled_on: string;
+                sent_at: string | null;
+                sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+              }[];
+              obligations: {
+                /** @description the deadline before any law-enforcement hold */
+                ceiling: string | null;
+                citation: string;
+                /** @description calendar days from today to the deadline; negative when overdue */
+                days_left: number | null;
+                /** @description the last day to send it (YYYY-MM-DD), holds included */
+                deadline: string | null;
+                held_until: string | null;
+                id: string;
+                /** @enum {string} */
+                kind:
+                  | 'individuals'
+                  | 'substitute'
+                  | 'next_of_kin'
+                  | 'urgent_telephone'
+                  | 'media'
+                  | 'secretary'
+                  | 'secretary_annual'
+                  | 'covered_entity'
+                  | 'covered_entity_clock';
+                /** @description a notice of this kind was marked sent */
+                met: boolean;
+                reason: string;
+                recipient: string;
+              }[];
+              occurred_from: string | null;
+              occurred_to: string | null;
+              org_id: string;
+              owner: {
+                email: string;
+                id: string;
+                name: string;
+              } | null;
+              packets: {
+                id: string;
+                issued_at: string;
+                sha256: string;
+              }[];
+              reported_by: string;
+              /** @enum {string} */
+              role: 'covered_entity' | 'business_associate';
+              /** @enum {string} */
+              status: 'open' | 'assessing' | 'notifying' | 'closed';
+              summary: string;
+              timeline: {
+                action: string;
+                actor: string;
+                at: string;
+                summary: string;
+              }[];
+              title: string;
+              /** @description the day (UTC) days_left counts from */
+              today: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cite audit events of the org's chain */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            audit_events: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              affected: {
+                by_state: {
+                  [key: string]: number;
+                };
+                deceased: number;
+                insufficient_contact: number;
+                misuse_imminent: boolean;
+                total: number;
+              };
+              assessment: {
+                exclusions: {
+                  i?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  ii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  iii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                };
+                factors: {
+                  acquired?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  mitigation?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  nature?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  recipient?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                };
+                secured_basis?: string;
+                unsecured: boolean;
+              } | null;
+              audit_events: {
+                id: string;
+                linked_at: string;
+              }[];
+              business_associate: {
+                agent: boolean | null;
+                agreement_days: number | null;
+                covered_entity: string;
+              } | null;
+              created_at: string;
+              determination: {
+                /** @enum {string} */
+                determination: 'breach' | 'not_a_breach';
+                open: string[];
+                reason: string;
+              };
+              discovery: {
+                by: string | null;
+                discovered_on: string | null;
+                reason: string;
+              };
+              hold: {
+                reason: string;
+                until: string | null;
+              };
+              holds: {
+                agency: string;
+                document: {
+                  file_name: string;
+                  sha256: string;
+                  size_bytes: number;
+                } | null;
+                /** @description the last day this statement holds notices */
+                holds_until: string;
+                id: string;
+                /** @enum {string} */
+                kind: 'written' | 'oral';
+                official_name: string | null;
+                stated_on: string;
+                statement: string;
+                /** @description the written statement that governs in place of this oral one */
+                superseded_by: string | null;
+                until: string | null;
+              }[];
+              id: string;
+              knowledge: {
+                /** @enum {string} */
+                basis: 'knew' | 'should_have_known';
+                committed_breach: boolean;
+                id: string;
+                known_on: string;
+                person: string;
+                /** @enum {string} */
+                relation: 'workforce' | 'agent';
+              }[];
+              notices: {
+                content: {
+                  breach_date?: string;
+                  contact?: {
+                    email?: string;
+                    postal?: string;
+                    toll_free?: string;
+                    website?: string;
+                  };
+                  description?: string;
+                  discovery_date?: string;
+                  identities?: string;
+                  org_actions?: string;
+                  phi_types?: string[];
+                  steps?: string;
+                };
+                could_send_on: string;
+                deadline: string | null;
+                delay_reason: string | null;
+                /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+                delayed: boolean;
+                id: string;
+                jurisdiction: string | null;
+                /** @enum {string} */
+                kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+                /** @description scheduled after its deadline */
+                late: boolean;
+                /** @description required content still missing; it cannot be marked sent until empty */
+                missing: string[];
+                ready_on: string;
+                recipient: string;
+                scheduled_on: string;
+                sent_at: string | null;
+                sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+              }[];
+              obligations: {
+                /** @description the deadline before any law-enforcement hold */
+                ceiling: string | null;
+                citation: string;
+                /** @description calendar days from today to the deadline; negative when overdue */
+                days_left: number | null;
+                /** @description the last day to send it (YYYY-MM-DD), holds included */
+                deadline: string | null;
+                held_until: string | null;
+                id: string;
+                /** @enum {string} */
+                kind:
+                  | 'individuals'
+                  | 'substitute'
+                  | 'next_of_kin'
+                  | 'urgent_telephone'
+                  | 'media'
+                  | 'secretary'
+                  | 'secretary_annual'
+                  | 'covered_entity'
+                  | 'covered_entity_clock';
+                /** @description a notice of this kind was marked sent */
+                met: boolean;
+                reason: string;
+                recipient: string;
+              }[];
+              occurred_from: string | null;
+              occurred_to: string | null;
+              org_id: string;
+              owner: {
+                email: string;
+                id: string;
+                name: string;
+              } | null;
+              packets: {
+                id: string;
+                issued_at: string;
+                sha256: string;
+              }[];
+              reported_by: string;
+              /** @enum {string} */
+              role: 'covered_entity' | 'business_associate';
+              /** @enum {string} */
+              status: 'open' | 'assessing' | 'notifying' | 'closed';
+              summary: string;
+              timeline: {
+                action: string;
+                actor: string;
+                at: string;
+                summary: string;
+              }[];
+              title: string;
+              /** @description the day (UTC) days_left counts from */
+              today: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/events/{event}/proof': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The inclusion proof of a cited audit event against a signed checkpoint */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          event: string;
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              audit_path: string[];
+              checkpoint: {
+                chain: string;
+                key_id: string;
+                last_hash: string;
+                root_hash: string;
+                signature: string;
+                time: string;
+                tree_size: number;
+              };
+              event: {
+                body: string;
+                hash: string;
+                prev_hash: string;
+              };
+              /** @enum {string} */
+              format: 'ward-audit-inclusion-proof/v1';
+              leaf_index: number;
+              public_key: string;
+              tree_size: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/holds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a law-enforcement statement (164.412): written (period and letter) or oral (the official identified, 30 days at most) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            agency?: string;
+            document?: {
+              content_base64: string;
+              /** @default application/octet-stream */
+              content_type?: string;
+              file_name: string;
+            };
+            /** @enum {string} */
+            kind: 'written' | 'oral';
+            official_name?: string;
+            stated_on: string;
+            statement?: string;
+            until?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              affected: {
+                by_state: {
+                  [key: string]: number;
+                };
+                deceased: number;
+                insufficient_contact: number;
+                misuse_imminent: boolean;
+                total: number;
+              };
+              assessment: {
+                exclusions: {
+                  i?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  ii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  iii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                };
+                factors: {
+                  acquired?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  mitigation?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  nature?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  recipient?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                };
+                secured_basis?: string;
+                unsecured: boolean;
+              } | null;
+              audit_events: {
+                id: string;
+                linked_at: string;
+              }[];
+              business_associate: {
+                agent: boolean | null;
+                agreement_days: number | null;
+                covered_entity: string;
+              } | null;
+              created_at: string;
+              determination: {
+                /** @enum {string} */
+                determination: 'breach' | 'not_a_breach';
+                open: string[];
+                reason: string;
+              };
+              discovery: {
+                by: string | null;
+                discovered_on: string | null;
+                reason: string;
+              };
+              hold: {
+                reason: string;
+                until: string | null;
+              };
+              holds: {
+                agency: string;
+                document: {
+                  file_name: string;
+                  sha256: string;
+                  size_bytes: number;
+                } | null;
+                /** @description the last day this statement holds notices */
+                holds_until: string;
+                id: string;
+                /** @enum {string} */
+                kind: 'written' | 'oral';
+                official_name: string | null;
+                stated_on: string;
+                statement: string;
+                /** @description the written statement that governs in place of this oral one */
+                superseded_by: string | null;
+                until: string | null;
+              }[];
+              id: string;
+              knowledge: {
+                /** @enum {string} */
+                basis: 'knew' | 'should_have_known';
+                committed_breach: boolean;
+                id: string;
+                known_on: string;
+                person: string;
+                /** @enum {string} */
+                relation: 'workforce' | 'agent';
+              }[];
+              notices: {
+                content: {
+                  breach_date?: string;
+                  contact?: {
+                    email?: string;
+                    postal?: string;
+                    toll_free?: string;
+                    website?: string;
+                  };
+                  description?: string;
+                  discovery_date?: string;
+                  identities?: string;
+                  org_actions?: string;
+                  phi_types?: string[];
+                  steps?: string;
+                };
+                could_send_on: string;
+                deadline: string | null;
+                delay_reason: string | null;
+                /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+                delayed: boolean;
+                id: string;
+                jurisdiction: string | null;
+                /** @enum {string} */
+                kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+                /** @description scheduled after its deadline */
+                late: boolean;
+                /** @description required content still missing; it cannot be marked sent until empty */
+                missing: string[];
+                ready_on: string;
+                recipient: string;
+                scheduled_on: string;
+                sent_at: string | null;
+                sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+              }[];
+              obligations: {
+                /** @description the deadline before any law-enforcement hold */
+                ceiling: string | null;
+                citation: string;
+                /** @description calendar days from today to the deadline; negative when overdue */
+                days_left: number | null;
+                /** @description the last day to send it (YYYY-MM-DD), holds included */
+                deadline: string | null;
+                held_until: string | null;
+                id: string;
+                /** @enum {string} */
+                kind:
+                  | 'individuals'
+                  | 'substitute'
+                  | 'next_of_kin'
+                  | 'urgent_telephone'
+                  | 'media'
+                  | 'secretary'
+                  | 'secretary_annual'
+                  | 'covered_entity'
+                  | 'covered_entity_clock';
+                /** @description a notice of this kind was marked sent */
+                met: boolean;
+                reason: string;
+                recipient: string;
+              }[];
+              occurred_from: string | null;
+              occurred_to: string | null;
+              org_id: string;
+              owner: {
+                email: string;
+                id: string;
+                name: string;
+              } | null;
+              packets: {
+                id: string;
+                issued_at: string;
+                sha256: string;
+              }[];
+              reported_by: string;
+              /** @enum {string} */
+              role: 'covered_entity' | 'business_associate';
+              /** @enum {string} */
+              status: 'open' | 'assessing' | 'notifying' | 'closed';
+              summary: string;
+              timeline: {
+                action: string;
+                actor: string;
+                at: string;
+                summary: string;
+              }[];
+              title: string;
+              /** @description the day (UTC) days_left counts from */
+              today: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/holds/{hold}/document': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An uploaded law-enforcement statement (x-ward-sha256 carries its SHA-256) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          hold: string;
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/knowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record who knew of the breach when (164.404(a)(2)); the discovery date is derived */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @default knew
+             * @enum {string}
+             */
+            basis?: 'knew' | 'should_have_known';
+            /** @default false */
+            committed_breach?: boolean;
+            /** @description a calendar day, YYYY-MM-DD */
+            known_on: string;
+            person: string;
+            /** @enum {string} */
+            relation: 'workforce' | 'agent';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              affected: {
+                by_state: {
+                  [key: string]: number;
+                };
+                deceased: number;
+                insufficient_contact: number;
+                misuse_imminent: boolean;
+                total: number;
+              };
+              assessment: {
+                exclusions: {
+                  i?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  ii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  iii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                };
+                factors: {
+                  acquired?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  mitigation?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  nature?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  recipient?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                };
+                secured_basis?: string;
+                unsecured: boolean;
+              } | null;
+              audit_events: {
+                id: string;
+                linked_at: string;
+              }[];
+              business_associate: {
+                agent: boolean | null;
+                agreement_days: number | null;
+                covered_entity: string;
+              } | null;
+              created_at: string;
+              determination: {
+                /** @enum {string} */
+                determination: 'breach' | 'not_a_breach';
+                open: string[];
+                reason: string;
+              };
+              discovery: {
+                by: string | null;
+                discovered_on: string | null;
+                reason: string;
+              };
+              hold: {
+                reason: string;
+                until: string | null;
+              };
+              holds: {
+                agency: string;
+                document: {
+                  file_name: string;
+                  sha256: string;
+                  size_bytes: number;
+                } | null;
+                /** @description the last day this statement holds notices */
+                holds_until: string;
+                id: string;
+                /** @enum {string} */
+                kind: 'written' | 'oral';
+                official_name: string | null;
+                stated_on: string;
+                statement: string;
+                /** @description the written statement that governs in place of this oral one */
+                superseded_by: string | null;
+                until: string | null;
+              }[];
+              id: string;
+              knowledge: {
+                /** @enum {string} */
+                basis: 'knew' | 'should_have_known';
+                committed_breach: boolean;
+                id: string;
+                known_on: string;
+                person: string;
+                /** @enum {string} */
+                relation: 'workforce' | 'agent';
+              }[];
+              notices: {
+                content: {
+                  breach_date?: string;
+                  contact?: {
+                    email?: string;
+                    postal?: string;
+                    toll_free?: string;
+                    website?: string;
+                  };
+                  description?: string;
+                  discovery_date?: string;
+                  identities?: string;
+                  org_actions?: string;
+                  phi_types?: string[];
+                  steps?: string;
+                };
+                could_send_on: string;
+                deadline: string | null;
+                delay_reason: string | null;
+                /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+                delayed: boolean;
+                id: string;
+                jurisdiction: string | null;
+                /** @enum {string} */
+                kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+                /** @description scheduled after its deadline */
+                late: boolean;
+                /** @description required content still missing; it cannot be marked sent until empty */
+                missing: string[];
+                ready_on: string;
+                recipient: string;
+                scheduled_on: string;
+                sent_at: string | null;
+                sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+              }[];
+              obligations: {
+                /** @description the deadline before any law-enforcement hold */
+                ceiling: string | null;
+                citation: string;
+                /** @description calendar days from today to the deadline; negative when overdue */
+                days_left: number | null;
+                /** @description the last day to send it (YYYY-MM-DD), holds included */
+                deadline: string | null;
+                held_until: string | null;
+                id: string;
+                /** @enum {string} */
+                kind:
+                  | 'individuals'
+                  | 'substitute'
+                  | 'next_of_kin'
+                  | 'urgent_telephone'
+                  | 'media'
+                  | 'secretary'
+                  | 'secretary_annual'
+                  | 'covered_entity'
+                  | 'covered_entity_clock';
+                /** @description a notice of this kind was marked sent */
+                met: boolean;
+                reason: string;
+                recipient: string;
+              }[];
+              occurred_from: string | null;
+              occurred_to: string | null;
+              org_id: string;
+              owner: {
+                email: string;
+                id: string;
+                name: string;
+              } | null;
+              packets: {
+                id: string;
+                issued_at: string;
+                sha256: string;
+              }[];
+              reported_by: string;
+              /** @enum {string} */
+              role: 'covered_entity' | 'business_associate';
+              /** @enum {string} */
+              status: 'open' | 'assessing' | 'notifying' | 'closed';
+              summary: string;
+              timeline: {
+                action: string;
+                actor: string;
+                at: string;
+                summary: string;
+              }[];
+              title: string;
+              /** @description the day (UTC) days_left counts from */
+              today: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/notices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Draft a notice (individual, substitute, next of kin, media, Secretary, covered entity); a schedule later than it could be sent needs delay_reason */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default {} */
+            content?: {
+              breach_date?: string;
+              contact?: {
+                email?: string;
+                postal?: string;
+                toll_free?: string;
+                website?: string;
+              };
+              description?: string;
+              discovery_date?: string;
+              identities?: string;
+              org_actions?: string;
+              phi_types?: string[];
+              steps?: string;
+            };
+            delay_reason?: string;
+            jurisdiction?: string;
+            /** @enum {string} */
+            kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+            /** @description the first day it could be sent (default today) */
+            ready_on?: string;
+            recipient?: string;
+            /** @description the day it will be sent (default: the first day it could be) */
+            scheduled_on?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              content: {
+                breach_date?: string;
+                contact?: {
+                  email?: string;
+                  postal?: string;
+                  toll_free?: string;
+                  website?: string;
+                };
+                description?: string;
+                discovery_date?: string;
+                identities?: string;
+                org_actions?: string;
+                phi_types?: string[];
+                steps?: string;
+              };
+              could_send_on: string;
+              deadline: string | null;
+              delay_reason: string | null;
+              /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+              delayed: boolean;
+              id: string;
+              jurisdiction: string | null;
+              /** @enum {string} */
+              kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+              /** @description scheduled after its deadline */
+              late: boolean;
+              /** @description required content still missing; it cannot be marked sent until empty */
+              missing: string[];
+              ready_on: string;
+              recipient: string;
+              scheduled_on: string;
+              sent_at: string | null;
+              sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/notices/{notice}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a draft notice's content, recipient or schedule */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          notice: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default {} */
+            content?: {
+              breach_date?: string;
+              contact?: {
+                email?: string;
+                postal?: string;
+                toll_free?: string;
+                website?: string;
+              };
+              description?: string;
+              discovery_date?: string;
+              identities?: string;
+              org_actions?: string;
+              phi_types?: string[];
+              steps?: string;
+            };
+            delay_reason?: string;
+            jurisdiction?: string;
+            /** @description the first day it could be sent (default today) */
+            ready_on?: string;
+            recipient?: string;
+            /** @description the day it will be sent (default: the first day it could be) */
+            scheduled_on?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              content: {
+                breach_date?: string;
+                contact?: {
+                  email?: string;
+                  postal?: string;
+                  toll_free?: string;
+                  website?: string;
+                };
+                description?: string;
+                discovery_date?: string;
+                identities?: string;
+                org_actions?: string;
+                phi_types?: string[];
+                steps?: string;
+              };
+              could_send_on: string;
+              deadline: string | null;
+              delay_reason: string | null;
+              /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+              delayed: boolean;
+              id: string;
+              jurisdiction: string | null;
+              /** @enum {string} */
+              kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+              /** @description scheduled after its deadline */
+              late: boolean;
+              /** @description required content still missing; it cannot be marked sent until empty */
+              missing: string[];
+              ready_on: string;
+              recipient: string;
+              scheduled_on: string;
+              sent_at: string | null;
+              sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/notices/{notice}.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A notice as a PDF letter */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          notice: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/notices/{notice}/sent': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark a notice sent, with when and how; refused while required content is missing or a hold is in force */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          notice: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            sent_at?: string;
+            /** @enum {string} */
+            via: 'mail' | 'email' | 'phone' | 'web' | 'media';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              content: {
+                breach_date?: string;
+                contact?: {
+                  email?: string;
+                  postal?: string;
+                  toll_free?: string;
+                  website?: string;
+                };
+                description?: string;
+                discovery_date?: string;
+                identities?: string;
+                org_actions?: string;
+                phi_types?: string[];
+                steps?: string;
+              };
+              could_send_on: string;
+              deadline: string | null;
+              delay_reason: string | null;
+              /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+              delayed: boolean;
+              id: string;
+              jurisdiction: string | null;
+              /** @enum {string} */
+              kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+              /** @description scheduled after its deadline */
+              late: boolean;
+              /** @description required content still missing; it cannot be marked sent until empty */
+              missing: string[];
+              ready_on: string;
+              recipient: string;
+              scheduled_on: string;
+              sent_at: string | null;
+              sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/obligations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every notice the Breach Notification Rule requires, with its recipient, deadline and reason */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              affected_total: number;
+              /** @enum {string} */
+              determination: 'breach' | 'not_a_breach';
+              determination_reason: string;
+              discovered_on: string | null;
+              discovery_reason: string;
+              hold: {
+                reason: string;
+                until: string | null;
+              };
+              incident_id: string;
+              obligations: {
+                /** @description the deadline before any law-enforcement hold */
+                ceiling: string | null;
+                citation: string;
+                /** @description calendar days from today to the deadline; negative when overdue */
+                days_left: number | null;
+                /** @description the last day to send it (YYYY-MM-DD), holds included */
+                deadline: string | null;
+                held_until: string | null;
+                id: string;
+                /** @enum {string} */
+                kind:
+                  | 'individuals'
+                  | 'substitute'
+                  | 'next_of_kin'
+                  | 'urgent_telephone'
+                  | 'media'
+                  | 'secretary'
+                  | 'secretary_annual'
+                  | 'covered_entity'
+                  | 'covered_entity_clock';
+                /** @description a notice of this kind was marked sent */
+                met: boolean;
+                reason: string;
+                recipient: string;
+              }[];
+              today: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/packets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue a signed evidence packet (164.414): the record, every notice, holds' hashes, inclusion proofs */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              incident_id: string;
+              issued_at: string;
+              key_id: string;
+              sha256: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/packets/{packet}.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An evidence packet as signed JSON: the canonical document, its signature and Ward's public key */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+          packet: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the packet (type ward.incident-packet): RFC 8785 canonical JSON, the exact bytes signed */
+              document: string;
+              id: string;
+              key_id: string;
+              /** @description Ward's public key (SPKI PEM); pin it from GET /api/v1/audit/public-key */
+              public_key: string;
+              /** @description Ed25519 signature over `document`, base64 */
+              signature: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/incidents/{id}/packets/{packet}.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An evidence packet as a PDF */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+          packet: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{org}/keys': {
     parameters: {
       query?: never;

@@ -2,7 +2,7 @@
  * @module components/org-tabs
  * The sections of an organization: projects, members, service accounts, break-glass, access
  * reviews, the audit log and compliance (for those who may read them: owners, admins, auditors,
- * the operator), HIPAA, settings. Below them, on every org page, the compliance banner (failing
+ * the operator), HIPAA, incidents (owners, admins, auditors), settings. Below them, on every org page, the compliance banner (failing
  * required HIPAA controls).
  */
 import { Anchor, Group } from '@mantine/core';
@@ -20,6 +20,7 @@ const SECTIONS = [
   ['/audit', 'Audit log'],
   ['/hipaa', 'HIPAA'],
   ['/compliance', 'Compliance'],
+  ['/incidents', 'Incidents'],
   ['/settings', 'Settings'],
 ] as const;
 
@@ -33,7 +34,9 @@ export function OrgTabs({ org }: { org: string }) {
   const role = current?.role;
   const base = `/orgs/${encodeURIComponent(org)}`;
   const shown = (path: string) =>
-    (path !== '/audit' || readsAudit(role)) && (path !== '/compliance' || readsCompliance(role));
+    (path !== '/audit' || readsAudit(role)) &&
+    (path !== '/compliance' || readsCompliance(role)) &&
+    (path !== '/incidents' || (role !== null && readsCompliance(role)));
   return (
     <>
       <nav aria-label="Organization">
