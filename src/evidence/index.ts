@@ -102,4 +102,11 @@ export {
   type ReportHead,
   type SignedReportFile,
 } from './report.js';
+export {
+  checkEnvelope,
+  type DocumentKind,
+  type SignedDocument,
+  type SignedFile,
+  signDocument,
+} from './signed-document.js';
 export { type ChainRow, type VerifyReport, verifyChain } from './verify.js';

@@ -7,24 +7,14 @@
  * `ward audit public-key`) also proves that their Ward issued it. The audit checkpoint the report
  * quotes is checked with the same key. Pure: no server, no database.
  */
-import { keyIdOfPublicKey, verifySignature } from '../lib/signing.js';
-import { canonicalize } from './canonical.js';
 import { type Checkpoint, checkpointSignatureValid } from './checkpoints.js';
+import { checkEnvelope, type SignedFile } from './signed-document.js';
 
 export const REPORT_TYPE = 'ward.compliance-report';
 export const REPORT_VERSION = 1;
 
 /** What Ward hands out as the report's JSON file. */
-export interface SignedReportFile {
-  id: string;
-  /** The report: RFC 8785 canonical JSON, the exact bytes that were signed. */
-  document: string;
-  /** Ed25519 signature over `document`, base64. */
-  signature: string;
-  /** Ward's public key, SPKI PEM. */
-  public_key: string;
-  key_id: string;
-}
+export type SignedReportFile = SignedFile;
 
 /** The parts of a report the verifier reads and prints; the rest is the report's content. */
 export interface ReportHead {
@@ -50,64 +40,31 @@ export type ReportCheck =
     }
   | { ok: false; problem: string };
 
-const fail = (problem: string): ReportCheck => ({ ok: false, problem });
-const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-
-function keyIdOf(pem: string): string | undefined {
-  try {
-    return keyIdOfPublicKey(pem);
-  } catch {
-    return undefined;
-  }
-}
-
-function parsed(document: string): ReportHead | undefined {
-  try {
-    const value = JSON.parse(document) as ReportHead;
-    return value && typeof value === 'object' && canonicalize(value) === document ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const KIND = {
+  noun: 'report',
+  title: 'Ward compliance report',
+  type: REPORT_TYPE,
+  version: REPORT_VERSION,
+};
 
 /**
  * Checks a report file (already parsed from JSON) against `pinnedKeyPem`, or against the key the
  * file carries when none is pinned. Says what is wrong in one sentence when it does not hold.
  */
 export function checkSignedReport(file: unknown, pinnedKeyPem?: string): ReportCheck {
-  const f = file as Partial<SignedReportFile> | null;
-  if (!f || typeof f !== 'object' || !isText(f.document) || !isText(f.signature) || !isText(f.public_key))
-    return fail('this is not a signed Ward compliance report (document, signature, public_key)');
-  const embeddedId = keyIdOf(f.public_key);
-  if (!embeddedId) return fail("the file's public_key is not a PEM public key");
-  const key = pinnedKeyPem ?? f.public_key;
-  const keyId = pinnedKeyPem ? keyIdOf(pinnedKeyPem) : embeddedId;
-  if (!keyId) return fail('the public key given is not a PEM public key');
-  if (!verifySignature(key, f.document, Buffer.from(f.signature, 'base64')))
-    return fail(
-      pinnedKeyPem && embeddedId !== keyId
-        ? `the report is not signed by the key you gave (key id ${keyId}); the file names key ${embeddedId}`
-        : `the signature does not verify with key ${keyId}: the report was changed after Ward signed it`,
-    );
-  if (embeddedId !== keyId || f.key_id !== keyId)
-    return fail(`the file names key ${f.key_id ?? embeddedId}, but key ${keyId} signed the report`);
-  const report = parsed(f.document);
-  if (!report || report.type !== REPORT_TYPE)
-    return fail(
-      `the signed document is not a Ward compliance report (type ${REPORT_TYPE}) in canonical JSON`,
-    );
-  if (report.version !== REPORT_VERSION)
-    return fail(`report version ${report.version} is not one this Ward reads (${REPORT_VERSION})`);
-  if (report.issuer?.signing_key_id !== keyId)
-    return fail(`the report says key ${report.issuer?.signing_key_id} signed it, but key ${keyId} did`);
-  if (f.id !== undefined && f.id !== report.id)
-    return fail(`the file's id ${f.id} is not the signed report's id ${report.id}`);
+  const envelope = checkEnvelope<ReportHead>(file, KIND, pinnedKeyPem);
+  if (!envelope.ok) return envelope;
+  const { head: report, key, keyId, pinned } = envelope;
   const cp = report.audit_checkpoint;
   let checkpoint: 'valid' | 'none' | 'other-key' = 'none';
   if (cp) {
     if (cp.key_id !== keyId) checkpoint = 'other-key';
     else if (checkpointSignatureValid(cp, key)) checkpoint = 'valid';
-    else return fail(`the audit checkpoint the report quotes (chain ${cp.chain}) does not verify`);
+    else
+      return {
+        ok: false,
+        problem: `the audit checkpoint the report quotes (chain ${cp.chain}) does not verify`,
+      };
   }
-  return { ok: true, report, keyId, pinned: pinnedKeyPem !== undefined, checkpoint };
+  return { ok: true, report, keyId, pinned, checkpoint };
 }

@@ -7,8 +7,13 @@
  * the timeline, and each cited audit event with its inclusion proof against a signed checkpoint;
  * RFC 8785 canonical JSON signed with Ward's Ed25519 key. `evidence/incident-packet.ts` checks it.
  */
-import { createHash } from 'node:crypto';
-import { canonicalize, type InclusionProofView, PACKET_TYPE, PACKET_VERSION } from '../evidence/index.js';
+import {
+  type InclusionProofView,
+  PACKET_TYPE,
+  PACKET_VERSION,
+  type SignedDocument,
+  signDocument,
+} from '../evidence/index.js';
 import type { Signer } from '../lib/signing.js';
 import type { IncidentView } from './incidents.views.js';
 
@@ -30,12 +35,7 @@ export interface IncidentPacketDocument {
   audit_events: { id: string; proof: InclusionProofView }[];
 }
 
-export interface SignedPacket {
-  document: string;
-  sha256: string;
-  signature: Buffer;
-  key_id: string;
-}
+export type SignedPacket = SignedDocument;
 
 export function packetDocument(f: {
   id: string;
@@ -63,11 +63,5 @@ export function packetDocument(f: {
 }
 
 export function signPacket(doc: IncidentPacketDocument, signer: Signer): SignedPacket {
-  const document = canonicalize(JSON.parse(JSON.stringify(doc)));
-  return {
-    document,
-    sha256: createHash('sha256').update(document).digest('hex'),
-    signature: signer.sign(document),
-    key_id: signer.keyId,
-  };
+  return signDocument(doc, signer);
 }

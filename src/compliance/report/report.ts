@@ -7,8 +7,13 @@
  * Ward lists them, its subprocessors; as RFC 8785 canonical JSON signed with Ward's Ed25519 key.
  * `evidence/report.ts` is how anyone checks it offline.
  */
-import { createHash } from 'node:crypto';
-import { type Checkpoint, canonicalize, REPORT_TYPE, REPORT_VERSION } from '../../evidence/index.js';
+import {
+  type Checkpoint,
+  REPORT_TYPE,
+  REPORT_VERSION,
+  type SignedDocument,
+  signDocument,
+} from '../../evidence/index.js';
 import type { Signer } from '../../lib/signing.js';
 import type { ControlView } from '../compliance.schemas.js';
 import type { Posture } from '../compliance.service.js';
@@ -107,12 +112,7 @@ export interface ReportFacts {
   subprocessors: ReportSubprocessor[] | null;
 }
 
-export interface SignedReport {
-  document: string;
-  sha256: string;
-  signature: Buffer;
-  key_id: string;
-}
+export type SignedReport = SignedDocument;
 
 export function reportDocument(facts: ReportFacts, signingKeyId: string): ComplianceReportDocument {
   const { posture: p } = facts;
@@ -154,11 +154,5 @@ export function reportDocument(facts: ReportFacts, signingKeyId: string): Compli
  * trip through JSON drops what JSON cannot carry before the canonical form is taken.
  */
 export function signReport(doc: ComplianceReportDocument, signer: Signer): SignedReport {
-  const document = canonicalize(JSON.parse(JSON.stringify(doc)));
-  return {
-    document,
-    sha256: createHash('sha256').update(document).digest('hex'),
-    signature: signer.sign(document),
-    key_id: signer.keyId,
-  };
+  return signDocument(doc, signer);
 }

@@ -4,11 +4,13 @@
  * any issued report as a PDF or as its signed JSON, which `ward compliance verify-report` checks
  * offline against Ward's public key. For whoever may read the org's compliance posture.
  */
+
 import { Button, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { downloadReport, useComplianceReports, useIssueReport } from '../../api/compliance-report';
 import { ErrorAlert } from '../../components/error-alert';
 import { Loading } from '../../components/loading';
+import { SignedDownloads } from '../../components/signed-downloads';
 
 /** How many issued reports the list shows (newest first). */
 const SHOWN = 10;
@@ -61,24 +63,7 @@ export function ReportDownloads({ orgRef }: { orgRef: string }) {
                 <Table.Td>{r.required_score}%</Table.Td>
                 <Table.Td>{r.addressable_score}%</Table.Td>
                 <Table.Td>
-                  <Group gap="xs">
-                    <Button
-                      size="compact-sm"
-                      variant="light"
-                      aria-label={`Download ${r.id} as PDF`}
-                      onClick={() => save.mutate({ id: r.id, as: 'pdf' })}
-                    >
-                      PDF
-                    </Button>
-                    <Button
-                      size="compact-sm"
-                      variant="light"
-                      aria-label={`Download ${r.id} as signed JSON`}
-                      onClick={() => save.mutate({ id: r.id, as: 'json' })}
-                    >
-                      Signed JSON
-                    </Button>
-                  </Group>
+                  <SignedDownloads id={r.id} onSave={(as) => save.mutate({ id: r.id, as })} />
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -5,10 +5,12 @@
  * proofs, signed with Ward's key) and download it as a PDF or as signed JSON, which
  * `ward incident verify-packet` checks offline. Below it, the incident's timeline.
  */
+
 import { Button, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { downloadPacket, type Incident, useIssuePacket } from '../../api/incidents';
 import { ErrorAlert } from '../../components/error-alert';
+import { SignedDownloads } from '../../components/signed-downloads';
 
 export function PacketSection({
   org,
@@ -50,24 +52,7 @@ export function PacketSection({
                   {new Date(p.issued_at).toLocaleString()} <Code>{p.id}</Code>
                 </Table.Td>
                 <Table.Td>
-                  <Group gap="xs">
-                    <Button
-                      size="compact-sm"
-                      variant="light"
-                      aria-label={`Download ${p.id} as PDF`}
-                      onClick={() => save.mutate({ id: p.id, as: 'pdf' })}
-                    >
-                      PDF
-                    </Button>
-                    <Button
-                      size="compact-sm"
-                      variant="light"
-                      aria-label={`Download ${p.id} as signed JSON`}
-                      onClick={() => save.mutate({ id: p.id, as: 'json' })}
-                    >
-                      Signed JSON
-                    </Button>
-                  </Group>
+                  <SignedDownloads id={p.id} onSave={(as) => save.mutate({ id: p.id, as })} />
                 </Table.Td>
               </Table.Tr>
             ))}
