@@ -18,6 +18,19 @@ import { evaluate, type OrgRules, type Trigger } from './rules/evaluate.js';
 import { emptyState, prune, type RuleState, stateFrom } from './rules/state.js';
 
 const OPERATOR_CHAIN = 'operator';
+/**
+ * Changes the rules depend on, recorded in the chain itself: the chain pauses after one, the
+ * settings are read again, and evaluation resumes from the log, so no event after a change is
+ * judged by the settings from before it.
+ */
+const SETTING_CHANGES = new Set([
+  'hipaa.enable',
+  'hipaa.disable',
+  'project.create',
+  'project.delete',
+  'alert.rule.update',
+  'alert.settings.update',
+]);
 const READ_PAGE = 2000;
 /** State older than this is dropped when saved: the longest window a rule may have. */
 const KEEP_MS = 7 * 86_400_000;
@@ -35,6 +48,8 @@ interface ChainRun {
   changed: boolean;
   /** The time of the last event evaluated: state is pruned against it, never the clock. */
   lastTime: string;
+  /** After a change of settings, until they are read again. */
+  paused: boolean;
 }
 
 export function createEvaluator(deps: {
@@ -73,6 +88,7 @@ export function createEvaluator(deps: {
       missed: false,
       changed: true,
       lastTime: '',
+      paused: false,
     };
     chains.set(chain, c);
     return c;
@@ -86,6 +102,34 @@ export function createEvaluator(deps: {
     c.next = seq + 1;
     c.changed = true;
     c.lastTime = e.time;
+    if (SETTING_CHANGES.has(e.action)) {
+      c.paused = true;
+      void resume(c);
+    }
+  }
+
+  /** Reads the settings; a read that started earlier never overwrites a later one. */
+  let loads = 0;
+  let applied = 0;
+  async function refresh(): Promise<void> {
+    const gen = ++loads;
+    const read = await loadConfigs(db);
+    if (gen < applied) return;
+    applied = gen;
+    configs = read;
+    for (const c of chains.values()) c.org = configs.get(c.chain) ?? null;
+  }
+
+  /** Reads the settings again, then goes on from the log where the chain paused. */
+  async function resume(c: ChainRun): Promise<void> {
+    try {
+      await refresh();
+    } catch (err) {
+      log.warn({ err }, 'alert rules could not read their settings; going on with the last ones');
+    } finally {
+      c.paused = false;
+      await catchUp(c);
+    }
   }
 
   async function catchUp(c: ChainRun): Promise<void> {
@@ -95,8 +139,11 @@ export function createEvaluator(deps: {
       for (;;) {
         c.missed = false;
         const page = await committedAfter(db, c.chain, c.next - 1, READ_PAGE);
-        for (const { seq, event } of page) if (seq >= c.next) apply(c, seq, event);
-        if (page.length < READ_PAGE && !c.missed) break;
+        for (const { seq, event } of page) {
+          if (c.paused) break;
+          if (seq >= c.next) apply(c, seq, event);
+        }
+        if (c.paused || (page.length < READ_PAGE && !c.missed)) break;
       }
     } catch (err) {
       log.warn({ err, chain: c.chain }, 'alert rules could not read the audit chain; will try again');
@@ -108,7 +155,7 @@ export function createEvaluator(deps: {
   function onCommitted(chain: string, firstSeq: number, events: readonly CommittedEvent[]): void {
     if (!started || chain === OPERATOR_CHAIN) return;
     const c = chains.get(chain) ?? run(chain, 1);
-    if (c.catching) {
+    if (c.catching || c.paused) {
       c.missed = true;
       return;
     }
@@ -116,7 +163,7 @@ export function createEvaluator(deps: {
       void catchUp(c);
       return;
     }
-    for (let i = 0; i < events.length; i++) {
+    for (let i = 0; i < events.length && !c.paused; i++) {
       const seq = firstSeq + i;
       if (seq >= c.next) apply(c, seq, events[i] as CommittedEvent);
     }
@@ -181,8 +228,7 @@ export function createEvaluator(deps: {
 
   /** Chains whose head is past what was evaluated (events from others' transactions): read them. */
   async function check(): Promise<void> {
-    configs = await loadConfigs(db);
-    for (const c of chains.values()) c.org = configs.get(c.chain) ?? null;
+    await refresh();
     const heads = await chainHeads(db);
     await Promise.all(
       [...heads]
@@ -206,10 +252,10 @@ export function createEvaluator(deps: {
   return {
     onCommitted,
     /** Reads the rules' settings again now (after a change through the service). */
-    reload: () => checkNow(),
+    reload: () => refresh(),
     /** Loads the saved states and catches every chain up from its evaluated seq. */
     async start(): Promise<void> {
-      configs = await loadConfigs(db);
+      await refresh();
       const saved = await loadStates(db);
       const heads = await chainHeads(db);
       // The first start with the rules: history before it is not evaluated (no stale alerts).
