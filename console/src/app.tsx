@@ -29,6 +29,7 @@ const ServiceAccountsPage = lazyPage(
   'ServiceAccountsPage',
 );
 const SettingsPage = lazyPage(() => import('./pages/access/settings-page'), 'SettingsPage');
+const AlertsPage = lazyPage(() => import('./pages/alerts/alerts-page'), 'AlertsPage');
 const AccountPage = lazyPage(() => import('./pages/account-page'), 'AccountPage');
 const AuditPage = lazyPage(() => import('./pages/audit/audit-page'), 'AuditPage');
 const AuditSettingsPage = lazyPage(() => import('./pages/audit/audit-settings-page'), 'AuditSettingsPage');
@@ -78,6 +79,7 @@ export function App() {
             <Route path="orgs/:org/settings" element={<SettingsPage />} />
             <Route path="orgs/:org/hipaa" element={<HipaaPage />} />
             <Route path="orgs/:org/compliance" element={<CompliancePage />} />
+            <Route path="orgs/:org/alerts" element={<AlertsPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

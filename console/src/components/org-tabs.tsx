@@ -7,6 +7,7 @@
  */
 import { Anchor, Group } from '@mantine/core';
 import { Link, useLocation } from 'react-router';
+import { readsAlerts } from '../api/alerts';
 import { useOrg } from '../api/orgs';
 import { readsCompliance } from '../lib/compliance-format';
 import { ComplianceBanner } from './compliance-banner';
@@ -20,6 +21,7 @@ const SECTIONS = [
   ['/audit', 'Audit log'],
   ['/hipaa', 'HIPAA'],
   ['/compliance', 'Compliance'],
+  ['/alerts', 'Alerts'],
   ['/settings', 'Settings'],
 ] as const;
 
@@ -33,7 +35,9 @@ export function OrgTabs({ org }: { org: string }) {
   const role = current?.role;
   const base = `/orgs/${encodeURIComponent(org)}`;
   const shown = (path: string) =>
-    (path !== '/audit' || readsAudit(role)) && (path !== '/compliance' || readsCompliance(role));
+    (path !== '/audit' || readsAudit(role)) &&
+    (path !== '/compliance' || readsCompliance(role)) &&
+    (path !== '/alerts' || readsAlerts(role));
   return (
     <>
       <nav aria-label="Organization">
