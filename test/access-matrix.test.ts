@@ -38,6 +38,7 @@ function idFor(url: string): string {
     ['/api/v1/tokens/', 'tok_aaaaaaaaaaaaaaaa'],
     ['/api/v1/operations/', ids.operation],
     ['/api/v1/subprocessors/', 'sub_aaaaaaaaaaaaaaaa'],
+    ['/alerts/', 'alr_aaaaaaaaaaaaaaaa'],
   ];
   return table.find(([part]) => url.includes(part))?.[1] ?? (ids.project as string);
 }
@@ -51,6 +52,7 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     sa: url.endsWith('/:sa') ? ids.doomedSa : ids.sa,
     token: ids.doomedToken,
     subject: ids.target,
+    rule: 'bulk_read',
   } as Record<string, string>;
   const path = url.replace(/:([a-z]+)/g, (_, k: string) => params[k] ?? `:${k}`);
   const key = `${method} ${url}`;
@@ -80,6 +82,9 @@ function request(url: string, method: string): { path: string; body?: unknown } 
       email_domain: 'walk.test',
     }),
     'PUT /api/v1/orgs/:org/alert-webhook': () => ({ url: 'http://127.0.0.1:9/hook' }),
+    'PUT /api/v1/orgs/:org/alert-rules/:rule': () => ({ threshold: 20_000 }),
+    'PUT /api/v1/orgs/:org/alert-settings': () => ({ email_to: [] }),
+    'POST /api/v1/orgs/:org/alerts/:id/dismiss': () => ({ reason: 'walking every route for every role' }),
     'PUT /api/v1/orgs/:org/keys/hsm': () => ({
       module: '/usr/lib/softhsm/libsofthsm2.so',
       token: 'walk',

@@ -59,7 +59,7 @@ export const alertQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const ackBody = z.object({ note: z.string().trim().min(1).max(1000).optional() }).default({});
+export const ackBody = z.object({ note: z.string().trim().min(1).max(1000).optional() }).nullish();
 export const dismissBody = z.object({
   reason: z
     .string({ error: 'reason is required: say why the alert is dismissed' })

@@ -2078,7 +2078,7 @@ export interface paths {
         content: {
           'application/json': {
             note?: string;
-          };
+          } | null;
         };
       };
       responses: {
@@ -2258,7 +2258,7 @@ export interface paths {
         content: {
           'application/json': {
             note?: string;
-          };
+          } | null;
         };
       };
       responses: {
