@@ -26,6 +26,8 @@ let projectId: string;
 let hook: Webhook;
 let smtp: SMTPServer;
 const mails: { from: string; to: string[]; raw: string; user?: string }[] = [];
+/** While set, the SMTP server refuses every message (a mail server having a bad minute). */
+let refuseMail = false;
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -46,6 +48,11 @@ beforeAll(async () => {
       else cb(new Error('bad credentials'));
     },
     onData(stream, session, cb) {
+      if (refuseMail) {
+        stream.resume();
+        stream.on('end', () => cb(new Error('451 try again later')));
+        return;
+      }
       let raw = '';
       stream.on('data', (d) => (raw += d));
       stream.on('end', () => {
@@ -174,6 +181,46 @@ describe('rules fed through the API', () => {
     expect(a?.summary).toBe("audit sink 'siem' (webhook) is failing");
     await new Promise((res) => setTimeout(res, 3000));
     expect(await alertsOf(w, owner, 'clinic', 'audit_sink_failing')).toHaveLength(1);
+  });
+});
+
+describe('delivery that fails', () => {
+  it('records a refused e-mail and sends it again later', async () => {
+    refuseMail = true;
+    const r = await call(w, 'POST', '/api/v1/auth/login', {
+      body: { email: 'owner@clinic.test', password: PASSWORD, totp: spareCode('owner@clinic.test') },
+      ip: '192.0.2.50',
+    });
+    expect(r.status).toBe(200);
+    const [, a] = await alertsOf(w, owner, 'clinic', 'new_network', 2);
+    const failed = await eventually(async () =>
+      (await events(w, 'alert.email')).find((e) => e.target.id === a?.id && e.outcome === 'failure'),
+    );
+    expect(failed.details).toMatchObject({ alert: a?.id, attempts: 1, recipients: 1 });
+    expect(failed.details.failure).toContain('try again later');
+    const db = w.ward.services.db;
+    const pending = await db
+      .selectFrom('alert_deliveries')
+      .selectAll()
+      .where('alert_id', '=', a?.id as string)
+      .where('channel', '=', 'email')
+      .executeTakeFirstOrThrow();
+    expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(pending.next_attempt_at.getTime()).toBeGreaterThan(Date.now() + 20_000);
+
+    refuseMail = false;
+    // The retry's time brought forward instead of waiting 30 s.
+    await db
+      .updateTable('alert_deliveries')
+      .set({ next_attempt_at: new Date() })
+      .where('alert_id', '=', a?.id as string)
+      .execute();
+    w.ward.services.alerting.delivery.kick();
+    await eventually(async () => mails.find((m) => m.raw.includes(a?.id ?? '-')));
+    const outcomes = (await events(w, 'alert.email'))
+      .filter((e) => e.target.id === a?.id)
+      .map((e) => e.outcome);
+    expect(outcomes).toEqual(['failure', 'success']);
   });
 });
 
