@@ -253,6 +253,17 @@ export function crossFieldProblems(raw: Record<string, unknown>): { path: string
       message: `serving on '${host}' (beyond loopback) needs TLS: set tls.cert and tls.key, or tls.ward_ca: true, in ward.yaml`,
     });
   }
+  const smtp = raw.smtp as { host?: unknown; secure?: unknown; starttls?: unknown } | undefined;
+  if (
+    smtp &&
+    smtp.secure !== true &&
+    smtp.starttls === false &&
+    !['127.0.0.1', '::1', 'localhost'].includes(String(smtp.host))
+  )
+    problems.push({
+      path: 'smtp',
+      message: `e-mail to '${String(smtp.host)}' without TLS: set secure: true (port 465) or keep starttls on; starttls: false is only for a relay on this machine`,
+    });
   if (Array.isArray(raw.regions)) {
     const seen = new Set<unknown>();
     for (const r of raw.regions as { id?: unknown }[]) {
