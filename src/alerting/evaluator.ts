@@ -263,6 +263,11 @@ export function createEvaluator(deps: {
       for (const s of saved) run(s.chain_id, Number(s.evaluated_seq) + 1, stateFrom(s.state)).changed = false;
       for (const [chain, head] of heads)
         if (chain !== OPERATOR_CHAIN && !chains.has(chain)) run(chain, firstStart ? head + 1 : 1);
+      // Marks that the rules have started here, so a chain without state later is a new one.
+      if (firstStart)
+        await inTransaction(db, (tx) =>
+          saveStates(tx, [{ chain_id: OPERATOR_CHAIN, evaluated_seq: 0, state: '{}' }]),
+        );
       started = true;
       await Promise.all([...chains.values()].map((c) => catchUp(c)));
       await flush();
