@@ -39,6 +39,7 @@ function idFor(url: string): string {
     ['/api/v1/operations/', ids.operation],
     ['/api/v1/subprocessors/', 'sub_aaaaaaaaaaaaaaaa'],
     ['/incidents/', 'inc_aaaaaaaaaaaaaaaa'],
+    ['/alerts/', 'alr_aaaaaaaaaaaaaaaa'],
   ];
   return table.find(([part]) => url.includes(part))?.[1] ?? (ids.project as string);
 }
@@ -56,6 +57,7 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     hold: 'hld_aaaaaaaaaaaaaaaa',
     notice: 'ltr_aaaaaaaaaaaaaaaa',
     packet: 'pkt_aaaaaaaaaaaaaaaa',
+    rule: 'bulk_read',
   } as Record<string, string>;
   const path = url.replace(/:([a-z]+)/g, (_, k: string) => params[k] ?? `:${k}`);
   const key = `${method} ${url}`;
@@ -85,6 +87,9 @@ function request(url: string, method: string): { path: string; body?: unknown } 
       email_domain: 'walk.test',
     }),
     'PUT /api/v1/orgs/:org/alert-webhook': () => ({ url: 'http://127.0.0.1:9/hook' }),
+    'PUT /api/v1/orgs/:org/alert-rules/:rule': () => ({ threshold: 20_000 }),
+    'PUT /api/v1/orgs/:org/alert-settings': () => ({ email_to: [] }),
+    'POST /api/v1/orgs/:org/alerts/:id/dismiss': () => ({ reason: 'walking every route for every role' }),
     'PUT /api/v1/orgs/:org/keys/hsm': () => ({
       module: '/usr/lib/softhsm/libsofthsm2.so',
       token: 'walk',

@@ -29,6 +29,7 @@ const ServiceAccountsPage = lazyPage(
   'ServiceAccountsPage',
 );
 const SettingsPage = lazyPage(() => import('./pages/access/settings-page'), 'SettingsPage');
+const AlertsPage = lazyPage(() => import('./pages/alerts/alerts-page'), 'AlertsPage');
 const AccountPage = lazyPage(() => import('./pages/account-page'), 'AccountPage');
 const AuditPage = lazyPage(() => import('./pages/audit/audit-page'), 'AuditPage');
 const AuditSettingsPage = lazyPage(() => import('./pages/audit/audit-settings-page'), 'AuditSettingsPage');
@@ -82,6 +83,7 @@ export function App() {
             <Route path="orgs/:org/compliance" element={<CompliancePage />} />
             <Route path="orgs/:org/incidents" element={<IncidentsPage />} />
             <Route path="orgs/:org/incidents/:id" element={<IncidentPage />} />
+            <Route path="orgs/:org/alerts" element={<AlertsPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -1,6 +1,6 @@
 /**
  * @module access/alerts
- * Security alerts to an org's webhook (for now: break-glass use). Minimal on purpose: one HTTPS
+ * Security alerts to an org's webhook (break-glass use, and what the alert rules raise, `alerting/`). Minimal on purpose: one HTTPS
  * endpoint per org (plain HTTP only to loopback), a JSON body signed with HMAC-SHA-256 over
  * `<timestamp>.<body>` (header `x-ward-signature: v1=<hex>`, timestamp in `x-ward-timestamp`),
  * three attempts, and every delivery or failure recorded as `alert.deliver`. The secret is
@@ -94,13 +94,21 @@ export function createAlerts(deps: {
     );
   }
 
-  async function deliver(orgId: string, alert: string, payload: Record<string, unknown>): Promise<void> {
+  /**
+   * Posts one alert (up to three attempts) and records the outcome as `alert.deliver`: true when
+   * the webhook took it, false when it did not, null when the org has no webhook.
+   */
+  async function deliver(
+    orgId: string,
+    alert: string,
+    payload: Record<string, unknown>,
+  ): Promise<boolean | null> {
     const row = await db
       .selectFrom('org_alert_webhooks')
       .selectAll()
       .where('org_id', '=', orgId)
       .executeTakeFirst();
-    if (!row) return;
+    if (!row) return null;
     const secret = (await keys.decrypt(row.secret, aad(orgId))).toString('utf8');
     const body = JSON.stringify({ alert, org_id: orgId, time: new Date().toISOString(), ...payload });
     let status: number | null = null;
@@ -137,6 +145,7 @@ export function createAlerts(deps: {
         details: { alert, url: row.url, status, attempts, ...(error ? { failure: error } : {}) },
       },
     ]);
+    return error === undefined;
   }
 
   /**
@@ -157,13 +166,22 @@ export function createAlerts(deps: {
 
   /** Sends in the background; a failure is logged and recorded, never thrown at the caller. */
   function send(orgId: string, alert: string, payload: Record<string, unknown>): void {
-    const p = deliver(orgId, alert, payload)
+    const p: Promise<void> = deliver(orgId, alert, payload)
+      .then(() => undefined)
       .catch((err) => log.error({ err, org: orgId, alert }, 'could not deliver a security alert'))
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
   }
 
-  return { set, get, remove, send, reseal, drain: async () => void (await Promise.all([...inFlight])) };
+  return {
+    set,
+    get,
+    remove,
+    send,
+    deliver,
+    reseal,
+    drain: async () => void (await Promise.all([...inFlight])),
+  };
 }
 
 export type Alerts = ReturnType<typeof createAlerts>;

@@ -58,6 +58,22 @@ export const AUDIT_ACTIONS = {
     category: 'access',
     summary: 'a security alert was delivered to the webhook (or failed)',
   },
+  'alert.email': {
+    category: 'access',
+    summary: 'a security alert was sent by e-mail over SMTP (or could not be)',
+  },
+  'alert.raise': { category: 'access', summary: 'an alert rule fired on the audit log: an alert was raised' },
+  'alert.acknowledge': { category: 'access', summary: 'someone acknowledged an alert' },
+  'alert.dismiss': { category: 'access', summary: 'someone dismissed an alert, with a reason' },
+  'alert.escalate': { category: 'access', summary: 'someone marked an alert as escalated' },
+  'alert.rule.update': {
+    category: 'access',
+    summary: "an org's alert rule was switched or its threshold changed",
+  },
+  'alert.settings.update': {
+    category: 'access',
+    summary: "an org's working hours or alert e-mail recipients changed",
+  },
   'sso.configure': { category: 'access', summary: "the org's OpenID Connect single sign-on was configured" },
   'sso.remove': { category: 'access', summary: "the org's single sign-on was removed" },
   'accessreview.start': { category: 'access', summary: 'an owner started an access review' },
@@ -103,6 +119,7 @@ export const AUDIT_ACTIONS = {
   'audit.sink.create': { category: 'audit', summary: 'an audit sink was added' },
   'audit.sink.update': { category: 'audit', summary: 'an audit sink was switched on or off' },
   'audit.sink.delete': { category: 'audit', summary: 'an audit sink was removed' },
+  'audit.sink.failure': { category: 'audit', summary: 'an audit sink stopped accepting the log' },
   'audit.witness.add': { category: 'audit', summary: 'a witness was registered to cosign the chain' },
   'audit.witness.remove': { category: 'audit', summary: 'a witness was removed from the chain' },
   'audit.witness.quorum': {
@@ -243,7 +260,9 @@ export interface AuditTarget {
     | 'compliance_control'
     | 'compliance_report'
     | 'subprocessor'
-    | 'incident';
+    | 'incident'
+    | 'alert'
+    | 'alert_rule';
   id: string;
   name?: string;
 }

@@ -11,7 +11,8 @@ import type { RequestContext } from '../lib/context.js';
 import { isWardError, WardError } from '../lib/errors.js';
 import { newEventId } from '../lib/ids.js';
 import type { AuditAction, AuditError, AuditPayloads, AuditTarget, Outcome } from './actions.js';
-import { appendEvents, type PendingEvent } from './audit.store.js';
+import { appendEvents, type PendingEvent, type StoredEvent } from './audit.store.js';
+import { type CommitObserver, observers } from './observer.js';
 import type { Sealer } from './seal.js';
 import { createAuditWriter } from './writer.js';
 
@@ -70,13 +71,20 @@ function pending(ctx: RequestContext, spec: EventSpec, now: number, time: string
 /** `sealer` seals every write (audit/seal.ts); its key is derived from Ward's signing key. */
 export function createAuditService(deps: { db: Db; sealer: Sealer }) {
   const { db, sealer } = deps;
-  const writer = createAuditWriter({ db, sealer });
+  const watchers = observers();
+  const writer = createAuditWriter({ db, sealer, observer: watchers });
 
-  async function recordIn(tx: Tx, ctx: RequestContext, specs: EventSpec[]): Promise<void> {
+  /** Tells the observers about events a transaction of ours committed. */
+  function committed(stored: StoredEvent[]): void {
+    if (watchers.empty) return;
+    for (const e of stored) watchers.onCommitted(e.chain, e.seq, [e]);
+  }
+
+  async function appendIn(tx: Tx, ctx: RequestContext, specs: EventSpec[]): Promise<StoredEvent[]> {
     const now = Date.now();
     const time = new Date(now).toISOString();
     try {
-      await appendEvents(
+      return await appendEvents(
         tx,
         specs.map((s) => pending(ctx, s, now, time)),
         sealer,
@@ -86,13 +94,19 @@ export function createAuditService(deps: { db: Db; sealer: Sealer }) {
     }
   }
 
+  async function recordIn(tx: Tx, ctx: RequestContext, specs: EventSpec[]): Promise<void> {
+    await appendIn(tx, ctx, specs);
+  }
+
   async function record(ctx: RequestContext, specs: EventSpec[]): Promise<void> {
+    let stored: StoredEvent[];
     try {
-      await inTransaction(db, (tx) => recordIn(tx, ctx, specs));
+      stored = await inTransaction(db, (tx) => appendIn(tx, ctx, specs));
     } catch (err) {
       if (err instanceof AuditWriteError) throw err;
       throw new AuditWriteError(err);
     }
+    committed(stored);
   }
 
   async function mutate<A extends AuditAction, T>(
@@ -102,12 +116,13 @@ export function createAuditService(deps: { db: Db; sealer: Sealer }) {
   ): Promise<T> {
     const draft: Draft<A> = { ...spec, details: { ...spec.details }, also: [] };
     try {
-      return await inTransaction(db, async (tx) => {
+      const [value, stored] = await inTransaction(db, async (tx) => {
         const value = await run(tx, draft);
         const { also, ...main } = draft;
-        await recordIn(tx, ctx, [main as EventSpec, ...also]);
-        return value;
+        return [value, await appendIn(tx, ctx, [main as EventSpec, ...also])] as const;
       });
+      committed(stored);
+      return value;
     } catch (err) {
       // Not a refusal: the audit log or the database failed. Nothing committed; no event to add.
       if (err instanceof AuditWriteError || !isWardError(err)) throw err;
@@ -145,7 +160,15 @@ export function createAuditService(deps: { db: Db; sealer: Sealer }) {
     }
   }
 
-  return { mutate, record, recordIn, append, drain: () => writer.drain() };
+  return {
+    mutate,
+    record,
+    recordIn,
+    append,
+    drain: () => writer.drain(),
+    /** Adds an observer told of every event after it commits (audit/observer.ts). */
+    observe: (o: CommitObserver) => watchers.add(o),
+  };
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;

@@ -24,6 +24,12 @@ export {
 } from './batches.db.js';
 export { type Checkpointer, type CheckpointRefusal, createCheckpointer } from './checkpointer.js';
 export { AUDIT_RETENTION, type AuditMaintenance, createAuditMaintenance } from './maintenance.js';
+export {
+  type CommitObserver,
+  type CommittedEvent,
+  chainHeads,
+  committedAfter,
+} from './observer.js';
 export { createSealer, SEALS_MIGRATION, type Sealer, sealerFor } from './seal.js';
 export { createSinkDelivery, type SinkDelivery } from './sinks/delivery.js';
 export type { SecretScope, SinkSecrets } from './sinks/secrets.js';

@@ -79,6 +79,18 @@ export interface AuditPayloads {
   'alert.webhook.set': { url: string };
   'alert.webhook.remove': { url: string };
   'alert.deliver': { alert: string; url: string; status: number | null; attempts: number; failure?: string };
+  'alert.email': { alert: string; recipients: number; attempts: number; failure?: string };
+  'alert.raise': { alert_id: string; rule: string; seq: number; event_ids: string[]; summary: string };
+  'alert.acknowledge': { rule: string; note?: string };
+  'alert.dismiss': { rule: string; reason: string };
+  'alert.escalate': { rule: string; note?: string };
+  'alert.rule.update': {
+    rule: string;
+    changes: Record<string, { from: unknown; to: unknown }>;
+  };
+  'alert.settings.update': {
+    changes: Record<string, { from: unknown; to: unknown }>;
+  };
   'sso.configure': { issuer: string; client_id: string; email_domain: string; require_sso: boolean };
   'sso.remove': { issuer: string };
   'accessreview.start': { subjects: number };
@@ -165,6 +177,7 @@ export interface AuditPayloads {
   'audit.sink.create': { kind: string; format: string; target: string };
   'audit.sink.update': { enabled: boolean };
   'audit.sink.delete': { delivered_seq: number };
+  'audit.sink.failure': { sink: string; kind: string; failure: string; delivered_seq: number };
   'audit.witness.add': { key_name: string; url: string };
   'audit.witness.remove': { key_name: string };
   'audit.witness.quorum': { quorum: number; previous: number | null };

@@ -59,6 +59,7 @@ export function wireAudit(deps: {
     signer,
     sinksDir,
     log: deps.log.child({ component: 'audit-sinks' }),
+    audit,
   });
   const maintenance = createAuditMaintenance({ db, audit, log });
   const witnesses = createWitnessService({ db, audit, signer, newest: checkpointer.latest });

@@ -28,6 +28,7 @@ import {
   sendBatch,
   sendBatchLocked,
 } from './audit.store.js';
+import type { CommitObserver } from './observer.js';
 import type { Sealer } from './seal.js';
 
 const MAX_BATCH = 2000;
@@ -52,6 +53,8 @@ interface InFlight {
   sent: Promise<boolean>;
   /** Written under the chain head's lock (a retry): nothing is hashed after it until it is done. */
   locked: boolean;
+  /** The chain's head once it is written: its last event's seq. */
+  head?: ChainHead;
 }
 
 /** The batch being hashed while the one before it is written, sent the moment that write returns. */
@@ -60,7 +63,18 @@ interface Open {
   builder: BatchBuilder;
 }
 
-export function createAuditWriter(deps: { db: Db; sealer: Sealer }) {
+export function createAuditWriter(deps: { db: Db; sealer: Sealer; observer?: CommitObserver }) {
+  /** Tells the observer about a written batch: its callers' events end at `head`, in order. */
+  function observed(chain: string, batch: Batch, head: ChainHead | undefined): void {
+    if (!deps.observer || !head) return;
+    let seq = head.seq + 1;
+    for (const w of batch.waiters) seq -= w.events.length;
+    for (const w of batch.waiters) {
+      deps.observer.onCommitted(chain, seq, w.events);
+      seq += w.events.length;
+    }
+  }
+
   const queues = new Map<string, Batch[]>();
   const flushing = new Map<string, Promise<void>>();
   /** The head after the last batch sent on each chain; unknown after a failure or a stale head. */
@@ -176,16 +190,18 @@ export function createAuditWriter(deps: { db: Db; sealer: Sealer }) {
           deps.sealer,
         ).then((next) => {
           predicted.set(chain, next);
+          flight.head = next;
           return true;
         });
         sent.catch(() => undefined);
-        return { batch: o.batch, sent, locked: true };
+        const flight: InFlight = { batch: o.batch, sent, locked: true };
+        return flight;
       }
       const prepared = o.builder.finish(deps.sealer);
       predicted.set(chain, prepared.next);
       const sent = sendBatch(db, chain, prepared);
       sent.catch(() => undefined);
-      return { batch: o.batch, sent, locked: false };
+      return { batch: o.batch, sent, locked: false, head: prepared.next };
     };
     for (;;) {
       if (rounds < ROUNDS && !inflight?.locked) open = await absorb(chain, db, open, inflight !== undefined);
@@ -220,6 +236,7 @@ export function createAuditWriter(deps: { db: Db; sealer: Sealer }) {
           open = undefined;
         }
         for (const w of first.batch.waiters) w.resolve();
+        observed(chain, first.batch, first.head);
         continue;
       }
       // Nothing of this batch was written, and the open batch was hashed after a head that never

@@ -252,7 +252,7 @@ export function registerAccess(program: Command): void {
   withJson(
     program
       .command('alert-webhook')
-      .description("where an org's security alerts (break-glass) are posted, HMAC-signed")
+      .description("where an org's security alerts (break-glass, the alert rules) are posted, HMAC-signed")
       .requiredOption('--org <org>')
       .requiredOption('--url <url>'),
   ).action(

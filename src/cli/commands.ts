@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { registerAccess } from './access.js';
 import { registerAccessReviews } from './access-reviews.js';
+import { registerAlerts } from './alerts.js';
 import { registerAudit } from './audit.js';
 import { registerAuth } from './auth.js';
 import { registerBackups, registerRestore } from './backups.js';
@@ -32,6 +33,7 @@ export function registerClientCommands(program: Command): void {
   registerAccess(program);
   registerServiceAccounts(program);
   registerAccessReviews(program);
+  registerAlerts(program);
   registerDb(program);
   registerHipaa(program);
   registerCompliancePublicity(registerCompliance(program));

@@ -101,6 +101,30 @@ export const repositorySchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * The SMTP server alerts are e-mailed through (nodemailer). The password comes from the
+ * environment (WARD_SMTP_PASSWORD) or a file (`password_file`, relative paths under $WARD_HOME),
+ * never logged. `secure`: TLS from the first byte (port 465); otherwise STARTTLS, required unless
+ * `starttls: false` (only for a server on this machine).
+ */
+export const smtpSchema = z.strictObject({
+  host: z.string().min(1).max(253),
+  port: port.default(587),
+  secure: z.boolean().default(false),
+  starttls: z.boolean().default(true),
+  user: z.string().min(1).max(320).optional(),
+  password: z.string().min(1).max(500).optional(),
+  password_file: z.string().min(1).max(500).optional(),
+  from: z
+    .string()
+    .min(3)
+    .max(320)
+    .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'an e-mail address such as ward@example.org'),
+  /** CA certificates (PEM file) to trust for the server besides the system's. */
+  ca_file: z.string().min(1).max(500).optional(),
+});
+export type SmtpSettings = z.infer<typeof smtpSchema>;
+
 const TLS_RULE =
   "give either cert and key (PEM files; relative paths are under $WARD_HOME) or ward_ca: true (a certificate from Ward's own CA)";
 
@@ -191,6 +215,8 @@ export const configSchema = z.strictObject({
    * template names no period of its own); an earlier effective date is refused.
    */
   subprocessor_notice_days: z.coerce.number().int().min(0).max(365).default(30),
+  /** Where alerts are e-mailed from; without it, alerts go to the webhook and the console only. */
+  smtp: smtpSchema.optional(),
   /** Backups (pgBackRest): how often Ward looks for due work, drills, retries. */
   backups: z
     .strictObject({
@@ -227,6 +253,17 @@ export function crossFieldProblems(raw: Record<string, unknown>): { path: string
       message: `serving on '${host}' (beyond loopback) needs TLS: set tls.cert and tls.key, or tls.ward_ca: true, in ward.yaml`,
     });
   }
+  const smtp = raw.smtp as { host?: unknown; secure?: unknown; starttls?: unknown } | undefined;
+  if (
+    smtp &&
+    smtp.secure !== true &&
+    smtp.starttls === false &&
+    !['127.0.0.1', '::1', 'localhost'].includes(String(smtp.host))
+  )
+    problems.push({
+      path: 'smtp',
+      message: `e-mail to '${String(smtp.host)}' without TLS: set secure: true (port 465) or keep starttls on; starttls: false is only for a relay on this machine`,
+    });
   if (Array.isArray(raw.regions)) {
     const seen = new Set<unknown>();
     for (const r of raw.regions as { id?: unknown }[]) {

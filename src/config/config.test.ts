@@ -178,3 +178,29 @@ describe('tls', () => {
     ]);
   });
 });
+
+describe('smtp', () => {
+  const SMTP = 'smtp:\n  host: smtp.example.org\n  user: ward@example.org\n  from: ward@example.org\n';
+
+  it('takes the password from the environment, with STARTTLS required on 587 by default', () => {
+    const smtp = loadConfig({ ...withYaml(SMTP), WARD_SMTP_PASSWORD: 'from-env' }).smtp;
+    expect(smtp).toEqual({
+      host: 'smtp.example.org',
+      port: 587,
+      secure: false,
+      starttls: true,
+      user: 'ward@example.org',
+      password: 'from-env',
+      from: 'ward@example.org',
+    });
+  });
+
+  it('refuses plaintext to a server beyond this machine, and a sender that is not an address', () => {
+    expect(problems(withYaml(`${SMTP}  starttls: false\n`))).toEqual([
+      expect.stringContaining("e-mail to 'smtp.example.org' without TLS"),
+    ]);
+    expect(problems(withYaml('smtp:\n  host: relay\n  from: ward\n'))[0]).toContain(
+      "'smtp.from': an e-mail address",
+    );
+  });
+});

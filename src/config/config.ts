@@ -30,6 +30,7 @@ export const ENV_SETTINGS = {
 export const ENV_NESTED_SETTINGS = {
   WARD_BACKUPS_S3_ACCESS_KEY_ID: ['backups', 'repository', 'access_key_id'],
   WARD_BACKUPS_S3_SECRET_ACCESS_KEY: ['backups', 'repository', 'secret_access_key'],
+  WARD_SMTP_PASSWORD: ['smtp', 'password'],
 } as const;
 
 /** Sets raw[path] = value, making the sections on the way (copies, so the YAML is not changed). */

@@ -4,4 +4,4 @@
  * (every error at once), with no secret defaults. The CLI reads them without starting a server.
  */
 export { ConfigError, loadConfig, type Region, type WardConfig, wardHome } from './config.js';
-export { regionSchema } from './config.schema.js';
+export { regionSchema, type SmtpSettings } from './config.schema.js';

@@ -9,6 +9,7 @@ export * from './migrate.js';
 export * from './pool.js';
 export * from './schema.js';
 export * from './schema-access.js';
+export * from './schema-alerts.js';
 export * from './schema-backups.js';
 export * from './schema-compliance.js';
 export * from './schema-hipaa.js';

@@ -5,6 +5,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AccessTables } from './schema-access.js';
+import type { AlertTables } from './schema-alerts.js';
 import type { BackupTables } from './schema-backups.js';
 import type { ComplianceTables } from './schema-compliance.js';
 import type { HipaaTables } from './schema-hipaa.js';
@@ -307,7 +308,8 @@ export interface DB
     KeyTables,
     ComplianceTables,
     IncidentTables,
-    PublicityTables {
+    PublicityTables,
+    AlertTables {
   users: UsersTable;
   sign_in_failures: SignInFailuresTable;
   tokens: TokensTable;

@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { AccessServices } from '../access/index.js';
+import type { AlertService } from '../alerting/index.js';
 import type { AuditAccess, AuditReader, SinkService, WitnessService } from '../audit/index.js';
 import type { BackupsEdge } from '../backups/index.js';
 import type {
@@ -34,6 +35,7 @@ import { installConsole } from './plugins/console.js';
 import { installMetrics } from './plugins/metrics.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
 import { accessRoutes } from './routes/access.js';
+import { alertRuleRoutes } from './routes/alert-rules.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditSinkRoutes } from './routes/audit-sinks.js';
 import { auditWitnessRoutes } from './routes/audit-witnesses.js';
@@ -47,6 +49,7 @@ import { healthRoutes } from './routes/health.js';
 import { type HipaaEdge, installHipaaRoutes } from './routes/hipaa-edge.js';
 import { incidentNoticeRoutes } from './routes/incident-notices.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { orgAlertRoutes } from './routes/org-alerts.js';
 import { orgRoutes } from './routes/orgs.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicTrustRoutes } from './routes/public-trust.js';
@@ -82,6 +85,8 @@ export interface AppDeps {
   backups: BackupsEdge;
   /** Security incidents, their notices and evidence packets. */
   incidents: IncidentParts;
+  /** Alerts raised by the rules over the audit log, and the rules' settings. */
+  alerts: AlertService;
   health: () => Promise<void>;
   /** Whether the control database answers now; while it does not, API requests get 503 at once. */
   controlAvailable?: () => boolean;
@@ -191,6 +196,8 @@ export async function buildApp(deps: AppDeps, server: ServerOptions = {}): Promi
   backupRoutes(app, deps.backups);
   incidentRoutes(app, deps.incidents);
   incidentNoticeRoutes(app, deps.incidents);
+  orgAlertRoutes(app, deps.alerts);
+  alertRuleRoutes(app, deps.alerts);
   auditRoutes(app, deps.audit);
   auditSinkRoutes(app, deps.audit);
   auditWitnessRoutes(app, deps.audit);

@@ -35,6 +35,7 @@ export const ID_PREFIXES = [
   'hld',
   'ltr',
   'pkt',
+  'alr',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -140,8 +140,14 @@ export const PERMISSIONS = {
   },
   'sso.read': { summary: 'read the single sign-on configuration', who: ADMINS, scope: 'org:read' },
   'sso.manage': { summary: 'configure or remove single sign-on', who: OWNER, scope: '*' },
+  'alerts.read': {
+    summary: "read the org's alerts, its alert rules, working hours and alert recipients",
+    who: OVERSIGHT,
+    scope: 'org:read',
+  },
   'alerts.manage': {
-    summary: 'set or remove the security alert webhook',
+    summary:
+      'set or remove the security alert webhook, change alert rules, working hours and recipients, and acknowledge, dismiss or escalate alerts',
     who: ADMINS,
     scope: '*',
   },

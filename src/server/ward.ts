@@ -8,6 +8,7 @@
 import { unlink } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { type AccessServices, createAccessServices } from '../access/index.js';
+import { type AlertingParts, wireAlerting } from '../alerting/index.js';
 import {
   type AuditMaintenance,
   type AuditReader,
@@ -69,6 +70,8 @@ export interface Services {
   hipaa: HipaaParts;
   compliance: ComplianceParts['service'];
   complianceReports: ComplianceParts['reports'];
+  /** Alert rules over the audit stream: evaluator, delivery, service. */
+  alerting: AlertingParts;
   publicity: ComplianceParts['publicity'];
   /** The subprocessor list; `inEffect(at)` is what the compliance report lists. */
   subprocessors: ComplianceParts['subprocessors'];
@@ -163,6 +166,15 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       checkpointEveryEvents: config.audit.checkpoint_every_events,
       checkpointEveryMs: config.audit.checkpoint_every_seconds * 1000,
     },
+  });
+  const alerting = wireAlerting({
+    db,
+    audit,
+    orgs,
+    webhook: (org, alert, payload) => access.alerts.deliver(org, alert, payload),
+    smtp: config.smtp,
+    home: home.root,
+    log,
   });
   const regions = createRegionCatalog(config.regions);
   const plane = await wireDataPlane({
@@ -267,6 +279,9 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     await rootKeys.stop();
     await compliance.stop();
     await access.alerts.drain();
+    // Every statement event committed before the rules' last evaluation and save.
+    await audit.drain();
+    await alerting.stop();
     await auditParts.stop();
     await dataplane.stopAll();
     await backups.stopWal();
@@ -284,6 +299,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     await backups.startJobs();
     await hipaa.deletion.start();
     await auditParts.start({ sealsIntroduced: control.applied.includes(SEALS_MIGRATION) });
+    await alerting.start();
     await gateway.start();
     compliance.start();
     const https = config.tls ? await httpsCertificate(config.tls, home.tls, config.host) : undefined;
@@ -308,6 +324,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       complianceReports: compliance.reports,
       publicity: compliance.publicity,
       subprocessors: compliance.subprocessors,
+      alerts: alerting.service,
       backups: backups.edge,
       incidents,
       version: VERSION,
@@ -352,6 +369,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       hipaa,
       compliance: compliance.service,
       complianceReports: compliance.reports,
+      alerting,
       publicity: compliance.publicity,
       subprocessors: compliance.subprocessors,
       checkpointer: auditParts.checkpointer,

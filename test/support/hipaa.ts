@@ -9,9 +9,14 @@ import { PASSWORD, startTestWard, type TestWard } from './ward.js';
 
 export const BUSINESS_ASSOCIATE = { legal_name: 'Ward Hosting LLC', address: '1 Operator Way, Springfield' };
 
-export function startHipaaWard(grace = '3s', env: NodeJS.ProcessEnv = {}): Promise<TestWard> {
+export function startHipaaWard(
+  grace = '3s',
+  env: NodeJS.ProcessEnv = {},
+  overrides: Parameters<typeof startTestWard>[0] = {},
+): Promise<TestWard> {
   return startTestWard(
     {
+      ...overrides,
       business_associate: BUSINESS_ASSOCIATE,
       hipaa_deletion_grace: grace as unknown as number,
       // The encrypted projects' volume, small: tests that read every file under $WARD_HOME read it.
@@ -50,6 +55,13 @@ export async function mfaUser(w: TestWard, email: string, name?: string): Promis
 
 /** Unused recovery codes of the people mfaUser enrolled, to sign them in again. */
 const spareCodes = new Map<string, string[]>();
+
+/** One unused recovery code of someone mfaUser enrolled (a second factor for another sign-in). */
+export function spareCode(email: string): string {
+  const code = spareCodes.get(email)?.shift();
+  if (!code) throw new Error(`no recovery code left for ${email}`);
+  return code;
+}
 
 /** A console sign-in (session and CSRF cookies) for a browser, with a second factor if enrolled. */
 export async function cookieSession(w: TestWard, email: string, password = PASSWORD) {

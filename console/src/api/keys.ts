@@ -22,4 +22,7 @@ export const keys = {
   publicity: (org: string) => ['orgs', org, 'compliance', 'publicity'] as const,
   notices: (org: string) => ['orgs', org, 'compliance', 'notices'] as const,
   subprocessors: ['subprocessors'] as const,
+  alerts: (org: string) => ['orgs', org, 'alerts'] as const,
+  alertRules: (org: string) => ['orgs', org, 'alert-rules'] as const,
+  alertSettings: (org: string) => ['orgs', org, 'alert-settings'] as const,
 };

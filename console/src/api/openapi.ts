@@ -1491,6 +1491,300 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{org}/alert-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every built-in alert rule with the org's setting */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description whether threshold and window mean anything for this rule */
+              counts: boolean;
+              /** @description true while the org keeps the default setting */
+              default: boolean;
+              description: string;
+              enabled: boolean;
+              /** @enum {string} */
+              rule:
+                | 'failed_signins_account'
+                | 'failed_signins_address'
+                | 'bulk_read'
+                | 'off_hours'
+                | 'break_glass'
+                | 'new_network'
+                | 'audit_unavailable'
+                | 'backup_failed'
+                | 'audit_sink_failing'
+                | 'compliance_control_failing';
+              threshold: number;
+              title: string;
+              window_seconds: number;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/alert-rules/{rule}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One alert rule */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+          rule:
+            | 'failed_signins_account'
+            | 'failed_signins_address'
+            | 'bulk_read'
+            | 'off_hours'
+            | 'break_glass'
+            | 'new_network'
+            | 'audit_unavailable'
+            | 'backup_failed'
+            | 'audit_sink_failing'
+            | 'compliance_control_failing';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description whether threshold and window mean anything for this rule */
+              counts: boolean;
+              /** @description true while the org keeps the default setting */
+              default: boolean;
+              description: string;
+              enabled: boolean;
+              /** @enum {string} */
+              rule:
+                | 'failed_signins_account'
+                | 'failed_signins_address'
+                | 'bulk_read'
+                | 'off_hours'
+                | 'break_glass'
+                | 'new_network'
+                | 'audit_unavailable'
+                | 'backup_failed'
+                | 'audit_sink_failing'
+                | 'compliance_control_failing';
+              threshold: number;
+              title: string;
+              window_seconds: number;
+            };
+          };
+        };
+      };
+    };
+    /** Switch an alert rule on or off, or change its threshold or window */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+          rule:
+            | 'failed_signins_account'
+            | 'failed_signins_address'
+            | 'bulk_read'
+            | 'off_hours'
+            | 'break_glass'
+            | 'new_network'
+            | 'audit_unavailable'
+            | 'backup_failed'
+            | 'audit_sink_failing'
+            | 'compliance_control_failing';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled?: boolean;
+            threshold?: number;
+            window_seconds?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description whether threshold and window mean anything for this rule */
+              counts: boolean;
+              /** @description true while the org keeps the default setting */
+              default: boolean;
+              description: string;
+              enabled: boolean;
+              /** @enum {string} */
+              rule:
+                | 'failed_signins_account'
+                | 'failed_signins_address'
+                | 'bulk_read'
+                | 'off_hours'
+                | 'break_glass'
+                | 'new_network'
+                | 'audit_unavailable'
+                | 'backup_failed'
+                | 'audit_sink_failing'
+                | 'compliance_control_failing';
+              threshold: number;
+              title: string;
+              window_seconds: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/alert-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The org's working hours and who alerts are e-mailed to */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description who alerts are e-mailed to; empty: the org's owners and admins */
+              email_to: string[];
+              /** @description whether this Ward sends e-mail (smtp in ward.yaml) */
+              smtp: boolean;
+              working_hours: {
+                /** @description ISO weekdays, 1 Monday … 7 Sunday */
+                days: number[];
+                end: string;
+                start: string;
+                /** @description an IANA time zone such as America/Chicago */
+                time_zone: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    /** Declare working hours (null: none) or set who alerts are e-mailed to */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email_to?: string[];
+            working_hours?: {
+              /** @description ISO weekdays, 1 Monday … 7 Sunday */
+              days: number[];
+              end: string;
+              start: string;
+              /** @description an IANA time zone such as America/Chicago */
+              time_zone: string;
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description who alerts are e-mailed to; empty: the org's owners and admins */
+              email_to: string[];
+              /** @description whether this Ward sends e-mail (smtp in ward.yaml) */
+              smtp: boolean;
+              working_hours: {
+                /** @description ISO weekdays, 1 Monday … 7 Sunday */
+                days: number[];
+                end: string;
+                start: string;
+                /** @description an IANA time zone such as America/Chicago */
+                time_zone: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{org}/alert-webhook': {
     parameters: {
       query?: never;
@@ -1579,6 +1873,452 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The org's alerts, newest first, and how many are open */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          rule?:
+            | 'failed_signins_account'
+            | 'failed_signins_address'
+            | 'bulk_read'
+            | 'off_hours'
+            | 'break_glass'
+            | 'new_network'
+            | 'audit_unavailable'
+            | 'backup_failed'
+            | 'audit_sink_failing'
+            | 'compliance_control_failing';
+          status?: 'open' | 'acknowledged' | 'dismissed' | 'escalated';
+        };
+        header?: never;
+        path: {
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              alerts: {
+                chain: string;
+                /** @description when the triggering event happened */
+                event_time: string;
+                /** @description the audit events the alert rests on, the triggering one last */
+                events: {
+                  id: string;
+                  seq: number;
+                }[];
+                id: string;
+                raised_at: string;
+                /** @enum {string} */
+                rule:
+                  | 'failed_signins_account'
+                  | 'failed_signins_address'
+                  | 'bulk_read'
+                  | 'off_hours'
+                  | 'break_glass'
+                  | 'new_network'
+                  | 'audit_unavailable'
+                  | 'backup_failed'
+                  | 'audit_sink_failing'
+                  | 'compliance_control_failing';
+                /** @description the seq of the triggering audit event (with rule and chain, the alert’s identity) */
+                seq: number;
+                /** @enum {string} */
+                status: 'open' | 'acknowledged' | 'dismissed' | 'escalated';
+                status_at: string | null;
+                status_by: string | null;
+                /** @description the reason it was dismissed, or a note */
+                status_note: string | null;
+                subject: {
+                  [key: string]: unknown;
+                };
+                summary: string;
+                title: string;
+              }[];
+              /** @description how many alerts of the org are open */
+              open: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/alerts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One alert with the audit events it rests on and how it was delivered */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              chain: string;
+              deliveries: {
+                attempts: number;
+                /** @enum {string} */
+                channel: 'webhook' | 'email';
+                last_error: string | null;
+                sent_at: string | null;
+                /** @enum {string} */
+                status: 'pending' | 'sent' | 'failed' | 'skipped';
+              }[];
+              /** @description when the triggering event happened */
+              event_time: string;
+              /** @description the audit events the alert rests on, the triggering one last */
+              events: {
+                id: string;
+                seq: number;
+              }[];
+              id: string;
+              raised_at: string;
+              /** @enum {string} */
+              rule:
+                | 'failed_signins_account'
+                | 'failed_signins_address'
+                | 'bulk_read'
+                | 'off_hours'
+                | 'break_glass'
+                | 'new_network'
+                | 'audit_unavailable'
+                | 'backup_failed'
+                | 'audit_sink_failing'
+                | 'compliance_control_failing';
+              /** @description the seq of the triggering audit event (with rule and chain, the alert’s identity) */
+              seq: number;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'dismissed' | 'escalated';
+              status_at: string | null;
+              status_by: string | null;
+              /** @description the reason it was dismissed, or a note */
+              status_note: string | null;
+              subject: {
+                [key: string]: unknown;
+              };
+              summary: string;
+              title: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/alerts/{id}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Acknowledge an open alert */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              chain: string;
+              deliveries: {
+                attempts: number;
+                /** @enum {string} */
+                channel: 'webhook' | 'email';
+                last_error: string | null;
+                sent_at: string | null;
+                /** @enum {string} */
+                status: 'pending' | 'sent' | 'failed' | 'skipped';
+              }[];
+              /** @description when the triggering event happened */
+              event_time: string;
+              /** @description the audit events the alert rests on, the triggering one last */
+              events: {
+                id: string;
+                seq: number;
+              }[];
+              id: string;
+              raised_at: string;
+              /** @enum {string} */
+              rule:
+                | 'failed_signins_account'
+                | 'failed_signins_address'
+                | 'bulk_read'
+                | 'off_hours'
+                | 'break_glass'
+                | 'new_network'
+                | 'audit_unavailable'
+                | 'backup_failed'
+                | 'audit_sink_failing'
+                | 'compliance_control_failing';
+              /** @description the seq of the triggering audit event (with rule and chain, the alert’s identity) */
+              seq: number;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'dismissed' | 'escalated';
+              status_at: string | null;
+              status_by: string | null;
+              /** @description the reason it was dismissed, or a note */
+              status_note: string | null;
+              subject: {
+                [key: string]: unknown;
+              };
+              summary: string;
+              title: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/alerts/{id}/dismiss': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Dismiss an alert, saying why */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              chain: string;
+              deliveries: {
+                attempts: number;
+                /** @enum {string} */
+                channel: 'webhook' | 'email';
+                last_error: string | null;
+                sent_at: string | null;
+                /** @enum {string} */
+                status: 'pending' | 'sent' | 'failed' | 'skipped';
+              }[];
+              /** @description when the triggering event happened */
+              event_time: string;
+              /** @description the audit events the alert rests on, the triggering one last */
+              events: {
+                id: string;
+                seq: number;
+              }[];
+              id: string;
+              raised_at: string;
+              /** @enum {string} */
+              rule:
+                | 'failed_signins_account'
+                | 'failed_signins_address'
+                | 'bulk_read'
+                | 'off_hours'
+                | 'break_glass'
+                | 'new_network'
+                | 'audit_unavailable'
+                | 'backup_failed'
+                | 'audit_sink_failing'
+                | 'compliance_control_failing';
+              /** @description the seq of the triggering audit event (with rule and chain, the alert’s identity) */
+              seq: number;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'dismissed' | 'escalated';
+              status_at: string | null;
+              status_by: string | null;
+              /** @description the reason it was dismissed, or a note */
+              status_note: string | null;
+              subject: {
+                [key: string]: unknown;
+              };
+              summary: string;
+              title: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{org}/alerts/{id}/escalate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark an alert as escalated */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              chain: string;
+              deliveries: {
+                attempts: number;
+                /** @enum {string} */
+                channel: 'webhook' | 'email';
+                last_error: string | null;
+                sent_at: string | null;
+                /** @enum {string} */
+                status: 'pending' | 'sent' | 'failed' | 'skipped';
+              }[];
+              /** @description when the triggering event happened */
+              event_time: string;
+              /** @description the audit events the alert rests on, the triggering one last */
+              events: {
+                id: string;
+                seq: number;
+              }[];
+              id: string;
+              raised_at: string;
+              /** @enum {string} */
+              rule:
+                | 'failed_signins_account'
+                | 'failed_signins_address'
+                | 'bulk_read'
+                | 'off_hours'
+                | 'break_glass'
+                | 'new_network'
+                | 'audit_unavailable'
+                | 'backup_failed'
+                | 'audit_sink_failing'
+                | 'compliance_control_failing';
+              /** @description the seq of the triggering audit event (with rule and chain, the alert’s identity) */
+              seq: number;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'dismissed' | 'escalated';
+              status_at: string | null;
+              status_by: string | null;
+              /** @description the reason it was dismissed, or a note */
+              status_note: string | null;
+              subject: {
+                [key: string]: unknown;
+              };
+              summary: string;
+              title: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;

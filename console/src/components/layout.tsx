@@ -1,12 +1,14 @@
 /**
  * @module components/layout
- * The frame around every signed-in page: a header with the org switcher, links and sign-out.
+ * The frame around every signed-in page: a header with the org switcher, links, the open alerts
+ * of the org in view (the bell) and sign-out.
  */
 import { Anchor, AppShell, Button, Container, Group, Text } from '@mantine/core';
 import { Suspense } from 'react';
 import { Link, Outlet } from 'react-router';
 import { useSignOut } from '../api/auth';
 import type { User } from '../api/types';
+import { AlertBell } from './alert-bell';
 import { ErrorAlert } from './error-alert';
 import { IdleWatch } from './idle-watch';
 import { Loading } from './loading';
@@ -37,6 +39,7 @@ export function Layout({ me }: { me: User }) {
               <OrgSwitcher />
             </Group>
             <Group gap="sm" wrap="nowrap">
+              <AlertBell />
               <Text size="sm" c="dimmed" visibleFrom="sm">
                 {me.email}
                 {me.operator ? ' (operator)' : ''}

@@ -7,6 +7,7 @@
  */
 import { Anchor, Group } from '@mantine/core';
 import { Link, useLocation } from 'react-router';
+import { readsAlerts } from '../api/alerts';
 import { useOrg } from '../api/orgs';
 import { readsCompliance } from '../lib/compliance-format';
 import { ComplianceBanner } from './compliance-banner';
@@ -20,6 +21,7 @@ const SECTIONS = [
   ['/audit', 'Audit log'],
   ['/hipaa', 'HIPAA'],
   ['/compliance', 'Compliance'],
+  ['/alerts', 'Alerts'],
   ['/incidents', 'Incidents'],
   ['/settings', 'Settings'],
 ] as const;
@@ -36,6 +38,7 @@ export function OrgTabs({ org }: { org: string }) {
   const shown = (path: string) =>
     (path !== '/audit' || readsAudit(role)) &&
     (path !== '/compliance' || readsCompliance(role)) &&
+    (path !== '/alerts' || readsAlerts(role)) &&
     (path !== '/incidents' || (role !== null && readsCompliance(role)));
   return (
     <>

@@ -13,9 +13,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Db } from '../../db/index.js';
 import { checkpointFromRow } from '../../evidence/index.js';
+import { SYSTEM } from '../../lib/context.js';
 import { newId } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Signer } from '../../lib/signing.js';
+import type { AuditService } from '../audit.service.js';
 import { eventsAfter } from '../batches.db.js';
 import { createFileSink } from './file/file-sink.js';
 import { checkpointRecord, eventRecord, headerRecord } from './records.js';
@@ -35,6 +37,8 @@ export function createSinkDelivery(deps: {
   signer: Signer;
   sinksDir: string;
   log: Logger;
+  /** Records a sink's first failure after it last delivered (`audit.sink.failure`). */
+  audit?: Pick<AuditService, 'record'>;
 }) {
   const { db, keys, signer, sinksDir, log } = deps;
   const owner = randomUUID();
@@ -151,6 +155,24 @@ export function createSinkDelivery(deps: {
       await transports.get(sink.id)?.transport.close();
       transports.delete(sink.id);
       await failed(db, sink.id, owner, message).catch(() => undefined);
+      // Once per run of failures, not per retry: the alert rules raise one alert for it.
+      if (sink.attempts === 0)
+        await deps.audit
+          ?.record(SYSTEM, [
+            {
+              action: 'audit.sink.failure',
+              chain: sink.chain_id,
+              outcome: 'failure',
+              target: { type: 'audit_sink', id: sink.id, name: sink.name },
+              details: {
+                sink: sink.name,
+                kind: sink.kind,
+                failure: message.slice(0, 300),
+                delivered_seq: sink.delivered_seq,
+              },
+            },
+          ])
+          .catch((err) => log.warn({ err, sink: sink.id }, 'could not record an audit sink failure'));
     }
   }
 
