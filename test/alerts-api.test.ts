@@ -225,7 +225,7 @@ describe('delivery that fails', () => {
 });
 
 describe('what people do with an alert', () => {
-  it('acknowledges, escalates and dismisses with a reason, each audited; auditors only read', async () => {
+  it('acknowledges, turns into an incident and dismisses with a reason, each audited; auditors only read', async () => {
     const auditor = await mfaUser(w, 'auditor@clinic.test');
     await call(w, 'POST', '/api/v1/orgs/clinic/members', {
       token: owner,
@@ -242,9 +242,32 @@ describe('what people do with an alert', () => {
     const again = await call(w, 'POST', `${base}/acknowledge`, { token: owner, body: {} });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toContain('is acknowledged; it cannot be marked acknowledged now');
-    expect((await call(w, 'POST', `${base}/escalate`, { token: owner, body: {} })).body.status).toBe(
-      'escalated',
+    expect((await call(w, 'POST', `${base}/escalate`, { token: auditor, body: {} })).status).toBe(403);
+    const escalated = await call(w, 'POST', `${base}/escalate`, { token: owner, body: {} });
+    expect(escalated.status).toBe(201);
+    const incidentId = escalated.body.incident.id as string;
+    expect(escalated.body.alert).toMatchObject({ status: 'escalated', incident_id: incidentId });
+    const incident = (await call(w, 'GET', `/api/v1/orgs/clinic/incidents/${incidentId}`, { token: owner }))
+      .body;
+    // The incident cites exactly the alert's audit events, names the alert, and takes the day the
+    // alert reached the org as the day its recipients would have known (164.404(a)(2)).
+    expect(incident.title).toBe(a?.title);
+    expect(incident.audit_events.map((e: { id: string }) => e.id).sort()).toEqual(
+      (a?.events ?? []).map((e) => e.id).sort(),
     );
+    expect(incident.alerts.map((x: { id: string }) => x.id)).toEqual([a?.id]);
+    const raisedOn = (a?.raised_at ?? '').slice(0, 10);
+    expect(incident.knowledge).toEqual([
+      expect.objectContaining({ known_on: raisedOn, basis: 'should_have_known', committed_breach: false }),
+    ]);
+    expect(incident.discovery.discovered_on).toBe(raisedOn);
+    const twice = await call(w, 'POST', `${base}/escalate`, { token: owner, body: {} });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toContain(`is already incident '${incidentId}'`);
+    // The auditor's refusal and the second try are recorded too, naming the alert.
+    const made = (await events(w, 'incident.create')).filter((e) => e.details.alerts?.includes(a?.id));
+    expect(made.map((e) => e.outcome)).toEqual(['denied', 'success', 'failure']);
+    expect(made[1]?.target.id).toBe(incidentId);
 
     const noReason = await call(w, 'POST', `${base}/dismiss`, { token: owner, body: {} });
     expect(noReason.status).toBe(400);
@@ -264,7 +287,9 @@ describe('what people do with an alert', () => {
       'success',
       'failure',
     ]);
-    expect((await audited('alert.escalate')).map((e) => e.outcome)).toEqual(['success']);
+    expect((await audited('alert.escalate')).map((e) => [e.outcome, e.details.note])).toEqual([
+      ['success', `incident ${incidentId}`],
+    ]);
     expect((await audited('alert.dismiss')).map((e) => [e.outcome, e.details.reason])).toEqual([
       ['success', 'planned drill, approved by the privacy officer'],
     ]);

@@ -95,7 +95,7 @@ describe('ward alert', () => {
     );
   });
 
-  it('lists, shows, acknowledges, escalates and dismisses an alert', async () => {
+  it('lists, shows, acknowledges, turns into an incident and dismisses an alert', async () => {
     for (const ip of ['10.1.1.1', '203.0.113.9'])
       await call(w, 'POST', '/api/v1/auth/login', {
         body: { email: 'olga@acme.test', password: PASSWORD },
@@ -112,7 +112,20 @@ describe('ward alert', () => {
     expect(ok(await asOwner('alert', 'ack', id, '--org', 'acme', '--note', 'mine'))).toBe(
       `Alert ${id} is acknowledged.\n`,
     );
-    expect(ok(await asOwner('alert', 'escalate', id, '--org', 'acme'))).toBe(`Alert ${id} is escalated.\n`);
+    const escalated = ok(
+      await asOwner('alert', 'escalate', id, '--org', 'acme', '--title', 'Olga on a new network'),
+    );
+    const incident = /^Alert \S+ is now incident (inc_[a-z2-7]{16}): ward incident show \1 --org acme$/m.exec(
+      escalated,
+    );
+    expect(incident?.[0].startsWith(`Alert ${id} `)).toBe(true);
+    const shownIncident = JSON.parse(
+      ok(await asOwner('incident', 'show', incident?.[1] as string, '--org', 'acme', '--json')),
+    );
+    expect(shownIncident).toMatchObject({ title: 'Olga on a new network', alerts: [{ id }] });
+    failsWith(await asOwner('alert', 'escalate', id, '--org', 'acme'), /is already incident/, {
+      quiet: true,
+    });
     failsWith(await asOwner('alert', 'dismiss', id, '--org', 'acme'), /give --reason/, { quiet: true });
     const done = JSON.parse(
       ok(

@@ -34,6 +34,7 @@ export const alertView = z.object({
   status_by: z.string().nullable(),
   status_at: z.string().nullable(),
   status_note: z.string().nullable().describe('the reason it was dismissed, or a note'),
+  incident_id: z.string().nullable().describe('the incident the alert became (escalated)'),
 });
 
 export const alertDetail = alertView.extend({
@@ -110,3 +111,21 @@ export const alertSettingsBody = z.object({
 export type AlertView = z.infer<typeof alertView>;
 export type RuleBody = z.infer<typeof ruleBody>;
 export type AlertSettingsBody = z.infer<typeof alertSettingsBody>;
+
+export const escalateBody = z
+  .strictObject({
+    title: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("the incident's title (the alert's title if absent)"),
+    owner: z.string().trim().max(320).optional().describe("the incident owner's e-mail (an org member)"),
+  })
+  .optional();
+
+export const escalation = z.object({
+  alert: alertDetail,
+  incident: z.object({ id: z.string(), title: z.string() }),
+});

@@ -6,13 +6,22 @@
  * `get` is the seam an incident is later made from: the alert with its triggering events.
  */
 import type { AuditService } from '../audit/index.js';
-import type { AlertStatus, Db } from '../db/index.js';
+import type { AlertStatus, Db, Tx } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { conflict, invalid, notFound } from '../lib/errors.js';
 import type { OrgService } from '../orgs/index.js';
 import { authorize } from '../policy/index.js';
 import type { AlertSettingsBody, AlertView, RuleBody } from './alerts.schemas.js';
-import { type AlertRow, deliveriesOf, findAlert, listAlerts, openCount, setStatus } from './alerts.store.js';
+import {
+  type AlertRow,
+  alertsOfIncident,
+  deliveriesOf,
+  findAlert,
+  listAlerts,
+  lockAlert,
+  openCount,
+  setStatus,
+} from './alerts.store.js';
 import { defaultSetting, RULE_IDS, RULES, type RuleId } from './rules/catalog.js';
 import { knownTimeZone } from './rules/hours.js';
 
@@ -38,6 +47,7 @@ export function alertOf(r: AlertRow): AlertView {
     status_by: r.status_by_email ?? r.status_by,
     status_at: iso(r.status_at),
     status_note: r.status_note,
+    incident_id: r.incident_id,
   };
 }
 
@@ -47,11 +57,7 @@ const FROM: Record<'acknowledged' | 'dismissed' | 'escalated', AlertStatus[]> = 
   dismissed: ['open', 'acknowledged', 'escalated'],
   escalated: ['open', 'acknowledged'],
 };
-const ACTION = {
-  acknowledged: 'alert.acknowledge',
-  dismissed: 'alert.dismiss',
-  escalated: 'alert.escalate',
-} as const;
+const ACTION = { acknowledged: 'alert.acknowledge', dismissed: 'alert.dismiss' } as const;
 
 export function createAlertService(deps: {
   db: Db;
@@ -94,7 +100,7 @@ export function createAlertService(deps: {
     ctx: RequestContext,
     orgRef: string,
     id: string,
-    to: 'acknowledged' | 'dismissed' | 'escalated',
+    to: 'acknowledged' | 'dismissed',
     note: string | undefined,
   ) {
     const a = await orgs.access(ctx, orgRef);
@@ -115,6 +121,24 @@ export function createAlertService(deps: {
       },
     );
     return get(ctx, orgRef, id);
+  }
+
+  /**
+   * Claims alert `id` of org `orgId` for incident `incidentId` in the incident's own transaction
+   * (the alert row locked): it must be open or acknowledged, and becomes escalated, naming the
+   * incident. The caller (incidents) has checked who may; returns what the incident is made from.
+   */
+  async function escalateIn(tx: Tx, orgId: string, id: string, by: string, incidentId: string) {
+    const row = await lockAlert(tx, orgId, id);
+    if (!row) throw notFound(`no alert '${id}' in this organization`);
+    if (!FROM.escalated.includes(row.status))
+      throw conflict(
+        row.incident_id
+          ? `alert '${id}' is already incident '${row.incident_id}'`
+          : `alert '${id}' is ${row.status}; only an open or acknowledged alert can become an incident`,
+      );
+    await setStatus(tx, orgId, id, 'escalated', by, `incident ${incidentId}`, incidentId);
+    return alertOf({ ...row, status_by_email: null });
   }
 
   async function rules(ctx: RequestContext, orgRef: string) {
@@ -252,8 +276,9 @@ export function createAlertService(deps: {
       change(ctx, org, id, 'acknowledged', note),
     dismiss: (ctx: RequestContext, org: string, id: string, reason: string) =>
       change(ctx, org, id, 'dismissed', reason),
-    escalate: (ctx: RequestContext, org: string, id: string, note?: string) =>
-      change(ctx, org, id, 'escalated', note),
+    escalateIn,
+    /** The alerts that became incident `incidentId` (for its record). */
+    ofIncident: (q: Db | Tx, incidentId: string) => alertsOfIncident(q, incidentId),
     rules,
     rule,
     setRule,

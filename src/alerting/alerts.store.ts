@@ -80,6 +80,26 @@ export async function findAlert(q: Db | Tx, orgId: string, id: string) {
     .executeTakeFirst();
 }
 
+export async function lockAlert(tx: Tx, orgId: string, id: string) {
+  return tx
+    .selectFrom('alerts')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The alerts that became incident `incidentId`. */
+export async function alertsOfIncident(q: Db | Tx, incidentId: string) {
+  return q
+    .selectFrom('alerts')
+    .select(['id', 'rule', 'title', 'raised_at'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('raised_at')
+    .execute();
+}
+
 export async function listAlerts(
   db: Db,
   orgId: string,
@@ -116,10 +136,17 @@ export async function setStatus(
   status: AlertStatus,
   by: string,
   note: string | null,
+  incidentId?: string,
 ): Promise<void> {
   await tx
     .updateTable('alerts')
-    .set({ status, status_by: by, status_at: new Date(), status_note: note })
+    .set({
+      status,
+      status_by: by,
+      status_at: new Date(),
+      status_note: note,
+      ...(incidentId ? { incident_id: incidentId } : {}),
+    })
     .where('org_id', '=', orgId)
     .where('id', '=', id)
     .execute();

@@ -16,6 +16,8 @@ export {
   alertSettingsView,
   alertView,
   dismissBody,
+  escalateBody,
+  escalation,
   ruleBody,
   ruleId,
   ruleView,

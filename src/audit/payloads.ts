@@ -292,7 +292,7 @@ export interface AuditPayloads {
     notified: number;
   };
   'subprocessor.remove': { name: string; effective_at: string; notified: number };
-  'incident.create': { incident_id: string; title: string; audit_events: string[] };
+  'incident.create': { incident_id: string; title: string; audit_events: string[]; alerts?: string[] };
   'incident.update': { incident_id: string; changes: Record<string, { from: unknown; to: unknown }> };
   'incident.knowledge.add': {
     incident_id: string;

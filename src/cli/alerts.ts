@@ -50,7 +50,7 @@ export function registerAlerts(program: Command): Command {
   const alert = program
     .command('alert')
     .description(
-      "alerts the rules raised over the org's audit log: list, show, acknowledge, dismiss, escalate; rules and hours",
+      "alerts the rules raised over the org's audit log: list, show, acknowledge, dismiss, turn into an incident (escalate); rules and hours",
     );
   withJson(
     alert
@@ -121,7 +121,31 @@ export function registerAlerts(program: Command): Command {
   };
   change('ack', 'acknowledge', 'acknowledge an open alert', false);
   change('dismiss', 'dismiss', 'dismiss an alert, saying why', true);
-  change('escalate', 'escalate', 'mark an alert as escalated', false);
+  withJson(
+    alert
+      .command('escalate <id>')
+      .description('turn an open or acknowledged alert into a new incident (its audit events cited)')
+      .requiredOption('--org <org>', 'name or id')
+      .option('--title <text>', "the incident's title (the alert's if absent)")
+      .option('--owner <email>', "the incident's owner (an org member)"),
+  ).action(
+    action(async (id: string, opts: { org: string; title?: string; owner?: string; json?: boolean }) => {
+      const body = {
+        ...(opts.title ? { title: opts.title } : {}),
+        ...(opts.owner ? { owner: opts.owner } : {}),
+      };
+      const r = await (await connect()).request<{ alert: AlertRow; incident: { id: string; title: string } }>(
+        'POST',
+        `${alertsPath(opts.org)}/${encodeURIComponent(id)}/escalate`,
+        body,
+      );
+      if (opts.json) printJson(r);
+      else
+        say(
+          `Alert ${r.alert.id} is now incident ${r.incident.id}: ward incident show ${r.incident.id} --org ${opts.org}`,
+        );
+    }),
+  );
   addRuleCommands(alert);
   return alert;
 }

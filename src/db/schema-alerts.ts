@@ -57,6 +57,8 @@ export interface AlertsTable {
   status_by: string | null;
   status_at: Timestamp | null;
   status_note: string | null;
+  /** The incident the alert became (status escalated). */
+  incident_id: Generated<string | null>;
 }
 
 export type AlertChannel = 'webhook' | 'email';

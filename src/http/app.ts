@@ -196,7 +196,7 @@ export async function buildApp(deps: AppDeps, server: ServerOptions = {}): Promi
   backupRoutes(app, deps.backups);
   incidentRoutes(app, deps.incidents);
   incidentNoticeRoutes(app, deps.incidents);
-  orgAlertRoutes(app, deps.alerts);
+  orgAlertRoutes(app, deps.alerts, deps.incidents.incidents);
   alertRuleRoutes(app, deps.alerts);
   auditRoutes(app, deps.audit);
   auditSinkRoutes(app, deps.audit);

@@ -6,6 +6,7 @@
  * event commit in one transaction (audit.mutate) with the incident's row locked, so the timeline
  * and the audit log never disagree and two steps on one incident happen one after the other.
  */
+import type { AlertService } from '../alerting/index.js';
 import type { AuditAction, AuditPayloads, AuditReader, AuditService } from '../audit/index.js';
 import type { Db, IncidentRow, Org, Tx } from '../db/index.js';
 import type { Accounts } from '../identity/index.js';
@@ -28,6 +29,8 @@ export interface IncidentDeps {
   /** The org chain's events and their inclusion proofs. */
   auditReader: Pick<AuditReader, 'get' | 'prove'>;
   signer: Signer;
+  /** Alerts turned into incidents: claimed in the incident's transaction, listed on its record. */
+  alerts: Pick<AlertService, 'get' | 'escalateIn' | 'ofIncident'>;
   /** Today, for days left (tests move it). */
   now?: () => Date;
 }
@@ -58,7 +61,7 @@ export function createIncidentCore(deps: IncidentDeps) {
   }
 
   async function rowsOf(q: Db | Tx, incident: IncidentRow): Promise<IncidentRows> {
-    const [owner, knowledge, holds, events, notices, timeline, packets] = await Promise.all([
+    const [owner, knowledge, holds, events, notices, timeline, packets, alerts] = await Promise.all([
       ownerOf(incident.org_id, incident.owner_id, q),
       store.knowledgeOf(q, [incident.id]),
       store.holdsOf(q, [incident.id]),
@@ -66,8 +69,9 @@ export function createIncidentCore(deps: IncidentDeps) {
       store.noticesOf(q, incident.id),
       store.timelineOf(q, incident.id),
       store.packetsOf(q, incident.id),
+      deps.alerts.ofIncident(q, incident.id),
     ]);
-    return { incident, owner, knowledge, holds, events, notices, timeline, packets };
+    return { incident, owner, knowledge, holds, events, notices, timeline, packets, alerts };
   }
 
   async function found(q: Db | Tx, org: Org, id: string): Promise<IncidentRow> {

@@ -24,10 +24,15 @@ export const day = z
 const text = (max: number, what: string) => z.string().trim().min(1, `say ${what}`).max(max);
 const optionalText = (max: number) => z.string().trim().max(max);
 
-export const sourceRef = z.strictObject({
-  type: z.enum(['audit_event']).describe('what the incident cites; alerts join after issue 21 "Detect"'),
-  id: eventId,
-});
+export const alertId = idOf('alr', 'an alert');
+export const sourceRef = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('audit_event'), id: eventId }),
+    z.strictObject({ type: z.literal('alert'), id: alertId }),
+  ])
+  .describe(
+    'what the incident comes from: audit events it cites, or open alerts it turns into the incident (their events are cited)',
+  );
 export type SourceRef = z.infer<typeof sourceRef>;
 
 const affected = z.strictObject({

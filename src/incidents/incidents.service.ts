@@ -17,7 +17,7 @@ import { determine } from './assessment.js';
 import { discoveryOf } from './discovery.js';
 import { type HoldFacts, missingForHold } from './holds.js';
 import type { IncidentCore, IncidentDeps } from './incidents.core.js';
-import type { CreateIncidentInput, HoldBody, SourceRef, UpdateIncidentBody } from './incidents.schemas.js';
+import type { CreateIncidentInput, HoldBody, UpdateIncidentBody } from './incidents.schemas.js';
 import { createIncidentBody } from './incidents.schemas.js';
 import * as store from './incidents.store.js';
 import type { IncidentSummary, IncidentView } from './incidents.views.js';
@@ -47,8 +47,11 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
   }
 
   /**
-   * Records an incident. `sources` cites what it came from: audit events of the org's chain now,
-   * alerts once detection lands; each is checked to belong to the org.
+   * Records an incident. `sources` says what it came from: audit events of the org's chain (each
+   * checked to belong to the org) and alerts, which become this incident in the same transaction
+   * (open or acknowledged ones only; each then names it) with their audit events cited. An alert
+   * delivered to the org is the day its recipients would have known by reasonable diligence
+   * (164.404(a)(2)), so it is entered as who knew when, and the discovery date follows from it.
    */
   async function create(
     ctx: RequestContext,
@@ -58,22 +61,26 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
     const body = createIncidentBody.parse(input);
     const a = await orgs.access(ctx, orgRef);
     const id = newId('inc');
-    const events = [
-      ...new Set(body.sources.filter((s: SourceRef) => s.type === 'audit_event').map((s) => s.id)),
-    ];
+    const alertIds = [...new Set(body.sources.filter((s) => s.type === 'alert').map((s) => s.id))];
+    const cited = body.sources.filter((s) => s.type === 'audit_event').map((s) => s.id);
     await audit.mutate(
       ctx,
       {
         action: 'incident.create',
         chain: a.org.id,
         target: { type: 'incident', id, name: body.title },
-        details: { incident_id: id, title: body.title, audit_events: events },
+        details: {
+          incident_id: id,
+          title: body.title,
+          audit_events: [],
+          ...(alertIds.length ? { alerts: alertIds } : {}),
+        },
       },
-      async (tx) => {
+      async (tx, draft) => {
         authorize(ctx, a, 'incidents.manage');
         if (body.occurred_from && body.occurred_to && body.occurred_to < body.occurred_from)
           throw invalid('occurred_to must be on or after occurred_from');
-        await checkEvents(a.org, events);
+        await checkEvents(a.org, cited);
         const me = principalOf(ctx);
         await store.insertIncident(tx, {
           id,
@@ -87,17 +94,69 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
           affected: JSON.stringify(EMPTY_AFFECTED),
           created_by: me.id,
         });
+        const alerts = [];
+        for (const alertId of alertIds) {
+          const alert = await deps.alerts.escalateIn(tx, a.org.id, alertId, me.id, id);
+          alerts.push(alert);
+          draft.also.push({
+            action: 'alert.escalate',
+            chain: a.org.id,
+            target: { type: 'alert', id: alertId, name: alert.title },
+            details: { rule: alert.rule, note: `incident ${id}` },
+          });
+        }
+        const events = [...new Set([...cited, ...alerts.flatMap((al) => al.events.map((e) => e.id))])];
+        draft.details.audit_events = events;
         if (events.length > 0) await store.insertEvents(tx, id, events, me.id);
         await store.addTimeline(
           tx,
           id,
           me.email,
           'incident.create',
-          `recorded "${body.title}", reported by ${body.reported_by}${events.length ? `, citing ${events.length} audit event(s)` : ''}`,
+          `recorded "${body.title}", reported by ${body.reported_by}${alerts.length ? `, from alert(s) ${alertIds.join(', ')}` : ''}${events.length ? `, citing ${events.length} audit event(s)` : ''}`,
         );
+        for (const alert of alerts) {
+          const known_on = alert.raised_at.slice(0, 10);
+          const person = `the org's alert recipients (alert ${alert.id}, ${alert.rule})`;
+          await store.insertKnowledge(tx, {
+            id: newId('ikn'),
+            incident_id: id,
+            person,
+            relation: 'workforce',
+            known_on,
+            basis: 'should_have_known',
+            committed_breach: false,
+            recorded_by: me.id,
+          });
+          await store.addTimeline(
+            tx,
+            id,
+            me.email,
+            'incident.knowledge.add',
+            `${person} would have known on ${known_on}`,
+          );
+        }
       },
     );
     return view(ctx, orgRef, id);
+  }
+
+  /** Turns alert `alertId` into a new incident titled, dated and described from the alert. */
+  async function fromAlert(
+    ctx: RequestContext,
+    orgRef: string,
+    alertId: string,
+    options: { title?: string; owner?: string } = {},
+  ): Promise<IncidentView> {
+    const alert = await deps.alerts.get(ctx, orgRef, alertId);
+    return create(ctx, orgRef, {
+      title: options.title ?? alert.title,
+      summary: alert.summary,
+      occurred_from: alert.event_time.slice(0, 10),
+      reported_by: `Ward's alert rule ${alert.rule}`,
+      owner: options.owner,
+      sources: [{ type: 'alert', id: alertId }],
+    });
   }
 
   async function list(ctx: RequestContext, orgRef: string): Promise<IncidentSummary[]> {
@@ -324,6 +383,7 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
 
   return {
     create,
+    fromAlert,
     list,
     get: view,
     update,

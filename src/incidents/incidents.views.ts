@@ -180,6 +180,9 @@ export const incidentView = z.object({
   notices: z.array(noticeView),
   timeline: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), summary: z.string() })),
   packets: z.array(z.object({ id: z.string(), sha256: z.string(), issued_at: z.string() })),
+  alerts: z
+    .array(z.object({ id: z.string(), rule: z.string(), title: z.string(), raised_at: z.string() }))
+    .describe('the alerts this incident was made from'),
   today: z.string().describe('the day (UTC) days_left counts from'),
   created_at: z.string(),
   updated_at: z.string(),

@@ -39,6 +39,7 @@ export interface IncidentRows {
   notices: IncidentNoticeRow[];
   timeline: Pick<IncidentTimelineRow, 'at' | 'actor' | 'action' | 'summary'>[];
   packets: { id: string; sha256: string; issued_at: Date }[];
+  alerts: { id: string; rule: string; title: string; raised_at: Date }[];
 }
 
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : d);
@@ -188,6 +189,7 @@ export function incidentView(rows: IncidentRows, today: string): IncidentView {
       summary: t.summary,
     })),
     packets: rows.packets.map((p) => ({ id: p.id, sha256: p.sha256, issued_at: iso(p.issued_at) })),
+    alerts: rows.alerts.map((a) => ({ id: a.id, rule: a.rule, title: a.title, raised_at: iso(a.raised_at) })),
     today,
     created_at: iso(i.created_at),
     updated_at: iso(i.updated_at),

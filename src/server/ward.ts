@@ -255,6 +255,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     accounts: identity.accounts,
     auditReader: auditParts.reader,
     signer,
+    alerts: alerting.service,
   });
   const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
   const backups = await wireBackupParts({

@@ -11,6 +11,9 @@ export interface AlertJson {
   id: string;
   rule: string;
   status: string;
+  title: string;
+  raised_at: string;
+  incident_id: string | null;
   summary: string;
   seq: number;
   chain: string;

@@ -38,11 +38,25 @@ export function useAlerts(org: string, status: AlertStatus | 'all' = 'all', enab
 export function useAlertAction(org: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (a: { id: string; action: 'acknowledge' | 'dismiss' | 'escalate'; reason?: string }) =>
+    mutationFn: (a: { id: string; action: 'acknowledge' | 'dismiss'; reason?: string }) =>
       api<Alert>(
         'POST',
         `/orgs/${seg(org)}/alerts/${seg(a.id)}/${a.action}`,
         a.action === 'dismiss' ? { reason: a.reason } : {},
+      ),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.alerts(org) }),
+  });
+}
+
+/** Turns an alert into a new incident; resolves with the incident's id. */
+export function useEscalateAlert(org: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      api<{ alert: Alert; incident: { id: string; title: string } }>(
+        'POST',
+        `/orgs/${seg(org)}/alerts/${seg(id)}/escalate`,
+        {},
       ),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.alerts(org) }),
   });

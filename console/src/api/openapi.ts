@@ -1928,6 +1928,8 @@ export interface paths {
                   seq: number;
                 }[];
                 id: string;
+                /** @description the incident the alert became (escalated) */
+                incident_id: string | null;
                 raised_at: string;
                 /** @enum {string} */
                 rule:
@@ -2015,6 +2017,8 @@ export interface paths {
                 seq: number;
               }[];
               id: string;
+              /** @description the incident the alert became (escalated) */
+              incident_id: string | null;
               raised_at: string;
               /** @enum {string} */
               rule:
@@ -2107,6 +2111,8 @@ export interface paths {
                 seq: number;
               }[];
               id: string;
+              /** @description the incident the alert became (escalated) */
+              incident_id: string | null;
               raised_at: string;
               /** @enum {string} */
               rule:
@@ -2197,6 +2203,8 @@ export interface paths {
                 seq: number;
               }[];
               id: string;
+              /** @description the incident the alert became (escalated) */
+              incident_id: string | null;
               raised_at: string;
               /** @enum {string} */
               rule:
@@ -2243,7 +2251,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Mark an alert as escalated */
+    /**
+     * Turn an alert into an incident
+     * @description Records a new incident from an open or acknowledged alert (its title, summary and event time; the alert's audit events cited; its delivery entered as who would have known when) and marks the alert escalated, naming the incident, in one transaction. Needs incidents.manage too.
+     */
     post: {
       parameters: {
         query?: never;
@@ -2257,62 +2268,73 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            note?: string;
-          } | null;
+            /** @description the incident owner's e-mail (an org member) */
+            owner?: string;
+            /** @description the incident's title (the alert's title if absent) */
+            title?: string;
+          };
         };
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
           content: {
             'application/json': {
-              chain: string;
-              deliveries: {
-                attempts: number;
-                /** @enum {string} */
-                channel: 'webhook' | 'email';
-                last_error: string | null;
-                sent_at: string | null;
-                /** @enum {string} */
-                status: 'pending' | 'sent' | 'failed' | 'skipped';
-              }[];
-              /** @description when the triggering event happened */
-              event_time: string;
-              /** @description the audit events the alert rests on, the triggering one last */
-              events: {
+              alert: {
+                chain: string;
+                deliveries: {
+                  attempts: number;
+                  /** @enum {string} */
+                  channel: 'webhook' | 'email';
+                  last_error: string | null;
+                  sent_at: string | null;
+                  /** @enum {string} */
+                  status: 'pending' | 'sent' | 'failed' | 'skipped';
+                }[];
+                /** @description when the triggering event happened */
+                event_time: string;
+                /** @description the audit events the alert rests on, the triggering one last */
+                events: {
+                  id: string;
+                  seq: number;
+                }[];
                 id: string;
+                /** @description the incident the alert became (escalated) */
+                incident_id: string | null;
+                raised_at: string;
+                /** @enum {string} */
+                rule:
+                  | 'failed_signins_account'
+                  | 'failed_signins_address'
+                  | 'bulk_read'
+                  | 'off_hours'
+                  | 'break_glass'
+                  | 'new_network'
+                  | 'audit_unavailable'
+                  | 'backup_failed'
+                  | 'audit_sink_failing'
+                  | 'compliance_control_failing';
+                /** @description the seq of the triggering audit event (with rule and chain, the alert’s identity) */
                 seq: number;
-              }[];
-              id: string;
-              raised_at: string;
-              /** @enum {string} */
-              rule:
-                | 'failed_signins_account'
-                | 'failed_signins_address'
-                | 'bulk_read'
-                | 'off_hours'
-                | 'break_glass'
-                | 'new_network'
-                | 'audit_unavailable'
-                | 'backup_failed'
-                | 'audit_sink_failing'
-                | 'compliance_control_failing';
-              /** @description the seq of the triggering audit event (with rule and chain, the alert’s identity) */
-              seq: number;
-              /** @enum {string} */
-              status: 'open' | 'acknowledged' | 'dismissed' | 'escalated';
-              status_at: string | null;
-              status_by: string | null;
-              /** @description the reason it was dismissed, or a note */
-              status_note: string | null;
-              subject: {
-                [key: string]: unknown;
+                /** @enum {string} */
+                status: 'open' | 'acknowledged' | 'dismissed' | 'escalated';
+                status_at: string | null;
+                status_by: string | null;
+                /** @description the reason it was dismissed, or a note */
+                status_note: string | null;
+                subject: {
+                  [key: string]: unknown;
+                };
+                summary: string;
+                title: string;
               };
-              summary: string;
-              title: string;
+              incident: {
+                id: string;
+                title: string;
+              };
             };
           };
         };
@@ -4696,14 +4718,18 @@ export interface paths {
             owner?: string;
             reported_by: string;
             /** @default [] */
-            sources?: {
-              id: string;
-              /**
-               * @description what the incident cites; alerts join after issue 21 "Detect"
-               * @enum {string}
-               */
-              type: 'audit_event';
-            }[];
+            sources?: (
+              | {
+                  id: string;
+                  /** @enum {string} */
+                  type: 'audit_event';
+                }
+              | {
+                  id: string;
+                  /** @enum {string} */
+                  type: 'alert';
+                }
+            )[];
             /**
              * @description what happened
              * @default
@@ -4730,6 +4756,13 @@ export interface paths {
                 misuse_imminent: boolean;
                 total: number;
               };
+              /** @description the alerts this incident was made from */
+              alerts: {
+                id: string;
+                raised_at: string;
+                rule: string;
+                title: string;
+              }[];
               assessment: {
                 exclusions: {
                   i?: {
@@ -4970,6 +5003,13 @@ export interface paths {
                 misuse_imminent: boolean;
                 total: number;
               };
+              /** @description the alerts this incident was made from */
+              alerts: {
+                id: string;
+                raised_at: string;
+                rule: string;
+                title: string;
+              }[];
               assessment: {
                 exclusions: {
                   i?: {
@@ -5236,6 +5276,13 @@ export interface paths {
                 misuse_imminent: boolean;
                 total: number;
               };
+              /** @description the alerts this incident was made from */
+              alerts: {
+                id: string;
+                raised_at: string;
+                rule: string;
+                title: string;
+              }[];
               assessment: {
                 exclusions: {
                   i?: {
@@ -5526,6 +5573,13 @@ export interface paths {
                 misuse_imminent: boolean;
                 total: number;
               };
+              /** @description the alerts this incident was made from */
+              alerts: {
+                id: string;
+                raised_at: string;
+                rule: string;
+                title: string;
+              }[];
               assessment: {
                 exclusions: {
                   i?: {
@@ -5775,6 +5829,13 @@ export interface paths {
                 misuse_imminent: boolean;
                 total: number;
               };
+              /** @description the alerts this incident was made from */
+              alerts: {
+                id: string;
+                raised_at: string;
+                rule: string;
+                title: string;
+              }[];
               assessment: {
                 exclusions: {
                   i?: {
@@ -6096,6 +6157,13 @@ export interface paths {
                 misuse_imminent: boolean;
                 total: number;
               };
+              /** @description the alerts this incident was made from */
+              alerts: {
+                id: string;
+                raised_at: string;
+                rule: string;
+                title: string;
+              }[];
               assessment: {
                 exclusions: {
                   i?: {
@@ -6393,6 +6461,13 @@ export interface paths {
                 misuse_imminent: boolean;
                 total: number;
               };
+              /** @description the alerts this incident was made from */
+              alerts: {
+                id: string;
+                raised_at: string;
+                rule: string;
+                title: string;
+              }[];
               assessment: {
                 exclusions: {
                   i?: {

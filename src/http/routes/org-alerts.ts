@@ -1,7 +1,8 @@
 /**
  * @module http/routes/org-alerts
  * What the alert rules raised: list (filters: status, rule), read one with the audit events it
- * rests on and its deliveries, acknowledge, dismiss (a reason is required), mark as escalated.
+ * rests on and its deliveries, acknowledge, dismiss (a reason is required), or turn it into an
+ * incident (escalate: the alert becomes a new incident citing its audit events).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,12 +15,15 @@ import {
   alertList,
   alertQuery,
   dismissBody,
+  escalateBody,
+  escalation,
 } from '../../alerting/index.js';
+import type { IncidentService } from '../../incidents/index.js';
 import { orgRef } from '../../orgs/index.js';
 
 const tags = ['alerts'];
 
-export function orgAlertRoutes(app: FastifyInstance, alerts: AlertService) {
+export function orgAlertRoutes(app: FastifyInstance, alerts: AlertService, incidents: IncidentService) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const byOrg = z.object({ org: orgRef });
   const byAlert = z.object({ org: orgRef, id: alertId });
@@ -86,12 +90,19 @@ export function orgAlertRoutes(app: FastifyInstance, alerts: AlertService) {
       config: manage,
       schema: {
         tags,
-        summary: 'Mark an alert as escalated',
+        summary: 'Turn an alert into an incident',
+        description:
+          "Records a new incident from an open or acknowledged alert (its title, summary and event time; the alert's audit events cited; its delivery entered as who would have known when) and marks the alert escalated, naming the incident, in one transaction. Needs incidents.manage too.",
         params: byAlert,
-        body: ackBody,
-        response: { 200: alertDetail },
+        body: escalateBody,
+        response: { 201: escalation },
       },
     },
-    (req) => alerts.escalate(req.ctx, req.params.org, req.params.id, req.body?.note),
+    async (req, reply) => {
+      const { org, id } = req.params;
+      const incident = await incidents.fromAlert(req.ctx, org, id, req.body ?? {});
+      const alert = await alerts.get(req.ctx, org, id);
+      return reply.code(201).send({ alert, incident: { id: incident.id, title: incident.title } });
+    },
   );
 }

@@ -1,12 +1,21 @@
 /**
  * @module pages/alerts/alerts-page
  * The org's notifications: what the alert rules raised, newest first, filtered by status; owners
- * and admins acknowledge, escalate or dismiss (with a reason) each one. Below, the rules and the
+ * and admins acknowledge it, turn it into an incident (escalate: the incident page opens) or dismiss
+ * it with a reason. An escalated alert links to its incident. Below, the rules and the
  * working hours (alert-rules-section).
  */
 import { Badge, Button, Group, SegmentedControl, Stack, Table, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
-import { type Alert, type AlertStatus, managesAlerts, useAlertAction, useAlerts } from '../../api/alerts';
+import { Link, useNavigate } from 'react-router';
+import {
+  type Alert,
+  type AlertStatus,
+  managesAlerts,
+  useAlertAction,
+  useAlerts,
+  useEscalateAlert,
+} from '../../api/alerts';
 import { useOrg } from '../../api/orgs';
 import { ErrorAlert } from '../../components/error-alert';
 import { Loading } from '../../components/loading';
@@ -22,23 +31,43 @@ const COLORS: Record<AlertStatus, string> = {
 
 function Actions({ org, a }: { org: string; a: Alert }) {
   const act = useAlertAction(org);
+  const escalate = useEscalateAlert(org);
+  const navigate = useNavigate();
   const [dismissing, setDismissing] = useState(false);
   const [reason, setReason] = useState('');
   if (a.status === 'dismissed') return <Text size="xs">Dismissed: {a.status_note}</Text>;
   return (
     <Stack gap={4}>
-      <ErrorAlert error={act.error} title="Refused" />
+      <ErrorAlert error={act.error ?? escalate.error} title="Refused" />
       <Group gap="xs">
         {a.status === 'open' ? (
           <Button size="xs" onClick={() => act.mutate({ id: a.id, action: 'acknowledge' })}>
             Acknowledge
           </Button>
         ) : null}
-        {a.status !== 'escalated' ? (
-          <Button size="xs" variant="default" onClick={() => act.mutate({ id: a.id, action: 'escalate' })}>
-            Escalate
+        {a.incident_id ? (
+          <Button
+            size="xs"
+            variant="light"
+            component={Link}
+            to={`/orgs/${encodeURIComponent(org)}/incidents/${a.incident_id}`}
+          >
+            Incident {a.incident_id}
           </Button>
-        ) : null}
+        ) : (
+          <Button
+            size="xs"
+            variant="default"
+            loading={escalate.isPending}
+            onClick={() =>
+              escalate.mutate(a.id, {
+                onSuccess: (r) => navigate(`/orgs/${encodeURIComponent(org)}/incidents/${r.incident.id}`),
+              })
+            }
+          >
+            Open an incident
+          </Button>
+        )}
         <Button size="xs" variant="subtle" color="gray" onClick={() => setDismissing(!dismissing)}>
           Dismiss…
         </Button>
