@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerAccess } from './access.js';
+import { registerAccessAccounting } from './access-accounting.js';
 import { registerAccessReviews } from './access-reviews.js';
 import { registerAudit } from './audit.js';
 import { registerAuth } from './auth.js';
@@ -17,6 +18,7 @@ import { registerOperator } from './operator.js';
 import { registerOrgs } from './orgs.js';
 import { registerProjects } from './projects.js';
 import { registerServiceAccounts } from './service-accounts.js';
+import { registerSubjects } from './subjects.js';
 import { registerSubprocessors } from './subprocessors.js';
 import { registerUsers } from './users.js';
 
@@ -29,6 +31,8 @@ export function registerClientCommands(program: Command): void {
   registerBackups(program);
   registerMfa(program);
   registerAccess(program);
+  registerAccessAccounting(program);
+  registerSubjects(program);
   registerServiceAccounts(program);
   registerAccessReviews(program);
   registerDb(program);

@@ -11,8 +11,10 @@
  */
 import type { EventSpec } from '../audit/index.js';
 import { constant } from '../evidence/index.js';
+import { newEventId } from '../lib/ids.js';
 import type { Statement } from './expectations.js';
 import type { StatementInfo } from './statements/normalizer.js';
+import { BULK_READ_SUBJECTS } from './subjects/statement-subjects.js';
 
 export interface SessionInfo {
   sid: string;
@@ -71,7 +73,18 @@ export function statementEvent(
 ): EventSpec<'db.statement'> {
   const carry = text !== undefined && !text.recorded;
   if (text) text.recorded = true;
+  const subj = stmt.subj;
+  let id: string | undefined;
+  let named: Buffer | undefined;
+  if (subj && !refused) {
+    // Its outcome may carry returned subjects and points back here by this id.
+    id = newEventId();
+    subj.eventId = id;
+    if (subj.named.size > 0) named = subj.tokens(subj.named);
+  }
   return {
+    ...(id ? { id } : {}),
+    ...(named ? { subjects: { project: s.projectId, tokens: named } } : {}),
     action: 'db.statement',
     chain: s.orgId,
     target: target(s),
@@ -90,7 +103,34 @@ export function statementEvent(
       tls: s.tls,
       ...(refused ? { refused } : {}),
       ...(previous ? { previous } : {}),
+      ...(named && subj
+        ? { subjects: { named: named.toString('base64'), count: subj.named.size, role: s.projectRole } }
+        : {}),
     },
+  };
+}
+
+/** What an outcome says about the subjects its rows returned, and the tokens to index. */
+function returnedSubjects(s: SessionInfo, stmt: Statement) {
+  const subj = stmt.subj;
+  if (!subj) return undefined;
+  const rows = subj.returnedRows ? { uncovered_rows: subj.uncoveredRows } : {};
+  const count = subj.returned.size;
+  if (count === 0) return { details: rows, index: undefined };
+  const tokens = subj.tokens(subj.returned);
+  return {
+    details: {
+      ...rows,
+      subjects: {
+        returned: tokens.toString('base64'),
+        count,
+        role: s.projectRole,
+        ...(subj.eventId ? { statement_id: subj.eventId } : {}),
+        ...(subj.wasTruncated ? { truncated: true } : {}),
+      },
+      ...(count >= BULK_READ_SUBJECTS ? { bulk_read: true, subject_count: count } : {}),
+    },
+    index: { project: s.projectId, tokens },
   };
 }
 
@@ -103,7 +143,9 @@ export function resultEvent(
   skipped = false,
 ): EventSpec<'db.statement.result'> {
   const failed = stmt.sqlstate !== null && !SUCCESS_CLASSES.has(stmt.sqlstate.slice(0, 2));
+  const subjects = returnedSubjects(s, stmt);
   return {
+    ...(subjects?.index ? { subjects: subjects.index } : {}),
     action: 'db.statement.result',
     chain: s.orgId,
     target: target(s),
@@ -116,6 +158,7 @@ export function resultEvent(
       duration_ms: Math.round((now - stmt.startedAt) * 1000) / 1000,
       sqlstate: stmt.sqlstate ?? (skipped ? null : '00000'),
       ...(skipped ? { skipped: true } : {}),
+      ...subjects?.details,
     },
   };
 }

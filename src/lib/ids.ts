@@ -30,6 +30,7 @@ export const ID_PREFIXES = [
   'rpt',
   'sub',
   'ntc',
+  'sbk',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -46,6 +46,7 @@ import { createOrgService, type OrgService } from '../orgs/index.js';
 import { createClusterEvents, type ProjectService, wireProjects } from '../projects/index.js';
 import { createRegionCatalog } from '../regions/index.js';
 import { httpsCertificate } from '../tls/index.js';
+import { type AccountingParts, wireAccounting } from './accounting.js';
 import { wireBackupParts } from './backups.js';
 import { type ComplianceParts, wireCompliance } from './compliance.js';
 import { openControlDatabase } from './control-db.js';
@@ -72,6 +73,8 @@ export interface Services {
   /** The subprocessor list; `inEffect(at)` is what the compliance report lists. */
   subprocessors: ComplianceParts['subprocessors'];
   checkpointer: Checkpointer;
+  /** Subject keys and the accounting of access. */
+  accounting: AccountingParts;
   auditReader: AuditReader;
   sinks: SinkService;
   delivery: SinkDelivery;
@@ -233,7 +236,19 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       hipaa.edge.businessAssociate.lastKnown()?.legal_name ?? 'The operator of this Ward installation',
     log,
   });
-  const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
+  const accounting = wireAccounting({ db, audit, keys, orgs, dataplane });
+  const gateway = wireGateway({
+    config,
+    home,
+    log,
+    db,
+    audit,
+    identity,
+    keys,
+    orgs,
+    dataplane,
+    subjectPlans: accounting.subjects.planFor,
+  });
   const backups = await wireBackupParts({
     config,
     control,
@@ -297,6 +312,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       complianceReports: compliance.reports,
       publicity: compliance.publicity,
       subprocessors: compliance.subprocessors,
+      accounting,
       backups: backups.edge,
       version: VERSION,
       consoleDir: config.console_dir ?? DEFAULT_CONSOLE_DIR,
@@ -343,6 +359,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       publicity: compliance.publicity,
       subprocessors: compliance.subprocessors,
       checkpointer: auditParts.checkpointer,
+      accounting,
       gateway,
       backups,
       dataplane,
