@@ -23,23 +23,8 @@ const IV = new Int32Array([
 
 const W = new Int32Array(64);
 
-/** One SHA-256 compression of the 64 bytes at `block[at]` into `h`. */
+/** One SHA-256 compression of the 64 bytes at `block[at]` into `h` (schedule computed in the rounds). */
 function compress(h: Int32Array, block: Uint8Array, at: number): void {
-  for (let i = 0; i < 16; i++) {
-    const j = at + i * 4;
-    W[i] =
-      ((block[j] as number) << 24) |
-      ((block[j + 1] as number) << 16) |
-      ((block[j + 2] as number) << 8) |
-      (block[j + 3] as number);
-  }
-  for (let i = 16; i < 64; i++) {
-    const w15 = W[i - 15] as number;
-    const w2 = W[i - 2] as number;
-    const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
-    const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
-    W[i] = ((W[i - 16] as number) + s0 + (W[i - 7] as number) + s1) | 0;
-  }
   let a = h[0] as number;
   let b = h[1] as number;
   let c = h[2] as number;
@@ -49,12 +34,26 @@ function compress(h: Int32Array, block: Uint8Array, at: number): void {
   let g = h[6] as number;
   let hh = h[7] as number;
   for (let i = 0; i < 64; i++) {
+    let w: number;
+    if (i < 16) {
+      const j = at + i * 4;
+      w =
+        ((block[j] as number) << 24) |
+        ((block[j + 1] as number) << 16) |
+        ((block[j + 2] as number) << 8) |
+        (block[j + 3] as number);
+    } else {
+      const w15 = W[i - 15] as number;
+      const w2 = W[i - 2] as number;
+      const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
+      const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
+      w = ((W[i - 16] as number) + s0 + (W[i - 7] as number) + s1) | 0;
+    }
+    W[i] = w;
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const ch = (e & f) ^ (~e & g);
-    const t1 = (hh + S1 + ch + (K[i] as number) + (W[i] as number)) | 0;
+    const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + (K[i] as number) + w) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const maj = (a & b) ^ (a & c) ^ (b & c);
-    const t2 = (S0 + maj) | 0;
+    const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     hh = g;
     g = f;
     f = e;
@@ -74,8 +73,13 @@ function compress(h: Int32Array, block: Uint8Array, at: number): void {
   h[7] = ((h[7] as number) + hh) | 0;
 }
 
-/** A keyed hash: `mac(message)` is the first 16 bytes of HMAC-SHA-256(key, message). */
-export function hmac128(key: Buffer): (message: Buffer) => Buffer {
+/**
+ * A keyed hash: `mac(message, length, out, at)` writes the first 16 bytes of
+ * HMAC-SHA-256(key, message[0, length)) into `out` at `at`.
+ */
+export function hmac128(
+  key: Buffer,
+): (message: Uint8Array, length: number, out: Uint8Array, at: number) => void {
   if (key.length > 64) throw new RangeError('an HMAC key longer than a block must be hashed first');
   const pad = new Uint8Array(64);
   const inner = new Int32Array(IV);
@@ -89,21 +93,23 @@ export function hmac128(key: Buffer): (message: Buffer) => Buffer {
   const h = new Int32Array(8);
   let buf = new Uint8Array(128);
   const out64 = new Uint8Array(64);
-  return (message: Buffer): Buffer => {
-    const n = message.length;
+  out64[32] = 0x80;
+  out64[62] = ((64 + 32) * 8) >>> 8;
+  out64[63] = ((64 + 32) * 8) & 0xff;
+  return (message, n, out, at) => {
     // The message after the 64-byte key block, padded: 0x80, zeros, the bit length in 8 bytes.
     const blocks = Math.ceil((n + 9) / 64);
-    if (blocks * 64 > buf.length) buf = new Uint8Array(blocks * 64);
-    buf.set(message, 0);
-    buf.fill(0, n, blocks * 64);
+    const end = blocks * 64;
+    if (end > buf.length) buf = new Uint8Array(end);
+    buf.set(n === message.length ? message : message.subarray(0, n), 0);
+    buf.fill(0, n, end);
     buf[n] = 0x80;
     const bits = (n + 64) * 8;
-    const end = blocks * 64;
+    buf[end - 5] = Math.floor(bits / 2 ** 32) & 0xff;
     buf[end - 4] = (bits >>> 24) & 0xff;
     buf[end - 3] = (bits >>> 16) & 0xff;
     buf[end - 2] = (bits >>> 8) & 0xff;
     buf[end - 1] = bits & 0xff;
-    buf[end - 5] = Math.floor(bits / 2 ** 32) & 0xff;
     h.set(inner);
     for (let b = 0; b < blocks; b++) compress(h, buf, b * 64);
     for (let i = 0; i < 8; i++) {
@@ -113,14 +119,14 @@ export function hmac128(key: Buffer): (message: Buffer) => Buffer {
       out64[i * 4 + 2] = (v >>> 8) & 0xff;
       out64[i * 4 + 3] = v & 0xff;
     }
-    out64.fill(0, 32);
-    out64[32] = 0x80;
-    out64[62] = ((64 + 32) * 8) >>> 8;
-    out64[63] = ((64 + 32) * 8) & 0xff;
     h.set(outer);
     compress(h, out64, 0);
-    const out = Buffer.allocUnsafe(16);
-    for (let i = 0; i < 4; i++) out.writeInt32BE(h[i] as number, i * 4);
-    return out;
+    for (let i = 0; i < 4; i++) {
+      const v = h[i] as number;
+      out[at + i * 4] = v >>> 24;
+      out[at + i * 4 + 1] = (v >>> 16) & 0xff;
+      out[at + i * 4 + 2] = (v >>> 8) & 0xff;
+      out[at + i * 4 + 3] = v & 0xff;
+    }
   };
 }

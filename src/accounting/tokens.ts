@@ -24,11 +24,36 @@ export function normalizeSubject(value: string, rule: CaseRule): string {
 }
 
 /** Hashes normalized identifiers under one org's subject key. */
-export type Tokenizer = (normalized: string) => Buffer;
+export interface Tokenizer {
+  (normalized: string): Buffer;
+  /** The tokens of many identifiers, packed end to end (one buffer, no token object each). */
+  packed(values: Iterable<string>, count: number): Buffer;
+}
 
 export function tokenizer(key: Buffer): Tokenizer {
   const mac = hmac128(key);
-  return (normalized) => mac(Buffer.from(normalized, 'utf8'));
+  let scratch = Buffer.allocUnsafe(256);
+  const one = (normalized: string, out: Uint8Array, at: number) => {
+    if (normalized.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(normalized.length * 3);
+    const n = scratch.write(normalized, 0, 'utf8');
+    mac(scratch, n, out, at);
+  };
+  const token = ((normalized: string) => {
+    const out = Buffer.allocUnsafe(TOKEN_BYTES);
+    one(normalized, out, 0);
+    return out;
+  }) as Tokenizer;
+  token.packed = (values, count) => {
+    const out = Buffer.allocUnsafe(count * TOKEN_BYTES);
+    let at = 0;
+    for (const v of values) {
+      if (at >= out.length) break;
+      one(v, out, at);
+      at += TOKEN_BYTES;
+    }
+    return at === out.length ? out : out.subarray(0, at);
+  };
+  return token;
 }
 
 /** Tokens packed end to end (the compact form events and the index carry). */

@@ -116,10 +116,7 @@ export class StatementSubjects {
 
   /** The tokens of a set of normalized identifiers, packed. */
   tokens(values: Set<string>): Buffer {
-    const token = this.session.plan.token;
-    const out: Buffer[] = [];
-    for (const v of values) out.push(token(v));
-    return packTokens(out);
+    return this.session.plan.token.packed(values, values.size);
   }
 }
 
