@@ -7,7 +7,7 @@
  * named none, are counted as uncovered: a result set without a declared column counts by its
  * command tag, never row by row.
  */
-import { type PlanColumn, packTokens } from '../../accounting/index.js';
+import type { PlanColumn } from '../../accounting/index.js';
 import { type CopyPlan, copySubjects, type RowPlan, rowSubjects } from './rows.js';
 import type { KeyEquality, SessionSubjects } from './session-subjects.js';
 import { type BindValues, binaryArray, formatOf, literalValue, readValue, textArray } from './values.js';
