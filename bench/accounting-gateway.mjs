@@ -102,8 +102,10 @@ async function main() {
     for (const mode of MODES) {
       const without = median(rows.filter((r) => r.mode === mode && !r.declared).map((r) => r.tps));
       const withKey = median(rows.filter((r) => r.mode === mode && r.declared).map((r) => r.tps));
+      const cpuWithout = median(rows.filter((r) => r.mode === mode && !r.declared).map((r) => r.wardUs));
+      const cpuWith = median(rows.filter((r) => r.mode === mode && r.declared).map((r) => r.wardUs));
       console.log(
-        `${mode}: with a declared key ${((withKey / without) * 100).toFixed(1)}% of the TPS without (median of ${ROUNDS})`,
+        `${mode}: with a declared key ${((withKey / without) * 100).toFixed(1)}% of the TPS without; Ward CPU ${cpuWith.toFixed(1)} µs/stmt against ${cpuWithout.toFixed(1)} (medians of ${ROUNDS})`,
       );
     }
   } finally {

@@ -51,6 +51,7 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     sa: url.endsWith('/:sa') ? ids.doomedSa : ids.sa,
     token: ids.doomedToken,
     subject: ids.target,
+    key: 'sbk_aaaaaaaaaaaaaaaa',
   } as Record<string, string>;
   const path = url.replace(/:([a-z]+)/g, (_, k: string) => params[k] ?? `:${k}`);
   const key = `${method} ${url}`;
@@ -119,6 +120,15 @@ function request(url: string, method: string): { path: string; body?: unknown } 
       rationale: 'walking every route for every role',
     }),
     'PUT /api/v1/orgs/:org/backup-policy': () => ({ retention_days: 7 }),
+    'POST /api/v1/projects/:id/subject-keys': () => ({ column: 'walk.mrn' }),
+    'POST /api/v1/projects/:id/accesses/who-read': () => ({ subject: 'MRN-1' }),
+    'POST /api/v1/projects/:id/accesses/who-read/report': () => ({ subject: 'MRN-1', format: 'csv' }),
+    'POST /api/v1/projects/:id/accesses/subjects': () => ({
+      actor: 'walk@walk.test',
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-01-02T00:00:00Z',
+      candidates: [{ identifier: 'MRN-1', state: 'MA' }],
+    }),
     'POST /api/v1/projects/:id/restore': () => ({ name: `r${uniq()}`, region_id: 'local' }),
     'POST /api/v1/orgs/:org/baa/sign': () => ({
       document_sha256: '0'.repeat(64),

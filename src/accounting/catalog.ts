@@ -11,7 +11,7 @@
  */
 import pg from 'pg';
 import { APP_DATABASE, type DataPlaneProvider } from '../dataplane/index.js';
-import { invalid } from '../lib/errors.js';
+import { invalid, unavailable } from '../lib/errors.js';
 
 export interface ColumnRef {
   schema: string;
@@ -82,7 +82,12 @@ export async function resolveColumn(
   ref: ColumnRef,
 ): Promise<Resolution> {
   const client = new pg.Client(dataplane.adminConnection(projectId, APP_DATABASE));
-  await client.connect();
+  client.on('error', () => undefined);
+  await client.connect().catch(() => {
+    throw unavailable(
+      "the project's database did not answer, so the column could not be checked; is the project running?",
+    );
+  });
   try {
     const found = await client.query<Omit<ResolvedColumn, keyof ColumnRef>>(RESOLVE, [
       ref.schema,

@@ -145,18 +145,21 @@ export function createSubjectService(deps: {
 
   async function remove(ctx: RequestContext, projectRef: string, keyId: string): Promise<void> {
     const { project, org } = await projects.access(ctx, projectRef);
-    const row = (await store.keysOf(db, project.id)).find((k) => k.id === keyId && k.derived_from === null);
-    if (!row) throw notFound(`'${project.name}' has no subject key ${keyId}; see ward subjects list`);
     await audit.mutate(
       ctx,
       {
         action: 'subject.key.remove',
         chain: org.org.id,
         target: { type: 'project', id: project.id, name: project.name },
-        details: { column: name(row) },
+        details: { column: keyId },
       },
-      async (tx) => {
+      async (tx, draft) => {
         authorize(ctx, org, 'subjects.manage');
+        const row = (await store.keysOf(tx, project.id)).find(
+          (k) => k.id === keyId && k.derived_from === null,
+        );
+        if (!row) throw notFound(`'${project.name}' has no subject key ${keyId}; see ward subjects list`);
+        draft.details.column = name(row);
         await store.deleteKey(tx, keyId);
       },
     );
