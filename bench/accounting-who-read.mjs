@@ -7,7 +7,9 @@
 // (POST …/accesses/who-read through the HTTP API) for patients picked at random, each answering
 // with the ~EVENTS/PATIENTS accesses it finds; baseline in the same run: a who-read of a patient
 // never accessed (index probe, no batch read).
-//   npm run build && node bench/accounting-who-read.mjs     (EVENTS=10000000 PATIENTS=1000000 CALLERS=64 QUERIES=20)
+// Before the fill, AB_ROUNDS pairs of AB_EVENTS appends, without and with the tokens indexed: the
+// index's cost to the store, with its same-run baseline.
+//   npm run build && node bench/accounting-who-read.mjs     (EVENTS=10000000 PATIENTS=1000000 CALLERS=64 QUERIES=20 AB_EVENTS=200000)
 import { createWriteStream } from 'node:fs';
 import { sql } from 'kysely';
 import { loadConfig } from '../dist/config/config.js';
@@ -20,6 +22,8 @@ const PATIENTS = Number(process.env.PATIENTS ?? 1_000_000);
 const CALLERS = Number(process.env.CALLERS ?? 64);
 const PER_CALL = Number(process.env.PER_CALL ?? 8);
 const QUERIES = Number(process.env.QUERIES ?? 20);
+const AB_EVENTS = Number(process.env.AB_EVENTS ?? 200_000);
+const AB_ROUNDS = Number(process.env.AB_ROUNDS ?? 2);
 const log = (line) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const mrn = (i) => `MRN-${String(i).padStart(7, '0')}`;
 
@@ -72,6 +76,33 @@ async function main() {
         },
       };
     };
+    // The store's cost of the index, same run: phases of AB_EVENTS appended with the tokens
+    // indexed and without (the same events, the side channel dropped), alternating.
+    const fill = async (n, indexed) => {
+      let at = 0;
+      const c0 = process.cpuUsage();
+      const t = performance.now();
+      await Promise.all(
+        Array.from({ length: CALLERS }, async () => {
+          while (at < n) {
+            const from = at;
+            at += PER_CALL;
+            const specs = Array.from({ length: Math.min(PER_CALL, n - from) }, (_, k) => statement(from + k));
+            if (!indexed) for (const e of specs) delete e.subjects;
+            await audit.append(ctx, specs);
+          }
+        }),
+      );
+      const { user, system } = process.cpuUsage(c0);
+      return { perSecond: n / ((performance.now() - t) / 1000), wardUs: (user + system) / n };
+    };
+    for (let round = 0; round < AB_ROUNDS; round++)
+      for (const indexed of [false, true]) {
+        const r = await fill(AB_EVENTS, indexed);
+        console.log(
+          `append ${AB_EVENTS} statement events, tokens ${indexed ? 'indexed    ' : 'not indexed'}: ${Math.round(r.perSecond)}/s, Ward ${r.wardUs.toFixed(1)} µs/event`,
+        );
+      }
     log(
       `filling ${EVENTS} statement events through the batch writer (${CALLERS} callers, ${PER_CALL} a call)`,
     );

@@ -33,3 +33,14 @@ describe('subject tokens', () => {
     expect(a.packed(['MRN-42', 'MRN-43'], 2)).toEqual(Buffer.concat([a('MRN-42'), a('MRN-43')]));
   });
 });
+
+describe('token hints', () => {
+  it('find a token at every position of a packed run', async () => {
+    const { tokenHints } = await import('./matches.js');
+    const t = tokenizer(randomBytes(32));
+    const tokens = Array.from({ length: 7 }, (_, i) => t(`MRN-${i}`));
+    const run = Buffer.from(Buffer.concat(tokens).toString('base64'));
+    for (const token of tokens) expect(tokenHints(token).some((h) => run.includes(h))).toBe(true);
+    expect(tokenHints(t('MRN-99')).some((h) => run.includes(h))).toBe(false);
+  });
+});

@@ -30,6 +30,20 @@ export function holdsAny(packed: string | undefined, tokens: Buffer[]): boolean 
   return false;
 }
 
+/**
+ * Text every event record holding `token` in a packed base64 run contains, one per alignment of
+ * the token in the run (a token at byte 16k starts k mod 3 bytes into a base64 group): the
+ * characters that depend on the token's bytes alone. A record without any is passed over unparsed.
+ */
+export function tokenHints(token: Buffer): Buffer[] {
+  return [0, 1, 2].map((shift) => {
+    const text = Buffer.concat([Buffer.alloc(shift), token, Buffer.alloc(2)]).toString('base64');
+    const from = shift === 0 ? 0 : 4;
+    const to = Math.floor((shift + TOKEN_BYTES) / 3) * 4;
+    return Buffer.from(text.slice(from, to));
+  });
+}
+
 /** Every token of a packed base64 run, as latin1 strings (set keys). */
 export function tokenKeys(packed: string | undefined, into: Set<string>): void {
   if (!packed) return;
