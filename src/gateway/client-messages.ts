@@ -16,6 +16,7 @@ import { FRONTEND, SQLSTATE } from './protocol/codes.js';
 import { type Frame, ProtocolError } from './protocol/framing.js';
 import { parseBind, parseExecute, parseParse, parseTarget, queryText } from './protocol/parse.js';
 import type { RelayState } from './relay-state.js';
+import type { Captured } from './statements/lexer.js';
 import type { StatementInfo } from './statements/normalizer.js';
 import { needsPhiCheck, phiInSchemaChange } from './statements/phi-guard.js';
 import { bindSubjects, executeSubjects, parseLiterals, querySubjects } from './subjects/client.js';
@@ -58,11 +59,14 @@ export function onClientFrame(s: RelayState, f: Frame): ClientAction {
     case FRONTEND.Query: {
       if (s.discarding) return DROP;
       const text = queryText(f.body);
-      const decoded = s.decode(text);
-      const info = s.normalizer.describe(decoded, s.standardStrings);
+      // With subject keys the lexer keeps the literals as it normalizes (a predicate may name one).
+      const captured: Captured | undefined = s.subjects ? { raw: [], base: 0 } : undefined;
+      const info = s.normalizer.describe(s.decode(text), s.standardStrings, captured);
       const refused = phiRefusal(s, info, text);
       const subj =
-        s.subjects && !refused ? querySubjects(s.subjects, info, decoded, s.standardStrings) : undefined;
+        s.subjects && captured && !refused
+          ? querySubjects(s.subjects, info, captured, s.standardStrings)
+          : undefined;
       const stmt = s.statement('simple', info, text, refused, subj);
       if (refused) {
         expect(s, {

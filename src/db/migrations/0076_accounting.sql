@@ -8,7 +8,8 @@
 -- reached a subject, by token. The writer inserts a batch's rows in the same statement as the
 -- batch, so the index is exactly as durable as the events; a token is the first 128 bits of an
 -- HMAC-SHA-256 under the org's subject key, never the identifier. One row per distinct token per
--- batch and project. Rows are never changed (append-only like the log).
+-- batch and project. Rows are never changed: a trigger refuses UPDATE, and Ward's runtime role
+-- holds only INSERT and SELECT on it (db/migrate.ts APPEND_ONLY_TABLES), like the audit log.
 -- Cost on upgrade: two empty tables; instant whatever the size of the installation.
 SET search_path = ward;
 

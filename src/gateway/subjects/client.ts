@@ -18,16 +18,20 @@ function literalsOf(text: string, standardStrings: boolean) {
   return { base: c.base, raw: c.raw, standardStrings };
 }
 
+/**
+ * A Query's subjects. `captured`: the literals the normalizer's lexer kept while it normalized the
+ * text (so the text is lexed once); a text it already knew by heart had none.
+ */
 export function querySubjects(
   session: SessionSubjects,
   info: StatementInfo,
-  text: string,
+  captured: Captured,
   standardStrings: boolean,
 ) {
   const r = session.resolve(info);
   const subj = new StatementSubjects(session, r.copy);
   if (r.equalities.length > 0)
-    subj.named = namedValues(r.equalities, session, literalsOf(text, standardStrings), undefined);
+    subj.named = namedValues(r.equalities, session, { ...captured, standardStrings }, undefined);
   return subj;
 }
 

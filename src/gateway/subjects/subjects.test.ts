@@ -80,7 +80,10 @@ describe('subject matching', () => {
     await loadParser();
     const n = createNormalizer();
     const s = session();
-    const named = (text: string) => [...querySubjects(s, n.describe(text), text, true).named];
+    const named = (text: string) => {
+      const captured = { raw: [], base: 0 };
+      return [...querySubjects(s, n.describe(text, true, captured), captured, true).named];
+    };
     expect(named("SELECT * FROM patients WHERE mrn = 'A-1'")).toEqual(['A-1']);
     expect(named("SELECT * FROM patients p WHERE 'A-2' = p.mrn")).toEqual(['A-2']);
     expect(named("SELECT * FROM public.patients WHERE mrn IN ('A-3', E'A\\\\4')")).toEqual(['A-3', 'A\\4']);
