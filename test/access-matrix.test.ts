@@ -58,6 +58,7 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     notice: 'ltr_aaaaaaaaaaaaaaaa',
     packet: 'pkt_aaaaaaaaaaaaaaaa',
     rule: 'bulk_read',
+    key: 'sbk_aaaaaaaaaaaaaaaa',
   } as Record<string, string>;
   const path = url.replace(/:([a-z]+)/g, (_, k: string) => params[k] ?? `:${k}`);
   const key = `${method} ${url}`;
@@ -142,6 +143,15 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     'POST /api/v1/orgs/:org/incidents/:id/notices': () => ({ kind: 'individual' }),
     'PATCH /api/v1/orgs/:org/incidents/:id/notices/:notice': () => ({ recipient: 'walkers' }),
     'POST /api/v1/orgs/:org/incidents/:id/notices/:notice/sent': () => ({ via: 'mail' }),
+    'POST /api/v1/projects/:id/subject-keys': () => ({ column: 'walk.mrn' }),
+    'POST /api/v1/projects/:id/accesses/who-read': () => ({ subject: 'MRN-1' }),
+    'POST /api/v1/projects/:id/accesses/who-read/report': () => ({ subject: 'MRN-1', format: 'csv' }),
+    'POST /api/v1/projects/:id/accesses/subjects': () => ({
+      actor: 'walk@walk.test',
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-01-02T00:00:00Z',
+      candidates: [{ identifier: 'MRN-1', state: 'MA' }],
+    }),
     'POST /api/v1/projects/:id/restore': () => ({ name: `r${uniq()}`, region_id: 'local' }),
     'POST /api/v1/orgs/:org/baa/sign': () => ({
       document_sha256: '0'.repeat(64),

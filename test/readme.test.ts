@@ -203,6 +203,10 @@ const BROUGHT_FILES: Record<string, { why: string; content: string }> = {
     content: 'a-client-secret-0123456789\n',
   },
   ...INCIDENT_FILES,
+  'roster.csv': {
+    why: "the org's patient roster: each patient's identifier and State",
+    content: 'identifier,state\nMRN-00042,MA\nMRN-00043,NH\n',
+  },
   'risk-analysis.pdf': {
     why: "the org's risk analysis, which only its people can write",
     content: '%PDF-1.4 the risk analysis of Acme Health, reviewed by the board\n',

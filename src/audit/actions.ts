@@ -105,6 +105,20 @@ export const AUDIT_ACTIONS = {
     category: 'database',
     summary: "an owner opened a statement's raw text (break-glass), with the reason given",
   },
+  'subject.key.add': {
+    category: 'database',
+    summary: 'a column was declared a subject key (it identifies an individual), with the views that show it',
+  },
+  'subject.key.remove': { category: 'database', summary: 'a subject key was removed' },
+  'accounting.who.read': {
+    category: 'audit',
+    summary: "someone asked who read an individual's rows (the identifier is not recorded)",
+  },
+  'accounting.subjects.reached': {
+    category: 'audit',
+    summary:
+      "someone asked which of the org's candidates a person's statements reached (identifiers not recorded)",
+  },
   'db.credentials.create': { category: 'database', summary: 'a short-lived database password was issued' },
   'db.role.sync': { category: 'database', summary: "Ward made or re-granted a login's database role" },
   'db.role.revoke': {

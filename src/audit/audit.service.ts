@@ -25,6 +25,13 @@ export interface EventSpec<A extends AuditAction = AuditAction> {
   details: AuditPayloads[A] & AuditError;
   /** The project the event concerns, when the target is not the project itself (hashed, as details.project_id). */
   project?: string;
+  /** The event's id, when its maker must refer to it before it is written (else one is made). */
+  id?: string;
+  /**
+   * Subject tokens the event's details carry (accounting of access), packed: the writer indexes
+   * them (subject_index) in the same statement as the batch. Not part of the hashed record.
+   */
+  subjects?: { project: string; tokens: Buffer };
 }
 
 /** A change's event while the change runs: it may fill in details and add events. */
@@ -56,7 +63,7 @@ function actorOf(ctx: RequestContext): Record<string, unknown> {
 function pending(ctx: RequestContext, spec: EventSpec, now: number, time: string): PendingEvent {
   return {
     chain: spec.chain,
-    id: newEventId(now),
+    id: spec.id ?? newEventId(now),
     time,
     action: spec.action,
     outcome: spec.outcome ?? 'success',
@@ -65,6 +72,7 @@ function pending(ctx: RequestContext, spec: EventSpec, now: number, time: string
     details: spec.project
       ? { ...spec.details, project_id: spec.project }
       : (spec.details as Record<string, unknown>),
+    ...(spec.subjects ? { subjects: spec.subjects } : {}),
   };
 }
 

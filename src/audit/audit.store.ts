@@ -31,6 +31,8 @@ export interface PendingEvent {
   actor: Record<string, unknown>;
   target: AuditTarget;
   details: Record<string, unknown>;
+  /** Subject tokens to index with the batch (accounting of access); not hashed. */
+  subjects?: { project: string; tokens: Buffer };
 }
 
 /** The project an event concerns: a project target, or `details.project_id`. */
@@ -148,6 +150,9 @@ export interface PreparedBatch {
   actions: string[];
   outcomes: string[];
   seal: Buffer;
+  /** The batch's subject index rows: distinct (token, project) pairs. */
+  subjectTokens: Buffer[];
+  subjectProjects: string[];
 }
 
 /**
@@ -168,6 +173,8 @@ export class BatchBuilder {
   private readonly projects = new Set<string>();
   private readonly actions = new Set<string>();
   private readonly outcomes = new Set<string>();
+  /** Distinct (project, token) pairs of the batch's events, keyed by project and token bytes. */
+  private readonly subjects = new Map<string, { token: Buffer; project: string }>();
 
   constructor(
     readonly chain: string,
@@ -241,6 +248,7 @@ export class BatchBuilder {
       if (project !== null) this.projects.add(project);
       this.actions.add(e.action);
       this.outcomes.add(e.outcome);
+      if (e.subjects) this.addSubjects(e.subjects);
     });
     this.seq = seq;
     this.hash = hash;
@@ -250,9 +258,20 @@ export class BatchBuilder {
     this.timeTo = timeTo;
   }
 
+  private addSubjects({ project, tokens }: { project: string; tokens: Buffer }): void {
+    for (let i = 0; i + 16 <= tokens.length; i += 16) {
+      const token = tokens.subarray(i, i + 16);
+      const key = `${project}\u0000${token.toString('latin1')}`;
+      if (!this.subjects.has(key)) this.subjects.set(key, { token, project });
+    }
+  }
+
   /** The batch to send, sealed by `sealer`; the builder is done with. */
   finish(sealer: Sealer): PreparedBatch {
+    const subjects = [...this.subjects.values()];
     return {
+      subjectTokens: subjects.map((x) => x.token),
+      subjectProjects: subjects.map((x) => x.project),
       head: this.head,
       next: this.next,
       payload: this.payload.finish(),
@@ -298,14 +317,36 @@ const SEND_BATCH = `
    WHERE EXISTS (SELECT 1 FROM head)`;
 
 /**
+ * `SEND_BATCH` for a batch whose events reached subjects: the batch and its subject index rows
+ * ($15 tokens, $16 their projects) in the same statement, so both or neither are written. The
+ * command tag counts the index rows: as many as given when the head moved, none when it did not.
+ */
+const SEND_BATCH_WITH_SUBJECTS = `
+  WITH head AS (
+    UPDATE audit_chains SET last_seq = $1, last_hash = $2
+     WHERE id = $3 AND last_seq = $4 AND last_hash = $5
+    RETURNING id
+  ), batch AS (
+    INSERT INTO audit_batches (chain_id, first_seq, last_seq, time_from, time_to, actor_ids, project_ids,
+                               actions, outcomes, payload, seal)
+    SELECT $3, $6, $1, $7, $8, $9, $10, $11, $12, $13, $14
+     WHERE EXISTS (SELECT 1 FROM head)
+    RETURNING first_seq
+  )
+  INSERT INTO subject_index (chain_id, token, project_id, first_seq, time_from)
+  SELECT $3, u.token, u.project, $6, $7 FROM unnest($15::bytea[], $16::text[]) AS u(token, project)
+   WHERE EXISTS (SELECT 1 FROM batch)`;
+
+/**
  * Sends a prepared batch as one autocommitted statement (`SEND_BATCH`), already compiled: it runs
  * for every batch the gateway writes, so it skips the query builder and has the server send back
  * only a command tag. False when the chain's head was no longer the batch's head (another writer
  * appended, or an earlier batch failed): nothing was written then.
  */
 export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promise<boolean> {
+  const indexed = b.subjectTokens.length;
   const result = await db.executeQuery(
-    CompiledQuery.raw(SEND_BATCH, [
+    CompiledQuery.raw(indexed > 0 ? SEND_BATCH_WITH_SUBJECTS : SEND_BATCH, [
       b.next.seq,
       b.next.hash,
       chain,
@@ -320,9 +361,10 @@ export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promis
       b.outcomes,
       b.payload,
       b.seal,
+      ...(indexed > 0 ? [b.subjectTokens, b.subjectProjects] : []),
     ]),
   );
-  return Number(result.numAffectedRows ?? 0) === 1;
+  return Number(result.numAffectedRows ?? 0) === (indexed > 0 ? indexed : 1);
 }
 
 /**

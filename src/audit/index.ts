@@ -15,6 +15,7 @@ export {
 export { type AuditAccess, createAuditAccess, type OrgLookup } from './audit.access.js';
 export { type AuditReader, createAuditReader, type VerifiedChain } from './audit.reads.js';
 export { type AuditService, AuditWriteError, createAuditService, type EventSpec } from './audit.service.js';
+export { decodeBatch } from './batch-codec.js';
 export {
   type BatchedEvent,
   type BatchRow,

@@ -156,13 +156,32 @@ export interface AuditPayloads {
     refused?: { sqlstate: string; reason: string };
     /** The session's statement before this one, when it succeeded: its outcome, written here instead of on its own. */
     previous?: StatementOutcome;
+    /** Subjects its predicate names (accounting of access): tokens, never identifiers. */
+    subjects?: { named: string; count: number; role: string };
   };
-  'db.statement.result': StatementOutcome & { skipped?: boolean };
+  'db.statement.result': StatementOutcome & {
+    skipped?: boolean;
+    /** Subjects its rows returned in a declared column (accounting of access): tokens, never identifiers. */
+    subjects?: { returned: string; count: number; role: string; statement_id?: string; truncated?: boolean };
+    /** It returned 10,000 subjects or more. */
+    bulk_read?: boolean;
+    subject_count?: number;
+  };
   'db.statement.text.read': {
     event_id: string;
     session_id: string | null;
     text_id: number | null;
     reason: string;
+  };
+  'subject.key.add': { column: string; case_rule: string; views: string[] };
+  'subject.key.remove': { column: string };
+  'accounting.who.read': { since: string; format: string; accesses: number };
+  'accounting.subjects.reached': {
+    actor: string;
+    from: string;
+    to: string;
+    candidates: number;
+    reached: number;
   };
   'db.credentials.create': {
     credential_id: string;
@@ -334,6 +353,8 @@ interface StatementOutcome {
   rows: number | null;
   duration_ms: number;
   sqlstate: string | null;
+  /** In projects with subject keys: rows returned for which no subject could be determined. */
+  uncovered_rows?: number;
 }
 
 interface BackupEnding {

@@ -57,8 +57,8 @@ export function defaultUrl(env = process.env): string {
 export interface Api {
   url: string;
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
-  /** The answer as a stream (exports); fails like request() on an error status. */
-  stream(path: string): Promise<ReadableStream<Uint8Array>>;
+  /** The answer as a stream (exports; a POST when there is a body); fails like request() on an error status. */
+  stream(path: string, body?: unknown): Promise<ReadableStream<Uint8Array>>;
 }
 
 export async function connect(opts: { url?: string; anonymous?: boolean } = {}): Promise<Api> {
@@ -102,8 +102,8 @@ export async function connect(opts: { url?: string; anonymous?: boolean } = {}):
       const text = await (await send(method, path, body)).text();
       return (text ? safeJson(text) : undefined) as T;
     },
-    async stream(path: string) {
-      const res = await send('GET', path);
+    async stream(path: string, body?: unknown) {
+      const res = await send(body === undefined ? 'GET' : 'POST', path, body);
       if (!res.body) throw new CliError(`Ward sent an empty answer for ${path}`);
       return res.body;
     },

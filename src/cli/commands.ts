@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerAccess } from './access.js';
+import { registerAccessAccounting } from './access-accounting.js';
 import { registerAccessReviews } from './access-reviews.js';
 import { registerAlerts } from './alerts.js';
 import { registerAudit } from './audit.js';
@@ -19,6 +20,7 @@ import { registerOperator } from './operator.js';
 import { registerOrgs } from './orgs.js';
 import { registerProjects } from './projects.js';
 import { registerServiceAccounts } from './service-accounts.js';
+import { registerSubjects } from './subjects.js';
 import { registerSubprocessors } from './subprocessors.js';
 import { registerUsers } from './users.js';
 
@@ -31,6 +33,8 @@ export function registerClientCommands(program: Command): void {
   registerBackups(program);
   registerMfa(program);
   registerAccess(program);
+  registerAccessAccounting(program);
+  registerSubjects(program);
   registerServiceAccounts(program);
   registerAccessReviews(program);
   registerAlerts(program);

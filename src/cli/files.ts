@@ -9,8 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebStream } from 'node:stream/web';
 import type { Api } from './client.js';
 
-export async function download(api: Api, path: string, out: string): Promise<void> {
-  const body = (await api.stream(path)) as unknown as WebStream<Uint8Array>;
+export async function download(api: Api, path: string, out: string, post?: unknown): Promise<void> {
+  const body = (await api.stream(path, post)) as unknown as WebStream<Uint8Array>;
   await pipeline(Readable.fromWeb(body), createWriteStream(out, { mode: 0o600 }));
 }
 

@@ -23,6 +23,7 @@ export const APPEND_ONLY_TABLES = [
   'audit_cosignatures',
   'destruction_certificates',
   'compliance_reports',
+  'subject_index',
 ] as const;
 /** Tables the runtime role may only read: retention (owner rights) alone writes them. */
 export const READ_ONLY_TABLES = ['audit_anchors'] as const;

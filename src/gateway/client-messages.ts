@@ -16,8 +16,10 @@ import { FRONTEND, SQLSTATE } from './protocol/codes.js';
 import { type Frame, ProtocolError } from './protocol/framing.js';
 import { parseBind, parseExecute, parseParse, parseTarget, queryText } from './protocol/parse.js';
 import type { RelayState } from './relay-state.js';
+import type { Captured } from './statements/lexer.js';
 import type { StatementInfo } from './statements/normalizer.js';
 import { needsPhiCheck, phiInSchemaChange } from './statements/phi-guard.js';
+import { bindSubjects, executeSubjects, parseLiterals, querySubjects } from './subjects/client.js';
 
 const UNKNOWN: StatementInfo = { normalized: '', fingerprint: '', command: '' };
 /** Prepared statements, and portals, one session may hold at once. */
@@ -57,9 +59,15 @@ export function onClientFrame(s: RelayState, f: Frame): ClientAction {
     case FRONTEND.Query: {
       if (s.discarding) return DROP;
       const text = queryText(f.body);
-      const info = s.normalizer.describe(s.decode(text), s.standardStrings);
+      // With subject keys the lexer keeps the literals as it normalizes (a predicate may name one).
+      const captured: Captured | undefined = s.subjects ? { raw: [], base: 0 } : undefined;
+      const info = s.normalizer.describe(s.decode(text), s.standardStrings, captured);
       const refused = phiRefusal(s, info, text);
-      const stmt = s.statement('simple', info, text, refused);
+      const subj =
+        s.subjects && captured && !refused
+          ? querySubjects(s.subjects, info, captured, s.standardStrings)
+          : undefined;
+      const stmt = s.statement('simple', info, text, refused, subj);
       if (refused) {
         expect(s, {
           k: 'local',
@@ -84,7 +92,10 @@ export function onClientFrame(s: RelayState, f: Frame): ClientAction {
       }
       if (!s.prepared.has(name) && s.prepared.size >= MAX_PREPARED)
         throw new ProtocolError(`more than ${MAX_PREPARED} prepared statements in one session`);
-      s.prepared.set(name, { info, text: s.seal(text) });
+      const lits = s.subjects
+        ? parseLiterals(s.subjects, info, s.decode(text), s.standardStrings)
+        : undefined;
+      s.prepared.set(name, lits ? { info, text: s.seal(text), lits } : { info, text: s.seal(text) });
       expect(s, { k: 'parse' });
       return FORWARD;
     }
@@ -94,13 +105,16 @@ export function onClientFrame(s: RelayState, f: Frame): ClientAction {
       if (!s.portals.has(portal) && s.portals.size >= MAX_PREPARED)
         throw new ProtocolError(`more than ${MAX_PREPARED} portals in one session`);
       s.portals.set(portal, s.prepared.get(statement));
+      if (s.subjects) bindSubjects(s, s.subjects, portal, statement, f.body);
       expect(s, { k: 'bind' });
       return FORWARD;
     }
     case FRONTEND.Execute: {
       if (s.discarding) return DROP;
-      const p = s.portals.get(parseExecute(f.body).portal);
-      const stmt = s.statement('extended', p?.info ?? UNKNOWN, p?.text);
+      const name = parseExecute(f.body).portal;
+      const p = s.portals.get(name);
+      const subj = s.subjects ? executeSubjects(s.subjects, s, name, p?.info) : undefined;
+      const stmt = s.statement('extended', p?.info ?? UNKNOWN, p?.text, undefined, subj);
       expect(s, { k: 'execute', stmt: started(s, stmt) });
       return FORWARD;
     }
@@ -111,16 +125,22 @@ export function onClientFrame(s: RelayState, f: Frame): ClientAction {
       expect(s, { k: 'function', stmt: started(s, s.statement('function', info, undefined)) });
       return FORWARD;
     }
-    case FRONTEND.Describe:
+    case FRONTEND.Describe: {
       if (s.discarding) return DROP;
-      parseTarget(f.body, 'Describe message');
-      expect(s, { k: 'describe' });
+      const t = parseTarget(f.body, 'Describe message');
+      if (!s.subjects) expect(s, { k: 'describe' });
+      else if (t.kind === 'P') expect(s, { k: 'describe', portal: s.portalSubjects.get(t.name) });
+      else expect(s, { k: 'describe', prepared: s.prepared.get(t.name) });
       return FORWARD;
+    }
     case FRONTEND.Close: {
       if (s.discarding) return DROP;
       const t = parseTarget(f.body, 'Close message');
       if (t.kind === 'S') s.prepared.delete(t.name);
-      else s.portals.delete(t.name);
+      else {
+        s.portals.delete(t.name);
+        s.portalSubjects.delete(t.name);
+      }
       expect(s, { k: 'close' });
       return FORWARD;
     }

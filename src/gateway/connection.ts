@@ -10,6 +10,7 @@
  */
 import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
+import type { SubjectPlan } from '../accounting/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { DataPlaneProvider } from '../dataplane/index.js';
 import { type DbAccessService, newSessionKey } from '../dbaccess/index.js';
@@ -17,8 +18,10 @@ import type { IdentityService } from '../identity/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { newId } from '../lib/ids.js';
+import { GatewayError } from './errors.js';
 import type { SessionInfo } from './events.js';
 import { authOk, backendKeyData, parameterStatus, readyForQuery } from './protocol/build.js';
+import { SQLSTATE } from './protocol/codes.js';
 import type { Registry } from './registry.js';
 import { Session, type SessionEnv } from './session.js';
 import { admit, findTarget } from './startup/admit.js';
@@ -28,6 +31,7 @@ import { type Opened, openUpstream } from './startup/open.js';
 import { recordConnect, sessionInfo } from './startup/record.js';
 import { type Attempt, refuse } from './startup/refuse.js';
 import { checkLoginRequest, loginRequest, protocolReply } from './startup/request.js';
+import { SessionSubjects } from './subjects/session-subjects.js';
 
 export interface ConnectionEnv extends Omit<SessionEnv, 'onEnd'> {
   audit: AuditService;
@@ -39,6 +43,24 @@ export interface ConnectionEnv extends Omit<SessionEnv, 'onEnd'> {
   secureContext: SecureContext;
   /** SHA-256 of the gateway's certificate, for SCRAM channel binding over TLS. */
   certHash: Buffer;
+  /** The project's subject keys and the org's tokenizer (accounting of access); none without keys. */
+  subjectPlans?: (orgId: string, projectId: string) => Promise<SubjectPlan | undefined>;
+}
+
+/** The session's subject matching; a project whose keys cannot be loaded gets no session (fail closed). */
+async function subjectsOf(env: ConnectionEnv, info: SessionInfo): Promise<SessionSubjects | undefined> {
+  if (!env.subjectPlans) return undefined;
+  try {
+    const plan = await env.subjectPlans(info.orgId, info.projectId);
+    return plan ? new SessionSubjects(plan, info.projectRole) : undefined;
+  } catch {
+    throw new GatewayError(
+      SQLSTATE.cannot_connect_now,
+      "the project's subject keys could not be loaded, so its accesses could not be accounted for; try again shortly",
+      undefined,
+      'accounting_unavailable',
+    );
+  }
 }
 
 /** A client that has not logged in by then is dropped. */
@@ -66,12 +88,16 @@ export async function handleConnection(raw: Socket, env: ConnectionEnv): Promise
     const admission = await admit(client, request, attempt.target, env);
     const opened = await openUpstream(env, admission, request.params);
     const info = sessionInfo(newId('dbs'), request.login, admission, opened.dbRole, client.tls);
+    const subjects = await subjectsOf(env, info).catch((err) => {
+      opened.upstream.socket.destroy();
+      throw err;
+    });
     const textKey = newSessionKey();
     await recordConnect(env, admission, info, textKey).catch((err) => {
       opened.upstream.socket.destroy();
       throw err;
     });
-    startSession(client, env, { info, ctx: admission.ctx, opened, textKey });
+    startSession(client, env, { info, ctx: admission.ctx, opened, textKey, subjects });
   } catch (err) {
     refuse(client, env, err, attempt);
   } finally {
@@ -87,7 +113,7 @@ export async function handleConnection(raw: Socket, env: ConnectionEnv): Promise
 function startSession(
   client: StartupClient,
   env: ConnectionEnv,
-  s: { info: SessionInfo; ctx: RequestContext; opened: Opened; textKey: Buffer },
+  s: { info: SessionInfo; ctx: RequestContext; opened: Opened; textKey: Buffer; subjects?: SessionSubjects },
 ): void {
   const { upstream, path } = s.opened;
   const key = env.registry.allocate(upstream.pid);
@@ -101,6 +127,7 @@ function startSession(
     s.textKey,
     { ...key, serverPid: upstream.pid, serverSecret: upstream.secret },
     upstream.parameters,
+    s.subjects,
   );
   client.write(
     Buffer.concat([

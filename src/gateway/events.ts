@@ -11,8 +11,10 @@
  */
 import type { EventSpec } from '../audit/index.js';
 import { constant } from '../evidence/index.js';
+import { newEventId } from '../lib/ids.js';
 import type { Statement } from './expectations.js';
 import type { StatementInfo } from './statements/normalizer.js';
+import { BULK_READ_SUBJECTS } from './subjects/statement-subjects.js';
 
 export interface SessionInfo {
   sid: string;
@@ -71,7 +73,16 @@ export function statementEvent(
 ): EventSpec<'db.statement'> {
   const carry = text !== undefined && !text.recorded;
   if (text) text.recorded = true;
-  return {
+  const subj = stmt.subj;
+  let id: string | undefined;
+  let named: Buffer | undefined;
+  if (subj && !refused) {
+    // Its outcome may carry returned subjects and points back here by this id.
+    id = newEventId();
+    subj.eventId = id;
+    if (subj.named.size > 0) named = subj.tokens(subj.named);
+  }
+  const spec: EventSpec<'db.statement'> = {
     action: 'db.statement',
     chain: s.orgId,
     target: target(s),
@@ -92,6 +103,37 @@ export function statementEvent(
       ...(previous ? { previous } : {}),
     },
   };
+  // Added after the literal, not spread into it: a spread of a maybe-empty object costs a
+  // statement several microseconds.
+  if (id) spec.id = id;
+  if (named && subj) {
+    spec.subjects = { project: s.projectId, tokens: named };
+    spec.details.subjects = { named: named.toString('base64'), count: subj.named.size, role: s.projectRole };
+  }
+  return spec;
+}
+
+/**
+ * What an outcome says about the subjects its rows returned (`uncovered_rows`, `subjects`,
+ * `bulk_read`), added to its details; the tokens to index go on the event spec. Assigned, not
+ * spread: this runs for every statement of a project with subject keys.
+ */
+function addReturnedSubjects(s: SessionInfo, stmt: Statement, spec: EventSpec<'db.statement.result'>): void {
+  const subj = stmt.subj;
+  if (!subj) return;
+  const d = spec.details;
+  if (subj.returnedRows) d.uncovered_rows = subj.uncoveredRows;
+  const count = subj.returned.size;
+  if (count === 0) return;
+  const tokens = subj.tokens(subj.returned);
+  d.subjects = { returned: tokens.toString('base64'), count, role: s.projectRole };
+  if (subj.eventId) d.subjects.statement_id = subj.eventId;
+  if (subj.wasTruncated) d.subjects.truncated = true;
+  if (count >= BULK_READ_SUBJECTS) {
+    d.bulk_read = true;
+    d.subject_count = count;
+  }
+  spec.subjects = { project: s.projectId, tokens };
 }
 
 const SUCCESS_CLASSES = new Set(['00', '01', '02']);
@@ -103,7 +145,7 @@ export function resultEvent(
   skipped = false,
 ): EventSpec<'db.statement.result'> {
   const failed = stmt.sqlstate !== null && !SUCCESS_CLASSES.has(stmt.sqlstate.slice(0, 2));
-  return {
+  const spec: EventSpec<'db.statement.result'> = {
     action: 'db.statement.result',
     chain: s.orgId,
     target: target(s),
@@ -118,6 +160,8 @@ export function resultEvent(
       ...(skipped ? { skipped: true } : {}),
     },
   };
+  addReturnedSubjects(s, stmt, spec);
+  return spec;
 }
 
 export function connectEvent(s: SessionInfo, textKey: Buffer): EventSpec<'db.connect'> {

@@ -11,12 +11,16 @@
  * https://www.postgresql.org/docs/current/protocol-flow.html
  */
 
+import type { PortalSubjects, StatementSubjects } from './subjects/statement-subjects.js';
+
 export interface Statement {
   seq: number;
   startedAt: number;
   tags: string[];
   rows: number | null;
   sqlstate: string | null;
+  /** The subjects it reaches (accounting of access), in projects that declare subject keys. */
+  subj?: StatementSubjects;
 }
 
 export type Expectation =
@@ -25,7 +29,8 @@ export type Expectation =
   | { k: 'function'; stmt: Statement }
   | { k: 'parse' }
   | { k: 'bind' }
-  | { k: 'describe' }
+  /** A Describe; with subject keys, what its RowDescription describes (a portal or a statement). */
+  | { k: 'describe'; portal?: PortalSubjects; prepared?: { desc?: Buffer } }
   | { k: 'close' }
   | { k: 'sync' }
   /** The gateway's own reply, sent when everything before it has been answered. */

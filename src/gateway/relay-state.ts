@@ -19,10 +19,16 @@ import {
 import { ExpectationQueue, type Statement } from './expectations.js';
 import { SQLSTATE } from './protocol/codes.js';
 import type { Normalizer, StatementInfo } from './statements/normalizer.js';
+import type { SessionSubjects } from './subjects/session-subjects.js';
+import type { PortalSubjects, StatementSubjects } from './subjects/statement-subjects.js';
 
 export interface PreparedText {
   info: StatementInfo;
   text: SealedText;
+  /** With subject keys: the Parse text's literals (a predicate may compare a key with one). */
+  lits?: { base: number; raw: string[]; standardStrings: boolean };
+  /** With subject keys: its RowDescription, from a Describe of the statement. */
+  desc?: Buffer;
 }
 
 /** Encodings in which a byte of a multibyte character can look like a quote: literals cannot be found safely. */
@@ -32,6 +38,8 @@ export class RelayState {
   readonly exp = new ExpectationQueue();
   readonly prepared = new Map<string, PreparedText>();
   readonly portals = new Map<string, PreparedText | undefined>();
+  /** With subject keys: what each portal's Bind named, and its rows' plan once described. */
+  readonly portalSubjects = new Map<string, PortalSubjects>();
   /** Events of the chunk being processed; the session submits them together when it is done. */
   readonly events: EventSpec[] = [];
   /** The sequence number of the last statement. */
@@ -50,6 +58,8 @@ export class RelayState {
     readonly normalizer: Normalizer,
     /** Seals raw statement text under the session's key (dbaccess `statementSealer`). */
     private readonly sealer: (textId: number, text: Buffer) => Buffer,
+    /** The project's subject keys as this session matches them; undefined when it declares none. */
+    readonly subjects?: SessionSubjects,
   ) {}
 
   /** A new statement: its sequence number, and its raw text sealed (or the prepared one's). */
@@ -58,6 +68,7 @@ export class RelayState {
     info: StatementInfo,
     raw: Buffer | SealedText | undefined,
     refused?: GatewayError,
+    subj?: StatementSubjects,
   ): Statement {
     const stmt: Statement = {
       seq: ++this.seq,
@@ -66,6 +77,7 @@ export class RelayState {
       rows: null,
       sqlstate: null,
     };
+    if (subj) stmt.subj = subj;
     const text = raw === undefined || !Buffer.isBuffer(raw) ? raw : this.seal(raw);
     this.events.push(
       statementEvent(
@@ -89,6 +101,8 @@ export class RelayState {
   private takeSuccess(seq: number): StatementOutcome | undefined {
     const last = this.events[this.events.length - 1];
     if (last?.action !== 'db.statement.result' || last.outcome !== 'success') return undefined;
+    // An outcome that returned subjects keeps its own event: its tokens are indexed with it.
+    if (last.subjects) return undefined;
     const outcome = last.details as StatementOutcome;
     if (outcome.seq !== seq || outcome.session_id !== this.info.sid) return undefined;
     this.events.pop();

@@ -33,6 +33,7 @@ export function onServerFrame(s: RelayState, f: Frame): GatewayError | undefined
     case BACKEND.CommandComplete: {
       if (!isStatement(head)) break;
       const { tag, rows } = parseCommandTag(f.body);
+      head.stmt.subj?.resultDone(tag, rows);
       head.stmt.tags.push(tag);
       if (rows !== null) head.stmt.rows = (head.stmt.rows ?? 0) + rows;
       if (head.k !== 'query') {
@@ -73,8 +74,29 @@ export function onServerFrame(s: RelayState, f: Frame): GatewayError | undefined
       if (head?.k === 'close') s.exp.shift();
       break;
     case BACKEND.NoData:
+      if (head?.k === 'describe') {
+        if (head.portal) head.portal.plan = null;
+        s.exp.shift();
+      }
+      break;
     case BACKEND.RowDescription:
-      if (head?.k === 'describe') s.exp.shift();
+      if (head?.k === 'describe') {
+        if (head.portal) head.portal.plan = s.subjects?.describe(f.body) ?? null;
+        else if (head.prepared && s.subjects) head.prepared.desc = Buffer.from(f.body);
+        s.exp.shift();
+      } else if (head?.k === 'query') head.stmt.subj?.rowDescription(f.body);
+      break;
+    // Only sessions of projects with subject keys track subjects; for others these are no work.
+    case BACKEND.DataRow:
+      if (head !== undefined && (head.k === 'query' || head.k === 'execute')) head.stmt.subj?.dataRow(f.body);
+      break;
+    case BACKEND.CopyOutResponse:
+      if (head !== undefined && (head.k === 'query' || head.k === 'execute'))
+        head.stmt.subj?.copyOutStarted();
+      break;
+    case BACKEND.CopyData:
+      if (head !== undefined && (head.k === 'query' || head.k === 'execute'))
+        head.stmt.subj?.copyData(f.body);
       break;
     case BACKEND.ReadyForQuery:
       s.txStatus = f.body[0] ?? s.txStatus;

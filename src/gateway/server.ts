@@ -37,6 +37,8 @@ export interface GatewayDeps {
   dataplane: DataPlaneProvider;
   tls: WardTls;
   metrics: GatewayMetrics;
+  /** The project's subject keys for a new session (accounting of access). */
+  subjectPlans?: ConnectionEnv['subjectPlans'];
 }
 
 export interface Gateway {
@@ -72,6 +74,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       minVersion: GATEWAY_TLS_MIN_VERSION,
     }),
     certHash: createHash('sha256').update(new X509Certificate(deps.tls.cert).raw).digest(),
+    subjectPlans: deps.subjectPlans,
   };
   const sockets = new Set<Socket>();
   const server: Server = createServer({ noDelay: true }, (socket) => {

@@ -28,6 +28,7 @@ import { type Frame, Framer, ProtocolError } from './protocol/framing.js';
 import { RelayState } from './relay-state.js';
 import { onServerFrame } from './server-messages.js';
 import type { Normalizer } from './statements/normalizer.js';
+import type { SessionSubjects } from './subjects/session-subjects.js';
 
 export interface SessionEnv {
   audit: AuditService;
@@ -80,8 +81,9 @@ export class Session {
     textKey: Buffer,
     readonly key: { pid: number; secret: number; serverPid: number; serverSecret: number },
     parameters: [string, string][],
+    subjects?: SessionSubjects,
   ) {
-    this.state = new RelayState(info, env.normalizer, statementSealer(info.sid, textKey));
+    this.state = new RelayState(info, env.normalizer, statementSealer(info.sid, textKey), subjects);
     let unsupported: GatewayError | undefined;
     for (const [name, value] of parameters) {
       const refusal = this.state.parameter(name, value);

@@ -3,6 +3,7 @@
  * The Fastify application: plugins, error mapping, routes, console. Built without listening, so
  * tests can drive it with inject() or listen on a port of their own.
  */
+
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -10,6 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { AccessServices } from '../access/index.js';
+import type { AccessAccounting, SubjectService } from '../accounting/index.js';
 import type { AlertService } from '../alerting/index.js';
 import type { AuditAccess, AuditReader, SinkService, WitnessService } from '../audit/index.js';
 import type { BackupsEdge } from '../backups/index.js';
@@ -35,6 +37,7 @@ import { installConsole } from './plugins/console.js';
 import { installMetrics } from './plugins/metrics.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
 import { accessRoutes } from './routes/access.js';
+import { accountingRoutes } from './routes/accounting.js';
 import { alertRuleRoutes } from './routes/alert-rules.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditSinkRoutes } from './routes/audit-sinks.js';
@@ -81,6 +84,8 @@ export interface AppDeps {
   publicity: PublicityService;
   /** The operator's subprocessor list and the notices orgs are sent about it. */
   subprocessors: SubprocessorService;
+  /** Subject keys and the accounting of access. */
+  accounting: { subjects: SubjectService; accesses: AccessAccounting };
   /** Backups, restores, drills, operations and backup policies. */
   backups: BackupsEdge;
   /** Security incidents, their notices and evidence packets. */
@@ -189,6 +194,7 @@ export async function buildApp(deps: AppDeps, server: ServerOptions = {}): Promi
   dbRoutes(app, deps.dbaccess);
   installHipaaRoutes(app, deps.hipaa, deps.regions);
   complianceRoutes(app, deps.compliance);
+  accountingRoutes(app, deps.accounting);
   complianceReportRoutes(app, deps.complianceReports);
   compliancePublicityRoutes(app, deps);
   subprocessorRoutes(app, deps.subprocessors);

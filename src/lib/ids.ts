@@ -36,6 +36,7 @@ export const ID_PREFIXES = [
   'ltr',
   'pkt',
   'alr',
+  'sbk',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

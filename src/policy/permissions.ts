@@ -180,6 +180,23 @@ export const PERMISSIONS = {
     who: OWNER,
     scope: '*',
   },
+  'subjects.read': {
+    summary:
+      "see a project's subject keys (the columns that identify an individual) and the tables the last day's statements touched without one",
+    who: OVERSIGHT,
+    scope: 'projects:read',
+  },
+  'subjects.manage': {
+    summary: "declare and remove a project's subject keys",
+    who: ADMINS,
+    scope: 'projects:write',
+  },
+  'access.accounting.read': {
+    summary:
+      "account for access: who read an individual's rows (and the report), and which of the org's candidates a person's statements reached",
+    who: OVERSIGHT,
+    scope: 'audit:read',
+  },
   'compliance.read': {
     summary:
       "read the organization's compliance posture (scores, controls, evidence, history), its attested documents and its signed report",

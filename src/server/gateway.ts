@@ -10,7 +10,7 @@ import type { WardConfig } from '../config/index.js';
 import type { DataPlaneProvider } from '../dataplane/index.js';
 import type { Db } from '../db/index.js';
 import { createDbAccessService, type DbAccessService, type GatewayAddress } from '../dbaccess/index.js';
-import { createGatewayMetrics, type Gateway, startGateway } from '../gateway/index.js';
+import { createGatewayMetrics, type Gateway, type GatewayDeps, startGateway } from '../gateway/index.js';
 import type { IdentityService } from '../identity/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -43,6 +43,8 @@ export function wireGateway(deps: {
   keys: KeyService;
   orgs: OrgService;
   dataplane: DataPlaneProvider;
+  /** The project's subject keys for a new session (accounting of access). */
+  subjectPlans?: GatewayDeps['subjectPlans'];
 }): GatewayParts {
   let gateway: Gateway | undefined;
   let tls: WardTls | undefined;
@@ -95,6 +97,7 @@ export function wireGateway(deps: {
         dataplane: deps.dataplane,
         tls,
         metrics,
+        subjectPlans: deps.subjectPlans,
       });
       sweep();
       sweepTimer = setInterval(sweep, ROLE_SWEEP_MS);

@@ -48,6 +48,7 @@ import { createOrgService, type OrgService } from '../orgs/index.js';
 import { createClusterEvents, type ProjectService, wireProjects } from '../projects/index.js';
 import { createRegionCatalog } from '../regions/index.js';
 import { httpsCertificate } from '../tls/index.js';
+import { type AccountingParts, wireAccounting } from './accounting.js';
 import { wireBackupParts } from './backups.js';
 import { type ComplianceParts, wireCompliance } from './compliance.js';
 import { openControlDatabase } from './control-db.js';
@@ -76,6 +77,8 @@ export interface Services {
   /** The subprocessor list; `inEffect(at)` is what the compliance report lists. */
   subprocessors: ComplianceParts['subprocessors'];
   checkpointer: Checkpointer;
+  /** Subject keys and the accounting of access. */
+  accounting: AccountingParts;
   auditReader: AuditReader;
   incidents: IncidentParts;
   sinks: SinkService;
@@ -247,6 +250,19 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       hipaa.edge.businessAssociate.lastKnown()?.legal_name ?? 'The operator of this Ward installation',
     log,
   });
+  const accounting = wireAccounting({ db, audit, keys, orgs, dataplane });
+  const gateway = wireGateway({
+    config,
+    home,
+    log,
+    db,
+    audit,
+    identity,
+    keys,
+    orgs,
+    dataplane,
+    subjectPlans: accounting.subjects.planFor,
+  });
   const incidents = wireIncidents({
     db,
     audit,
@@ -257,7 +273,6 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     signer,
     alerts: alerting.service,
   });
-  const gateway = wireGateway({ config, home, log, db, audit, identity, keys, orgs, dataplane });
   const backups = await wireBackupParts({
     config,
     control,
@@ -326,6 +341,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       publicity: compliance.publicity,
       subprocessors: compliance.subprocessors,
       alerts: alerting.service,
+      accounting,
       backups: backups.edge,
       incidents,
       version: VERSION,
@@ -375,6 +391,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
       subprocessors: compliance.subprocessors,
       checkpointer: auditParts.checkpointer,
       incidents,
+      accounting,
       gateway,
       backups,
       dataplane,

@@ -87,5 +87,11 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   return data as T;
 }
 
+/** The CSRF header a request that changes something (or a POST for a file) must carry. */
+export function csrfHeaders(): Record<string, string> {
+  const csrf = readCookie(CSRF_COOKIE);
+  return csrf ? { [CSRF_HEADER]: csrf } : {};
+}
+
 /** A path segment from user-visible data (org names, ids). */
 export const seg = (s: string): string => encodeURIComponent(s);

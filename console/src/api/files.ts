@@ -4,7 +4,7 @@
  * the console already holds. The session cookie goes along as with `api`; a refusal becomes the
  * same ApiError, so the page shows the API's message instead of saving an error as a file.
  */
-import { ApiError, errorOf } from './client';
+import { ApiError, csrfHeaders, errorOf } from './client';
 
 /** Offers `blob` to the person as a download named `name`. */
 export function saveFile(blob: Blob, name: string): void {
@@ -27,11 +27,24 @@ function fileNameOf(res: Response, fallback: string): string {
   return m?.[1] ?? fallback;
 }
 
-/** GETs `/api/v1{path}` and saves the answer under the name the API gives (else `fallback`). */
-export async function download(path: string, fallback: string): Promise<string> {
+/**
+ * GETs `/api/v1{path}` (POSTs `body` when given: a request whose input must not be in the address)
+ * and saves the answer under the name the API gives (else `fallback`).
+ */
+export async function download(path: string, fallback: string, body?: unknown): Promise<string> {
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
+    res = await fetch(
+      `/api/v1${path}`,
+      body === undefined
+        ? { credentials: 'same-origin' }
+        : {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { 'content-type': 'application/json', ...csrfHeaders() },
+            body: JSON.stringify(body),
+          },
+    );
   } catch (err) {
     throw new ApiError(
       0,

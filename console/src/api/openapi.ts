@@ -8426,6 +8426,207 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/projects/{id}/accesses/subjects': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The distinct individuals a person's statements reached in a window, from the org's candidates, counted per State */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the person’s email or the service account’s name */
+            actor: string;
+            /** @description the org’s roster: identifier and State */
+            candidates: {
+              identifier: string;
+              /** @default  */
+              state?: string;
+            }[];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actor: string;
+              by_state: {
+                count: number;
+                state: string;
+              }[];
+              candidates: number;
+              from: string;
+              project_id: string;
+              /** @description distinct candidates the statements reached */
+              reached: number;
+              /** @description the actor’s statements in the window */
+              statements: number;
+              to: string;
+              /** @description rows returned for which no subject could be determined */
+              uncovered_rows: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/{id}/accesses/who-read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Every access to an individual's rows: returned in a declared column or named in a statement's predicate */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description how far back to look: 6y, 90d, 12h, 30m
+             * @default 6y
+             */
+            since?: string;
+            /** @description the identifier, as stored in a declared column (never kept) */
+            subject: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              accesses: {
+                /** @description the person’s email or the service account */
+                actor: string;
+                /** @enum {string} */
+                actor_kind: 'person' | 'service';
+                break_glass_reason: string | null;
+                bulk_read: boolean;
+                client_address: string | null;
+                command: string;
+                event_id: string;
+                /**
+                 * @description returned in a row, named in the statement’s predicate, or both
+                 * @enum {string}
+                 */
+                match: 'returned' | 'predicate' | 'both';
+                /** @description their project role in that session */
+                role: string | null;
+                session_id: string;
+                /** @description normalized: literals removed */
+                statement: string | null;
+                time: string;
+              }[];
+              org: string;
+              project: string;
+              project_id: string;
+              since: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/{id}/accesses/who-read/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The accounting of access for one individual as a CSV or PDF file */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description csv: one line an access; pdf: the accounting report
+             * @enum {string}
+             */
+            format: 'csv' | 'pdf';
+            /**
+             * @description how far back to look: 6y, 90d, 12h, 30m
+             * @default 6y
+             */
+            since?: string;
+            /** @description the identifier, as stored in a declared column (never kept) */
+            subject: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/projects/{id}/backups': {
     parameters: {
       query?: never;
@@ -9103,6 +9304,151 @@ export interface paths {
       };
     };
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/{id}/subject-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The project's subject keys, and the tables that statements of the last day touched without one */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              keys: {
+                attnum: number;
+                /** @enum {string} */
+                case_rule: 'exact' | 'fold';
+                /** @description schema.table.column */
+                column: string;
+                created_at: string;
+                id: string;
+                project_id: string;
+                table_oid: number;
+                /** @description view columns that show this column, matched as it is */
+                views: string[];
+              }[];
+              statements_scanned: number;
+              /** @description tables without a declared key that statements touched in the last day */
+              uncovered_tables: {
+                /** @description their normalized text (literals removed), the most frequent first */
+                examples: string[];
+                /** @description statements in the last day that touched the table */
+                statements: number;
+                table: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Declare a column that identifies an individual (checked against the project's catalog) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description exact: values match as stored (trimmed); fold: letters match whatever their case
+             * @default exact
+             * @enum {string}
+             */
+            case_rule?: 'exact' | 'fold';
+            /** @description table.column or schema.table.column, for example patients.mrn or clinic.visits.patient_id */
+            column: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attnum: number;
+              /** @enum {string} */
+              case_rule: 'exact' | 'fold';
+              /** @description schema.table.column */
+              column: string;
+              created_at: string;
+              id: string;
+              project_id: string;
+              table_oid: number;
+              /** @description view columns that show this column, matched as it is */
+              views: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/{id}/subject-keys/{key}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a subject key (statements from now on are no longer matched on it) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;

@@ -1,7 +1,8 @@
 /**
  * @module pages/project-page
  * One project (`/projects/:id`): what it is, its status (polled every second while it changes,
- * announced to screen readers), why it failed, its cluster, how it takes connections, and deletion.
+ * announced to screen readers), why it failed, its cluster, how it takes connections, and deletion;
+ * for owners, admins and auditors its subject keys and the accounting of access.
  */
 import { Alert, Anchor, Badge, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
@@ -14,6 +15,8 @@ import { Loading } from '../components/loading';
 import { StatusBadge } from '../components/status-badge';
 import { usePageTitle } from '../lib/use-page-title';
 import { ProjectAccess } from './access/project-access';
+import { SubjectKeysPanel } from './accounting/subject-keys-panel';
+import { AccountingPanel } from './accounting/who-read-panel';
 import { BackupsPanel } from './backups/backups-panel';
 import { connectionsLabel } from './connections-setting';
 import { DatabasePanel } from './database-panel';
@@ -58,6 +61,10 @@ export function ProjectPage() {
   const orgName = org.data?.name ?? p.org_id;
   const orgPath = `/orgs/${encodeURIComponent(orgName)}`;
   const region = regions.data?.find((r) => r.id === p.region_id);
+  const role = org.data?.role;
+  const canManage = role === 'owner' || role === 'admin';
+  // Subject keys and the accounting of access: owners, admins and auditors (docs/permissions.md).
+  const oversight = canManage || role === 'auditor';
 
   return (
     <Stack>
@@ -122,9 +129,11 @@ export function ProjectPage() {
           <Row label="Created">{new Date(p.created_at).toLocaleString()}</Row>
         </Table.Tbody>
       </Table>
-      <DatabasePanel project={p} canManage={org.data?.role === 'owner' || org.data?.role === 'admin'} />
+      <DatabasePanel project={p} canManage={canManage} />
       <BackupsPanel project={p} />
       <ProjectAccess projectId={p.id} />
+      {oversight ? <SubjectKeysPanel projectId={p.id} canManage={canManage} /> : null}
+      {oversight ? <AccountingPanel projectId={p.id} /> : null}
     </Stack>
   );
 }

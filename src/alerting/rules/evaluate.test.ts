@@ -95,6 +95,13 @@ describe('alert rules as pure functions', () => {
       seq: 4,
       subject: { rows: 100, project_id: 'prj_h' },
     });
+    // A statement the gateway flagged as a bulk read (10,000 or more individuals) raises by itself,
+    // below the window's threshold.
+    const flagged = run(org({ bulk_read: { threshold: 1_000_000, window_seconds: 600 } }), [
+      ev('db.statement.result', T0, { details: { rows: 12_000, bulk_read: true, subject_count: 12_000 } }),
+      ev('db.statement.result', T0 + 1000, { details: { rows: 12_000 } }),
+    ]);
+    expect(flagged.map((t) => [t.rule, t.seq, t.subject.individuals])).toEqual([['bulk_read', 1, 12_000]]);
     // The same rows spread past the window do not add up.
     const late = events.map((e, i) => ({ ...e, time: new Date(T0 + i * 400_000).toISOString() }));
     expect(run(o, late)).toEqual([]);

@@ -127,6 +127,7 @@ function rowsRead(
   e: RuleEvent,
   rows: unknown,
   raise: (t: Trigger) => void,
+  individuals?: number,
 ): void {
   const set = org.settings.bulk_read;
   if (!set.enabled || typeof rows !== 'number' || rows <= 0) return;
@@ -148,16 +149,28 @@ function rowsRead(
   if (last && last[0] === minute) last[1] += rows;
   else w.b.push([minute, rows]);
   w.total += rows;
-  if (w.total < set.threshold || ms < w.quiet) return;
+  // A statement the gateway flagged as a bulk read (its rows reached 10,000 or more individuals,
+  // issue 22) raises the alert by itself, whatever the window's sum.
+  const flagged = individuals !== undefined;
+  if (!flagged && (w.total < set.threshold || ms < w.quiet)) return;
   w.quiet = ms + set.window_seconds * 1000;
   const email = typeof e.actor.email === 'string' ? e.actor.email : person;
+  const from = e.target.name ?? project;
   raise({
     rule: 'bulk_read',
     seq,
     time: e.time,
     events: [{ seq, id: e.id }],
-    summary: `${email} read ${w.total} rows from ${e.target.name ?? project} within ${set.window_seconds} s`,
-    subject: { user_id: person, email, project_id: project, rows: w.total },
+    summary: flagged
+      ? `${email} read the rows of ${individuals} individuals from ${from} in one statement (a bulk read)`
+      : `${email} read ${w.total} rows from ${from} within ${set.window_seconds} s`,
+    subject: {
+      user_id: person,
+      email,
+      project_id: project,
+      rows: w.total,
+      ...(flagged ? { individuals } : {}),
+    },
   });
 }
 
@@ -233,7 +246,7 @@ export function evaluate(
       return;
     }
     case 'db.statement.result':
-      rowsRead(org, s, seq, e, d.rows, raise);
+      rowsRead(org, s, seq, e, d.rows, raise, d.bulk_read === true ? Number(d.subject_count) : undefined);
       return;
     case 'db.connect':
       if (e.outcome === 'success') access(org, s, seq, e, raise);

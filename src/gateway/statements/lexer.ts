@@ -95,8 +95,18 @@ function skipNumber(text: string, at: number): number {
 /** Stands for a literal until the highest existing parameter is known (texts hold no NUL). */
 const SLOT = '\u0000';
 
-/** `standardStrings` is the session's standard_conforming_strings (on unless a client turns it off). */
-export function lex(text: string, standardStrings = true): Lexed {
+/** The literals of a text as written, and the highest parameter outside them (literal k is $base+k). */
+export interface Captured {
+  raw: string[];
+  base: number;
+}
+
+/**
+ * `standardStrings` is the session's standard_conforming_strings (on unless a client turns it
+ * off). With `capture`, each literal's text as written is kept too (accounting of access reads the
+ * values a predicate compares with a subject key; nothing else may).
+ */
+export function lex(text: string, standardStrings = true, capture?: Captured): Lexed {
   const n = text.length;
   let param = 0;
   let out = '';
@@ -109,6 +119,7 @@ export function lex(text: string, standardStrings = true): Lexed {
     out += s;
   };
   const literal = (end: number) => {
+    if (capture) capture.raw.push(text.slice(i, end));
     literals++;
     emit(SLOT);
     return end;
@@ -186,6 +197,7 @@ export function lex(text: string, standardStrings = true): Lexed {
       i++;
     }
   }
+  if (capture) capture.base = param;
   const normalized =
     literals === 0
       ? out

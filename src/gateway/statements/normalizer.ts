@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { fingerprintSync, loadModule } from 'libpg-query';
 import { scrubIdentifiers } from './identifiers.js';
-import { lex } from './lexer.js';
+import { type Captured, lex } from './lexer.js';
 
 export interface StatementInfo {
   normalized: string;
@@ -66,12 +66,13 @@ export function createNormalizer() {
   const byExactText = new TwoGenerationCache<StatementInfo>();
 
   return {
-    describe(text: string, standardStrings = true): StatementInfo {
+    /** With `capture`, the literals as written are kept too (subject keys; no second lex). */
+    describe(text: string, standardStrings = true, capture?: Captured): StatementInfo {
       if (standardStrings) {
         const exact = byExactText.get(text);
         if (exact) return exact;
       }
-      const lexed = lex(text, standardStrings);
+      const lexed = lex(text, standardStrings, capture);
       let info = byNormalized.get(lexed.normalized);
       if (!info) {
         // What the cache holds (and every event shows) is the scrubbed text, whatever its key.
