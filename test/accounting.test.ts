@@ -273,6 +273,77 @@ describe('statements through the gateway', () => {
     ]);
   });
 
+  it('gives an incident its affected counts per State from the individuals a person reached', async () => {
+    const c = new pg.Client(
+      pgConfig(await credentials(w, project.tokens.admin as string, project.projectId)),
+    );
+    await c.connect();
+    const from = new Date(Date.now() - 1000).toISOString();
+    await c.query('SELECT mrn, name FROM patients WHERE id <= 1201');
+    await c.end();
+    await drain();
+    // The org's roster says where each patient lives: even ids in CA, odd in NY, as the data was made.
+    const candidates = Array.from({ length: PATIENTS }, (_, k) => ({
+      identifier: `MRN-${String(k + 1).padStart(5, '0')}`,
+      state: (k + 1) % 2 === 0 ? 'CA' : 'NY',
+    }));
+    const made = await call(w, 'POST', `/api/v1/orgs/${ORG}/incidents`, {
+      token: owner(),
+      body: { title: 'Admin exported patients', reported_by: 'privacy office' },
+    });
+    expect(made.status).toBe(201);
+    const counted = await call(
+      w,
+      'POST',
+      `/api/v1/orgs/${ORG}/incidents/${made.body.id}/affected/from-access`,
+      {
+        token: owner(),
+        body: {
+          project: project.projectId,
+          actor: `admin@${ORG}.test`,
+          from,
+          to: new Date(Date.now() + 1000).toISOString(),
+          candidates,
+        },
+      },
+    );
+    expect(counted.status).toBe(200);
+    // Ids 1..1201: 600 even (CA), 601 odd (NY); both over 500, so each State gets a media notice,
+    // and 1201 in all puts the Secretary's notice beside the individuals'.
+    expect(counted.body.affected).toMatchObject({ by_state: { CA: 600, NY: 601 }, total: 1201 });
+    const kinds = counted.body.obligations.map((o: { id: string }) => o.id);
+    expect(kinds).toEqual(expect.arrayContaining(['media:CA', 'media:NY', 'secretary']));
+    expect(kinds).not.toContain('secretary_annual');
+    const step = (
+      await call(w, 'GET', `/api/v1/orgs/${ORG}/audit-events?action=incident.affected.count`, {
+        token: owner(),
+      })
+    ).body.events;
+    expect(
+      step.map((e: { details: { reached: number; by_state: unknown } }) => [
+        e.details.reached,
+        e.details.by_state,
+      ]),
+    ).toEqual([[1201, { CA: 600, NY: 601 }]]);
+    // A developer may not change an incident, and nothing is counted for them.
+    const refused = await call(
+      w,
+      'POST',
+      `/api/v1/orgs/${ORG}/incidents/${made.body.id}/affected/from-access`,
+      {
+        token: dev(),
+        body: {
+          project: project.projectId,
+          actor: `admin@${ORG}.test`,
+          from,
+          to: new Date().toISOString(),
+          candidates: candidates.slice(0, 2),
+        },
+      },
+    );
+    expect(refused.status).toBe(403);
+  });
+
   it('refuses those who may not account for access, and records each read without the identifier', async () => {
     expect((await whoRead({ subject: SUBJECT }, dev())).status).toBe(403);
     const reads = await dbEvents(w, 'accounting.who.read', project.projectId);

@@ -132,6 +132,84 @@ describe('ward access', () => {
     );
   });
 
+  it("incident affected: the same count per State becomes an incident's affected individuals", async () => {
+    const roster = join(dir, 'roster-incident.csv');
+    await writeFile(roster, 'identifier,state\nMRN-00001,CA\nMRN-00002,NY\nMRN-00042,NY\nMRN-00049,TX\n');
+    const created = JSON.parse(
+      ok(
+        await owner(
+          'incident',
+          'create',
+          '--org',
+          ORG,
+          '--title',
+          'Developer read patients',
+          '--reported-by',
+          'privacy office',
+          '--json',
+        ),
+      ),
+    );
+    const args = [
+      '--actor',
+      `developer@${ORG}.test`,
+      '--from',
+      from,
+      '--to',
+      new Date(Date.now() + 60_000).toISOString(),
+    ];
+    const out = ok(
+      await owner(
+        'incident',
+        'affected',
+        created.id,
+        '--org',
+        ORG,
+        '--project',
+        'records',
+        ...args,
+        '--candidates',
+        roster,
+      ),
+    );
+    // The developer's statements reached MRN-00001 (CA), MRN-00002 and MRN-00042 (NY); not MRN-00049.
+    expect(out).toMatch(new RegExp(`^Incident ${created.id}: 3 affected \\(CA 1, NY 2\\)$`, 'm'));
+    const shown = JSON.parse(ok(await owner('incident', 'show', created.id, '--org', ORG, '--json')));
+    expect(shown.affected).toMatchObject({ by_state: { CA: 1, NY: 2 }, total: 3 });
+    failsWith(
+      await auditor(
+        'incident',
+        'affected',
+        created.id,
+        '--org',
+        ORG,
+        '--project',
+        'records',
+        ...args,
+        '--candidates',
+        roster,
+      ),
+      /./,
+      { quiet: true },
+    );
+    failsWith(
+      await owner(
+        'incident',
+        'affected',
+        created.id,
+        '--org',
+        ORG,
+        '--project',
+        'records',
+        ...args,
+        '--candidates',
+        join(dir, 'none.csv'),
+      ),
+      /cannot read .*none\.csv/,
+      { quiet: true },
+    );
+  });
+
   it('lists the keys and the tables touched without one, removes a key, and leaves `project access` working', async () => {
     const listed = ok(await owner('subjects', 'list', ...where));
     expect(listed).toContain('public.patients.mrn');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from './support/access.js';
 import { type Browser, expectNoAxeViolations, openBrowser, signIn } from './support/browser.js';
 import { credentials, pgConfig, projectWithPeople } from './support/gateway.js';
 import { PASSWORD, startTestWard, type TestWard } from './support/ward.js';
@@ -21,6 +22,9 @@ let w: TestWard;
 let browser: Browser;
 let page: Page;
 let project: Awaited<ReturnType<typeof projectWithPeople>>;
+/** When the developer's statements began, and the roster of the org's patients with their States. */
+let readFrom: Date;
+let roster: string;
 
 async function signOutAndIn(email: string) {
   await browser.context.clearCookies();
@@ -68,6 +72,7 @@ describe('console: accounting of access', () => {
     );
     await c.connect();
     const from = new Date(Date.now() - 60_000);
+    readFrom = from;
     await c.query("SELECT state FROM patients WHERE mrn = 'MRN-00042'");
     await c.query('SELECT mrn FROM patients WHERE id IN (1, 2)');
     await c.end();
@@ -90,7 +95,7 @@ describe('console: accounting of access', () => {
     expect((await download).suggestedFilename()).toMatch(/^accounting-records-.*\.pdf$/);
 
     const dir = await mkdtemp(join(tmpdir(), 'ward-roster-'));
-    const roster = join(dir, 'roster.csv');
+    roster = join(dir, 'roster.csv');
     await writeFile(roster, 'identifier,state\nMRN-00001,CA\nMRN-00002,NY\nMRN-00042,NY\nMRN-00049,TX\n');
     const reached = page.getByRole('form', { name: 'Individuals a person reached' });
     await reached.getByRole('textbox', { name: 'Person' }).fill(`developer@${ORG}.test`);
@@ -108,6 +113,31 @@ describe('console: accounting of access', () => {
       'location.href + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })',
     );
     expect(kept).not.toContain('MRN-00042');
+    await expectNoAxeViolations(page);
+  });
+
+  it("counts an incident's affected individuals per State from the accounting, on the incident page", async () => {
+    await signOutAndIn(`owner@${ORG}.test`);
+    const made = await call(w, 'POST', `/api/v1/orgs/${ORG}/incidents`, {
+      token: project.tokens.owner as string,
+      body: { title: 'Developer read patients', reported_by: 'privacy office' },
+    });
+    await page.goto(`/orgs/${ORG}/incidents/${made.body.id}`);
+    const form = page.getByRole('form', { name: 'Count from the accounting of access' });
+    await form.getByRole('combobox', { name: 'Project' }).selectOption({ label: 'records' });
+    await form.getByRole('textbox', { name: 'Person' }).fill(`developer@${ORG}.test`);
+    const local = (d: Date) =>
+      new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await form.getByLabel(/^From/).fill(local(readFrom));
+    await form.getByLabel(/^To/).fill(local(new Date(Date.now() + 120_000)));
+    await form.locator('input[type=file]').setInputFiles(roster);
+    await form.getByRole('button', { name: 'Count affected' }).click();
+    // MRN-00001 (CA), MRN-00002 and MRN-00042 (NY) were reached; MRN-00049 (TX) was not.
+    await page.getByText('Affected individuals (3)').waitFor();
+    const incident = await call(w, 'GET', `/api/v1/orgs/${ORG}/incidents/${made.body.id}`, {
+      token: project.tokens.owner as string,
+    });
+    expect(incident.body.affected).toMatchObject({ by_state: { CA: 1, NY: 2 }, total: 3 });
     await expectNoAxeViolations(page);
   });
 

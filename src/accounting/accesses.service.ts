@@ -152,9 +152,13 @@ export function createAccessAccounting(deps: {
     ctx: RequestContext,
     projectId: string,
     body: SubjectsReachedBody,
+    /** The org the project must belong to (an incident's, counting its affected individuals). */
+    orgId?: string,
   ): Promise<SubjectsReachedView> {
     const { project, org } = await projects.access(ctx, projectId);
     authorize(ctx, org, 'access.accounting.read');
+    if (orgId !== undefined && org.org.id !== orgId)
+      throw invalid(`project '${project.name}' is not of this incident's organization`);
     const chain = org.org.id;
     const from = new Date(body.from);
     const to = new Date(body.to);

@@ -236,6 +236,10 @@ export const AUDIT_ACTIONS = {
     summary: "an incident's details, owner, status or notification facts changed",
   },
   'incident.knowledge.add': { category: 'hipaa', summary: 'who knew of an incident when was recorded' },
+  'incident.affected.count': {
+    category: 'hipaa',
+    summary: "an incident's affected counts per State were taken from the accounting of access",
+  },
   'incident.event.link': { category: 'hipaa', summary: 'audit events were cited by an incident' },
   'incident.assess': { category: 'hipaa', summary: "an incident's 164.402 risk assessment was recorded" },
   'incident.hold.add': {

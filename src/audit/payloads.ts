@@ -313,6 +313,17 @@ export interface AuditPayloads {
   'subprocessor.remove': { name: string; effective_at: string; notified: number };
   'incident.create': { incident_id: string; title: string; audit_events: string[]; alerts?: string[] };
   'incident.update': { incident_id: string; changes: Record<string, { from: unknown; to: unknown }> };
+  'incident.affected.count': {
+    incident_id: string;
+    project_id: string;
+    actor: string;
+    from: string;
+    to: string;
+    candidates: number;
+    reached: number;
+    uncovered_rows: number;
+    by_state: Record<string, number>;
+  };
   'incident.knowledge.add': {
     incident_id: string;
     knowledge_id: string;

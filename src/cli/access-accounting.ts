@@ -76,6 +76,22 @@ export function parseRoster(text: string, file: string): { identifier: string; s
   });
 }
 
+/** The roster in `file` (see parseRoster); a file that cannot be read is a one-line error. */
+export async function readRoster(file: string): Promise<{ identifier: string; state: string }[]> {
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new CliError(`cannot read ${file}`, 2);
+  });
+  return parseRoster(text, file);
+}
+
+/** `t` as an ISO 8601 time, or a one-line error naming option `name`. */
+export function isoTime(t: string, name: string): string {
+  const d = new Date(t);
+  if (Number.isNaN(d.getTime()))
+    throw new CliError(`${name} '${t}' is not a time such as 2026-12-01T00:00:00Z`, 2);
+  return d.toISOString();
+}
+
 export function registerAccessAccounting(program: Command): void {
   const access =
     program.commands.find((c) => c.name() === 'access') ??
@@ -154,22 +170,13 @@ export function registerAccessAccounting(program: Command): void {
         candidates: string;
         json?: boolean;
       }) => {
-        const iso = (t: string, name: string) => {
-          const d = new Date(t);
-          if (Number.isNaN(d.getTime()))
-            throw new CliError(`${name} '${t}' is not a time such as 2026-12-01T00:00:00Z`, 2);
-          return d.toISOString();
-        };
-        const text = await readFile(opts.candidates, 'utf8').catch(() => {
-          throw new CliError(`cannot read ${opts.candidates}`, 2);
-        });
-        const candidates = parseRoster(text, opts.candidates);
+        const candidates = await readRoster(opts.candidates);
         const api = await connect();
         const p = await resolveProject(api, opts.project, opts.org);
         const v = await api.request<Reached>('POST', `/api/v1/projects/${p.id}/accesses/subjects`, {
           actor: opts.actor,
-          from: iso(opts.from, '--from'),
-          to: iso(opts.to, '--to'),
+          from: isoTime(opts.from, '--from'),
+          to: isoTime(opts.to, '--to'),
           candidates,
         });
         if (opts.json) return printJson(v);

@@ -30,7 +30,7 @@ export interface Incident {
   discovery: { discovered_on: string | null; reason: string };
   determination: { determination: string; reason: string; open: string[] };
   hold: { until: string | null; reason: string };
-  affected: { total: number };
+  affected: { total: number; by_state: Record<string, number> };
   obligations: Obligation[];
   notices: {
     id: string;

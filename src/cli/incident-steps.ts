@@ -1,11 +1,12 @@
 /**
  * @module cli/incident-steps
- * `ward incident update|know|link|assess|hold`: the steps of a response, each one audited and on
- * the incident's timeline.
+ * `ward incident update|affected|know|link|assess|hold`: the steps of a response, each one audited
+ * and on the incident's timeline.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { isoTime, readRoster } from './access-accounting.js';
 import { CliError, connect } from './client.js';
 import {
   byRef,
@@ -19,6 +20,7 @@ import {
   yesNo,
 } from './incident-format.js';
 import { action, say } from './output.js';
+import { resolveProject } from './projects.js';
 
 export function registerIncidentSteps(incident: Command): void {
   byRef(
@@ -95,6 +97,45 @@ export function registerIncidentSteps(incident: Command): void {
         say(`Incident ${i.id} updated (${Object.keys(body).join(', ')})`);
         printObligations(i.obligations);
       }),
+    );
+  byRef(
+    incident
+      .command('affected')
+      .description(
+        "count the affected individuals per State from the accounting of access: which of your roster's people a person's statements reached",
+      ),
+  )
+    .requiredOption('--project <project>', 'the project whose accesses count: id, or name in --org')
+    .requiredOption('--actor <email>', "the person's e-mail or the service account's name")
+    .requiredOption('--from <time>', 'start of the window (ISO 8601)')
+    .requiredOption('--to <time>', 'end of the window (ISO 8601)')
+    .requiredOption(
+      '--candidates <file>',
+      'CSV roster with an identifier column and a State column (not kept)',
+    )
+    .action(
+      action(
+        async (
+          id: string,
+          o: { org: string; project: string; actor: string; from: string; to: string; candidates: string },
+        ) => {
+          const from = isoTime(o.from, '--from');
+          const to = isoTime(o.to, '--to');
+          const candidates = await readRoster(o.candidates);
+          const api = await connect();
+          const project = await resolveProject(api, o.project, o.org);
+          const i = await api.request<Incident>('POST', `${incidentPath(o.org, id)}/affected/from-access`, {
+            project: project.id,
+            actor: o.actor,
+            from,
+            to,
+            candidates,
+          });
+          const states = Object.entries(i.affected.by_state).map(([state, n]) => `${state} ${n}`);
+          say(`Incident ${i.id}: ${i.affected.total} affected (${states.join(', ') || 'none'})`);
+          printObligations(i.obligations);
+        },
+      ),
     );
   byRef(
     incident

@@ -61,9 +61,9 @@ export function registerIncidents(program: Command): void {
     .description(
       'security incidents: the record, who knew when, risk assessment, holds, deadlines, notices, evidence packets',
     );
-  incident
-    .command('create')
-    .description('record a security incident (optionally citing audit events)')
+  withJson(
+    incident.command('create').description('record a security incident (optionally citing audit events)'),
+  )
     .requiredOption('--org <org>', 'name or id')
     .requiredOption('--title <title>', 'a short title')
     .requiredOption('--reported-by <who>', 'who reported it')
@@ -83,6 +83,7 @@ export function registerIncidents(program: Command): void {
           occurredTo?: string;
           owner?: string;
           event: string[];
+          json?: boolean;
         }) => {
           const i = await (await connect()).request<Incident>('POST', incidentPath(o.org), {
             title: o.title,
@@ -93,6 +94,7 @@ export function registerIncidents(program: Command): void {
             ...(o.owner ? { owner: o.owner } : {}),
             sources: o.event.map((id) => ({ type: 'audit_event', id })),
           });
+          if (o.json) return printJson(i);
           say(`Incident ${i.id} recorded: ${i.title}`);
           say(
             `Next: ward incident know ${i.id} --org ${o.org} --person … --relation workforce --known-on YYYY-MM-DD`,

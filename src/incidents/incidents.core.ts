@@ -6,6 +6,7 @@
  * event commit in one transaction (audit.mutate) with the incident's row locked, so the timeline
  * and the audit log never disagree and two steps on one incident happen one after the other.
  */
+import type { AccessAccounting } from '../accounting/index.js';
 import type { AlertService } from '../alerting/index.js';
 import type { AuditAction, AuditPayloads, AuditReader, AuditService } from '../audit/index.js';
 import type { Db, IncidentRow, Org, Tx } from '../db/index.js';
@@ -31,6 +32,8 @@ export interface IncidentDeps {
   signer: Signer;
   /** Alerts turned into incidents: claimed in the incident's transaction, listed on its record. */
   alerts: Pick<AlertService, 'get' | 'escalateIn' | 'ofIncident'>;
+  /** The accounting of access: whom a person's statements reached, per State (affected counts). */
+  accounting: Pick<AccessAccounting, 'subjectsReached'>;
   /** Today, for days left (tests move it). */
   now?: () => Date;
 }

@@ -163,3 +163,21 @@ export const sentBody = z.strictObject({
 });
 
 export const byIncident = z.object({ id: incidentId });
+
+export const affectedFromAccessBody = z.strictObject({
+  project: z
+    .string()
+    .regex(/^prj_[a-z2-7]{16}$/, 'a project id (prj_…)')
+    .describe('the project whose accesses count'),
+  actor: z.string().trim().min(3).max(320).describe("the person's e-mail or the service account's name"),
+  from: z.iso.datetime({ offset: true }).describe('start of the window'),
+  to: z.iso.datetime({ offset: true }).describe('end of the window'),
+  candidates: z
+    .array(
+      z.strictObject({ identifier: z.string().trim().min(1).max(200), state: z.string().trim().max(60) }),
+    )
+    .min(1)
+    .max(1_000_000)
+    .describe("the org's roster: each individual's identifier and State (not kept)"),
+});
+export type AffectedFromAccessBody = z.infer<typeof affectedFromAccessBody>;

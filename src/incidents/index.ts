@@ -5,11 +5,13 @@
  * enforcement holds, every obligation with its deadline, notices and letters, and the signed
  * evidence packet. `wireIncidents` builds the three services over one core.
  */
+import { createAffectedService } from './affected.service.js';
 import { createIncidentCore, type IncidentDeps } from './incidents.core.js';
 import { createIncidentService } from './incidents.service.js';
 import { createNoticeService } from './notices.service.js';
 import { createPacketService } from './packets.service.js';
 
+export { type AffectedService, UNKNOWN_STATE } from './affected.service.js';
 export { type Assessment, determine, EXCLUSIONS, FACTORS } from './assessment.js';
 export { addDays, daysBetween, isDay } from './days.js';
 export { discoveryOf, type Knowledge } from './discovery.js';
@@ -29,6 +31,7 @@ export function wireIncidents(deps: IncidentDeps) {
   const core = createIncidentCore(deps);
   return {
     incidents: createIncidentService(deps, core),
+    affected: createAffectedService(deps, core),
     notices: createNoticeService(core),
     packets: createPacketService(deps, core),
   };

@@ -272,6 +272,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     auditReader: auditParts.reader,
     signer,
     alerts: alerting.service,
+    accounting: accounting.accesses,
   });
   const backups = await wireBackupParts({
     config,

@@ -22,6 +22,7 @@ export type HoldBody = Body<'/api/v1/orgs/{org}/incidents/{id}/holds', 'post'>;
 export type NoticeBody = Body<'/api/v1/orgs/{org}/incidents/{id}/notices', 'post'>;
 export type NoticeUpdate = Body<'/api/v1/orgs/{org}/incidents/{id}/notices/{notice}', 'patch'>;
 export type SentBody = Body<'/api/v1/orgs/{org}/incidents/{id}/notices/{notice}/sent', 'post'>;
+export type AffectedFromAccess = Body<'/api/v1/orgs/{org}/incidents/{id}/affected/from-access', 'post'>;
 
 const listKey = (org: string) => ['orgs', org, 'incidents'] as const;
 const oneKey = (org: string, id: string) => ['orgs', org, 'incidents', id] as const;
@@ -60,6 +61,8 @@ function useStep<B>(org: string, send: (body: B) => Promise<unknown>) {
 
 export const useUpdateIncident = (org: string, id: string) =>
   useStep(org, (b: UpdateIncident) => api<Incident>('PATCH', path(org, id), b));
+export const useAffectedFromAccess = (org: string, id: string) =>
+  useStep(org, (b: AffectedFromAccess) => api<Incident>('POST', `${path(org, id)}/affected/from-access`, b));
 export const useAddKnowledge = (org: string, id: string) =>
   useStep(org, (b: KnowledgeBody) => api<Incident>('POST', `${path(org, id)}/knowledge`, b));
 export const useAssess = (org: string, id: string) =>

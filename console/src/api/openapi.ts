@@ -5483,6 +5483,282 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/orgs/{org}/incidents/{id}/affected/from-access': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Count an incident's affected individuals per State from the accounting of access
+     * @description Which of the org's candidates (its roster: identifier and State) a person's statements reached in a window of one project become the incident's affected counts per State (a candidate with no State counts as 'unknown'); the identifiers are not kept. The read is audited as accounting.subjects.reached and the change as incident.affected.count. Needs access.accounting.read too.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          org: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the person's e-mail or the service account's name */
+            actor: string;
+            /** @description the org's roster: each individual's identifier and State (not kept) */
+            candidates: {
+              identifier: string;
+              state: string;
+            }[];
+            /**
+             * Format: date-time
+             * @description start of the window
+             */
+            from: string;
+            /** @description the project whose accesses count */
+            project: string;
+            /**
+             * Format: date-time
+             * @description end of the window
+             */
+            to: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              affected: {
+                by_state: {
+                  [key: string]: number;
+                };
+                deceased: number;
+                insufficient_contact: number;
+                misuse_imminent: boolean;
+                total: number;
+              };
+              /** @description the alerts this incident was made from */
+              alerts: {
+                id: string;
+                raised_at: string;
+                rule: string;
+                title: string;
+              }[];
+              assessment: {
+                exclusions: {
+                  i?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  ii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                  iii?: {
+                    applies: boolean;
+                    basis: string;
+                  };
+                };
+                factors: {
+                  acquired?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  mitigation?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  nature?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                  recipient?: {
+                    evidence: string;
+                    finding: string;
+                    identifiers?: string[];
+                    reidentification?: string;
+                    supports_low_probability: boolean;
+                  };
+                };
+                secured_basis?: string;
+                unsecured: boolean;
+              } | null;
+              audit_events: {
+                id: string;
+                linked_at: string;
+              }[];
+              business_associate: {
+                agent: boolean | null;
+                agreement_days: number | null;
+                covered_entity: string;
+              } | null;
+              created_at: string;
+              determination: {
+                /** @enum {string} */
+                determination: 'breach' | 'not_a_breach';
+                open: string[];
+                reason: string;
+              };
+              discovery: {
+                by: string | null;
+                discovered_on: string | null;
+                reason: string;
+              };
+              hold: {
+                reason: string;
+                until: string | null;
+              };
+              holds: {
+                agency: string;
+                document: {
+                  file_name: string;
+                  sha256: string;
+                  size_bytes: number;
+                } | null;
+                /** @description the last day this statement holds notices */
+                holds_until: string;
+                id: string;
+                /** @enum {string} */
+                kind: 'written' | 'oral';
+                official_name: string | null;
+                stated_on: string;
+                statement: string;
+                /** @description the written statement that governs in place of this oral one */
+                superseded_by: string | null;
+                until: string | null;
+              }[];
+              id: string;
+              knowledge: {
+                /** @enum {string} */
+                basis: 'knew' | 'should_have_known';
+                committed_breach: boolean;
+                id: string;
+                known_on: string;
+                person: string;
+                /** @enum {string} */
+                relation: 'workforce' | 'agent';
+              }[];
+              notices: {
+                content: {
+                  breach_date?: string;
+                  contact?: {
+                    email?: string;
+                    postal?: string;
+                    toll_free?: string;
+                    website?: string;
+                  };
+                  description?: string;
+                  discovery_date?: string;
+                  identities?: string;
+                  org_actions?: string;
+                  phi_types?: string[];
+                  steps?: string;
+                };
+                could_send_on: string;
+                deadline: string | null;
+                delay_reason: string | null;
+                /** @description scheduled later than it could be sent ("without unreasonable delay" needs the reason) */
+                delayed: boolean;
+                id: string;
+                jurisdiction: string | null;
+                /** @enum {string} */
+                kind: 'individual' | 'substitute' | 'next_of_kin' | 'media' | 'secretary' | 'covered_entity';
+                /** @description scheduled after its deadline */
+                late: boolean;
+                /** @description required content still missing; it cannot be marked sent until empty */
+                missing: string[];
+                ready_on: string;
+                recipient: string;
+                scheduled_on: string;
+                sent_at: string | null;
+                sent_via: ('mail' | 'email' | 'phone' | 'web' | 'media') | null;
+              }[];
+              obligations: {
+                /** @description the deadline before any law-enforcement hold */
+                ceiling: string | null;
+                citation: string;
+                /** @description calendar days from today to the deadline; negative when overdue */
+                days_left: number | null;
+                /** @description the last day to send it (YYYY-MM-DD), holds included */
+                deadline: string | null;
+                held_until: string | null;
+                id: string;
+                /** @enum {string} */
+                kind:
+                  | 'individuals'
+                  | 'substitute'
+                  | 'next_of_kin'
+                  | 'urgent_telephone'
+                  | 'media'
+                  | 'secretary'
+                  | 'secretary_annual'
+                  | 'covered_entity'
+                  | 'covered_entity_clock';
+                /** @description a notice of this kind was marked sent */
+                met: boolean;
+                reason: string;
+                recipient: string;
+              }[];
+              occurred_from: string | null;
+              occurred_to: string | null;
+              org_id: string;
+              owner: {
+                email: string;
+                id: string;
+                name: string;
+              } | null;
+              packets: {
+                id: string;
+                issued_at: string;
+                sha256: string;
+              }[];
+              reported_by: string;
+              /** @enum {string} */
+              role: 'covered_entity' | 'business_associate';
+              /** @enum {string} */
+              status: 'open' | 'assessing' | 'notifying' | 'closed';
+              summary: string;
+              timeline: {
+                action: string;
+                actor: string;
+                at: string;
+                summary: string;
+              }[];
+              title: string;
+              /** @description the day (UTC) days_left counts from */
+              today: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{org}/incidents/{id}/assessment': {
     parameters: {
       query?: never;

@@ -41,13 +41,14 @@ export const RULES: Record<RuleId, RuleInfo> = {
   failed_signins_account: {
     title: 'Repeated failed sign-ins for one account',
     description:
-      'refused sign-ins (console and API, and gateway connections refused for a bad password or token) for the same account within the window',
+      "gateway connections refused for a bad password or token for the same account within the window (refused console and API sign-ins are in the operator's log, which the org rules do not read)",
     counts: true,
     defaults: { threshold: 5, window_seconds: 600 },
   },
   failed_signins_address: {
     title: 'Repeated failed sign-ins from one address',
-    description: 'refused sign-ins and gateway connections from the same source address within the window',
+    description:
+      'gateway connections refused for a bad password or token from the same source address within the window',
     counts: true,
     defaults: { threshold: 20, window_seconds: 600 },
   },

@@ -78,6 +78,22 @@ export function incidentRoutes(app: FastifyInstance, parts: IncidentParts) {
     (req) => incidents.update(req.ctx, req.params.org, req.params.id, req.body),
   );
   r.post(
+    `${base}/:id/affected/from-access`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: "Count an incident's affected individuals per State from the accounting of access",
+        description:
+          "Which of the org's candidates (its roster: identifier and State) a person's statements reached in a window of one project become the incident's affected counts per State (a candidate with no State counts as 'unknown'); the identifiers are not kept. The read is audited as accounting.subjects.reached and the change as incident.affected.count. Needs access.accounting.read too.",
+        params: byId,
+        body: s.affectedFromAccessBody,
+        response: { 200: v.incidentView },
+      },
+    },
+    (req) => parts.affected.fromAccess(req.ctx, req.params.org, req.params.id, req.body),
+  );
+  r.post(
     `${base}/:id/knowledge`,
     {
       config: manage,

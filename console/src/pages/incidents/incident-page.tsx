@@ -12,6 +12,7 @@ import { useOrg } from '../../api/orgs';
 import { ErrorAlert } from '../../components/error-alert';
 import { Loading } from '../../components/loading';
 import { OrgHeader, useOrgRef } from '../access/org-header';
+import { AffectedFromAccess } from './affected-from-access';
 import { AssessmentForm } from './assessment-form';
 import { Clocks } from './clocks';
 import { EventsSection } from './events-section';
@@ -67,6 +68,7 @@ export function IncidentPage() {
           <Clocks incident={i} />
           <Knowledge org={ref} incident={i} manages={manages} />
           {manages ? <AffectedForm key={i.updated_at} org={ref} incident={i} /> : null}
+          {manages ? <AffectedFromAccess org={ref} incident={i} /> : null}
           <AssessmentForm key={`a-${i.updated_at}`} org={ref} incident={i} manages={manages} />
           <EventsSection org={ref} incident={i} manages={manages} />
           <Holds org={ref} incident={i} manages={manages} />
