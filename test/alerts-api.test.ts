@@ -132,6 +132,30 @@ describe('rules fed through the API', () => {
     expect(await w.log()).not.toContain(SMTP_PASSWORD);
   });
 
+  it("raises failed_signins_account for a member's refused console sign-ins, recorded in the org's log too", async () => {
+    await mfaUser(w, 'nurse@clinic.test');
+    await call(w, 'POST', '/api/v1/orgs/clinic/members', {
+      token: owner,
+      body: { email: 'nurse@clinic.test', role: 'developer' },
+    });
+    for (let i = 0; i < 5; i++) {
+      const r = await call(w, 'POST', '/api/v1/auth/login', {
+        body: { email: 'nurse@clinic.test', password: `wrong-${i}-Password` },
+        ip: '192.0.2.44',
+      });
+      expect(r.status).toBe(401);
+    }
+    const [a] = await alertsOf(w, owner, 'clinic', 'failed_signins_account');
+    expect(a?.subject).toMatchObject({ account: 'nurse@clinic.test' });
+    expect(a?.events).toHaveLength(5);
+    // Each refusal is in the org's chain (what the rule read) as well as the operator's.
+    const own = (
+      await call(w, 'GET', '/api/v1/orgs/clinic/audit-events?action=auth.login.failure', { token: owner })
+    ).body.events as { id: string; details: { email: string } }[];
+    expect(own.filter((e) => e.details.email === 'nurse@clinic.test')).toHaveLength(5);
+    expect(a?.events.map((e) => e.id).sort()).toEqual(own.map((e) => e.id).sort());
+  });
+
   it('raises break_glass when a developer starts emergency access, with no statement text in any message', async () => {
     const dev = await mfaUser(w, 'dev@clinic.test');
     await call(w, 'POST', '/api/v1/orgs/clinic/members', {

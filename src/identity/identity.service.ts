@@ -37,12 +37,14 @@ export function createIdentityService(deps: {
   audit: AuditService;
   keys: KeyService;
   settings: IdentitySettings;
+  /** The org chains an account's refused sign-ins are also recorded in (its orgs'; see sign-in). */
+  memberChains?: (userId: string) => Promise<string[]>;
 }) {
   const { db, audit, keys, settings } = deps;
   const cache = createPrincipalCache();
   const mfa = createMfaService({ db, audit, keys, cache });
   const guard = createSignInGuard({ db, lockout: settings.lockout });
-  const signIn = createSignIn({ db, audit, mfa, guard, settings });
+  const signIn = createSignIn({ db, audit, mfa, guard, settings, memberChains: deps.memberChains });
   const sessions = createSessions({ db, audit, cache });
   const tokens = createPersonalTokens({ db, audit, cache });
 

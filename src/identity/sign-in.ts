@@ -50,6 +50,11 @@ export function createSignIn(deps: {
   mfa: MfaService;
   guard: SignInGuard;
   settings: SignInSettings;
+  /**
+   * The org chains an account's refused sign-ins are recorded in besides the operator's: its orgs',
+   * so each org's alert rules and reviewers see its members' failures.
+   */
+  memberChains?: (userId: string) => Promise<string[]>;
 }) {
   const { db, audit, mfa, guard, settings } = deps;
 
@@ -60,15 +65,17 @@ export function createSignIn(deps: {
     opts: { userId?: string; method?: 'password' | 'sso'; count?: boolean } = {},
   ): Promise<void> {
     if (opts.count) await guard.countFailure(email, ctx.ip);
-    await audit.record(ctx, [
-      {
-        action: 'auth.login.failure',
-        chain: OPERATOR_CHAIN,
-        outcome: 'denied',
-        target: { type: 'user', id: opts.userId ?? 'unknown', name: email },
+    const orgChains = opts.userId && deps.memberChains ? await deps.memberChains(opts.userId) : [];
+    await audit.record(
+      ctx,
+      [OPERATOR_CHAIN, ...orgChains].map((chain) => ({
+        action: 'auth.login.failure' as const,
+        chain,
+        outcome: 'denied' as const,
+        target: { type: 'user' as const, id: opts.userId ?? 'unknown', name: email },
         details: { method: opts.method ?? 'password', email, reason },
-      },
-    ]);
+      })),
+    );
   }
 
   /** Refuses a locked account or client address (before any password work). */

@@ -228,6 +228,8 @@ export function createOrgService(deps: {
     /** One member with their account's name and e-mail, or undefined. */
     member: async (orgId: string, userId: string, q: Db | Tx = db) =>
       (await store.members(q, orgId)).find((m) => m.user_id === userId),
+    /** The audit chains (org ids) of the orgs `userId` is a member of. */
+    chainsOf: async (userId: string) => (await store.orgsOf(db, userId)).map((o) => o.id),
   };
 }
 

@@ -125,6 +125,8 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     db,
     audit,
     keys,
+    // Read when a sign-in is refused, long after `orgs` below exists.
+    memberChains: (userId) => orgs.chainsOf(userId),
     settings: {
       sessionTtlMinutes: config.session_ttl_minutes,
       lockout: {

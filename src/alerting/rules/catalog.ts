@@ -41,7 +41,7 @@ export const RULES: Record<RuleId, RuleInfo> = {
   failed_signins_account: {
     title: 'Repeated failed sign-ins for one account',
     description:
-      "gateway connections refused for a bad password or token for the same account within the window (refused console and API sign-ins are in the operator's log, which the org rules do not read)",
+      "refused sign-ins of the same account within the window: the org's members at the console and API, and gateway connections refused for a bad password or token",
     counts: true,
     defaults: { threshold: 5, window_seconds: 600 },
   },
