@@ -131,6 +131,14 @@ function request(url: string, method: string): { path: string; body?: unknown } 
     }),
     'PUT /api/v1/orgs/:org/backup-policy': () => ({ retention_days: 7 }),
     'POST /api/v1/orgs/:org/incidents': () => ({ title: 'walk', reported_by: 'the walk' }),
+    'POST /api/v1/orgs/:org/incidents/:id/affected/from-access': () => ({
+      project: 'prj_aaaaaaaaaaaaaaaa',
+      actor: 'walk@walk.test',
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-01-02T00:00:00Z',
+      candidates: [{ identifier: 'MRN-1', state: 'MA' }],
+    }),
+    'POST /api/v1/orgs/:org/alerts/:id/escalate': () => ({}),
     'PATCH /api/v1/orgs/:org/incidents/:id': () => ({ status: 'assessing' }),
     'POST /api/v1/orgs/:org/incidents/:id/knowledge': () => ({
       person: 'walker',

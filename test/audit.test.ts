@@ -79,7 +79,7 @@ describe('recording', () => {
     expect(events.map((e: any) => e.seq)).toEqual([...events.map((e: any) => e.seq)].sort((a, b) => b - a));
   });
 
-  it('keeps failed sign-ins in the operator log', async () => {
+  it("keeps failed sign-ins in the operator log, and a member's in their org's too", async () => {
     const admin = await w.adminToken();
     const { events } = (
       await w.request('GET', '/api/v1/operator/audit-events?action=auth.login.failure', { token: admin })
@@ -89,6 +89,12 @@ describe('recording', () => {
       outcome: 'denied',
       details: { email: 'aud@acme.test', reason: 'bad_credentials' },
     });
+    const own = (
+      await w.request('GET', '/api/v1/orgs/acme/audit-events?action=auth.login.failure', { token: alice })
+    ).body.events;
+    expect(own.map((e: any) => [e.outcome, e.details.email, e.details.reason])).toEqual([
+      ['denied', 'aud@acme.test', 'bad_credentials'],
+    ]);
   });
 
   it('filters by actor, action (and prefix), project, outcome and time, and pages with a cursor', async () => {
@@ -108,7 +114,10 @@ describe('recording', () => {
       expect.arrayContaining(['project.create', 'project.provision', 'project.update']),
     );
     expect(byProject).not.toContain('org.create');
-    expect((await get('outcome=denied')).events.map((e: any) => e.action)).toEqual(['project.update']);
+    expect((await get('outcome=denied')).events.map((e: any) => e.action)).toEqual([
+      'project.update',
+      'auth.login.failure',
+    ]);
     expect(
       (await get(`since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).events,
     ).toEqual([]);

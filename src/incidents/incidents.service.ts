@@ -57,8 +57,10 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
     ctx: RequestContext,
     orgRef: string,
     input: CreateIncidentInput,
+    /** Made from the one alert in `sources`: title (unless given), summary, day and reporter are the alert's. */
+    fromAlert?: { title?: string },
   ): Promise<IncidentView> {
-    const body = createIncidentBody.parse(input);
+    let body = createIncidentBody.parse(input);
     const a = await orgs.access(ctx, orgRef);
     const id = newId('inc');
     const alertIds = [...new Set(body.sources.filter((s) => s.type === 'alert').map((s) => s.id))];
@@ -78,10 +80,26 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
       },
       async (tx, draft) => {
         authorize(ctx, a, 'incidents.manage');
+        if (alertIds.length) authorize(ctx, a, 'alerts.manage');
         if (body.occurred_from && body.occurred_to && body.occurred_to < body.occurred_from)
           throw invalid('occurred_to must be on or after occurred_from');
         await checkEvents(a.org, cited);
         const me = principalOf(ctx);
+        const alerts = [];
+        for (const alertId of alertIds)
+          alerts.push(await deps.alerts.escalateIn(tx, a.org.id, alertId, me.id, id));
+        const first = alerts[0];
+        if (fromAlert && first) {
+          body = {
+            ...body,
+            title: fromAlert.title ?? first.title,
+            summary: first.summary,
+            occurred_from: first.event_time.slice(0, 10),
+            reported_by: `Ward's alert rule ${first.rule}`,
+          };
+          draft.details.title = body.title;
+          draft.target = { type: 'incident', id, name: body.title };
+        }
         await store.insertIncident(tx, {
           id,
           org_id: a.org.id,
@@ -94,17 +112,13 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
           affected: JSON.stringify(EMPTY_AFFECTED),
           created_by: me.id,
         });
-        const alerts = [];
-        for (const alertId of alertIds) {
-          const alert = await deps.alerts.escalateIn(tx, a.org.id, alertId, me.id, id);
-          alerts.push(alert);
+        for (const alert of alerts)
           draft.also.push({
             action: 'alert.escalate',
             chain: a.org.id,
-            target: { type: 'alert', id: alertId, name: alert.title },
+            target: { type: 'alert', id: alert.id, name: alert.title },
             details: { rule: alert.rule, note: `incident ${id}` },
           });
-        }
         const events = [...new Set([...cited, ...alerts.flatMap((al) => al.events.map((e) => e.id))])];
         draft.details.audit_events = events;
         if (events.length > 0) await store.insertEvents(tx, id, events, me.id);
@@ -142,21 +156,21 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
   }
 
   /** Turns alert `alertId` into a new incident titled, dated and described from the alert. */
+  /** Turns alert `alertId` into a new incident titled, dated and described from the alert. */
   async function fromAlert(
     ctx: RequestContext,
     orgRef: string,
     alertId: string,
     options: { title?: string; owner?: string } = {},
   ): Promise<IncidentView> {
-    const alert = await deps.alerts.get(ctx, orgRef, alertId);
-    return create(ctx, orgRef, {
-      title: options.title ?? alert.title,
-      summary: alert.summary,
-      occurred_from: alert.event_time.slice(0, 10),
-      reported_by: `Ward's alert rule ${alert.rule}`,
+    const input = {
+      // Replaced by the alert's inside the transaction, once the caller may and the alert is claimed.
+      title: options.title ?? 'alert',
+      reported_by: 'alert',
       owner: options.owner,
-      sources: [{ type: 'alert', id: alertId }],
-    });
+      sources: [{ type: 'alert' as const, id: alertId }],
+    };
+    return create(ctx, orgRef, input, { title: options.title });
   }
 
   async function list(ctx: RequestContext, orgRef: string): Promise<IncidentSummary[]> {

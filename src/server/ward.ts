@@ -7,98 +7,46 @@
 
 import { unlink } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { type AccessServices, createAccessServices } from '../access/index.js';
-import { type AlertingParts, wireAlerting } from '../alerting/index.js';
-import {
-  type AuditMaintenance,
-  type AuditReader,
-  type AuditService,
-  type Checkpointer,
-  createAuditService,
-  SEALS_MIGRATION,
-  type SinkDelivery,
-  type SinkService,
-  sealerFor,
-  wireAudit,
-} from '../audit/index.js';
-import { archiveCommand, type BackupParts, prepareBackupPaths } from '../backups/index.js';
+import { createAccessServices } from '../access/index.js';
+import { wireAlerting } from '../alerting/index.js';
+import { createAuditService, SEALS_MIGRATION, sealerFor, wireAudit } from '../audit/index.js';
+import { archiveCommand, prepareBackupPaths } from '../backups/index.js';
 import type { WardConfig } from '../config/index.js';
-import type { DataPlaneProvider } from '../dataplane/index.js';
 import { findPgBinaries } from '../dataplane/local/index.js';
-import type { Db } from '../db/index.js';
 import { OPERATOR_CHAIN } from '../evidence/index.js';
 import { type AppDeps, buildApp, DEFAULT_CONSOLE_DIR } from '../http/index.js';
 import { createIdentityService, type IdentityService } from '../identity/index.js';
-import { type IncidentParts, wireIncidents } from '../incidents/index.js';
+import { wireIncidents } from '../incidents/index.js';
 import {
   createFileKeystore,
   createKeyService,
   createRootKeystores,
   createRootKeyUses,
   findRootKey,
-  type KeyService,
 } from '../keys/index.js';
 import { SYSTEM } from '../lib/context.js';
 import { writeFileAtomic } from '../lib/fs.js';
 import type { Logger } from '../lib/logger.js';
 import { currentUser, isRoot, serviceUser } from '../lib/os-user.js';
-import { loadSigner, type Signer } from '../lib/signing.js';
+import { loadSigner } from '../lib/signing.js';
 import { VERSION } from '../lib/version.js';
-import { createOrgService, type OrgService } from '../orgs/index.js';
-import { createClusterEvents, type ProjectService, wireProjects } from '../projects/index.js';
+import { createOrgService } from '../orgs/index.js';
+import { createClusterEvents, wireProjects } from '../projects/index.js';
 import { createRegionCatalog } from '../regions/index.js';
 import { httpsCertificate } from '../tls/index.js';
-import { type AccountingParts, wireAccounting } from './accounting.js';
+import { wireAccounting } from './accounting.js';
 import { wireBackupParts } from './backups.js';
-import { type ComplianceParts, wireCompliance } from './compliance.js';
+import { wireCompliance } from './compliance.js';
 import { openControlDatabase } from './control-db.js';
 import { wireDataPlane } from './dataplane.js';
-import { type GatewayParts, wireGateway } from './gateway.js';
-import { type HipaaParts, wireHipaa } from './hipaa.js';
-import { prepareHome, type WardHome } from './home.js';
-import { type RootKeyParts, wireRootKeys } from './root-keys.js';
+import { wireGateway } from './gateway.js';
+import { wireHipaa } from './hipaa.js';
+import { prepareHome } from './home.js';
+import { wireRootKeys } from './root-keys.js';
 
-/** The domain services of a running Ward, for the edges and for tests that drive them directly. */
-export interface Services {
-  audit: AuditService;
-  identity: IdentityService;
-  access: AccessServices;
-  orgs: OrgService;
-  projects: ProjectService;
-  keys: KeyService;
-  rootKeys: RootKeyParts;
-  signer: Signer;
-  hipaa: HipaaParts;
-  compliance: ComplianceParts['service'];
-  complianceReports: ComplianceParts['reports'];
-  /** Alert rules over the audit stream: evaluator, delivery, service. */
-  alerting: AlertingParts;
-  publicity: ComplianceParts['publicity'];
-  /** The subprocessor list; `inEffect(at)` is what the compliance report lists. */
-  subprocessors: ComplianceParts['subprocessors'];
-  checkpointer: Checkpointer;
-  /** Subject keys and the accounting of access. */
-  accounting: AccountingParts;
-  auditReader: AuditReader;
-  incidents: IncidentParts;
-  sinks: SinkService;
-  delivery: SinkDelivery;
-  maintenance: AuditMaintenance;
-  gateway: GatewayParts;
-  backups: BackupParts;
-  dataplane: DataPlaneProvider;
-  db: Db;
-}
+import type { RunningWard } from './services.js';
 
-export interface RunningWard {
-  url: string;
-  home: WardHome;
-  app: FastifyInstance;
-  /** The operator's one-time password when this start created the account. */
-  initialAdminPassword?: string;
-  services: Services;
-  stop(): Promise<void>;
-}
+export type { RunningWard, Services } from './services.js';
 
 export async function startWard(config: WardConfig, log: Logger): Promise<RunningWard> {
   const service = await serviceUser(config.service_user);

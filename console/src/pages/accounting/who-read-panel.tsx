@@ -5,10 +5,11 @@
  * one's State) a person's statements reached in a window, counted per State. The identifier and
  * the roster stay in this page's memory and in request bodies.
  */
-import { Button, FileInput, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { downloadReport, parseRoster, useSubjectsReached, useWhoRead } from '../../api/accounting';
+import { downloadReport, useSubjectsReached, useWhoRead } from '../../api/accounting';
 import { ErrorAlert } from '../../components/error-alert';
+import { useReachFields } from '../../components/reach-fields';
 
 const MATCH = {
   returned: 'returned in a row',
@@ -114,22 +115,13 @@ function WhoRead({ projectId }: { projectId: string }) {
 
 function Reached({ projectId }: { projectId: string }) {
   const reached = useSubjectsReached(projectId);
-  const [actor, setActor] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [roster, setRoster] = useState<File | null>(null);
+  const reach = useReachFields();
   const [rosterError, setRosterError] = useState<unknown>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setRosterError(null);
     try {
-      const candidates = parseRoster(roster ? await roster.text() : '');
-      reached.mutate({
-        actor: actor.trim(),
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
-        candidates: candidates.map((c) => ({ identifier: c.identifier, state: c.state })),
-      });
+      reached.mutate(await reach.read());
     } catch (err) {
       setRosterError(err);
     }
@@ -141,36 +133,7 @@ function Reached({ projectId }: { projectId: string }) {
       </Title>
       <form onSubmit={submit} aria-labelledby="reached">
         <Group align="flex-end">
-          <TextInput
-            label="Person"
-            placeholder="bob@acme.test"
-            required
-            value={actor}
-            onChange={(e) => setActor(e.currentTarget.value)}
-          />
-          <TextInput
-            label="From"
-            type="datetime-local"
-            required
-            value={from}
-            onChange={(e) => setFrom(e.currentTarget.value)}
-          />
-          <TextInput
-            label="To"
-            type="datetime-local"
-            required
-            value={to}
-            onChange={(e) => setTo(e.currentTarget.value)}
-          />
-          <FileInput
-            label="Roster (CSV)"
-            description="identifier,state"
-            required
-            accept=".csv,text/csv"
-            value={roster}
-            onChange={setRoster}
-            w={200}
-          />
+          {reach.fields}
           <Button type="submit" loading={reached.isPending}>
             Count
           </Button>

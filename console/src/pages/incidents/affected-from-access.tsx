@@ -4,21 +4,18 @@
  * people (a roster CSV, identifier and State) a person's statements reached in one project within
  * a window. The roster stays in this page's memory and the request body; Ward keeps only counts.
  */
-import { Button, FileInput, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { parseRoster } from '../../api/accounting';
 import { type Incident, useAffectedFromAccess } from '../../api/incidents';
 import { useProjects } from '../../api/projects';
 import { ErrorAlert } from '../../components/error-alert';
+import { useReachFields } from '../../components/reach-fields';
 
 export function AffectedFromAccess({ org, incident }: { org: string; incident: Incident }) {
   const count = useAffectedFromAccess(org, incident.id);
   const projects = useProjects(org);
   const [project, setProject] = useState('');
-  const [actor, setActor] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [roster, setRoster] = useState<File | null>(null);
+  const reach = useReachFields();
   const [rosterError, setRosterError] = useState<unknown>(null);
   const options = (projects.data?.pages ?? [])
     .flatMap((p) => p.projects)
@@ -27,14 +24,7 @@ export function AffectedFromAccess({ org, incident }: { org: string; incident: I
     e.preventDefault();
     setRosterError(null);
     try {
-      const candidates = parseRoster(roster ? await roster.text() : '');
-      count.mutate({
-        project,
-        actor: actor.trim(),
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
-        candidates: candidates.map((c) => ({ identifier: c.identifier, state: c.state })),
-      });
+      count.mutate({ project, ...(await reach.read()) });
     } catch (err) {
       setRosterError(err);
     }
@@ -58,36 +48,7 @@ export function AffectedFromAccess({ org, incident }: { org: string; incident: I
             onChange={(e) => setProject(e.currentTarget.value)}
             w={180}
           />
-          <TextInput
-            label="Person"
-            placeholder="bob@acme.test"
-            required
-            value={actor}
-            onChange={(e) => setActor(e.currentTarget.value)}
-          />
-          <TextInput
-            label="From"
-            type="datetime-local"
-            required
-            value={from}
-            onChange={(e) => setFrom(e.currentTarget.value)}
-          />
-          <TextInput
-            label="To"
-            type="datetime-local"
-            required
-            value={to}
-            onChange={(e) => setTo(e.currentTarget.value)}
-          />
-          <FileInput
-            label="Roster (CSV)"
-            description="identifier,state"
-            required
-            accept=".csv,text/csv"
-            value={roster}
-            onChange={setRoster}
-            w={200}
-          />
+          {reach.fields}
           <Button type="submit" loading={count.isPending} disabled={!project}>
             Count affected
           </Button>
