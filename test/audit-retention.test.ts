@@ -63,10 +63,16 @@ async function statements(chain: string, tag: string): Promise<void> {
       chain,
       target: { type: 'project' as const, id: PROJECT, name: 'records' },
       subjects: { project: PROJECT, tokens },
-      details: { session_id: `dbs_${tag}`, seq: i, statement: 'SELECT 1', subjects: { named: tokens.toString('base64') } },
+      details: {
+        session_id: `dbs_${tag}`,
+        seq: i,
+        statement: 'SELECT 1',
+        subjects: { named: tokens.toString('base64') },
+      },
     };
   });
   await w.ward.services.audit.append(ctx as never, specs as never);
+  await w.ward.services.audit.subjectIndex.settled();
 }
 
 /** The chain's subject_index rows, and those whose batch is not stored. */
