@@ -72,7 +72,6 @@ async function statements(chain: string, tag: string): Promise<void> {
     };
   });
   await w.ward.services.audit.append(ctx as never, specs as never);
-  await w.ward.services.audit.subjectIndex.settled();
 }
 
 /** The chain's subject_index rows, and those whose batch is not stored. */

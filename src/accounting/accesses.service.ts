@@ -64,8 +64,6 @@ export function createAccessAccounting(deps: {
     const tokens = [...new Set(rules.map((r) => normalizeSubject(body.subject, r)))].map(token);
     const since = sinceDate(body.since);
     const now = new Date();
-    // The index is written just after its batches commit: every batch committed so far first.
-    await audit.subjectIndex.settled();
     const at = await store.batchesReaching(
       db,
       chain,

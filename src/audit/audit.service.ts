@@ -10,12 +10,10 @@ import { constant } from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { isWardError, WardError } from '../lib/errors.js';
 import { newEventId } from '../lib/ids.js';
-import type { Logger } from '../lib/logger.js';
 import type { AuditAction, AuditError, AuditPayloads, AuditTarget, Outcome } from './actions.js';
 import { appendEvents, type PendingEvent, type StoredEvent } from './audit.store.js';
 import { type CommitObserver, observers } from './observer.js';
 import type { Sealer } from './seal.js';
-import { createSubjectIndexer } from './subject-indexer.js';
 import { createAuditWriter } from './writer.js';
 
 export interface EventSpec<A extends AuditAction = AuditAction> {
@@ -31,7 +29,7 @@ export interface EventSpec<A extends AuditAction = AuditAction> {
   id?: string;
   /**
    * Subject tokens the event's details carry (accounting of access), packed: the writer indexes
-   * them (subject_index) once the batch commits (audit/subject-indexer.ts). Not part of the hashed record.
+   * them (subject_index) in the same statement as the batch. Not part of the hashed record.
    */
   subjects?: { project: string; tokens: Buffer };
 }
@@ -79,11 +77,10 @@ function pending(ctx: RequestContext, spec: EventSpec, now: number, time: string
 }
 
 /** `sealer` seals every write (audit/seal.ts); its key is derived from Ward's signing key. */
-export function createAuditService(deps: { db: Db; sealer: Sealer; log?: Logger }) {
+export function createAuditService(deps: { db: Db; sealer: Sealer }) {
   const { db, sealer } = deps;
   const watchers = observers();
-  const subjectIndex = createSubjectIndexer({ db, log: deps.log });
-  const writer = createAuditWriter({ db, sealer, observer: watchers, indexer: subjectIndex });
+  const writer = createAuditWriter({ db, sealer, observer: watchers });
 
   /** Tells the observers about events a transaction of ours committed. */
   function committed(stored: StoredEvent[]): void {
@@ -176,12 +173,7 @@ export function createAuditService(deps: { db: Db; sealer: Sealer; log?: Logger 
     record,
     recordIn,
     append,
-    drain: async () => {
-      await writer.drain();
-      await subjectIndex.settled();
-    },
-    /** The subject index, written after its batches commit: `settled()` before reading it. */
-    subjectIndex,
+    drain: () => writer.drain(),
     /** Adds an observer told of every event after it commits (audit/observer.ts). */
     observe: (o: CommitObserver) => watchers.add(o),
   };

@@ -317,14 +317,36 @@ const SEND_BATCH = `
    WHERE EXISTS (SELECT 1 FROM head)`;
 
 /**
+ * `SEND_BATCH` for a batch whose events reached subjects: the batch and its subject index rows
+ * ($15 tokens, $16 their projects) in the same statement, so both or neither are written. The
+ * command tag counts the index rows: as many as given when the head moved, none when it did not.
+ */
+const SEND_BATCH_WITH_SUBJECTS = `
+  WITH head AS (
+    UPDATE audit_chains SET last_seq = $1, last_hash = $2
+     WHERE id = $3 AND last_seq = $4 AND last_hash = $5
+    RETURNING id
+  ), batch AS (
+    INSERT INTO audit_batches (chain_id, first_seq, last_seq, time_from, time_to, actor_ids, project_ids,
+                               actions, outcomes, payload, seal)
+    SELECT $3, $6, $1, $7, $8, $9, $10, $11, $12, $13, $14
+     WHERE EXISTS (SELECT 1 FROM head)
+    RETURNING first_seq
+  )
+  INSERT INTO subject_index (chain_id, token, project_id, first_seq, time_from)
+  SELECT $3, u.token, u.project, $6, $7 FROM unnest($15::bytea[], $16::text[]) AS u(token, project)
+   WHERE EXISTS (SELECT 1 FROM batch)`;
+
+/**
  * Sends a prepared batch as one autocommitted statement (`SEND_BATCH`), already compiled: it runs
  * for every batch the gateway writes, so it skips the query builder and has the server send back
  * only a command tag. False when the chain's head was no longer the batch's head (another writer
  * appended, or an earlier batch failed): nothing was written then.
  */
 export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promise<boolean> {
+  const indexed = b.subjectTokens.length;
   const result = await db.executeQuery(
-    CompiledQuery.raw(SEND_BATCH, [
+    CompiledQuery.raw(indexed > 0 ? SEND_BATCH_WITH_SUBJECTS : SEND_BATCH, [
       b.next.seq,
       b.next.hash,
       chain,
@@ -339,23 +361,24 @@ export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promis
       b.outcomes,
       b.payload,
       b.seal,
+      ...(indexed > 0 ? [b.subjectTokens, b.subjectProjects] : []),
     ]),
   );
-  return Number(result.numAffectedRows ?? 0) === 1;
+  return Number(result.numAffectedRows ?? 0) === (indexed > 0 ? indexed : 1);
 }
 
 /**
  * Writes `callers`' events as one batch inside a transaction that first locks the chain head (as
  * a change's append does, `lockHead`), hashed after the head it finds: it cannot find the head
  * moved. For a batch that lost the head once; the usual path is `sendBatch`'s single statement.
- * Returns the batch it wrote (its `next` is the head it made).
+ * Returns the head it made.
  */
 export async function sendBatchLocked(
   db: Db,
   chain: string,
   callers: PendingEvent[][],
   sealer: Sealer,
-): Promise<PreparedBatch> {
+): Promise<ChainHead> {
   return db.transaction().execute(async (tx) => {
     const head = await lockHead(tx, chain);
     const builder = new BatchBuilder(
@@ -367,6 +390,6 @@ export async function sendBatchLocked(
     const prepared = builder.finish(sealer);
     if (!(await sendBatch(tx, chain, prepared)))
       throw new Error(`the head of audit chain ${chain} moved while it was locked`);
-    return prepared;
+    return prepared.next;
   });
 }

@@ -30,7 +30,6 @@ import {
 } from './audit.store.js';
 import type { CommitObserver } from './observer.js';
 import type { Sealer } from './seal.js';
-import type { SubjectIndexer } from './subject-indexer.js';
 
 const MAX_BATCH = 2000;
 const MAX_ATTEMPTS = 20;
@@ -64,13 +63,7 @@ interface Open {
   builder: BatchBuilder;
 }
 
-export function createAuditWriter(deps: {
-  db: Db;
-  sealer: Sealer;
-  observer?: CommitObserver;
-  /** Told of every committed batch, to index its subjects after the commit (ADR 0038). */
-  indexer?: SubjectIndexer;
-}) {
+export function createAuditWriter(deps: { db: Db; sealer: Sealer; observer?: CommitObserver }) {
   /** Tells the observer about a written batch: its callers' events end at `head`, in order. */
   function observed(chain: string, batch: Batch, head: ChainHead | undefined): void {
     if (!deps.observer || !head) return;
@@ -195,10 +188,9 @@ export function createAuditWriter(deps: {
           chain,
           o.batch.waiters.map((w) => w.events),
           deps.sealer,
-        ).then((written) => {
-          predicted.set(chain, written.next);
-          flight.head = written.next;
-          deps.indexer?.committed(chain, written);
+        ).then((next) => {
+          predicted.set(chain, next);
+          flight.head = next;
           return true;
         });
         sent.catch(() => undefined);
@@ -207,10 +199,7 @@ export function createAuditWriter(deps: {
       }
       const prepared = o.builder.finish(deps.sealer);
       predicted.set(chain, prepared.next);
-      const sent = sendBatch(db, chain, prepared).then((ok) => {
-        if (ok) deps.indexer?.committed(chain, prepared);
-        return ok;
-      });
+      const sent = sendBatch(db, chain, prepared);
       sent.catch(() => undefined);
       return { batch: o.batch, sent, locked: false, head: prepared.next };
     };

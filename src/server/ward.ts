@@ -117,7 +117,7 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
   const db = control.app;
   const signer = await loadSigner(home.keys);
   const sealer = sealerFor(signer);
-  const audit = createAuditService({ db, sealer, log: log.child({ component: 'audit' }) });
+  const audit = createAuditService({ db, sealer });
   const uses = createRootKeyUses({ audit, log: log.child({ component: 'root-keys' }) });
   const roots = createRootKeystores(await createFileKeystore(home.keys));
   const keys = createKeyService({ db, roots, audit, onRootUse: uses.count });
@@ -316,8 +316,6 @@ export async function startWard(config: WardConfig, log: Logger): Promise<Runnin
     await hipaa.deletion.start();
     await auditParts.start({ sealsIntroduced: control.applied.includes(SEALS_MIGRATION) });
     await alerting.start();
-    // Batches a crash left unindexed, before the gateway writes new ones (ADR 0038).
-    await audit.subjectIndex.catchUp();
     await gateway.start();
     compliance.start();
     const https = config.tls ? await httpsCertificate(config.tls, home.tls, config.host) : undefined;
