@@ -5,6 +5,7 @@
  * are written, so their recorded times (and hashes) really are old.
  */
 
+import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,10 +33,13 @@ beforeAll(async () => {
         body: { settings: { legal_name: `Old ${i}` } },
       });
     const org = (await w.request('GET', '/api/v1/orgs/acme', { token: alice })).body;
+    await statements(org.id, 'old');
     await w.ward.services.checkpointer.checkpoint(org.id, true);
   } finally {
     vi.useRealTimers();
   }
+  const org = (await w.request('GET', '/api/v1/orgs/acme', { token: alice })).body;
+  await statements(org.id, 'new');
   for (let i = 0; i < 3; i++)
     await w.request('PATCH', '/api/v1/orgs/acme', {
       token: alice,
@@ -43,6 +47,51 @@ beforeAll(async () => {
     });
 });
 afterAll(() => w?.stop());
+
+const PROJECT = 'prj_retentionretentio';
+
+/**
+ * Statement events that reached subjects (accounting of access, ADR 0038), written through the
+ * batch writer as the gateway writes them: batches with subject_index rows, one token each.
+ */
+async function statements(chain: string, tag: string): Promise<void> {
+  const ctx = Object.freeze({ actor: Object.freeze({ type: 'system', id: 'retention-test' }) });
+  const specs = Array.from({ length: 2 }, (_, i) => {
+    const tokens = createHash('sha256').update(`${tag}${i}`).digest().subarray(0, 16);
+    return {
+      action: 'db.statement' as const,
+      chain,
+      target: { type: 'project' as const, id: PROJECT, name: 'records' },
+      subjects: { project: PROJECT, tokens },
+      details: {
+        session_id: `dbs_${tag}`,
+        seq: i,
+        statement: 'SELECT 1',
+        subjects: { named: tokens.toString('base64') },
+      },
+    };
+  });
+  await w.ward.services.audit.append(ctx as never, specs as never);
+}
+
+/** The chain's subject_index rows, and those whose batch is not stored. */
+async function indexRows(chain: string): Promise<{ rows: number; orphans: number }> {
+  const su = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
+  await su.connect();
+  try {
+    const { rows } = await su.query(
+      `SELECT count(*)::int AS rows,
+              count(*) FILTER (WHERE NOT EXISTS (
+                SELECT 1 FROM ward.audit_batches b
+                 WHERE b.chain_id = s.chain_id AND b.first_seq = s.first_seq AND b.time_from = s.time_from))::int AS orphans
+         FROM ward.subject_index s WHERE s.chain_id = $1`,
+      [chain],
+    );
+    return rows[0];
+  } finally {
+    await su.end();
+  }
+}
 
 describe('retention', () => {
   it('keeps events past their age until a copy with a checkpoint exists, then removes exactly those', async () => {
@@ -56,17 +105,21 @@ describe('retention', () => {
       ).status,
     ).toBe(200);
     expect(await maintenance.applyRetention()).toEqual({});
+    const org0 = (await w.request('GET', '/api/v1/orgs/acme', { token: alice })).body;
+    expect(await indexRows(org0.id)).toEqual({ rows: 4, orphans: 0 });
 
     const exported = await w.request('GET', '/api/v1/orgs/acme/audit-events/export', { token: alice });
     expect(exported.status).toBe(200);
     const org = (await w.request('GET', '/api/v1/orgs/acme', { token: alice })).body;
-    expect(await maintenance.applyRetention()).toEqual({ [org.id]: 11 });
+    expect(await maintenance.applyRetention()).toEqual({ [org.id]: 13 });
+    // The old batch went with its subject index rows; the new one keeps its own.
+    expect(await indexRows(org.id)).toEqual({ rows: 2, orphans: 0 });
 
     const { events } = (await w.request('GET', '/api/v1/orgs/acme/audit-events?limit=500', { token: alice }))
       .body;
-    expect(Math.min(...events.map((e: any) => e.seq))).toBe(12);
+    expect(Math.min(...events.map((e: any) => e.seq))).toBe(14);
     const purge = events.find((e: any) => e.action === 'audit.retention.purge');
-    expect(purge.details).toEqual({ removed: 11, up_to_seq: 11, keep_days: 30 });
+    expect(purge.details).toEqual({ removed: 13, up_to_seq: 13, keep_days: 30 });
   });
 
   it('leaves a chain that still verifies and proves, through the API and offline', async () => {
@@ -87,7 +140,7 @@ describe('retention', () => {
       file,
       (await w.request('GET', '/api/v1/orgs/acme/audit-events/export', { token: alice })).body,
     );
-    // The export starts at the anchor (event 11 removed) and holds exactly what remains.
+    // The export starts at the anchor (event 13 removed) and holds exactly what remains.
     const offline = await verifyExportFile(file, key);
     expect(offline).toMatchObject({ ok: true, events: report.events });
   });

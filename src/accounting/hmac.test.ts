@@ -22,6 +22,23 @@ describe('subject tokens', () => {
     );
   });
 
+  it('are the same for a string as for its UTF-8, ASCII or not, short or long', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 64 }),
+        fc.oneof(fc.string({ maxLength: 70 }), fc.string({ unit: 'binary', maxLength: 40 })),
+        (key, text) => {
+          const k = Buffer.from(key);
+          const expected = createHmac('sha256', k).update(text, 'utf8').digest().subarray(0, 16);
+          const out = Buffer.alloc(20);
+          hmac128(k).text(text, out, 3);
+          expect(out.subarray(3, 19)).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('normalize by the column’s case rule, and differ between keys', () => {
     expect(normalizeSubject('  MRN-42 ', 'exact')).toBe('MRN-42');
     expect(normalizeSubject('  MRN-42 ', 'fold')).toBe('mrn-42');

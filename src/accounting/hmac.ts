@@ -21,10 +21,11 @@ const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
+/** The message schedule; a compression reads its block from W[0..15]. */
 const W = new Int32Array(64);
 
-/** One SHA-256 compression of the 64 bytes at `block[at]` into `h` (schedule computed in the rounds). */
-function compress(h: Int32Array, block: Uint8Array, at: number): void {
+/** One SHA-256 compression of the block in W[0..15] into `h`. */
+function compress(h: Int32Array): void {
   let a = h[0] as number;
   let b = h[1] as number;
   let c = h[2] as number;
@@ -33,25 +34,16 @@ function compress(h: Int32Array, block: Uint8Array, at: number): void {
   let f = h[5] as number;
   let g = h[6] as number;
   let hh = h[7] as number;
+  for (let i = 16; i < 64; i++) {
+    const w15 = W[i - 15] as number;
+    const w2 = W[i - 2] as number;
+    const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
+    const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
+    W[i] = ((W[i - 16] as number) + s0 + (W[i - 7] as number) + s1) | 0;
+  }
   for (let i = 0; i < 64; i++) {
-    let w: number;
-    if (i < 16) {
-      const j = at + i * 4;
-      w =
-        ((block[j] as number) << 24) |
-        ((block[j + 1] as number) << 16) |
-        ((block[j + 2] as number) << 8) |
-        (block[j + 3] as number);
-    } else {
-      const w15 = W[i - 15] as number;
-      const w2 = W[i - 2] as number;
-      const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
-      const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
-      w = ((W[i - 16] as number) + s0 + (W[i - 7] as number) + s1) | 0;
-    }
-    W[i] = w;
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + (K[i] as number) + w) | 0;
+    const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + (K[i] as number) + (W[i] as number)) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     hh = g;
@@ -73,30 +65,70 @@ function compress(h: Int32Array, block: Uint8Array, at: number): void {
   h[7] = ((h[7] as number) + hh) | 0;
 }
 
+/** Compresses the 64 bytes at `block[at]` into `h`. */
+function compressBytes(h: Int32Array, block: Uint8Array, at: number): void {
+  for (let i = 0; i < 16; i++) {
+    const j = at + i * 4;
+    W[i] =
+      ((block[j] as number) << 24) |
+      ((block[j + 1] as number) << 16) |
+      ((block[j + 2] as number) << 8) |
+      (block[j + 3] as number);
+  }
+  compress(h);
+}
+
+/** A keyed hash of bytes, and of a string (hashed as its UTF-8). */
+export interface Mac {
+  /** Writes the first 16 bytes of HMAC-SHA-256(key, message[0, length)) into `out` at `at`. */
+  (message: Uint8Array, length: number, out: Uint8Array, at: number): void;
+  /**
+   * The same for a string's UTF-8: an ASCII string of up to 55 characters (an identifier, as a
+   * rule) goes from its char codes straight into the block's words, no bytes in between.
+   */
+  text(s: string, out: Uint8Array, at: number): void;
+}
+
 /**
  * A keyed hash: `mac(message, length, out, at)` writes the first 16 bytes of
  * HMAC-SHA-256(key, message[0, length)) into `out` at `at`.
  */
-export function hmac128(
-  key: Buffer,
-): (message: Uint8Array, length: number, out: Uint8Array, at: number) => void {
+export function hmac128(key: Buffer): Mac {
   if (key.length > 64) throw new RangeError('an HMAC key longer than a block must be hashed first');
   const pad = new Uint8Array(64);
   const inner = new Int32Array(IV);
   const outer = new Int32Array(IV);
   pad.fill(0x36);
   for (let i = 0; i < key.length; i++) pad[i] = (key[i] as number) ^ 0x36;
-  compress(inner, pad, 0);
+  compressBytes(inner, pad, 0);
   pad.fill(0x5c);
   for (let i = 0; i < key.length; i++) pad[i] = (key[i] as number) ^ 0x5c;
-  compress(outer, pad, 0);
+  compressBytes(outer, pad, 0);
   const h = new Int32Array(8);
   let buf = new Uint8Array(128);
-  const out64 = new Uint8Array(64);
-  out64[32] = 0x80;
-  out64[62] = ((64 + 32) * 8) >>> 8;
-  out64[63] = ((64 + 32) * 8) & 0xff;
-  return (message, n, out, at) => {
+  let scratch = Buffer.allocUnsafe(256);
+  /** The outer hash of the inner one in `h`, its first 16 bytes written to `out` at `at`. */
+  const finish = (out: Uint8Array, at: number) => {
+    for (let i = 0; i < 8; i++) W[i] = h[i] as number;
+    W[8] = 0x80000000;
+    W[9] = 0;
+    W[10] = 0;
+    W[11] = 0;
+    W[12] = 0;
+    W[13] = 0;
+    W[14] = 0;
+    W[15] = (64 + 32) * 8;
+    h.set(outer);
+    compress(h);
+    for (let i = 0; i < 4; i++) {
+      const v = h[i] as number;
+      out[at + i * 4] = v >>> 24;
+      out[at + i * 4 + 1] = (v >>> 16) & 0xff;
+      out[at + i * 4 + 2] = (v >>> 8) & 0xff;
+      out[at + i * 4 + 3] = v & 0xff;
+    }
+  };
+  const mac = ((message: Uint8Array, n: number, out: Uint8Array, at: number) => {
     // The message after the 64-byte key block, padded: 0x80, zeros, the bit length in 8 bytes.
     const blocks = Math.ceil((n + 9) / 64);
     const end = blocks * 64;
@@ -111,22 +143,33 @@ export function hmac128(
     buf[end - 2] = (bits >>> 8) & 0xff;
     buf[end - 1] = bits & 0xff;
     h.set(inner);
-    for (let b = 0; b < blocks; b++) compress(h, buf, b * 64);
-    for (let i = 0; i < 8; i++) {
-      const v = h[i] as number;
-      out64[i * 4] = v >>> 24;
-      out64[i * 4 + 1] = (v >>> 16) & 0xff;
-      out64[i * 4 + 2] = (v >>> 8) & 0xff;
-      out64[i * 4 + 3] = v & 0xff;
+    for (let b = 0; b < blocks; b++) compressBytes(h, buf, b * 64);
+    finish(out, at);
+  }) as Mac;
+  mac.text = (s, out, at) => {
+    const n = s.length;
+    if (n <= 55) {
+      W.fill(0, 0, 16);
+      let ascii = true;
+      for (let j = 0; j < n; j++) {
+        const c = s.charCodeAt(j);
+        if (c > 0x7f) {
+          ascii = false;
+          break;
+        }
+        W[j >> 2] = (W[j >> 2] as number) | (c << (24 - 8 * (j & 3)));
+      }
+      if (ascii) {
+        W[n >> 2] = (W[n >> 2] as number) | (0x80 << (24 - 8 * (n & 3)));
+        W[15] = (n + 64) * 8;
+        h.set(inner);
+        compress(h);
+        finish(out, at);
+        return;
+      }
     }
-    h.set(outer);
-    compress(h, out64, 0);
-    for (let i = 0; i < 4; i++) {
-      const v = h[i] as number;
-      out[at + i * 4] = v >>> 24;
-      out[at + i * 4 + 1] = (v >>> 16) & 0xff;
-      out[at + i * 4 + 2] = (v >>> 8) & 0xff;
-      out[at + i * 4 + 3] = v & 0xff;
-    }
+    if (n * 3 > scratch.length) scratch = Buffer.allocUnsafe(n * 3);
+    mac(scratch, scratch.write(s, 0, 'utf8'), out, at);
   };
+  return mac;
 }

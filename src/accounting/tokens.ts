@@ -31,13 +31,7 @@ export interface Tokenizer {
 }
 
 export function tokenizer(key: Buffer): Tokenizer {
-  const mac = hmac128(key);
-  let scratch = Buffer.allocUnsafe(256);
-  const one = (normalized: string, out: Uint8Array, at: number) => {
-    if (normalized.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(normalized.length * 3);
-    const n = scratch.write(normalized, 0, 'utf8');
-    mac(scratch, n, out, at);
-  };
+  const one = hmac128(key).text;
   const token = ((normalized: string) => {
     const out = Buffer.allocUnsafe(TOKEN_BYTES);
     one(normalized, out, 0);
