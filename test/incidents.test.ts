@@ -374,7 +374,13 @@ describe('the evidence packet', () => {
       expect((await eventsOf(w, orgId, action)).some((e) => e.outcome === 'success')).toBe(true);
   });
 
-  it('keeps the timeline append-only in the database', async () => {
-    await expect(w.ward.services.db.deleteFrom('incident_timeline').execute()).rejects.toThrow(/append-only/);
+  it("keeps the timeline and the packets append-only for Ward's own role in the database", async () => {
+    const db = w.ward.services.db;
+    await expect(db.deleteFrom('incident_timeline').execute()).rejects.toThrow(
+      /permission denied for table incident_timeline/,
+    );
+    await expect(db.updateTable('incident_packets').set({ sha256: 'x' }).execute()).rejects.toThrow(
+      /permission denied for table incident_packets/,
+    );
   });
 });

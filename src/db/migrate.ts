@@ -24,6 +24,8 @@ export const APPEND_ONLY_TABLES = [
   'destruction_certificates',
   'compliance_reports',
   'subject_index',
+  'incident_timeline',
+  'incident_packets',
 ] as const;
 /** Tables the runtime role may only read: retention (owner rights) alone writes them. */
 export const READ_ONLY_TABLES = ['audit_anchors'] as const;
