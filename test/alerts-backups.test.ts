@@ -1,13 +1,6 @@
-/**
- * The backup_failed rule through the real API: a project's backup repository with a flipped byte
- * fails its verification (pgBackRest, a real repository), and the org gets one alert naming the
- * project and the operation.
- */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsOf, setRule } from './support/alerts.js';
-import { operationEnd, runningProject, sql, succeeded } from './support/backups.js';
+import { damageBackup, operationEnd, runningProject, sql, succeeded } from './support/backups.js';
 import { startTestWard, type TestWard } from './support/ward.js';
 
 let w: TestWard;
@@ -30,27 +23,7 @@ describe('backup_failed', () => {
       'CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 20000) g',
     );
     const backup = await succeeded(w, owner, `/api/v1/projects/${p.id}/backups`);
-    const dir = join(
-      w.home,
-      'backups',
-      'repos',
-      p.id,
-      'backup',
-      p.id,
-      backup.result.backup_id,
-      'pg_data',
-      'base',
-    );
-    let biggest = { path: '', size: 0 };
-    for (const db of await readdir(dir))
-      for (const f of await readdir(join(dir, db))) {
-        const size = (await stat(join(dir, db, f))).size;
-        if (size > biggest.size) biggest = { path: join(dir, db, f), size };
-      }
-    const bytes = await readFile(biggest.path);
-    const at = Math.floor(bytes.length / 2);
-    bytes[at] = (bytes[at] ?? 0) ^ 0xff;
-    await writeFile(biggest.path, bytes);
+    await damageBackup(w, p.id, backup.result.backup_id);
 
     const verify = await w.request('POST', `/api/v1/projects/${p.id}/backups/verify`, { token: owner });
     expect((await operationEnd(w, owner, verify.body.id)).status).toBe('failed');

@@ -4,12 +4,12 @@
  * of a standard project into a hipaa region with its verification report, key shredding, restore
  * drills, the daily schedule and retention. Databases are a few rows; schedules are shortened.
  */
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../src/db/pool.js';
 import { events } from './support/access.js';
-import { operationEnd, runningProject, sql, succeeded } from './support/backups.js';
+import { damageBackup, operationEnd, runningProject, sql, succeeded } from './support/backups.js';
 import { BUSINESS_ASSOCIATE, enableHipaa, mfaUser } from './support/hipaa.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
 
@@ -137,27 +137,7 @@ describe('damage and refusals', () => {
     expect((await succeeded(w, owner, `/api/v1/projects/${p.id}/backups/verify`)).result.problems).toEqual(
       [],
     );
-    const dir = join(
-      w.home,
-      'backups',
-      'repos',
-      p.id,
-      'backup',
-      p.id,
-      backup.result.backup_id,
-      'pg_data',
-      'base',
-    );
-    let biggest = { path: '', size: 0 };
-    for (const db of await readdir(dir))
-      for (const f of await readdir(join(dir, db))) {
-        const size = (await stat(join(dir, db, f))).size;
-        if (size > biggest.size) biggest = { path: join(dir, db, f), size };
-      }
-    const bytes = await readFile(biggest.path);
-    const at = Math.floor(bytes.length / 2);
-    bytes[at] = (bytes[at] ?? 0) ^ 0xff;
-    await writeFile(biggest.path, bytes);
+    await damageBackup(w, p.id, backup.result.backup_id);
 
     const verify = await w.request('POST', `/api/v1/projects/${p.id}/backups/verify`, { token: owner });
     const verified = await operationEnd(w, owner, verify.body.id);

@@ -82,7 +82,8 @@ export function onClientFrame(s: RelayState, f: Frame): ClientAction {
     case FRONTEND.Parse: {
       if (s.discarding) return DROP;
       const { name, text } = parseParse(f.body);
-      const info = s.normalizer.describe(s.decode(text), s.standardStrings);
+      const captured: Captured | undefined = s.subjects ? { raw: [], base: 0 } : undefined;
+      const info = s.normalizer.describe(s.decode(text), s.standardStrings, captured);
       const refused = phiRefusal(s, info, text);
       if (refused) {
         const stmt = s.statement('extended', info, text, refused);
@@ -92,9 +93,8 @@ export function onClientFrame(s: RelayState, f: Frame): ClientAction {
       }
       if (!s.prepared.has(name) && s.prepared.size >= MAX_PREPARED)
         throw new ProtocolError(`more than ${MAX_PREPARED} prepared statements in one session`);
-      const lits = s.subjects
-        ? parseLiterals(s.subjects, info, s.decode(text), s.standardStrings)
-        : undefined;
+      const lits =
+        s.subjects && captured ? parseLiterals(s.subjects, info, captured, s.standardStrings) : undefined;
       s.prepared.set(name, lits ? { info, text: s.seal(text), lits } : { info, text: s.seal(text) });
       expect(s, { k: 'parse' });
       return FORWARD;

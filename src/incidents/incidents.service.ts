@@ -1,13 +1,12 @@
 /**
  * @module incidents/service
- * The incident record (issue 21, "Respond"): create one (optionally citing audit events of the
- * org's chain: alerts will join the same `sources` list), read and list them, change details,
+ * The incident record (issue 21, "Respond"): create one (citing audit events of the org's chain,
+ * or made from alerts, which it claims), read and list them, change details,
  * owner, status and the facts deadlines depend on, record who knew when, cite more events (each
  * provable against a signed checkpoint), record the 164.402 risk assessment, and law-enforcement
- * holds (164.412; a written statement's letter sealed under the org's key). Every change is one
+ * holds (holds.service.ts). Every change is one
  * `step` (incidents.core.ts): audited, on the timeline, in one transaction.
  */
-import { createHash } from 'node:crypto';
 import type { Db, Org, Tx } from '../db/index.js';
 import type { RequestContext } from '../lib/context.js';
 import { invalid, notFound } from '../lib/errors.js';
@@ -15,19 +14,16 @@ import { newId } from '../lib/ids.js';
 import { authorize, principalOf } from '../policy/index.js';
 import { determine } from './assessment.js';
 import { discoveryOf } from './discovery.js';
-import { type HoldFacts, missingForHold } from './holds.js';
+import { createHoldService } from './holds.service.js';
 import type { IncidentCore, IncidentDeps } from './incidents.core.js';
-import type { CreateIncidentInput, HoldBody, UpdateIncidentBody } from './incidents.schemas.js';
+import type { CreateIncidentInput, UpdateIncidentBody } from './incidents.schemas.js';
 import { createIncidentBody } from './incidents.schemas.js';
 import * as store from './incidents.store.js';
 import type { IncidentSummary, IncidentView } from './incidents.views.js';
 import { EMPTY_AFFECTED, incidentSummary, incidentView } from './record.js';
 
-const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
-export const holdAad = (orgId: string, holdId: string) => `ward-incident-hold:${orgId}:${holdId}`;
-
 export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
-  const { db, audit, orgs, keys } = deps;
+  const { db, audit, orgs } = deps;
   const view = async (ctx: RequestContext, orgRef: string, id: string) =>
     (await core.load(ctx, orgRef, id)).view;
 
@@ -306,80 +302,6 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
     return view(ctx, orgRef, id);
   }
 
-  async function addHold(ctx: RequestContext, orgRef: string, id: string, body: HoldBody) {
-    const hid = newId('hld');
-    const content = body.document ? Buffer.from(body.document.content_base64, 'base64') : null;
-    const sha256 = content ? createHash('sha256').update(content).digest('hex') : null;
-    const facts: Omit<HoldFacts, 'id'> = {
-      kind: body.kind,
-      stated_on: body.stated_on,
-      until: body.until ?? null,
-      official_name: body.official_name ?? null,
-      agency: body.agency ?? null,
-      statement: body.statement ?? null,
-      has_document: content !== null && content.length > 0,
-    };
-    await core.step(
-      ctx,
-      orgRef,
-      id,
-      {
-        action: 'incident.hold.add',
-        details: {
-          incident_id: id,
-          hold_id: hid,
-          kind: body.kind,
-          stated_on: body.stated_on,
-          until: body.until ?? null,
-          agency: body.agency ?? '',
-          sha256,
-        },
-        summary: `${body.kind} law-enforcement statement of ${body.stated_on} by ${body.agency ?? '?'} recorded`,
-      },
-      async (tx, _i, org) => {
-        const missing = missingForHold(facts);
-        if (missing.length > 0)
-          throw invalid(
-            `a ${body.kind} law-enforcement statement holds notices only when documented (164.412); missing: ${missing.join('; ')}`,
-          );
-        if (content && content.length > MAX_DOCUMENT_BYTES) throw invalid('a document may be at most 10 MB');
-        const sealed =
-          content && body.document
-            ? await keys.encrypt({ type: 'org', orgId: org.id }, content, holdAad(org.id, hid), tx)
-            : null;
-        await store.insertHold(tx, {
-          id: hid,
-          incident_id: id,
-          kind: body.kind,
-          stated_on: body.stated_on,
-          until: body.kind === 'written' ? (body.until ?? null) : null,
-          official_name: body.official_name ?? null,
-          agency: body.agency as string,
-          statement: body.statement as string,
-          file_name: body.document?.file_name ?? null,
-          content_type: body.document?.content_type ?? null,
-          size_bytes: content?.length ?? null,
-          sha256,
-          document: sealed,
-          recorded_by: principalOf(ctx).id,
-        });
-      },
-    );
-    return view(ctx, orgRef, id);
-  }
-
-  async function holdDocument(ctx: RequestContext, orgRef: string, id: string, holdId: string) {
-    const { org } = await core.load(ctx, orgRef, id);
-    const row = await store.holdDocument(db, id, holdId);
-    if (!row?.document) throw notFound(`incident '${id}' has no uploaded statement '${holdId}'`);
-    return {
-      file_name: row.file_name ?? `${holdId}.bin`,
-      content_type: row.content_type ?? 'application/octet-stream',
-      sha256: row.sha256 ?? '',
-      content: await keys.decrypt(row.document, holdAad(org.id, holdId)),
-    };
-  }
-
   async function obligations(ctx: RequestContext, orgRef: string, id: string) {
     const v = await view(ctx, orgRef, id);
     return {
@@ -405,9 +327,8 @@ export function createIncidentService(deps: IncidentDeps, core: IncidentCore) {
     link,
     proof,
     assess,
-    addHold,
-    holdDocument,
     obligations,
+    ...createHoldService(deps, core),
   };
 }
 

@@ -1,7 +1,9 @@
 /**
  * Helpers for the backup tests: a running project, SQL in its cluster as Ward's administrative
- * role, and waiting for an operation to end.
+ * role, waiting for an operation to end, and damaging a backup.
  */
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { eventually, type TestWard } from './ward.js';
 
 /** Re-exported for the backup tests, which import it from here. */
@@ -54,4 +56,19 @@ export async function succeeded(w: TestWard, token: string, path: string, body?:
     throw new Error(`operation ${op.id} (${op.kind}) failed: ${op.error}${attempts}${checks}`);
   }
   return op;
+}
+
+/** Flips one byte in the middle of the largest data file of a local backup, as a failing disk would. */
+export async function damageBackup(w: TestWard, projectId: string, backupId: string): Promise<void> {
+  const dir = join(w.home, 'backups', 'repos', projectId, 'backup', projectId, backupId, 'pg_data', 'base');
+  let biggest = { path: '', size: 0 };
+  for (const db of await readdir(dir))
+    for (const f of await readdir(join(dir, db))) {
+      const size = (await stat(join(dir, db, f))).size;
+      if (size > biggest.size) biggest = { path: join(dir, db, f), size };
+    }
+  const bytes = await readFile(biggest.path);
+  const at = Math.floor(bytes.length / 2);
+  bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+  await writeFile(biggest.path, bytes);
 }

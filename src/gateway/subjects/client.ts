@@ -6,17 +6,11 @@
  * the comparisons its statement makes, an Execute's subjects from its portal.
  */
 import type { RelayState } from '../relay-state.js';
-import { type Captured, lex } from '../statements/lexer.js';
+import type { Captured } from '../statements/lexer.js';
 import type { StatementInfo } from '../statements/normalizer.js';
 import type { SessionSubjects } from './session-subjects.js';
 import { namedValues, StatementSubjects } from './statement-subjects.js';
 import { parseBindValues } from './values.js';
-
-function literalsOf(text: string, standardStrings: boolean) {
-  const c: Captured = { raw: [], base: 0 };
-  lex(text, standardStrings, c);
-  return { base: c.base, raw: c.raw, standardStrings };
-}
 
 /**
  * A Query's subjects. `captured`: the literals the normalizer's lexer kept while it normalized the
@@ -35,14 +29,17 @@ export function querySubjects(
   return subj;
 }
 
-/** The Parse text's literals, when its statement compares a key with something. */
+/**
+ * The Parse text's literals, when its statement compares a key with something: `captured` is what
+ * the normalizer's lexer kept as it normalized the text (lexed once, as for a Query).
+ */
 export function parseLiterals(
   session: SessionSubjects,
   info: StatementInfo,
-  text: string,
+  captured: Captured,
   standardStrings: boolean,
 ) {
-  return session.resolve(info).equalities.length > 0 ? literalsOf(text, standardStrings) : undefined;
+  return session.resolve(info).equalities.length > 0 ? { ...captured, standardStrings } : undefined;
 }
 
 export function bindSubjects(
