@@ -20,18 +20,21 @@ import { emptyState, prune, type RuleState, stateFrom } from './rules/state.js';
 const OPERATOR_CHAIN = 'operator';
 /**
  * Changes the rules depend on, recorded in the chain itself: the chain pauses after one, the
- * settings are read again, and evaluation resumes from the log, so no event after a change is
- * judged by the settings from before it.
+ * settings are read again, and evaluation resumes where it paused, so no event after a change is
+ * judged by the settings from before it. Projects come and go far more often and say all the rules
+ * need in their own events (a project's audit level is fixed at creation), so those are applied
+ * from the event without a pause (`projectChange`).
  */
 const SETTING_CHANGES = new Set([
   'hipaa.enable',
   'hipaa.disable',
-  'project.create',
-  'project.delete',
   'alert.rule.update',
   'alert.settings.update',
 ]);
 const READ_PAGE = 2000;
+const MAX_HELD = 20_000;
+/** How long a gap before held events may stay open before the log is read for it. */
+const GAP_WAIT_MS = 50;
 /** State older than this is dropped when saved: the longest window a rule may have. */
 const KEEP_MS = 7 * 86_400_000;
 
@@ -42,14 +45,20 @@ interface ChainRun {
   state: RuleState;
   org: OrgRules | null;
   catching: boolean;
-  /** Events were committed while catching up: read again before stopping. */
-  missed: boolean;
+  /**
+   * Events committed while catching up or paused, kept to apply once the read reaches them (so a
+   * chain under steady load is not read back from the database for ever); at most MAX_HELD.
+   */
+  held: { firstSeq: number; events: readonly CommittedEvent[] }[];
+  heldCount: number;
   /** Evaluated past what is saved. */
   changed: boolean;
   /** The time of the last event evaluated: state is pruned against it, never the clock. */
   lastTime: string;
   /** After a change of settings, until they are read again. */
   paused: boolean;
+  /** Set while a gap before held events is given time to close (`awaitGap`). */
+  gapTimer: NodeJS.Timeout | undefined;
 }
 
 export function createEvaluator(deps: {
@@ -85,10 +94,12 @@ export function createEvaluator(deps: {
       state,
       org: configs.get(chain) ?? null,
       catching: false,
-      missed: false,
+      held: [],
+      heldCount: 0,
       changed: true,
       lastTime: '',
       paused: false,
+      gapTimer: undefined,
     };
     chains.set(chain, c);
     return c;
@@ -105,19 +116,37 @@ export function createEvaluator(deps: {
     if (SETTING_CHANGES.has(e.action)) {
       c.paused = true;
       void resume(c);
+    } else if (c.org && (e.action === 'project.create' || e.action === 'project.delete')) {
+      c.org = projectChange(c.org, e);
     }
   }
 
-  /** Reads the settings; a read that started earlier never overwrites a later one. */
-  let loads = 0;
-  let applied = 0;
-  async function refresh(): Promise<void> {
-    const gen = ++loads;
-    const read = await loadConfigs(db);
-    if (gen < applied) return;
-    applied = gen;
-    configs = read;
-    for (const c of chains.values()) c.org = configs.get(c.chain) ?? null;
+  /**
+   * Reads the settings in a load that starts after this call (a change committed before it is
+   * seen). Loads run one at a time; calls while one runs share the single load queued after it,
+   * so a burst of changes costs two reads, not one each.
+   */
+  let loading: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  function refresh(): Promise<void> {
+    if (!loading) {
+      loading = loadConfigs(db)
+        .then((read) => {
+          configs = read;
+          for (const c of chains.values()) c.org = configs.get(c.chain) ?? null;
+        })
+        .finally(() => {
+          loading = undefined;
+        });
+      return loading;
+    }
+    queued ??= loading
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return refresh();
+      });
+    return queued;
   }
 
   /** Reads the settings again, then goes on from the log where the chain paused. */
@@ -128,22 +157,57 @@ export function createEvaluator(deps: {
       log.warn({ err }, 'alert rules could not read their settings; going on with the last ones');
     } finally {
       c.paused = false;
-      await catchUp(c);
+      await catchUp(c, false);
     }
   }
 
-  async function catchUp(c: ChainRun): Promise<void> {
+  /**
+   * Applies the held events that follow on from what was evaluated; true when a gap is left (held
+   * events start past the next seq), which only reading the log fills.
+   */
+  function applyHeld(c: ChainRun): boolean {
+    c.held.sort((a, b) => a.firstSeq - b.firstSeq);
+    while (c.held.length > 0 && !c.paused) {
+      const h = c.held[0] as ChainRun['held'][number];
+      if (h.firstSeq > c.next) return true;
+      c.held.shift();
+      c.heldCount -= h.events.length;
+      for (let i = 0; i < h.events.length && !c.paused; i++)
+        if (h.firstSeq + i >= c.next) apply(c, h.firstSeq + i, h.events[i] as CommittedEvent);
+    }
+    return false;
+  }
+
+  function hold(c: ChainRun, firstSeq: number, events: readonly CommittedEvent[]): void {
+    // Past the cap the events are not kept: the gap they leave is read from the log.
+    if (c.heldCount + events.length > MAX_HELD) return;
+    c.held.push({ firstSeq, events });
+    c.heldCount += events.length;
+  }
+
+  /**
+   * Evaluates what the chain has past `next`. `fromLog`: read the log first (a restart, a head seen
+   * past what was evaluated); otherwise (resuming after a change of settings) the events held
+   * meanwhile are applied, and the log is read only for a gap they leave.
+   */
+  async function catchUp(c: ChainRun, fromLog = true): Promise<void> {
     if (c.catching) return;
     c.catching = true;
     try {
+      let read = fromLog;
       for (;;) {
-        c.missed = false;
+        if (!read) {
+          if (c.paused || !applyHeld(c)) break;
+          read = true;
+        }
         const page = await committedAfter(db, c.chain, c.next - 1, READ_PAGE);
         for (const { seq, event } of page) {
           if (c.paused) break;
           if (seq >= c.next) apply(c, seq, event);
         }
-        if (c.paused || (page.length < READ_PAGE && !c.missed)) break;
+        if (c.paused) break;
+        // A short page is the end of the log when read; what committed since is held.
+        if (page.length < READ_PAGE && !applyHeld(c)) break;
       }
     } catch (err) {
       log.warn({ err, chain: c.chain }, 'alert rules could not read the audit chain; will try again');
@@ -156,17 +220,40 @@ export function createEvaluator(deps: {
     if (!started || chain === OPERATOR_CHAIN) return;
     const c = chains.get(chain) ?? run(chain, 1);
     if (c.catching || c.paused) {
-      c.missed = true;
+      hold(c, firstSeq, events);
       return;
     }
     if (firstSeq > c.next) {
-      void catchUp(c);
+      // Usually a batch that committed just before this one and is reported just after it.
+      hold(c, firstSeq, events);
+      awaitGap(c);
       return;
     }
-    for (let i = 0; i < events.length && !c.paused; i++) {
+    for (let i = 0; i < events.length; i++) {
+      // A change of settings pauses the chain: the rest waits, held, until they are read again.
+      if (c.paused) {
+        hold(c, firstSeq + i, events.slice(i));
+        return;
+      }
       const seq = firstSeq + i;
       if (seq >= c.next) apply(c, seq, events[i] as CommittedEvent);
     }
+    if (c.held.length > 0 && !c.paused && applyHeld(c)) awaitGap(c);
+  }
+
+  /**
+   * Reads the log for a gap before held events unless it closes within GAP_WAIT_MS: batches that
+   * commit close together may be reported out of order; events other transactions committed
+   * (`recordIn`) are never reported and are read.
+   */
+  function awaitGap(c: ChainRun): void {
+    if (c.gapTimer) return;
+    c.gapTimer = setTimeout(() => {
+      c.gapTimer = undefined;
+      const first = c.held.reduce((m, h) => Math.min(m, h.firstSeq), Number.POSITIVE_INFINITY);
+      if (first > c.next && first !== Number.POSITIVE_INFINITY) void catchUp(c);
+    }, GAP_WAIT_MS);
+    c.gapTimer.unref();
   }
 
   /** Saves what was raised with the state it came from, in one transaction. */
@@ -278,6 +365,7 @@ export function createEvaluator(deps: {
     /** After the log's writers stopped: evaluates what is left and saves. */
     async stop(): Promise<void> {
       for (const t of timers) clearInterval(t);
+      for (const c of chains.values()) clearTimeout(c.gapTimer);
       await checking;
       await Promise.all([...chains.values()].map((c) => catchUp(c)));
       await flush();
@@ -288,3 +376,13 @@ export function createEvaluator(deps: {
 }
 
 export type Evaluator = ReturnType<typeof createEvaluator>;
+
+/** The rules' settings after a project was created or deleted, as its event says. */
+function projectChange(org: OrgRules, e: CommittedEvent): OrgRules {
+  const id = e.target.id;
+  if (!id) return org;
+  const projects = new Set(org.hipaa_projects);
+  if (e.action === 'project.delete') projects.delete(id);
+  else if (e.outcome === 'success' && e.details.audit_log_level === 'hipaa') projects.add(id);
+  return { ...org, hipaa_projects: projects };
+}

@@ -282,13 +282,31 @@ export async function eventsAfter(
   afterSeq: number,
   limit: number,
 ): Promise<StoredRow[]> {
+  // A chain's seqs are dense, so the next `limit` events are seqs afterSeq+1 … afterSeq+limit: read
+  // only those (a batch is decoded only when it holds one). Below the retention floor they are gone;
+  // then the first that remain are read without the window.
+  const windowed = await rowsAfter(q, chain, afterSeq, limit, afterSeq + limit);
+  return windowed.length > 0 ? windowed : rowsAfter(q, chain, afterSeq, limit, undefined);
+}
+
+async function rowsAfter(
+  q: Q,
+  chain: string,
+  afterSeq: number,
+  limit: number,
+  upTo: number | undefined,
+): Promise<StoredRow[]> {
   const [single, batched] = await Promise.all([
     sql<PlainRow>`
       SELECT seq, body, prev_hash, hash, seal FROM audit_events
-       WHERE chain_id = ${chain} AND seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`.execute(q),
+       WHERE chain_id = ${chain} AND seq > ${afterSeq}
+         ${upTo === undefined ? sql`` : sql`AND seq <= ${upTo}`}
+       ORDER BY seq LIMIT ${limit}`.execute(q),
     sql<BatchRow>`
       SELECT first_seq, payload, seal FROM audit_batches
-       WHERE chain_id = ${chain} AND last_seq > ${afterSeq} ORDER BY first_seq LIMIT ${limit}`.execute(q),
+       WHERE chain_id = ${chain} AND last_seq > ${afterSeq}
+         ${upTo === undefined ? sql`` : sql`AND first_seq <= ${upTo}`}
+       ORDER BY first_seq LIMIT ${limit}`.execute(q),
   ]);
   const rows: StoredRow[] = single.rows.map((r) => ({
     seq: Number(r.seq),
@@ -297,7 +315,16 @@ export async function eventsAfter(
     hash: r.hash,
     seal: r.seal,
   }));
-  for (const b of batched.rows) for (const e of decodedBatch(b)) if (e.seq > afterSeq) rows.push(e);
+  // The first `limit` batched events (batches come in seq order) are all the union can use.
+  let fromBatches = 0;
+  for (const b of batched.rows) {
+    if (fromBatches >= limit) break;
+    for (const e of decodedBatch(b))
+      if (e.seq > afterSeq) {
+        rows.push(e);
+        fromBatches++;
+      }
+  }
   rows.sort((a, b) => a.seq - b.seq);
   return rows.slice(0, limit);
 }
