@@ -5,7 +5,7 @@
 // or bound value is read, normalized, hashed and indexed with its batch), in the order
 // without, with, without, with, … so drift on a shared machine falls on both sides. Prints TPS
 // and Ward's CPU per statement for each run, and the ratio of the medians.
-//   npm run build && node bench/accounting-gateway.mjs     (DURATION=10 SCALE=10 CLIENTS=8 ROUNDS=2 MODES="simple extended")
+//   npm run build && node bench/accounting-gateway.mjs     (DURATION=10 SCALE=10 CLIENTS=8 ROUNDS=2 MODES="simple extended" KEYS="none aid")
 import { execFileSync, spawnSync } from 'node:child_process';
 import { api, cleanup, operatorToken, procStat, scratchHome, startWard, waitFor } from './lib.mjs';
 
@@ -14,6 +14,8 @@ const SCALE = Number(process.env.SCALE ?? 10);
 const CLIENTS = process.env.CLIENTS ?? '8';
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const MODES = (process.env.MODES ?? 'simple extended').split(/\s+/).filter(Boolean);
+// KEYS="aid" (or "none") runs one side only: to profile it (WARD_NODE_ARGS="--cpu-prof …").
+const KEYS = (process.env.KEYS ?? 'none aid').split(/\s+/).map((k) => k === 'aid');
 const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const log = (line) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const cpu = (pid) => (procStat(pid)?.ticks ?? 0) / HZ;
@@ -73,7 +75,7 @@ async function main() {
     let key;
     for (const mode of MODES)
       for (let round = 0; round < ROUNDS; round++)
-        for (const declared of [false, true]) {
+        for (const declared of KEYS) {
           if (declared && !key)
             key = await api(ward.url, 'POST', `/api/v1/projects/${id}/subject-keys`, {
               token,

@@ -109,6 +109,8 @@ describe('statements through the gateway', () => {
     // Named under the column's case rule (fold, trimmed), though the database itself finds no row.
     expect(await q(`SELECT id FROM patients WHERE mrn = 'mrn-00042 '`)).toEqual([]);
     REACHING.push(['SELECT id FROM patients WHERE mrn = $1', 'predicate']);
+    // The same Parse text again (pg sends an unnamed statement each time): its Bind still names.
+    await q('SELECT name FROM patients p WHERE p.mrn = $1::text', ['MRN-00041']);
     await q('SELECT name FROM patients p WHERE p.mrn = $1::text', [SUBJECT]);
     REACHING.push(['SELECT name FROM patients p WHERE p.mrn = $1::text', 'predicate']);
     await q(`SELECT name FROM patients WHERE mrn IN ('MRN-00041', '${SUBJECT}')`);

@@ -133,10 +133,13 @@ export function namedValues(
     const s = session.norm(v, col);
     if (s !== '') out.add(s);
   };
+  // Literal k of the text is $base+k; every other $n is a bound parameter. A text the normalizer
+  // knew by heart was not lexed: it has no literals (so none was captured), and its $n are all bound.
   const base = literals?.base ?? Number.POSITIVE_INFINITY;
+  const lits = literals?.raw.length ?? 0;
   for (const eq of equalities)
     for (const n of eq.params) {
-      if (literals && n > literals.base) {
+      if (literals && n > base && n - base <= lits) {
         const raw = literals.raw[n - base - 1];
         const v = raw === undefined ? undefined : literalValue(raw, literals.standardStrings);
         if (eq.array && v !== undefined) for (const x of textArray(v)) add(x, eq.col);

@@ -5,6 +5,7 @@ import { querySubjects } from './client.js';
 import { type CopyPlan, copySubjects, rowPlan, rowSubjects } from './rows.js';
 import { SessionSubjects } from './session-subjects.js';
 import { shapeOf } from './shape.js';
+import { namedValues } from './statement-subjects.js';
 import { binaryArray, literalValue, parseBindValues, textArray } from './values.js';
 
 const MRN = {
@@ -93,6 +94,16 @@ describe('subject matching', () => {
     ).toEqual(['7']);
     expect(named("SELECT * FROM notes WHERE mrn = 'A-1'")).toEqual([]);
     expect(named('SELECT * FROM visits WHERE patient_id = 8')).toEqual([]);
+    // A Parse text seen before is not lexed again: its $1 is still read from each Bind.
+    const parse = 'SELECT * FROM patients WHERE mrn = $1';
+    const bound = (mrn: string) => {
+      const captured = { raw: [], base: 0 };
+      const info = n.describe(parse, true, captured);
+      const bind = { formats: [0], values: [Buffer.from(mrn)], resultFormats: [] };
+      return [...namedValues(s.resolve(info).equalities, s, { ...captured, standardStrings: true }, bind)];
+    };
+    expect(bound('B-1')).toEqual(['B-1']);
+    expect(bound('B-2')).toEqual(['B-2']);
     const copy = shapeOf(n.describe('COPY (SELECT name, mrn FROM patients) TO STDOUT (FORMAT csv)')).copy;
     expect(copy?.columns).toEqual([['name'], ['mrn']]);
   });
