@@ -39,6 +39,9 @@ export async function openBrowser(
     args: CHROMIUM_ARGS,
     baseURL,
     acceptDownloads: opts.acceptDownloads ?? false,
+    // No fades (the console respects the preference): axe never judges colours half-way through
+    // a drawer's transition, however slowly a loaded machine runs it.
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());
