@@ -6,8 +6,18 @@
 // without, with, without, with, … so drift on a shared machine falls on both sides. Prints TPS
 // and Ward's CPU per statement for each run, and the ratio of the medians.
 //   npm run build && node bench/accounting-gateway.mjs     (DURATION=10 SCALE=10 CLIENTS=8 ROUNDS=2 MODES="simple extended" KEYS="none aid")
-import { execFileSync, spawnSync } from 'node:child_process';
-import { api, cleanup, operatorToken, procStat, scratchHome, startWard, waitFor } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  api,
+  cleanup,
+  cpuSeconds,
+  operatorToken,
+  postmaster,
+  scratchHome,
+  startWard,
+  waitFor,
+} from './lib.mjs';
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const SCALE = Number(process.env.SCALE ?? 10);
@@ -16,9 +26,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const MODES = (process.env.MODES ?? 'simple extended').split(/\s+/).filter(Boolean);
 // KEYS="aid" (or "none") runs one side only: to profile it (WARD_NODE_ARGS="--cpu-prof …").
 const KEYS = (process.env.KEYS ?? 'none aid').split(/\s+/).map((k) => k === 'aid');
-const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const log = (line) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-const cpu = (pid) => (procStat(pid)?.ticks ?? 0) / HZ;
 
 function pgbench(env, args) {
   const r = spawnSync('pgbench', args, {
@@ -71,6 +79,8 @@ async function main() {
       env: { ...process.env, ...(await creds()) },
       stdio: 'ignore',
     });
+    // The control database's backends: the audit commits, and with a key the subject index rows.
+    const control = postmaster(join(home, 'control', 'pgdata'));
     const rows = [];
     let key;
     for (const mode of MODES)
@@ -88,26 +98,36 @@ async function main() {
             key = undefined;
           }
           const env = await creds();
-          const w0 = cpu(ward.pid);
+          const w0 = cpuSeconds(ward.pid);
+          const c0 = cpuSeconds(control, true);
           log(`${mode} select -c ${CLIENTS}, key ${declared ? 'declared' : 'none'}`);
           const r = pgbench(env, ['-M', mode, '-S', '-c', CLIENTS, '-j', '2', '-T', String(DURATION), '-n']);
-          rows.push({ mode, declared, ...r, wardUs: ((cpu(ward.pid) - w0) * 1e6) / Math.max(1, r.tx) });
+          const per = (seconds) => (seconds * 1e6) / Math.max(1, r.tx);
+          rows.push({
+            mode,
+            declared,
+            ...r,
+            wardUs: per(cpuSeconds(ward.pid) - w0),
+            controlUs: per(cpuSeconds(control, true) - c0),
+          });
         }
     console.log(
       `pgbench select-only through the gateway, ${CLIENTS} clients, ${DURATION} s a run, scale ${SCALE}`,
     );
-    console.log('mode      key        TPS       Ward µs/stmt');
+    console.log('mode      key        TPS  Ward µs/stmt  control µs/stmt');
     for (const r of rows)
       console.log(
-        `${r.mode.padEnd(9)} ${(r.declared ? 'aid' : 'none').padEnd(6)} ${r.tps.toFixed(0).padStart(9)} ${r.wardUs.toFixed(1).padStart(12)}`,
+        `${r.mode.padEnd(9)} ${(r.declared ? 'aid' : 'none').padEnd(6)} ${r.tps.toFixed(0).padStart(9)} ${r.wardUs.toFixed(1).padStart(13)} ${r.controlUs.toFixed(1).padStart(16)}`,
       );
     for (const mode of MODES) {
       const without = median(rows.filter((r) => r.mode === mode && !r.declared).map((r) => r.tps));
       const withKey = median(rows.filter((r) => r.mode === mode && r.declared).map((r) => r.tps));
       const cpuWithout = median(rows.filter((r) => r.mode === mode && !r.declared).map((r) => r.wardUs));
       const cpuWith = median(rows.filter((r) => r.mode === mode && r.declared).map((r) => r.wardUs));
+      const ctlWithout = median(rows.filter((r) => r.mode === mode && !r.declared).map((r) => r.controlUs));
+      const ctlWith = median(rows.filter((r) => r.mode === mode && r.declared).map((r) => r.controlUs));
       console.log(
-        `${mode}: with a declared key ${((withKey / without) * 100).toFixed(1)}% of the TPS without; Ward CPU ${cpuWith.toFixed(1)} µs/stmt against ${cpuWithout.toFixed(1)} (medians of ${ROUNDS})`,
+        `${mode}: with a declared key ${((withKey / without) * 100).toFixed(1)}% of the TPS without; Ward CPU ${cpuWith.toFixed(1)} µs/stmt against ${cpuWithout.toFixed(1)}, control database ${ctlWith.toFixed(1)} against ${ctlWithout.toFixed(1)} (medians of ${ROUNDS})`,
       );
     }
   } finally {

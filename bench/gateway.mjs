@@ -16,12 +16,21 @@
 // Usage: npm run build && node bench/gateway.mjs
 //   DURATION=15 SCALE=20 CLIENTS="8 32" MODES="simple extended" SCRIPTS="select tpcb" PEERS=1 STAGES=1
 //   PROFILE_OUT=ward.cpuprofile keeps the V8 profile of the run
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { api, cleanup, operatorToken, processes, procStat, scratchHome, startWard, waitFor } from './lib.mjs';
+import {
+  api,
+  cleanup,
+  cpuSeconds,
+  operatorToken,
+  postmaster,
+  scratchHome,
+  startWard,
+  waitFor,
+} from './lib.mjs';
 import { monotonicUs, readProfile, STAGES, stageShares } from './stages.mjs';
 
 const DURATION = Number(process.env.DURATION ?? 15);
@@ -33,26 +42,7 @@ const PEERS = process.env.PEERS !== '0';
 const PROFILE = process.env.STAGES !== '0';
 const PEERS_SH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'bench', 'peers.sh');
 const STATEMENTS = { select: 1, tpcb: 7 };
-const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const log = (line) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-
-/**
- * CPU seconds (user + system) of `pid`, and with `tree` of its children too: those alive now,
- * and (through `pid`'s cutime and cstime) those that exited and were reaped, so a backend that
- * ends during a run moves its time from one term to the other instead of taking it away.
- */
-function cpuSeconds(pid, tree = false) {
-  let ticks = 0;
-  for (const entry of tree ? processes() : [pid]) {
-    const p = procStat(entry);
-    if (!p) continue;
-    if (entry === pid) ticks += p.ticks + (tree ? p.reaped : 0);
-    else if (p.ppid === pid) ticks += p.ticks;
-  }
-  return ticks / HZ;
-}
-
-const postmaster = (dataDir) => Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 function pgbench(env, args) {
   const r = spawnSync('pgbench', args, {

@@ -1,6 +1,6 @@
 // Shared helpers for Ward's benchmarks: start `ward up` as a child process on a scratch home, wait
 // for it, talk to its API, stop it. Benchmarks run against the built dist/ (npm run build).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,3 +113,25 @@ export const processes = () =>
   readdirSync('/proc')
     .filter((e) => /^\d+$/.test(e))
     .map(Number);
+
+const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/**
+ * CPU seconds (user + system) of `pid`, and with `tree` of its children too: those alive now,
+ * and (through `pid`'s cutime and cstime) those that exited and were reaped, so a backend that
+ * ends during a run moves its time from one term to the other instead of taking it away.
+ */
+export function cpuSeconds(pid, tree = false) {
+  let ticks = 0;
+  for (const entry of tree ? processes() : [pid]) {
+    const p = procStat(entry);
+    if (!p) continue;
+    if (entry === pid) ticks += p.ticks + (tree ? p.reaped : 0);
+    else if (p.ppid === pid) ticks += p.ticks;
+  }
+  return ticks / HZ;
+}
+
+/** The postmaster's pid of the PostgreSQL cluster in `dataDir`. */
+export const postmaster = (dataDir) =>
+  Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);

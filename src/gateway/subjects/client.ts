@@ -39,6 +39,8 @@ export function parseLiterals(
   captured: Captured,
   standardStrings: boolean,
 ) {
+  // Without literals (a text with $n only, the usual Parse) every value comes from the Bind.
+  if (captured.raw.length === 0) return undefined;
   return session.resolve(info).equalities.length > 0 ? { ...captured, standardStrings } : undefined;
 }
 
