@@ -7,15 +7,13 @@
  * in `GET /api/v1/orgs/{org}/compliance`, with a message that names what to fix, and the required
  * score falls when the control is required. One Ward, one HIPAA project with a backup and drills.
  */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChainVerifier } from '../src/audit/verifications.js';
 import { CATALOG } from '../src/compliance/catalog.js';
 import { DATA_CHECKS } from '../src/compliance/checks/data.js';
 import { CHECKS } from '../src/compliance/checks/index.js';
-import { operationEnd, runningProject, succeeded } from './support/backups.js';
+import { damageBackup, operationEnd, runningProject, succeeded } from './support/backups.js';
 import { BUSINESS_ASSOCIATE, enableHipaa, mfaUser } from './support/hipaa.js';
 import { eventually, startTestWard, type TestWard } from './support/ward.js';
 
@@ -433,27 +431,7 @@ describe('backups, restore drills and integrity (164.308(a)(7)(ii)(A), (B), (D);
 
     // A damaged backup: the drill cannot restore it and goes red.
     const before = await posture();
-    const dir = join(
-      w.home,
-      'backups',
-      'repos',
-      records.id,
-      'backup',
-      records.id,
-      backupLabel,
-      'pg_data',
-      'base',
-    );
-    let biggest = { path: '', size: 0 };
-    for (const db of await readdir(dir))
-      for (const f of await readdir(join(dir, db))) {
-        const size = (await stat(join(dir, db, f))).size;
-        if (size > biggest.size) biggest = { path: join(dir, db, f), size };
-      }
-    const bytes = await readFile(biggest.path);
-    const at = Math.floor(bytes.length / 2);
-    bytes[at] = (bytes[at] ?? 0) ^ 0xff;
-    await writeFile(biggest.path, bytes);
+    await damageBackup(w, records.id, backupLabel);
     const drill = await w.request('POST', `/api/v1/projects/${records.id}/backups/drill`, { token: alice });
     expect((await operationEnd(w, alice, drill.body.id)).status).toBe('failed');
     const red = await posture();
