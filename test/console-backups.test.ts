@@ -117,7 +117,8 @@ describe('the Backups section of a project', () => {
     // The backups are listed (pgBackRest's info) before the form shows.
     await form.waitFor({ timeout: 30_000 });
     const region = form.getByLabel('Region');
-    await expect(region.inputValue()).resolves.toBe('local-hipaa');
+    // The regions arrive after the form: the default is chosen once they are there.
+    await expect.poll(() => region.inputValue(), { timeout: 10_000 }).toBe('local-hipaa');
     // A HIPAA project's copy is a HIPAA project: standard regions are not offered at all.
     await expect(
       region.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
