@@ -149,7 +149,7 @@ export function createEvaluator(deps: {
     return queued;
   }
 
-  /** Reads the settings again, then goes on from the log where the chain paused. */
+  /** Reads the settings again, then goes on where the chain paused (held events; the log for a gap). */
   async function resume(c: ChainRun): Promise<void> {
     try {
       await refresh();
@@ -172,8 +172,14 @@ export function createEvaluator(deps: {
       if (h.firstSeq > c.next) return true;
       c.held.shift();
       c.heldCount -= h.events.length;
-      for (let i = 0; i < h.events.length && !c.paused; i++)
+      for (let i = 0; i < h.events.length; i++) {
+        if (c.paused) {
+          // Paused by a change of settings among them: the rest waits, held, for the resume.
+          hold(c, h.firstSeq + i, h.events.slice(i));
+          return false;
+        }
         if (h.firstSeq + i >= c.next) apply(c, h.firstSeq + i, h.events[i] as CommittedEvent);
+      }
     }
     return false;
   }
