@@ -20,16 +20,18 @@ let problems: string[] = [];
 beforeAll(async () => {
   ward = await startTestWard();
   const { tokens } = await orgWithRoles(ward, 'acme');
+  // The project first: once the org requires MFA, the owner (not enrolled yet) may only enroll.
+  const p = await call(ward, 'POST', '/api/v1/orgs/acme/projects', {
+    token: tokens.owner,
+    body: { name: 'records', region_id: 'local' },
+  });
+  expect(p.status).toBe(201);
+  projectId = p.body.id;
   await call(ward, 'PATCH', '/api/v1/orgs/acme', {
     token: tokens.owner,
     body: { settings: { require_mfa: true } },
   });
   await ward.user('newbie@acme.test');
-  const p = await call(ward, 'POST', '/api/v1/orgs/acme/projects', {
-    token: tokens.owner,
-    body: { name: 'records', region_id: 'local' },
-  });
-  projectId = p.body.id;
   ({ page, problems, close: closeBrowser } = await openBrowser(ward.url));
 }, 120_000);
 
