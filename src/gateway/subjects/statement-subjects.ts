@@ -133,13 +133,12 @@ export function namedValues(
     const s = session.norm(v, col);
     if (s !== '') out.add(s);
   };
-  // Literal k of the text is $base+k; every other $n is a bound parameter. A text the normalizer
-  // knew by heart was not lexed: it has no literals (so none was captured), and its $n are all bound.
+  // Literal k of the text is $base+k; every other $n is a bound parameter. A text without
+  // literals has none to give (parseLiterals), so all its $n are bound.
   const base = literals?.base ?? Number.POSITIVE_INFINITY;
-  const lits = literals?.raw.length ?? 0;
   for (const eq of equalities)
     for (const n of eq.params) {
-      if (literals && n > base && n - base <= lits) {
+      if (literals && n > base) {
         const raw = literals.raw[n - base - 1];
         const v = raw === undefined ? undefined : literalValue(raw, literals.standardStrings);
         if (eq.array && v !== undefined) for (const x of textArray(v)) add(x, eq.col);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenizer } from '../../accounting/index.js';
 import { createNormalizer, loadParser } from '../statements/normalizer.js';
-import { querySubjects } from './client.js';
+import { parseLiterals, querySubjects } from './client.js';
 import { type CopyPlan, copySubjects, rowPlan, rowSubjects } from './rows.js';
 import { SessionSubjects } from './session-subjects.js';
 import { shapeOf } from './shape.js';
@@ -100,7 +100,8 @@ describe('subject matching', () => {
       const captured = { raw: [], base: 0 };
       const info = n.describe(parse, true, captured);
       const bind = { formats: [0], values: [Buffer.from(mrn)], resultFormats: [] };
-      return [...namedValues(s.resolve(info).equalities, s, { ...captured, standardStrings: true }, bind)];
+      const lits = parseLiterals(s, info, captured, true);
+      return [...namedValues(s.resolve(info).equalities, s, lits, bind)];
     };
     expect(bound('B-1')).toEqual(['B-1']);
     expect(bound('B-2')).toEqual(['B-2']);
