@@ -32,7 +32,8 @@ function ok(r: Run): string {
 }
 
 beforeAll(async () => {
-  w = await startHipaaWard('2s');
+  // A grace period long enough for delete, then undelete, as three CLI processes on a loaded machine.
+  w = await startHipaaWard('10s');
   dir = await mkdtemp(join(tmpdir(), 'ward-cli-hipaa-'));
   alice = await mfaUser(w, 'alice@acme.test');
   admin = await w.adminToken();
