@@ -8,6 +8,7 @@
 //   npm run build && node bench/accounting-gateway.mjs     (DURATION=10 SCALE=10 CLIENTS=8 ROUNDS=2 MODES="simple extended" KEYS="none aid")
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import pg from 'pg';
 import {
   api,
   cleanup,
@@ -81,6 +82,17 @@ async function main() {
     });
     // The control database's backends: the audit commits, and with a key the subject index rows.
     const control = postmaster(join(home, 'control', 'pgdata'));
+    // Batches and events written, read from the control database: events a statement and
+    // statements a batch tell the store's share apart from the relay's.
+    const su = new pg.Client({ host: join(home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
+    await su.connect();
+    const stored = async () =>
+      (
+        await su.query(
+          `SELECT count(*)::int AS batches, coalesce(sum(last_seq - first_seq + 1), 0)::int AS events,
+                  coalesce(sum(cardinality(subject_tokens)), 0)::int AS tokens FROM ward.audit_batches`,
+        )
+      ).rows[0];
     const rows = [];
     let key;
     for (const mode of MODES)
@@ -98,26 +110,36 @@ async function main() {
             key = undefined;
           }
           const env = await creds();
+          const s0 = await stored();
           const w0 = cpuSeconds(ward.pid);
           const c0 = cpuSeconds(control, true);
           log(`${mode} select -c ${CLIENTS}, key ${declared ? 'declared' : 'none'}`);
           const r = pgbench(env, ['-M', mode, '-S', '-c', CLIENTS, '-j', '2', '-T', String(DURATION), '-n']);
           const per = (seconds) => (seconds * 1e6) / Math.max(1, r.tx);
+          const wardUs = per(cpuSeconds(ward.pid) - w0);
+          const controlUs = per(cpuSeconds(control, true) - c0);
+          const s1 = await stored();
+          const events = s1.events - s0.events;
           rows.push({
             mode,
             declared,
             ...r,
-            wardUs: per(cpuSeconds(ward.pid) - w0),
-            controlUs: per(cpuSeconds(control, true) - c0),
+            wardUs,
+            controlUs,
+            eventsPerStmt: events / Math.max(1, r.tx),
+            perBatch: events / Math.max(1, s1.batches - s0.batches),
+            tokensPerStmt: (s1.tokens - s0.tokens) / Math.max(1, r.tx),
           });
         }
     console.log(
       `pgbench select-only through the gateway, ${CLIENTS} clients, ${DURATION} s a run, scale ${SCALE}`,
     );
-    console.log('mode      key        TPS  Ward µs/stmt  control µs/stmt');
+    console.log(
+      'mode      key        TPS  Ward µs/stmt  control µs/stmt  events/stmt  events/batch  tokens/stmt',
+    );
     for (const r of rows)
       console.log(
-        `${r.mode.padEnd(9)} ${(r.declared ? 'aid' : 'none').padEnd(6)} ${r.tps.toFixed(0).padStart(9)} ${r.wardUs.toFixed(1).padStart(13)} ${r.controlUs.toFixed(1).padStart(16)}`,
+        `${r.mode.padEnd(9)} ${(r.declared ? 'aid' : 'none').padEnd(6)} ${r.tps.toFixed(0).padStart(9)} ${r.wardUs.toFixed(1).padStart(13)} ${r.controlUs.toFixed(1).padStart(16)} ${r.eventsPerStmt.toFixed(2).padStart(12)} ${r.perBatch.toFixed(1).padStart(13)} ${r.tokensPerStmt.toFixed(2).padStart(12)}`,
       );
     for (const mode of MODES) {
       const without = median(rows.filter((r) => r.mode === mode && !r.declared).map((r) => r.tps));
@@ -130,6 +152,7 @@ async function main() {
         `${mode}: with a declared key ${((withKey / without) * 100).toFixed(1)}% of the TPS without; Ward CPU ${cpuWith.toFixed(1)} µs/stmt against ${cpuWithout.toFixed(1)}, control database ${ctlWith.toFixed(1)} against ${ctlWithout.toFixed(1)} (medians of ${ROUNDS})`,
       );
     }
+    await su.end();
   } finally {
     await ward.stop();
     cleanup(home);

@@ -3,7 +3,7 @@
 // in this process on a scratch home; a project declares patients.mrn; the org's chain is filled
 // through Ward's own batch writer (audit.append, as gateway sessions fill it: many callers, each
 // a few statements at a time), every statement naming one patient of PATIENTS in its predicate,
-// with its token indexed in the same statement as its batch (subject_index). Then `who-read`
+// with its token kept in its batch's row (audit_batches.subject_tokens, a GIN index). Then `who-read`
 // (POST …/accesses/who-read through the HTTP API) for patients picked at random, each answering
 // with the ~EVENTS/PATIENTS accesses it finds; baseline in the same run: a who-read of a patient
 // never accessed (index probe, no batch read).
@@ -11,11 +11,12 @@
 // index's cost to the store, with its same-run baseline.
 //   npm run build && node bench/accounting-who-read.mjs     (EVENTS=10000000 PATIENTS=1000000 CALLERS=64 QUERIES=20 AB_EVENTS=200000)
 import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../dist/config/config.js';
 import { createLogger } from '../dist/lib/logger.js';
 import { startWard } from '../dist/server/ward.js';
-import { api, cleanup, operatorToken, scratchHome, stats } from './lib.mjs';
+import { api, cleanup, cpuSeconds, operatorToken, postmaster, scratchHome, stats } from './lib.mjs';
 
 const EVENTS = Number(process.env.EVENTS ?? 10_000_000);
 const PATIENTS = Number(process.env.PATIENTS ?? 1_000_000);
@@ -62,7 +63,7 @@ async function main() {
         action: 'db.statement',
         chain: org.id,
         target,
-        subjects: { project: project.id, tokens: t },
+        subjectTokens: t,
         details: {
           session_id: `dbs_bench${i % 1000}`,
           seq: i,
@@ -80,6 +81,8 @@ async function main() {
     // indexed and without (the same events, the side channel dropped), alternating.
     const fill = async (n, indexed) => {
       let at = 0;
+      const control = postmaster(join(home, 'control', 'pgdata'));
+      const d0 = cpuSeconds(control, true);
       const c0 = process.cpuUsage();
       const t = performance.now();
       await Promise.all(
@@ -88,19 +91,23 @@ async function main() {
             const from = at;
             at += PER_CALL;
             const specs = Array.from({ length: Math.min(PER_CALL, n - from) }, (_, k) => statement(from + k));
-            if (!indexed) for (const e of specs) delete e.subjects;
+            if (!indexed) for (const e of specs) delete e.subjectTokens;
             await audit.append(ctx, specs);
           }
         }),
       );
       const { user, system } = process.cpuUsage(c0);
-      return { perSecond: n / ((performance.now() - t) / 1000), wardUs: (user + system) / n };
+      return {
+        perSecond: n / ((performance.now() - t) / 1000),
+        wardUs: (user + system) / n,
+        controlUs: ((cpuSeconds(control, true) - d0) * 1e6) / n,
+      };
     };
     for (let round = 0; round < AB_ROUNDS; round++)
       for (const indexed of [false, true]) {
         const r = await fill(AB_EVENTS, indexed);
         console.log(
-          `append ${AB_EVENTS} statement events, tokens ${indexed ? 'indexed    ' : 'not indexed'}: ${Math.round(r.perSecond)}/s, Ward ${r.wardUs.toFixed(1)} µs/event`,
+          `append ${AB_EVENTS} statement events, tokens ${indexed ? 'indexed    ' : 'not indexed'}: ${Math.round(r.perSecond)}/s, Ward ${r.wardUs.toFixed(1)} µs/event, control DB ${r.controlUs.toFixed(1)} µs/event`,
         );
       }
     log(
@@ -126,10 +133,11 @@ async function main() {
       }),
     );
     const fillSeconds = (performance.now() - t0) / 1000;
-    await sql`ANALYZE subject_index`.execute(db);
+    await sql`ANALYZE audit_batches`.execute(db);
     const counts = (
-      await sql`SELECT (SELECT count(*) FROM audit_batches) AS batches, (SELECT count(*) FROM subject_index) AS indexed,
-                       pg_size_pretty(pg_total_relation_size('subject_index')) AS index_size,
+      await sql`SELECT (SELECT count(*) FROM audit_batches) AS batches, (SELECT sum(cardinality(subject_tokens)) FROM audit_batches) AS indexed,
+                       pg_size_pretty((SELECT sum(pg_relation_size(indexrelid)) FROM pg_index i JOIN pg_inherits h ON h.inhrelid = i.indrelid
+                                        WHERE h.inhparent = 'audit_batches'::regclass AND i.indexrelid::regclass::text LIKE '%subject_tokens%')) AS index_size,
                        pg_size_pretty((SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'audit_batches'::regclass)) AS batches_size`.execute(
         db,
       )
@@ -153,7 +161,7 @@ async function main() {
     const s = { ...stats(hit.map((h) => h.ms)), p95: p95(hit.map((h) => h.ms)) };
     const b = { ...stats(miss.map((h) => h.ms)), p95: p95(miss.map((h) => h.ms)) };
     console.log(
-      `events ${EVENTS} (filled in ${fillSeconds.toFixed(0)} s, ${Math.round(EVENTS / fillSeconds)}/s), batches ${counts.batches}, index rows ${counts.indexed} (${counts.index_size}; batches ${counts.batches_size})`,
+      `events ${EVENTS} (filled in ${fillSeconds.toFixed(0)} s, ${Math.round(EVENTS / fillSeconds)}/s), batches ${counts.batches}, tokens ${counts.indexed} (GIN ${counts.index_size}; batches ${counts.batches_size})`,
     );
     console.log(
       `who-read, a patient with accesses (mean ${(hit.reduce((n, h) => n + h.n, 0) / hit.length).toFixed(1)} found): p50 ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms`,

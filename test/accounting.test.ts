@@ -382,7 +382,7 @@ describe('statements through the gateway', () => {
       { maxBuffer: 1 << 30 },
     );
     expect(stdout.length).toBeGreaterThan(10_000);
-    expect(stdout).toContain('subject_index');
+    expect(stdout).toContain('subject_tokens');
     expect(stdout.toLowerCase()).not.toContain(SUBJECT.toLowerCase());
   });
 });

@@ -52,7 +52,9 @@ const PROJECT = 'prj_retentionretentio';
 
 /**
  * Statement events that reached subjects (accounting of access, ADR 0038), written through the
- * batch writer as the gateway writes them: batches with subject_index rows, one token each.
+ * batch writer as the gateway writes them: a batch with its tokens in its row, one token each.
+ * Each batch also gets the subject_index rows Ward wrote before migration 0079, so retention is
+ * seen to remove those of an upgraded installation too.
  */
 async function statements(chain: string, tag: string): Promise<void> {
   const ctx = Object.freeze({ actor: Object.freeze({ type: 'system', id: 'retention-test' }) });
@@ -62,7 +64,7 @@ async function statements(chain: string, tag: string): Promise<void> {
       action: 'db.statement' as const,
       chain,
       target: { type: 'project' as const, id: PROJECT, name: 'records' },
-      subjects: { project: PROJECT, tokens },
+      subjectTokens: tokens,
       details: {
         session_id: `dbs_${tag}`,
         seq: i,
@@ -72,25 +74,42 @@ async function statements(chain: string, tag: string): Promise<void> {
     };
   });
   await w.ward.services.audit.append(ctx as never, specs as never);
+  await asAdmin((su) =>
+    su.query(
+      `INSERT INTO ward.subject_index (chain_id, token, project_id, first_seq, time_from)
+       SELECT b.chain_id, t, $2, b.first_seq, b.time_from FROM ward.audit_batches b, unnest(b.subject_tokens) t
+        WHERE b.chain_id = $1 AND NOT EXISTS (
+          SELECT 1 FROM ward.subject_index s WHERE s.chain_id = b.chain_id AND s.first_seq = b.first_seq)`,
+      [chain, PROJECT],
+    ),
+  );
 }
 
-/** The chain's subject_index rows, and those whose batch is not stored. */
-async function indexRows(chain: string): Promise<{ rows: number; orphans: number }> {
+async function asAdmin<T>(fn: (su: pg.Client) => Promise<T>): Promise<T> {
   const su = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
   await su.connect();
   try {
-    const { rows } = await su.query(
-      `SELECT count(*)::int AS rows,
+    return await fn(su);
+  } finally {
+    await su.end();
+  }
+}
+
+/** The chain's stored subject tokens, its subject_index rows, and those whose batch is not stored. */
+async function indexRows(chain: string): Promise<{ tokens: number; rows: number; orphans: number }> {
+  const { rows } = await asAdmin((su) =>
+    su.query(
+      `SELECT (SELECT coalesce(sum(cardinality(subject_tokens)), 0)::int FROM ward.audit_batches
+                WHERE chain_id = $1) AS tokens,
+              count(*)::int AS rows,
               count(*) FILTER (WHERE NOT EXISTS (
                 SELECT 1 FROM ward.audit_batches b
                  WHERE b.chain_id = s.chain_id AND b.first_seq = s.first_seq AND b.time_from = s.time_from))::int AS orphans
          FROM ward.subject_index s WHERE s.chain_id = $1`,
       [chain],
-    );
-    return rows[0];
-  } finally {
-    await su.end();
-  }
+    ),
+  );
+  return rows[0];
 }
 
 describe('retention', () => {
@@ -106,14 +125,14 @@ describe('retention', () => {
     ).toBe(200);
     expect(await maintenance.applyRetention()).toEqual({});
     const org0 = (await w.request('GET', '/api/v1/orgs/acme', { token: alice })).body;
-    expect(await indexRows(org0.id)).toEqual({ rows: 4, orphans: 0 });
+    expect(await indexRows(org0.id)).toEqual({ tokens: 4, rows: 4, orphans: 0 });
 
     const exported = await w.request('GET', '/api/v1/orgs/acme/audit-events/export', { token: alice });
     expect(exported.status).toBe(200);
     const org = (await w.request('GET', '/api/v1/orgs/acme', { token: alice })).body;
     expect(await maintenance.applyRetention()).toEqual({ [org.id]: 13 });
-    // The old batch went with its subject index rows; the new one keeps its own.
-    expect(await indexRows(org.id)).toEqual({ rows: 2, orphans: 0 });
+    // The old batch went with its tokens and its subject index rows; the new one keeps its own.
+    expect(await indexRows(org.id)).toEqual({ tokens: 2, rows: 2, orphans: 0 });
 
     const { events } = (await w.request('GET', '/api/v1/orgs/acme/audit-events?limit=500', { token: alice }))
       .body;

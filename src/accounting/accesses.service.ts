@@ -6,7 +6,7 @@
  * reason), and which of an org's candidates a person's statements reached in a window
  * (`subjectsReached`, counted per State). The identifier given is normalized and hashed under the
  * org's subject key exactly as the gateway did, once per case rule the project's keys use; the
- * subject index (written with each batch) says which batches to decode. Both reads are audited
+ * subject tokens kept in each batch's row say which batches to decode. Both reads are audited
  * (`accounting.who.read`, `accounting.subjects.reached`) without the identifiers.
  */
 import {

@@ -55,8 +55,15 @@ export async function batchesReaching(
   since: Date,
   until: Date,
 ): Promise<{ first_seq: string; time_from: Date }[]> {
+  // Batches keep their tokens in their row (migration 0079); batches written before it, in
+  // subject_index rows. A batch's tokens are those of all its projects: its events are matched
+  // to the project when they are read.
   const { rows } = await sql<{ first_seq: string; time_from: Date }>`
-    SELECT DISTINCT first_seq, time_from FROM subject_index
+    SELECT first_seq, time_from FROM audit_batches
+     WHERE subject_tokens && ${tokens}::bytea[] AND subject_tokens IS NOT NULL AND chain_id = ${chain}
+       AND time_from >= ${since} AND time_from < ${until} AND ${projectId} = ANY(project_ids)
+    UNION
+    SELECT first_seq, time_from FROM subject_index
      WHERE chain_id = ${chain} AND token = ANY(${tokens}::bytea[]) AND time_from >= ${since}
        AND time_from < ${until} AND project_id = ${projectId}
      ORDER BY time_from, first_seq`.execute(q);

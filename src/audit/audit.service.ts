@@ -28,10 +28,11 @@ export interface EventSpec<A extends AuditAction = AuditAction> {
   /** The event's id, when its maker must refer to it before it is written (else one is made). */
   id?: string;
   /**
-   * Subject tokens the event's details carry (accounting of access), packed: the writer indexes
-   * them (subject_index) in the same statement as the batch. Not part of the hashed record.
+   * Subject tokens the event's details carry (accounting of access), packed end to end: the
+   * writer keeps them in the batch's row (audit_batches.subject_tokens, an index key). Not part
+   * of the hashed record.
    */
-  subjects?: { project: string; tokens: Buffer };
+  subjectTokens?: Buffer;
 }
 
 /** A change's event while the change runs: it may fill in details and add events. */
@@ -72,7 +73,7 @@ function pending(ctx: RequestContext, spec: EventSpec, now: number, time: string
     details: spec.project
       ? { ...spec.details, project_id: spec.project }
       : (spec.details as Record<string, unknown>),
-    ...(spec.subjects ? { subjects: spec.subjects } : {}),
+    ...(spec.subjectTokens ? { subjectTokens: spec.subjectTokens } : {}),
   };
 }
 

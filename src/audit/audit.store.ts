@@ -22,6 +22,9 @@ import type { AuditTarget, Outcome } from './actions.js';
 import { PayloadWriter } from './batch-codec.js';
 import type { Sealer } from './seal.js';
 
+/** A subject token's length (accounting/tokens: 128 bits of an HMAC); the writer splits packed runs by it. */
+const SUBJECT_TOKEN_BYTES = 16;
+
 export interface PendingEvent {
   chain: string;
   id: string;
@@ -31,8 +34,8 @@ export interface PendingEvent {
   actor: Record<string, unknown>;
   target: AuditTarget;
   details: Record<string, unknown>;
-  /** Subject tokens to index with the batch (accounting of access); not hashed. */
-  subjects?: { project: string; tokens: Buffer };
+  /** Subject tokens to index with the batch (accounting of access), packed; not hashed. */
+  subjectTokens?: Buffer;
 }
 
 /** The project an event concerns: a project target, or `details.project_id`. */
@@ -150,9 +153,8 @@ export interface PreparedBatch {
   actions: string[];
   outcomes: string[];
   seal: Buffer;
-  /** The batch's subject index rows: distinct (token, project) pairs. */
-  subjectTokens: Buffer[];
-  subjectProjects: string[];
+  /** The subject tokens its events reached (an index key of the batch's row), or null for none. */
+  subjectTokens: Buffer[] | null;
 }
 
 /**
@@ -173,8 +175,11 @@ export class BatchBuilder {
   private readonly projects = new Set<string>();
   private readonly actions = new Set<string>();
   private readonly outcomes = new Set<string>();
-  /** Distinct (project, token) pairs of the batch's events, keyed by project and token bytes. */
-  private readonly subjects = new Map<string, { token: Buffer; project: string }>();
+  /**
+   * The subject tokens of the batch's events, as they come: the database's index of them (GIN)
+   * keeps each distinct token once, so no set is built here for every statement.
+   */
+  private readonly subjectTokens: Buffer[] = [];
 
   constructor(
     readonly chain: string,
@@ -248,7 +253,10 @@ export class BatchBuilder {
       if (project !== null) this.projects.add(project);
       this.actions.add(e.action);
       this.outcomes.add(e.outcome);
-      if (e.subjects) this.addSubjects(e.subjects);
+      const tokens = e.subjectTokens;
+      if (tokens)
+        for (let i = 0; i + SUBJECT_TOKEN_BYTES <= tokens.length; i += SUBJECT_TOKEN_BYTES)
+          this.subjectTokens.push(tokens.subarray(i, i + SUBJECT_TOKEN_BYTES));
     });
     this.seq = seq;
     this.hash = hash;
@@ -258,20 +266,10 @@ export class BatchBuilder {
     this.timeTo = timeTo;
   }
 
-  private addSubjects({ project, tokens }: { project: string; tokens: Buffer }): void {
-    for (let i = 0; i + 16 <= tokens.length; i += 16) {
-      const token = tokens.subarray(i, i + 16);
-      const key = `${project}\u0000${token.toString('latin1')}`;
-      if (!this.subjects.has(key)) this.subjects.set(key, { token, project });
-    }
-  }
-
   /** The batch to send, sealed by `sealer`; the builder is done with. */
   finish(sealer: Sealer): PreparedBatch {
-    const subjects = [...this.subjects.values()];
     return {
-      subjectTokens: subjects.map((x) => x.token),
-      subjectProjects: subjects.map((x) => x.project),
+      subjectTokens: this.subjectTokens.length > 0 ? this.subjectTokens : null,
       head: this.head,
       next: this.next,
       payload: this.payload.finish(),
@@ -303,7 +301,8 @@ export function prepareBatch(
  * last event and the batch goes in as one row of audit_batches, both or neither. No RETURNING
  * and no result rows: the command tag's row count (1 or 0) says whether the head moved.
  * Parameters: $1 next seq, $2 next hash, $3 chain, $4 head seq, $5 head hash, $6 first seq,
- * $7 and $8 the time range, $9–$12 the keys, $13 the payload, $14 the seal.
+ * $7 and $8 the time range, $9–$12 the keys, $13 the payload, $14 the seal, $15 the subject
+ * tokens (null when the batch reached none).
  */
 const SEND_BATCH = `
   WITH head AS (
@@ -312,30 +311,9 @@ const SEND_BATCH = `
     RETURNING id
   )
   INSERT INTO audit_batches (chain_id, first_seq, last_seq, time_from, time_to, actor_ids, project_ids,
-                             actions, outcomes, payload, seal)
-  SELECT $3, $6, $1, $7, $8, $9, $10, $11, $12, $13, $14
+                             actions, outcomes, payload, seal, subject_tokens)
+  SELECT $3, $6, $1, $7, $8, $9, $10, $11, $12, $13, $14, $15
    WHERE EXISTS (SELECT 1 FROM head)`;
-
-/**
- * `SEND_BATCH` for a batch whose events reached subjects: the batch and its subject index rows
- * ($15 tokens, $16 their projects) in the same statement, so both or neither are written. The
- * command tag counts the index rows: as many as given when the head moved, none when it did not.
- */
-const SEND_BATCH_WITH_SUBJECTS = `
-  WITH head AS (
-    UPDATE audit_chains SET last_seq = $1, last_hash = $2
-     WHERE id = $3 AND last_seq = $4 AND last_hash = $5
-    RETURNING id
-  ), batch AS (
-    INSERT INTO audit_batches (chain_id, first_seq, last_seq, time_from, time_to, actor_ids, project_ids,
-                               actions, outcomes, payload, seal)
-    SELECT $3, $6, $1, $7, $8, $9, $10, $11, $12, $13, $14
-     WHERE EXISTS (SELECT 1 FROM head)
-    RETURNING first_seq
-  )
-  INSERT INTO subject_index (chain_id, token, project_id, first_seq, time_from)
-  SELECT $3, u.token, u.project, $6, $7 FROM unnest($15::bytea[], $16::text[]) AS u(token, project)
-   WHERE EXISTS (SELECT 1 FROM batch)`;
 
 /**
  * Sends a prepared batch as one autocommitted statement (`SEND_BATCH`), already compiled: it runs
@@ -344,9 +322,8 @@ const SEND_BATCH_WITH_SUBJECTS = `
  * appended, or an earlier batch failed): nothing was written then.
  */
 export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promise<boolean> {
-  const indexed = b.subjectTokens.length;
   const result = await db.executeQuery(
-    CompiledQuery.raw(indexed > 0 ? SEND_BATCH_WITH_SUBJECTS : SEND_BATCH, [
+    CompiledQuery.raw(SEND_BATCH, [
       b.next.seq,
       b.next.hash,
       chain,
@@ -361,10 +338,10 @@ export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promis
       b.outcomes,
       b.payload,
       b.seal,
-      ...(indexed > 0 ? [b.subjectTokens, b.subjectProjects] : []),
+      b.subjectTokens,
     ]),
   );
-  return Number(result.numAffectedRows ?? 0) === (indexed > 0 ? indexed : 1);
+  return Number(result.numAffectedRows ?? 0) === 1;
 }
 
 /**

@@ -107,7 +107,7 @@ export function statementEvent(
   // statement several microseconds.
   if (id) spec.id = id;
   if (named && subj) {
-    spec.subjects = { project: s.projectId, tokens: named };
+    spec.subjectTokens = named;
     spec.details.subjects = { named: named.toString('base64'), count: subj.named.size, role: s.projectRole };
   }
   return spec;
@@ -133,7 +133,7 @@ function addReturnedSubjects(s: SessionInfo, stmt: Statement, spec: EventSpec<'d
     d.bulk_read = true;
     d.subject_count = count;
   }
-  spec.subjects = { project: s.projectId, tokens };
+  spec.subjectTokens = tokens;
 }
 
 const SUCCESS_CLASSES = new Set(['00', '01', '02']);

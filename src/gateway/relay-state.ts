@@ -102,7 +102,7 @@ export class RelayState {
     const last = this.events[this.events.length - 1];
     if (last?.action !== 'db.statement.result' || last.outcome !== 'success') return undefined;
     // An outcome that returned subjects keeps its own event: its tokens are indexed with it.
-    if (last.subjects) return undefined;
+    if (last.subjectTokens) return undefined;
     const outcome = last.details as StatementOutcome;
     if (outcome.seq !== seq || outcome.session_id !== this.info.sid) return undefined;
     this.events.pop();
