@@ -57,11 +57,18 @@ export async function batchesReaching(
 ): Promise<{ first_seq: string; time_from: Date }[]> {
   // Batches keep their tokens in their row (migration 0079); batches written before it, in
   // subject_index rows. A batch's tokens are those of all its projects: its events are matched
-  // to the project when they are read.
+  // to the project when they are read. The tokens are looked up first and alone (a materialized
+  // CTE, which only the GIN index can answer): given the chain or the window too, the planner
+  // walked the primary key through the window and filtered every batch's array (36 ms at a
+  // million events) instead of probing the index (0.06 ms; ADR 0038, fourth pass). Tokens are
+  // keyed per org, so the hits are this chain's but for a chance of 2^-128, and few.
   const { rows } = await sql<{ first_seq: string; time_from: Date }>`
-    SELECT first_seq, time_from FROM audit_batches
-     WHERE subject_tokens && ${tokens}::bytea[] AND subject_tokens IS NOT NULL AND chain_id = ${chain}
-       AND time_from >= ${since} AND time_from < ${until} AND ${projectId} = ANY(project_ids)
+    WITH hit AS MATERIALIZED (
+      SELECT chain_id, first_seq, time_from, project_ids FROM audit_batches
+       WHERE subject_tokens && ${tokens}::bytea[] AND subject_tokens IS NOT NULL
+    )
+    SELECT first_seq, time_from FROM hit
+     WHERE chain_id = ${chain} AND time_from >= ${since} AND time_from < ${until} AND ${projectId} = ANY(project_ids)
     UNION
     SELECT first_seq, time_from FROM subject_index
      WHERE chain_id = ${chain} AND token = ANY(${tokens}::bytea[]) AND time_from >= ${since}
