@@ -42,8 +42,11 @@ beforeAll(async () => {
   const old = join(work, 'migrations');
   await mkdir(old);
   for (const f of await readdir(MIGRATIONS_DIR))
-    if (f.endsWith('.sql') && f.slice(0, 4) <= LAST_BEFORE) await copyFile(join(MIGRATIONS_DIR, f), join(old, f));
-  owner = createDb(createPool({ connection: connection('ward_owner'), max: 2, applicationName: 'acct-owner' }));
+    if (f.endsWith('.sql') && f.slice(0, 4) <= LAST_BEFORE)
+      await copyFile(join(MIGRATIONS_DIR, f), join(old, f));
+  owner = createDb(
+    createPool({ connection: connection('ward_owner'), max: 2, applicationName: 'acct-owner' }),
+  );
   app = createDb(createPool({ connection: connection('ward_app'), max: 4, applicationName: 'acct-app' }));
   expect((await migrate(owner, old)).at(-1)).toBe('0078_subject_index_purge');
   await grantRuntimeRole(owner, 'ward_app');
