@@ -8,7 +8,7 @@
 import type { Db } from '../db/index.js';
 import type { Signer } from '../lib/signing.js';
 import { anchorOf, checkpointsOf, storedRows } from './chain-rows.db.js';
-import { ocsfLineWith } from './ocsf.js';
+import { mappedMembers, ocsfLineWith } from './ocsf.js';
 import { logOrigin } from './witnesses/origin.js';
 import { cosignaturesOf } from './witnesses/witnesses.store.js';
 
@@ -55,7 +55,8 @@ class LineBlocks {
  * One event's export line from its stored bytes. The plain line is exactly
  * `JSON.stringify({ type: 'event', seq, body, prev_hash, hash })`, written out: seq is an
  * integer and the hashes are hex, so only the body needs JSON's escaping. The OCSF line maps the
- * record itself (the body, with the stored seq) and carries the same four members, escaped once.
+ * record itself (the body's members but its details, with the stored seq) and carries the same
+ * four members, escaped once.
  */
 export function exportEventLine(
   format: 'jsonl' | 'ocsf',
@@ -64,7 +65,7 @@ export function exportEventLine(
   const body = r.body.toString('utf8');
   const members = `"seq":${r.seq},"body":${JSON.stringify(body)},"prev_hash":"${r.prev_hash.toString('hex')}","hash":"${r.hash.toString('hex')}"`;
   if (format === 'jsonl') return `{"type":"event",${members}}`;
-  const e = JSON.parse(body);
+  const e = mappedMembers(body);
   e.seq = r.seq;
   return ocsfLineWith(e, members);
 }

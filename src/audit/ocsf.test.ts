@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTION_NAMES, AUDIT_ACTIONS } from './actions.js';
-import { ocsfLine, toOcsf } from './ocsf.js';
+import { canonicalize } from '../evidence/index.js';
+import { mappedMembers, ocsfLine, toOcsf } from './ocsf.js';
 
 type Rec = Record<string, any>;
 
@@ -141,5 +142,48 @@ describe('an OCSF line', () => {
     expect(ocsfLine(e, w)).toBe(
       `{"class_uid":3002,"class_name":"Authentication","category_uid":3,"category_name":"Identity & Access Management","activity_id":1,"activity_name":"Logon","type_uid":300201,"time":1796590800000,"severity_id":1,"severity":"Informational","status_id":1,"status":"Success","status_detail":"success","message":"a person signed in","actor":{"user":{"uid":"usr_a","email_addr":"a@acme.test","type":"user"},"session":{"uid":"tok_a"}},"src_endpoint":{"ip":"10.0.0.1"},"api":{"operation":"auth.login.success","request":{"uid":null}},"resources":[{"type":"user","uid":"usr_a","name":null}],"metadata":{"version":"1.3.0","product":{"name":"Ward","vendor_name":"Ward"},"uid":"evt_aaaaaaaaaaaaaaaa","log_name":"org_aaaaaaaaaaaaaaaa","sequence":7},"unmapped":{"ward":{"seq":7,"body":"{\\"a\\":\\"\\\\\\"x\\\\\\"\\"}","prev_hash":"${'00'.repeat(32)}","hash":"${'ff'.repeat(32)}"}}}`,
     );
+  });
+
+  it('maps a stored record read without its details exactly as read whole', () => {
+    // Details that hold what the shortcut looks for: keys named id, nested objects, the text.
+    const tricky = fc.dictionary(
+      fc.oneof(fc.string(), fc.constantFrom('id', 'details', 'a', 'zz')),
+      fc.oneof(
+        text,
+        fc.constantFrom('},"id":"x', ',"details":{'),
+        fc.dictionary(fc.constantFrom('id', 'a', 'zz'), fc.oneof(text, fc.constant({})), { maxKeys: 3 }),
+      ),
+    );
+    fc.assert(
+      fc.property(event, tricky, ward, (e, details, w) => {
+        const body = canonicalize({ ...e, details } as never);
+        const whole = { ...JSON.parse(body), seq: e.seq };
+        const mapped = { ...mappedMembers(body), seq: e.seq };
+        expect(ocsfLine(mapped as never, w)).toBe(ocsfLine(whole as never, w));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('does not read the details of a record Ward wrote', () => {
+    const body = canonicalize({
+      action: 'db.statement',
+      actor: { id: 'usr_a', type: 'user' },
+      chain: 'org_a',
+      details: { previous: { id: 'evt_b', rows: 1 }, statement: 'SELECT 1 /* },"id":" */' },
+      id: 'evt_a',
+      outcome: 'success',
+      target: { id: 'prj_a', type: 'project' },
+      time: '2026-12-07T19:00:00.000Z',
+    } as never);
+    expect(mappedMembers(body)).toEqual({
+      action: 'db.statement',
+      actor: { id: 'usr_a', type: 'user' },
+      chain: 'org_a',
+      id: 'evt_a',
+      outcome: 'success',
+      target: { id: 'prj_a', type: 'project' },
+      time: '2026-12-07T19:00:00.000Z',
+    });
   });
 });

@@ -23,7 +23,8 @@ interface Event {
   outcome: string;
   actor: Record<string, unknown>;
   target: Record<string, unknown>;
-  details: Record<string, unknown>;
+  /** No OCSF field maps it (the hashed record carries it). */
+  details?: Record<string, unknown>;
 }
 
 function classOf(action: string): {
@@ -156,6 +157,28 @@ export function ocsfLineWith(e: Event, members: string): string {
   const resource = `{${type}${t.id === undefined ? '' : `"uid":${json(t.id)},`}"name":${json(t.name ?? null)}}`;
   const metadata = `${PRODUCT}${opt('uid', e.id)}${opt('log_name', e.chain)}${opt('sequence', e.seq)}}`;
   return `${k.head}${msOf(e.time)}${statusOf(e.outcome)}${k.message},"actor":{"user":${user}${session}}${endpoint}${k.api}${json(a.request_id ?? null)}}},"resources":[${resource}]${metadata},"unmapped":{"ward":{${members}}}}`;
+}
+
+/**
+ * The members of a stored record that its OCSF line maps, from the record's canonical JSON: every
+ * member but `details`, which no OCSF field takes and which is most of a statement's record. The
+ * record's keys are in RFC 8785 order (…, "chain", "details", "id", …), so `details` starts at
+ * the first `,"details":{` (no string holds an unescaped quote, and no member before it, the
+ * action, the actor's strings and the chain, has a key of that name) and ends at the last
+ * `},"id":"` (the record's id follows it; a key inside details is followed by more of details,
+ * and the target's id opens its object). A record of another shape is parsed whole.
+ */
+export function mappedMembers(body: string): Event {
+  const from = body.indexOf(',"details":{');
+  const to = body.lastIndexOf('},"id":"');
+  if (from < 0 || to < from) return JSON.parse(body);
+  try {
+    const e = JSON.parse(`${body.slice(0, from)}${body.slice(to + 1)}`);
+    if (typeof e.id === 'string' && typeof e.action === 'string') return e;
+  } catch {
+    // Not a record Ward wrote: read it whole.
+  }
+  return JSON.parse(body);
 }
 
 /** The OCSF record of event `e` as one line of JSON, carrying `ward` in `unmapped.ward`. */
