@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTION_NAMES, AUDIT_ACTIONS } from './actions.js';
 import { canonicalize } from '../evidence/index.js';
+import { AUDIT_ACTION_NAMES, AUDIT_ACTIONS } from './actions.js';
 import { mappedMembers, ocsfLine, toOcsf } from './ocsf.js';
 
 type Rec = Record<string, any>;
