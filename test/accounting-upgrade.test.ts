@@ -6,16 +6,13 @@
  * about only, and no batch twice.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesReaching } from '../src/accounting/subjects.store.js';
 import { type AuditService, createAuditService, sealerFor } from '../src/audit/index.js';
-import { createDb, createPool, type Db, grantRuntimeRole, MIGRATIONS_DIR, migrate } from '../src/db/index.js';
+import { type Db, grantRuntimeRole, migrate } from '../src/db/index.js';
 import { SYSTEM } from '../src/lib/context.js';
-import { superuser, useControlDb } from './support/control-db.js';
+import { databaseAt, type OldDatabase, useControlDb } from './support/control-db.js';
 
 const control = useControlDb({ checkpoints: { everyEvents: 1_000_000, everyMs: 86_400_000 } });
 const CHAIN = 'org_accountingupgrade';
@@ -25,38 +22,21 @@ const LAST_BEFORE = '0078';
 const token = (s: string) => createHash('sha256').update(s).digest().subarray(0, 16);
 const [ALICE, BOB, CAROL] = [token('alice'), token('bob'), token('carol')];
 
+let old: OldDatabase;
 let owner: Db;
 let app: Db;
 let audit: AuditService;
-let work: string;
-
-const connection = (user: string) => ({
-  host: join(control.home, 'control', 'run'),
-  user,
-  database: 'ward_acct_upgrade',
-});
 
 beforeAll(async () => {
-  await superuser(control, (c) => c.query('CREATE DATABASE ward_acct_upgrade OWNER ward_owner'));
-  work = await mkdtemp(join(tmpdir(), 'ward-acct-upgrade-'));
-  const old = join(work, 'migrations');
-  await mkdir(old);
-  for (const f of await readdir(MIGRATIONS_DIR))
-    if (f.endsWith('.sql') && f.slice(0, 4) <= LAST_BEFORE)
-      await copyFile(join(MIGRATIONS_DIR, f), join(old, f));
-  owner = createDb(
-    createPool({ connection: connection('ward_owner'), max: 2, applicationName: 'acct-owner' }),
-  );
-  app = createDb(createPool({ connection: connection('ward_app'), max: 4, applicationName: 'acct-app' }));
-  expect((await migrate(owner, old)).at(-1)).toBe('0078_subject_index_purge');
+  old = await databaseAt(control, 'ward_acct_upgrade', LAST_BEFORE);
+  ({ owner, app } = old);
+  expect(old.applied.at(-1)).toBe('0078_subject_index_purge');
   await grantRuntimeRole(owner, 'ward_app');
 });
 
 afterAll(async () => {
   await audit?.drain();
-  await app?.destroy();
-  await owner?.destroy();
-  await rm(work, { recursive: true, force: true });
+  await old?.close();
 });
 
 /** A statement that named `tokens` in `project`, as the gateway hands it to the writer. */

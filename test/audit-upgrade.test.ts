@@ -7,7 +7,7 @@
  * offline.
  */
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -19,40 +19,27 @@ import {
   createCheckpointer,
   sealerFor,
 } from '../src/audit/index.js';
-import { createDb, createPool, type Db, grantRuntimeRole, MIGRATIONS_DIR, migrate } from '../src/db/index.js';
+import { type Db, grantRuntimeRole, migrate } from '../src/db/index.js';
 import { listAuditQuery, verifyExportFile } from '../src/evidence/index.js';
 import { SYSTEM } from '../src/lib/context.js';
 import { createLogger } from '../src/lib/logger.js';
-import { superuser, useControlDb } from './support/control-db.js';
+import { databaseAt, type OldDatabase, useControlDb } from './support/control-db.js';
 
 const control = useControlDb({ checkpoints: { everyEvents: 1_000_000, everyMs: 86_400_000 } });
 const CHAIN = 'org_upgraded';
 const LAST_BEFORE_STREAM = '0064';
 
+let old: OldDatabase;
 let owner: Db;
 let app: Db;
 let audit: AuditService;
 let work: string;
 
-const connection = (user: string) => ({
-  host: join(control.home, 'control', 'run'),
-  user,
-  database: 'ward_upgrade',
-});
-
 beforeAll(async () => {
-  await superuser(control, (c) => c.query('CREATE DATABASE ward_upgrade OWNER ward_owner'));
   work = await mkdtemp(join(tmpdir(), 'ward-upgrade-'));
-  const old = join(work, 'migrations');
-  await mkdir(old);
-  for (const f of await readdir(MIGRATIONS_DIR))
-    if (f.endsWith('.sql') && f.slice(0, 4) <= LAST_BEFORE_STREAM)
-      await copyFile(join(MIGRATIONS_DIR, f), join(old, f));
-  owner = createDb(
-    createPool({ connection: connection('ward_owner'), max: 2, applicationName: 'upgrade-owner' }),
-  );
-  app = createDb(createPool({ connection: connection('ward_app'), max: 4, applicationName: 'upgrade-app' }));
-  expect((await migrate(owner, old)).at(-1)).toBe('0064_token_scram');
+  old = await databaseAt(control, 'ward_upgrade', LAST_BEFORE_STREAM);
+  ({ owner, app } = old);
+  expect(old.applied.at(-1)).toBe('0064_token_scram');
   // The runtime role's grants as they stood (today's grantRuntimeRole names tables 0064 lacks).
   await sql`GRANT USAGE ON SCHEMA ward TO ward_app`.execute(owner);
   await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ward TO ward_app`.execute(owner);
@@ -62,8 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await audit?.drain();
-  await app?.destroy();
-  await owner?.destroy();
+  await old?.close();
   await rm(work, { recursive: true, force: true });
 });
 

@@ -5,7 +5,7 @@
  * every domain is built on (audit, keys, signing, checkpoints), started the way `startWard`
  * starts them but without HTTP, the data plane, the gateway or any background job.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,7 +19,8 @@ import {
 } from '../../src/audit/index.js';
 import { loadConfig } from '../../src/config/config.js';
 import { findPgBinaries } from '../../src/dataplane/local/binaries.js';
-import type { Db } from '../../src/db/pool.js';
+import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.js';
+import { createDb, createPool, type Db } from '../../src/db/pool.js';
 import {
   createFileKeystore,
   createKeyService,
@@ -191,6 +192,51 @@ export function useControlClient(): { readonly client: pg.Client } {
     get client(): pg.Client {
       if (!client) throw new Error('the control database is reached only inside a test');
       return client;
+    },
+  };
+}
+
+/** A database of its own on a control cluster, its schema as Ward left it at an older migration. */
+export interface OldDatabase {
+  /** As ward_owner (migrations) and as ward_app (Ward at run time). */
+  owner: Db;
+  app: Db;
+  /** The migrations applied, the last one last. */
+  applied: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Creates database `name` on `control` and applies the migrations up to `last` (its four digits)
+ * as ward_owner: an installation as an older Ward left it, for an upgrade test to upgrade in place
+ * with `migrate(owner)`.
+ */
+export async function databaseAt(control: ControlDb, name: string, last: string): Promise<OldDatabase> {
+  await superuser(control, (c) => c.query(`CREATE DATABASE ${name} OWNER ward_owner`));
+  const work = await mkdtemp(join(tmpdir(), `${name}-`));
+  const old = join(work, 'migrations');
+  await mkdir(old);
+  for (const f of await readdir(MIGRATIONS_DIR))
+    if (f.endsWith('.sql') && f.slice(0, 4) <= last) await copyFile(join(MIGRATIONS_DIR, f), join(old, f));
+  const pool = (user: ControlRole, max: number) =>
+    createDb(
+      createPool({
+        connection: { host: join(control.home, 'control', 'run'), user, database: name },
+        max,
+        applicationName: `${name}-${user}`,
+      }),
+    );
+  const owner = pool('ward_owner', 2);
+  const app = pool('ward_app', 4);
+  const applied = await migrate(owner, old);
+  return {
+    owner,
+    app,
+    applied,
+    async close() {
+      await app.destroy();
+      await owner.destroy();
+      await rm(work, { recursive: true, force: true });
     },
   };
 }
