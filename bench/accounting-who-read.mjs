@@ -63,7 +63,7 @@ async function main() {
         action: 'db.statement',
         chain: org.id,
         target,
-        subjectTokens: t,
+        subjectTokens: [t],
         details: {
           session_id: `dbs_bench${i % 1000}`,
           seq: i,

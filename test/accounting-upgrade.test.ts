@@ -39,17 +39,17 @@ afterAll(async () => {
   await old?.close();
 });
 
-/** A statement that named `tokens` in `project`, as the gateway hands it to the writer. */
-const statement = (project: string, seq: number, tokens: Buffer) => ({
+/** A statement that named the subject of `token` in `project`, as the gateway hands it to the writer. */
+const statement = (project: string, seq: number, token: Buffer) => ({
   action: 'db.statement' as const,
   chain: CHAIN,
   target: { type: 'project' as const, id: project, name: 'records' },
-  subjectTokens: tokens,
+  subjectTokens: [token],
   details: {
     session_id: 'dbs_acctupgradeacctup',
     seq,
     statement: 'SELECT * FROM patients WHERE mrn = $1',
-    subjects: { named: tokens.toString('base64'), count: tokens.length / 16, role: 'readonly' },
+    subjects: { named: token.toString('base64'), count: 1, role: 'readonly' },
   },
 });
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkProof, verifyExportFile } from '../src/evidence/index.js';
+import { superuser } from './support/control-db.js';
 import { startTestWard, type TestWard } from './support/ward.js';
 
 let w: TestWard;
@@ -64,7 +65,7 @@ async function statements(chain: string, tag: string): Promise<void> {
       action: 'db.statement' as const,
       chain,
       target: { type: 'project' as const, id: PROJECT, name: 'records' },
-      subjectTokens: tokens,
+      subjectTokens: [tokens],
       details: {
         session_id: `dbs_${tag}`,
         seq: i,
@@ -74,7 +75,7 @@ async function statements(chain: string, tag: string): Promise<void> {
     };
   });
   await w.ward.services.audit.append(ctx as never, specs as never);
-  await asAdmin((su) =>
+  await superuser(w, (su) =>
     su.query(
       `INSERT INTO ward.subject_index (chain_id, token, project_id, first_seq, time_from)
        SELECT b.chain_id, t, $2, b.first_seq, b.time_from FROM ward.audit_batches b, unnest(b.subject_tokens) t
@@ -85,19 +86,9 @@ async function statements(chain: string, tag: string): Promise<void> {
   );
 }
 
-async function asAdmin<T>(fn: (su: pg.Client) => Promise<T>): Promise<T> {
-  const su = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-  await su.connect();
-  try {
-    return await fn(su);
-  } finally {
-    await su.end();
-  }
-}
-
 /** The chain's stored subject tokens, its subject_index rows, and those whose batch is not stored. */
 async function indexRows(chain: string): Promise<{ tokens: number; rows: number; orphans: number }> {
-  const { rows } = await asAdmin((su) =>
+  const { rows } = await superuser(w, (su) =>
     su.query(
       `SELECT (SELECT coalesce(sum(cardinality(subject_tokens)), 0)::int FROM ward.audit_batches
                 WHERE chain_id = $1) AS tokens,

@@ -25,4 +25,5 @@ export {
   TOKEN_BYTES,
   type Tokenizer,
   tokenizer,
+  unpackTokens,
 } from './tokens.js';

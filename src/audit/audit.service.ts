@@ -28,11 +28,10 @@ export interface EventSpec<A extends AuditAction = AuditAction> {
   /** The event's id, when its maker must refer to it before it is written (else one is made). */
   id?: string;
   /**
-   * Subject tokens the event's details carry (accounting of access), packed end to end: the
-   * writer keeps them in the batch's row (audit_batches.subject_tokens, an index key). Not part
-   * of the hashed record.
+   * Subject tokens the event's details carry (accounting of access): the writer keeps them in
+   * the batch's row (audit_batches.subject_tokens, an index key). Not part of the hashed record.
    */
-  subjectTokens?: Buffer;
+  subjectTokens?: Buffer[];
 }
 
 /** A change's event while the change runs: it may fill in details and add events. */

@@ -22,9 +22,6 @@ import type { AuditTarget, Outcome } from './actions.js';
 import { PayloadWriter } from './batch-codec.js';
 import type { Sealer } from './seal.js';
 
-/** A subject token's length (accounting/tokens: 128 bits of an HMAC); the writer splits packed runs by it. */
-const SUBJECT_TOKEN_BYTES = 16;
-
 export interface PendingEvent {
   chain: string;
   id: string;
@@ -34,8 +31,8 @@ export interface PendingEvent {
   actor: Record<string, unknown>;
   target: AuditTarget;
   details: Record<string, unknown>;
-  /** Subject tokens to index with the batch (accounting of access), packed; not hashed. */
-  subjectTokens?: Buffer;
+  /** Subject tokens to index with the batch (accounting of access); not hashed. */
+  subjectTokens?: Buffer[];
 }
 
 /** The project an event concerns: a project target, or `details.project_id`. */
@@ -253,10 +250,7 @@ export class BatchBuilder {
       if (project !== null) this.projects.add(project);
       this.actions.add(e.action);
       this.outcomes.add(e.outcome);
-      const tokens = e.subjectTokens;
-      if (tokens)
-        for (let i = 0; i + SUBJECT_TOKEN_BYTES <= tokens.length; i += SUBJECT_TOKEN_BYTES)
-          this.subjectTokens.push(tokens.subarray(i, i + SUBJECT_TOKEN_BYTES));
+      if (e.subjectTokens) for (const t of e.subjectTokens) this.subjectTokens.push(t);
     });
     this.seq = seq;
     this.hash = hash;

@@ -9,6 +9,7 @@
  * normalized (literals removed); the raw text only sealed (dbaccess/statement-text.ts). Error
  * messages from the server are never recorded: they can quote values. See docs/audit-events.md.
  */
+import { unpackTokens } from '../accounting/index.js';
 import type { EventSpec } from '../audit/index.js';
 import { constant } from '../evidence/index.js';
 import { newEventId } from '../lib/ids.js';
@@ -107,7 +108,7 @@ export function statementEvent(
   // statement several microseconds.
   if (id) spec.id = id;
   if (named && subj) {
-    spec.subjectTokens = named;
+    spec.subjectTokens = unpackTokens(named);
     spec.details.subjects = { named: named.toString('base64'), count: subj.named.size, role: s.projectRole };
   }
   return spec;
@@ -133,7 +134,7 @@ function addReturnedSubjects(s: SessionInfo, stmt: Statement, spec: EventSpec<'d
     d.bulk_read = true;
     d.subject_count = count;
   }
-  spec.subjectTokens = tokens;
+  spec.subjectTokens = unpackTokens(tokens);
 }
 
 const SUCCESS_CLASSES = new Set(['00', '01', '02']);

@@ -221,7 +221,7 @@ export async function databaseAt(control: ControlDb, name: string, last: string)
   const pool = (user: ControlRole, max: number) =>
     createDb(
       createPool({
-        connection: { host: join(control.home, 'control', 'run'), user, database: name },
+        connection: { ...controlConnection(control, user), database: name },
         max,
         applicationName: `${name}-${user}`,
       }),
