@@ -289,8 +289,9 @@ describe('the console', () => {
       const section = page.getByRole('region', { name: 'Signed compliance report' });
       const before = (await ok('GET', reports, tokens.auditor as string)).reports.length;
       await section.getByRole('button', { name: 'Issue a report now' }).click();
+      // Issuing one builds the posture, a PDF and a signature: give a loaded machine 45 s.
       const newest = await (async () => {
-        for (let i = 0; i < 100; i++) {
+        for (const deadline = Date.now() + 45_000; Date.now() < deadline; ) {
           const list = (await ok('GET', reports, tokens.auditor as string)).reports;
           if (list.length > before) return list[0].id as string;
           await new Promise((r) => setTimeout(r, 100));
