@@ -25,7 +25,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, createWriteStream, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { prepareBatch, readHead, sendBatch } from '../dist/audit/audit.store.js';
@@ -35,7 +34,16 @@ import { loadConfig } from '../dist/config/config.js';
 import { canonicalEvent, verifyExportFile } from '../dist/evidence/index.js';
 import { createLogger } from '../dist/lib/logger.js';
 import { startWard } from '../dist/server/ward.js';
-import { BIN, cleanup, operatorToken, processes, procStat, ROOT, scratchHome } from './lib.mjs';
+import {
+  autocannonApart,
+  BIN,
+  cleanup,
+  operatorToken,
+  processes,
+  procStat,
+  ROOT,
+  scratchHome,
+} from './lib.mjs';
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const CPU_ON_EXIT = join(ROOT, 'bench', 'cpu-on-exit.cjs');
@@ -375,8 +383,9 @@ async function main() {
     { path: `${base}?action=org.update&until=${encodeURIComponent(early)}&limit=50` },
   ];
   const opts = { url: ward.url, connections: 8, headers: { authorization: `Bearer ${token}` }, requests };
-  await autocannon({ ...opts, duration: 3 });
-  const load = await autocannon({ ...opts, duration: 10 });
+  // The load comes from another process, as the console's requests would.
+  await autocannonApart({ ...opts, duration: 3 });
+  const load = await autocannonApart({ ...opts, duration: 10 });
   // Each request alone, five times: the median per filter, so a slow tail can be traced to one.
   const alone = [];
   for (const { path } of requests) {

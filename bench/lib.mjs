@@ -135,3 +135,28 @@ export function cpuSeconds(pid, tree = false) {
 /** The postmaster's pid of the PostgreSQL cluster in `dataDir`. */
 export const postmaster = (dataDir) =>
   Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+/**
+ * `autocannon(opts)` run in a process of its own, as a browser or a script loads Ward from
+ * outside, for benchmarks that start Ward in their own process: there, the load generator's work
+ * (reading every response) shared Ward's one thread and was counted in Ward's latency.
+ */
+export function autocannonApart(opts) {
+  const script = `import autocannon from 'autocannon';
+    process.stdout.write(JSON.stringify(await autocannon(JSON.parse(process.env.AUTOCANNON_OPTS))));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, AUTOCANNON_OPTS: JSON.stringify(opts) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon exited with ${code}`)),
+    );
+  });
+}

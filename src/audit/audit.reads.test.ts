@@ -112,13 +112,13 @@ describe('pages of a chain that mixes events stored alone and in batches', () =>
   const people = ['usr_annaaaaaaaaaaaaa', 'usr_benaaaaaaaaaaaaa', 'usr_cyaaaaaaaaaaaaaa'];
   const projects = ['prj_oneaaaaaaaaaaaaa', 'prj_twoaaaaaaaaaaaaa'];
   // Details kept the same for every action: the pages look at the filtered fields only.
-  const spec = (i: number): EventSpec =>
+  const spec = (i: number, pad = ''): EventSpec =>
     ({
       action: (['db.statement', 'db.statement.result', 'project.cluster.restart'] as const)[i % 3],
       chain: MIXED,
       outcome: i % 5 === 0 ? ('failure' as const) : ('success' as const),
       target: { type: 'project' as const, id: projects[i % 2] as string, name: 'records' },
-      details: { reason: `event ${i}` },
+      details: { reason: `event ${i}${pad}` },
     }) as unknown as EventSpec;
 
   it('shows every matching event once, newest first, whatever the filter and page size', async () => {
@@ -126,12 +126,14 @@ describe('pages of a chain that mixes events stored alone and in batches', () =>
     const marks: string[] = [];
     // 600 events in 60 rounds: each round one person's batch of 8 through the gateway's writer
     // and two changes stored alone; the times of the rounds rise, and a few rounds share one.
+    // Twenty rounds' batches are 320 kB each, so a page reads fewer of them ahead at a time.
     let i = 0;
     for (let round = 0; round < 60; round++) {
       const who = as(people[round % 3] as string);
+      const pad = round >= 20 && round < 40 ? ` ${'x'.repeat(40_000)}` : '';
       await audit.append(
         who,
-        Array.from({ length: 8 }, () => spec(i++)),
+        Array.from({ length: 8 }, () => spec(i++, pad)),
       );
       await audit.record(who, [spec(i++), spec(i++)]);
       if (round % 4 === 0) {

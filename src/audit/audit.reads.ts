@@ -43,8 +43,9 @@ interface StoredRow {
   hash: Buffer;
 }
 
-export function eventView(r: StoredRow): AuditEventView {
-  const e = JSON.parse(typeof r.body === 'string' ? r.body : r.body.toString('utf8'));
+/** An event as the API shows it; `record` is its body already parsed, when it is. */
+export function eventView(r: StoredRow, record?: Record<string, unknown>): AuditEventView {
+  const e = record ?? JSON.parse(typeof r.body === 'string' ? r.body : r.body.toString('utf8'));
   return { ...e, seq: Number(r.seq), prev_hash: r.prev_hash.toString('hex'), hash: r.hash.toString('hex') };
 }
 
@@ -100,8 +101,8 @@ export function listStatement(
     const after = decodeCursor(q.cursor);
     filters.push(sql`(time, seq) < (${after.time}::timestamptz, ${after.seq}::int8)`);
   }
-  return sql<StoredRow>`
-    SELECT seq, body, prev_hash, hash FROM audit_events
+  return sql<StoredRow & { time: Date }>`
+    SELECT seq, body, prev_hash, hash, time FROM audit_events
      WHERE ${sql.join(filters, sql` AND `)}
      ORDER BY time DESC, seq DESC LIMIT ${q.limit + 1}`;
 }
@@ -182,13 +183,19 @@ export function createAuditReader(deps: {
           ),
         ),
     ]);
-    const rows = [...single.rows.map(eventView), ...batched.map(eventView)]
-      .map((e) => ({ e, ms: Date.parse(e.time), seq: e.seq }))
-      .sort(newestFirst)
-      .map((x) => x.e);
-    const events = rows.slice(0, q.limit);
+    // Each side holds up to limit + 1 events; only the page's are viewed, the batched ones from
+    // the records batchedPage parsed already.
+    const merged = [
+      ...single.rows.map((r) => ({ view: () => eventView(r), ms: r.time.getTime(), seq: Number(r.seq) })),
+      ...batched.map((b) => ({
+        view: () => eventView(b, b.record),
+        ms: Date.parse(b.record.time),
+        seq: b.seq,
+      })),
+    ].sort(newestFirst);
+    const events = merged.slice(0, q.limit).map((x) => x.view());
     const last = events[events.length - 1];
-    return { events, next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+    return { events, next_cursor: merged.length > q.limit && last ? encodeCursor(last) : null };
   }
 
   async function row(chain: string, eventId: string): Promise<StoredRow> {

@@ -93,6 +93,8 @@ export const newestFirst = (a: { ms: number; seq: number }, b: { ms: number; seq
   b.ms - a.ms || b.seq - a.seq;
 
 const SCAN = 32;
+/** How many payload bytes a page reads ahead of the batch it needs. */
+const AHEAD_BYTES = 1024 * 1024;
 
 /**
  * The newest `n` batched events of `chain` that match `f`, newest first by (time, seq). Batches are
@@ -137,8 +139,9 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
       ? [...where, sql`(time_to, first_seq) < (${after.timeTo}, ${after.firstSeq}::int8)`]
       : where;
     // The batches' keys first: a payload is read only when its batch can still add to the page.
-    const { rows } = await sql<{ first_seq: string; time_from: Date; time_to: Date }>`
-      SELECT first_seq, time_from, time_to FROM audit_batches
+    // A payload's size comes from its TOAST pointer; the payload itself is not read.
+    const { rows } = await sql<{ first_seq: string; time_from: Date; time_to: Date; bytes: number }>`
+      SELECT first_seq, time_from, time_to, octet_length(payload) AS bytes FROM audit_batches
        WHERE ${sql.join(page, sql` AND `)}
        ORDER BY time_to DESC, first_seq DESC LIMIT ${SCAN}`.execute(q);
     const payloads = new Map<string, BatchRow[]>();
@@ -148,8 +151,14 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
       const key = `${b.first_seq}|${b.time_from.getTime()}`;
       if (!payloads.has(key)) {
         // The payloads of this batch and of the next few, in one round trip; more at a time the
-        // further a page has to look.
-        const next = rows.slice(at, at + ahead);
+        // further a page has to look, but not more bytes than AHEAD_BYTES beyond the first (a
+        // busy writer's batches hold hundreds of events, and one may fill the page).
+        let take = 1;
+        for (let bytes = b.bytes; take < ahead && at + take < rows.length; take++) {
+          bytes += (rows[at + take] as (typeof rows)[number]).bytes;
+          if (bytes > AHEAD_BYTES) break;
+        }
+        const next = rows.slice(at, at + take);
         ahead = Math.min(ahead * 4, SCAN);
         const stored = await payloadsOf(
           q,
