@@ -4,7 +4,7 @@
  * offline with the CLI and the public key alone; and a change refused (503, nothing changed) when
  * its event cannot be written.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -205,6 +205,21 @@ describe('verification, proofs and exports', () => {
         /^OK: chain org_[a-z2-7]{16}: \d+ events and \d+ checkpoints checked\n$/,
       );
     }
+    // A refusal or an unreachable Ward is one plain line, and no file is left behind.
+    const missing = join(dir, 'nothing.jsonl');
+    const refused = await ward(['audit', 'export', '--org', 'no-such-org', '-o', missing], aud);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^ward: .*no-such-org.*\n$/);
+    await expect(stat(missing)).rejects.toThrow();
+    const down = await runWard(
+      ['audit', 'export', '--org', 'acme', '-o', missing],
+      { url: 'http://127.0.0.1:9', configDir: dir },
+      { env: { WARD_TOKEN: aud } },
+    );
+    expect(down.code).toBe(1);
+    expect(down.stderr).toBe(
+      'ward: cannot reach Ward at http://127.0.0.1:9 (ECONNREFUSED); is `ward up` running?\n',
+    );
     const file = join(dir, 'export.jsonl');
     await writeFile(file, (await readFile(file, 'utf8')).replace('"org.create', '"org.delete'));
     const bad = await ward(['audit', 'verify', '--file', file, '--public-key', keyFile]);
