@@ -5,6 +5,7 @@
  * its event cannot be written.
  */
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -211,14 +212,19 @@ describe('verification, proofs and exports', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^ward: .*no-such-org.*\n$/);
     await expect(stat(missing)).rejects.toThrow();
+    // A port nothing listens on: one just given up.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
     const down = await runWard(
       ['audit', 'export', '--org', 'acme', '-o', missing],
-      { url: 'http://127.0.0.1:9', configDir: dir },
+      { url: `http://127.0.0.1:${port}`, configDir: dir },
       { env: { WARD_TOKEN: aud } },
     );
     expect(down.code).toBe(1);
     expect(down.stderr).toBe(
-      'ward: cannot reach Ward at http://127.0.0.1:9 (ECONNREFUSED); is `ward up` running?\n',
+      `ward: cannot reach Ward at http://127.0.0.1:${port} (ECONNREFUSED); is \`ward up\` running?\n`,
     );
     const file = join(dir, 'export.jsonl');
     await writeFile(file, (await readFile(file, 'utf8')).replace('"org.create', '"org.delete'));

@@ -7,7 +7,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import {
@@ -123,8 +123,9 @@ function report(
   }
 }
 
-async function writeOut(body: Readable, file?: string): Promise<void> {
-  await pipeline(body, file ? createWriteStream(file, { mode: 0o600 }) : process.stdout);
+async function writeOut(body: ReadableStream<Uint8Array>, file?: string): Promise<void> {
+  const src = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
+  await pipeline(src, file ? createWriteStream(file, { mode: 0o600 }) : process.stdout);
 }
 
 export function registerAudit(program: Command): void {

@@ -5,12 +5,8 @@
  * `~/.config/ward/credentials.json`, mode 0600), and requests whose failures become one line.
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { text as readAll } from 'node:stream/consumers';
 import { writeFileAtomic } from '../lib/fs.js';
 
 export class CliError extends Error {
@@ -62,7 +58,7 @@ export interface Api {
   url: string;
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
   /** The answer as a stream (exports; a POST when there is a body); fails like request() on an error status. */
-  stream(path: string, body?: unknown): Promise<Readable>;
+  stream(path: string, body?: unknown): Promise<ReadableStream<Uint8Array>>;
 }
 
 export async function connect(opts: { url?: string; anonymous?: boolean } = {}): Promise<Api> {
@@ -76,8 +72,6 @@ export async function connect(opts: { url?: string; anonymous?: boolean } = {}):
     ...(token && !opts.anonymous ? { authorization: `Bearer ${token}` } : {}),
     ...(json ? { 'content-type': 'application/json' } : {}),
   });
-  const unreachable = (cause: string) =>
-    new CliError(`cannot reach Ward at ${url} (${cause}); is \`ward up\` running?`);
   async function send(method: string, path: string, body?: unknown): Promise<Response> {
     let res: Response;
     try {
@@ -87,9 +81,19 @@ export async function connect(opts: { url?: string; anonymous?: boolean } = {}):
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (err) {
-      throw unreachable((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new CliError(`cannot reach Ward at ${url} (${cause}); is \`ward up\` running?`);
     }
-    if (!res.ok) throw failed(res.status, res.statusText, await res.text());
+    if (!res.ok) {
+      const parsed = safeJson(await res.text()) as
+        | { error?: { message?: string; reason?: string } }
+        | undefined;
+      throw new CliError(
+        parsed?.error?.message ?? `${res.status} ${res.statusText}`,
+        1,
+        parsed?.error?.reason,
+      );
+    }
     return res;
   }
   return {
@@ -99,29 +103,11 @@ export async function connect(opts: { url?: string; anonymous?: boolean } = {}):
       return (text ? safeJson(text) : undefined) as T;
     },
     async stream(path: string, body?: unknown) {
-      // node:http rather than fetch: read through fetch's web stream, an export of a million
-      // events cost the CLI half as much CPU again (bench/audit.mjs), beside the Ward it reads.
-      const target = new URL(`${url}${path}`);
-      const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
-          target,
-          { method: body === undefined ? 'GET' : 'POST', headers: headers(body !== undefined) },
-          resolve,
-        );
-        req.once('error', (err: NodeJS.ErrnoException) => reject(unreachable(err.code ?? err.message)));
-        req.end(body === undefined ? undefined : JSON.stringify(body));
-      });
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status > 299) throw failed(status, res.statusMessage ?? '', await readAll(res));
-      return res;
+      const res = await send(body === undefined ? 'GET' : 'POST', path, body);
+      if (!res.body) throw new CliError(`Ward sent an empty answer for ${path}`);
+      return res.body;
     },
   };
-}
-
-/** An answer with an error status as one line: the API's message, or the status. */
-function failed(status: number, statusText: string, text: string): CliError {
-  const parsed = safeJson(text) as { error?: { message?: string; reason?: string } } | undefined;
-  return new CliError(parsed?.error?.message ?? `${status} ${statusText}`, 1, parsed?.error?.reason);
 }
 
 function safeJson(text: string): unknown {

@@ -4,11 +4,14 @@
  */
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebStream } from 'node:stream/web';
 import type { Api } from './client.js';
 
 export async function download(api: Api, path: string, out: string, post?: unknown): Promise<void> {
-  await pipeline(await api.stream(path, post), createWriteStream(out, { mode: 0o600 }));
+  const body = (await api.stream(path, post)) as unknown as WebStream<Uint8Array>;
+  await pipeline(Readable.fromWeb(body), createWriteStream(out, { mode: 0o600 }));
 }
 
 export async function saveText(out: string, text: string): Promise<void> {
