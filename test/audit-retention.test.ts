@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkProof, verifyExportFile } from '../src/evidence/index.js';
-import { superuser } from './support/control-db.js';
+import { controlConnection, superuser } from './support/control-db.js';
 import { mfaUser } from './support/hipaa.js';
 import { startTestWard, type TestWard } from './support/ward.js';
 
@@ -162,13 +162,9 @@ describe('retention', () => {
     // token was looked up before or after HIPAA was turned on (a second's cache).
     const gina = await mfaUser(w, 'gina@globex.test');
     const globex = (await w.request('POST', '/api/v1/orgs', { token: gina, body: { name: 'globex' } })).body;
-    const su = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_admin', database: 'ward' });
-    await su.connect();
-    try {
-      await su.query('UPDATE ward.orgs SET hipaa_enabled = true WHERE id = $1', [globex.id]);
-    } finally {
-      await su.end();
-    }
+    await superuser(w, (su) =>
+      su.query('UPDATE ward.orgs SET hipaa_enabled = true WHERE id = $1', [globex.id]),
+    );
     const r = await w.request('PATCH', '/api/v1/orgs/globex', {
       token: gina,
       body: { settings: { audit_retention_days: 365 } },
@@ -185,7 +181,7 @@ describe('retention', () => {
         })
       ).status,
     ).toBe(200);
-    const app = new pg.Client({ host: join(w.home, 'control', 'run'), user: 'ward_app', database: 'ward' });
+    const app = new pg.Client(controlConnection(w, 'ward_app'));
     await app.connect();
     try {
       await expect(app.query('SELECT ward.audit_purge($1, 365)', [globex.id])).rejects.toThrow(
