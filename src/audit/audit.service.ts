@@ -32,6 +32,12 @@ export interface EventSpec<A extends AuditAction = AuditAction> {
    * the batch's row (audit_batches.subject_tokens, an index key). Not part of the hashed record.
    */
   subjectTokens?: Buffer[];
+  /**
+   * The canonical text of `details`, when their maker wrote it directly (the gateway's statement
+   * events, gateway/event-text): hashed instead of canonicalizing them again. It must be exactly
+   * `canonicalize(details)`, and the details must not change after it is made.
+   */
+  detailsText?: string;
 }
 
 /** A change's event while the change runs: it may fill in details and add events. */
@@ -73,6 +79,8 @@ function pending(ctx: RequestContext, spec: EventSpec, now: number, time: string
       ? { ...spec.details, project_id: spec.project }
       : (spec.details as Record<string, unknown>),
     ...(spec.subjectTokens ? { subjectTokens: spec.subjectTokens } : {}),
+    // The text is of the details as made; with a project added they are other details.
+    ...(spec.detailsText !== undefined && !spec.project ? { detailsText: spec.detailsText } : {}),
   };
 }
 

@@ -33,6 +33,8 @@ export interface PendingEvent {
   details: Record<string, unknown>;
   /** Subject tokens to index with the batch (accounting of access); not hashed. */
   subjectTokens?: Buffer[];
+  /** The canonical text of `details`, when their maker wrote it (EventSpec.detailsText). */
+  detailsText?: string;
 }
 
 /** The project an event concerns: a project target, or `details.project_id`. */
@@ -216,42 +218,42 @@ export class BatchBuilder {
    * error thrown and the batch as it was.
    */
   add(events: PendingEvent[]): void {
-    const bodies: string[] = [];
-    const links: Buffer[] = [];
     let { seq, hash, lastTime, lastMs, timeFrom, timeTo } = this;
-    for (const e of events) {
-      if (e.chain !== this.chain)
-        throw new TypeError(`an event of chain ${e.chain} cannot join chain ${this.chain}`);
-      seq += 1;
-      const body = canonicalEventAt(e, seq);
-      hash = linkHash(hash, body);
-      // Events of one caller share their time: parse it once.
-      if (e.time !== lastTime) {
-        lastTime = e.time;
-        lastMs = Date.parse(e.time);
-        if (!Number.isSafeInteger(lastMs))
-          throw new TypeError(`an event's time must be a timestamp, not ${e.time}`);
-        if (lastMs < timeFrom) timeFrom = lastMs;
-        if (lastMs > timeTo) timeTo = lastMs;
-        if (timeTo - timeFrom > MAX_BATCH_SPAN_MS)
-          throw new RangeError(`a batch's events lie more than ${MAX_BATCH_SPAN_MS} ms apart`);
+    const mark = this.payload.mark;
+    try {
+      for (const e of events) {
+        if (e.chain !== this.chain)
+          throw new TypeError(`an event of chain ${e.chain} cannot join chain ${this.chain}`);
+        seq += 1;
+        // Encoded once, into the payload; the hash is taken of the bytes written there.
+        const body = this.payload.text(canonicalEventAt(e, seq));
+        const next = linkHash(hash, body);
+        this.payload.link(hash, next);
+        hash = next;
+        // Events of one caller share their time: parse it once.
+        if (e.time !== lastTime) {
+          lastTime = e.time;
+          lastMs = Date.parse(e.time);
+          if (!Number.isSafeInteger(lastMs))
+            throw new TypeError(`an event's time must be a timestamp, not ${e.time}`);
+          if (lastMs < timeFrom) timeFrom = lastMs;
+          if (lastMs > timeTo) timeTo = lastMs;
+          if (timeTo - timeFrom > MAX_BATCH_SPAN_MS)
+            throw new RangeError(`a batch's events lie more than ${MAX_BATCH_SPAN_MS} ms apart`);
+        }
       }
-      bodies.push(body);
-      links.push(hash);
+    } catch (err) {
+      this.payload.reset(mark);
+      throw err;
     }
-    events.forEach((e, i) => {
-      this.payload.push(
-        bodies[i] as string,
-        i === 0 ? this.hash : (links[i - 1] as Buffer),
-        links[i] as Buffer,
-      );
+    for (const e of events) {
       if (typeof e.actor.id === 'string') this.actors.add(e.actor.id);
       const project = projectOf(e);
       if (project !== null) this.projects.add(project);
       this.actions.add(e.action);
       this.outcomes.add(e.outcome);
       if (e.subjectTokens) for (const t of e.subjectTokens) this.subjectTokens.push(t);
-    });
+    }
     this.seq = seq;
     this.hash = hash;
     this.lastTime = lastTime;

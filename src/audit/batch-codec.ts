@@ -32,15 +32,40 @@ export class PayloadWriter {
 
   /** Appends one event: its hashed text, the hash it links to, and its hash. */
   push(body: string, prev: Buffer, hash: Buffer): void {
-    if (hash.length !== HASH_BYTES || prev.length !== HASH_BYTES)
-      throw new TypeError(`an event's hashes are ${HASH_BYTES} bytes, not ${prev.length} and ${hash.length}`);
+    this.text(body);
+    this.link(prev, hash);
+  }
+
+  /**
+   * Appends an event's text and returns its bytes as written (a view), for hashing them: the
+   * text is encoded once, here. `link` must follow with the event's hashes before the next text.
+   */
+  text(body: string): Buffer {
+    // Room for the hashes too, so that `link` never moves the buffer the view points into.
     this.room(4 + body.length * 3 + 2 * HASH_BYTES);
     const n = this.buf.write(body, this.at + 4, 'utf8');
     this.buf.writeUInt32BE(n, this.at);
     this.at += 4 + n;
+    return this.buf.subarray(this.at - n, this.at);
+  }
+
+  /** Completes the event `text` began: the hash it links to, and its own. */
+  link(prev: Buffer, hash: Buffer): void {
+    if (hash.length !== HASH_BYTES || prev.length !== HASH_BYTES)
+      throw new TypeError(`an event's hashes are ${HASH_BYTES} bytes, not ${prev.length} and ${hash.length}`);
+    this.room(2 * HASH_BYTES);
     prev.copy(this.buf, this.at);
     hash.copy(this.buf, this.at + HASH_BYTES);
     this.at += 2 * HASH_BYTES;
+  }
+
+  /** Where the payload ends now: `reset` to it drops what was appended after. */
+  get mark(): number {
+    return this.at;
+  }
+
+  reset(mark: number): void {
+    this.at = mark;
   }
 
   /** The payload's bytes (a view of the writer's buffer). */

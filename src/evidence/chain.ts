@@ -38,9 +38,15 @@ export function canonicalEvent(e: ChainedFields): string {
  * the number beside the event, instead of a copy of the event with it, saved about a third of
  * the cost (the copies' shapes kept V8 making new hidden classes).
  */
-export function canonicalEventAt(e: Omit<ChainedFields, 'seq'>, seq: number): string {
+export function canonicalEventAt(
+  e: Omit<ChainedFields, 'seq'> & {
+    /** The details' canonical text when their maker wrote it (gateway/event-text). */
+    detailsText?: string;
+  },
+  seq: number,
+): string {
   if (!Number.isSafeInteger(seq)) throw new TypeError(`an event's seq must be an integer, not ${seq}`);
-  return `{"action":${JSON.stringify(e.action)},"actor":${canonicalize(e.actor)},"chain":${JSON.stringify(e.chain)},"details":${canonicalize(e.details)},"id":${JSON.stringify(e.id)},"outcome":${JSON.stringify(e.outcome)},"seq":${seq},"target":${canonicalize(e.target)},"time":${JSON.stringify(e.time)}}`;
+  return `{"action":${JSON.stringify(e.action)},"actor":${canonicalize(e.actor)},"chain":${JSON.stringify(e.chain)},"details":${e.detailsText ?? canonicalize(e.details)},"id":${JSON.stringify(e.id)},"outcome":${JSON.stringify(e.outcome)},"seq":${seq},"target":${canonicalize(e.target)},"time":${JSON.stringify(e.time)}}`;
 }
 
 /**

@@ -13,6 +13,7 @@ import { unpackTokens } from '../accounting/index.js';
 import type { EventSpec } from '../audit/index.js';
 import { constant } from '../evidence/index.js';
 import { newEventId } from '../lib/ids.js';
+import { outcomeDetailsText, statementDetailsText } from './event-text.js';
 import type { Statement } from './expectations.js';
 import type { StatementInfo } from './statements/normalizer.js';
 import { BULK_READ_SUBJECTS } from './subjects/statement-subjects.js';
@@ -111,6 +112,8 @@ export function statementEvent(
     spec.subjectTokens = unpackTokens(named);
     spec.details.subjects = { named: named.toString('base64'), count: subj.named.size, role: s.projectRole };
   }
+  // Its details' canonical text, written directly (gateway/event-text) for the audit writer.
+  spec.detailsText = statementDetailsText(spec.details);
   return spec;
 }
 
@@ -162,6 +165,7 @@ export function resultEvent(
     },
   };
   addReturnedSubjects(s, stmt, spec);
+  spec.detailsText = outcomeDetailsText(spec.details);
   return spec;
 }
 
