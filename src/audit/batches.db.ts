@@ -134,32 +134,55 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
     return !kth || ms > kth.ms || (ms === kth.ms && seq > kth.seq);
   };
   let after: { timeTo: Date; firstSeq: number } | undefined;
+  /**
+   * Events decoded so far, and the fewest batches the next round trip reads: one when most
+   * events may match (no actor, project, action or target), else four, as a narrow filter finds
+   * few events a batch.
+   */
+  let scanned = 0;
+  let least = f.actors || f.projects || f.action !== undefined || f.target !== undefined ? 4 : 1;
   for (;;) {
     const page = after
       ? [...where, sql`(time_to, first_seq) < (${after.timeTo}, ${after.firstSeq}::int8)`]
       : where;
     // The batches' keys first: a payload is read only when its batch can still add to the page.
     // A payload's size comes from its TOAST pointer; the payload itself is not read.
-    const { rows } = await sql<{ first_seq: string; time_from: Date; time_to: Date; bytes: number }>`
-      SELECT first_seq, time_from, time_to, octet_length(payload) AS bytes FROM audit_batches
+    const { rows } = await sql<{
+      first_seq: string;
+      time_from: Date;
+      time_to: Date;
+      bytes: number;
+      events: number;
+    }>`
+      SELECT first_seq, time_from, time_to, octet_length(payload) AS bytes,
+             (last_seq - first_seq + 1)::int AS events FROM audit_batches
        WHERE ${sql.join(page, sql` AND `)}
        ORDER BY time_to DESC, first_seq DESC LIMIT ${SCAN}`.execute(q);
     const payloads = new Map<string, BatchRow[]>();
-    let ahead = 4;
     for (const [at, b] of rows.entries()) {
       if (found.length >= n && !wanted(b.time_to.getTime(), Number.POSITIVE_INFINITY)) return found;
       const key = `${b.first_seq}|${b.time_from.getTime()}`;
       if (!payloads.has(key)) {
-        // The payloads of this batch and of the next few, in one round trip; more at a time the
-        // further a page has to look, but not more bytes than AHEAD_BYTES beyond the first (a
-        // busy writer's batches hold hundreds of events, and one may fill the page).
+        // The payloads of this batch and of the next few, in one round trip: as many batches as
+        // should hold the events the page still lacks, at the share of events that matched so
+        // far (all, before any was read: an unfiltered page reads one busy batch, not three),
+        // and at least `least`, which doubles each round trip; never more bytes than AHEAD_BYTES
+        // beyond the first (a busy writer's batches hold hundreds of events).
+        const share = scanned > 0 ? Math.max(found.length, 1) / scanned : 1;
+        const lacking = (n - Math.min(found.length, n) + 1) / share;
         let take = 1;
-        for (let bytes = b.bytes; take < ahead && at + take < rows.length; take++) {
-          bytes += (rows[at + take] as (typeof rows)[number]).bytes;
+        for (
+          let bytes = b.bytes, events = b.events;
+          at + take < rows.length && (take < least || events < lacking);
+          take++
+        ) {
+          const r = rows[at + take] as (typeof rows)[number];
+          bytes += r.bytes;
+          events += r.events;
           if (bytes > AHEAD_BYTES) break;
         }
         const next = rows.slice(at, at + take);
-        ahead = Math.min(ahead * 4, SCAN);
+        least = Math.min(take * 2, SCAN);
         const stored = await payloadsOf(
           q,
           chain,
@@ -172,6 +195,7 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
         const events = decodeBatch({ first_seq: Number(row.first_seq), payload: row.payload });
         // Newest first (a batch's times rise with its seqs, give or take a clock step), so once
         // the page is full the rest of the batch is passed over by time, unparsed.
+        scanned += events.length;
         for (let i = events.length - 1; i >= 0; i--) {
           const e = events[i] as (typeof events)[number];
           // Only what could still make the page is parsed: its time is read from the record's end.
@@ -244,13 +268,20 @@ function timeOf(body: Buffer): number | undefined {
 }
 
 /**
- * Bytes every matching record contains, to skip the others without parsing them: an exact
- * action's member, and an actor's or project's id when there is one (as a JSON string). A record
- * that has them is still parsed and matched exactly.
+ * Bytes every matching record contains, to skip the others without parsing them: the start of the
+ * record up to an exact action, or up to an action prefix's last character (canonical JSON opens
+ * every record with its action, and escapes a string character by character, so a prefix's
+ * escaped text is the escaped action's prefix), and an actor's or project's id when there is one
+ * (as a JSON string). A record that has them is still parsed and matched exactly.
  */
 function byteHints(f: EventFilter): Buffer[] {
   const hints: string[] = [];
-  if (f.action !== undefined && !f.action.endsWith('*')) hints.push(`{"action":${JSON.stringify(f.action)},`);
+  if (f.action !== undefined)
+    hints.push(
+      f.action.endsWith('*')
+        ? `{"action":${JSON.stringify(f.action.slice(0, -1)).slice(0, -1)}`
+        : `{"action":${JSON.stringify(f.action)},`,
+    );
   if (f.actors?.length === 1) hints.push(JSON.stringify(f.actors[0]));
   if (f.projects?.length === 1) hints.push(JSON.stringify(f.projects[0]));
   if (f.outcome !== undefined) hints.push(`"outcome":${JSON.stringify(f.outcome)}`);
