@@ -73,7 +73,7 @@ describe('accounting of access across the upgrade to tokens in batch rows', () =
                      (${CHAIN}, ${BOB}, ${BILLING}, 3, ${before})`.execute(owner);
 
     const applied = await migrate(owner);
-    expect(applied).toEqual(['0079_subject_tokens_in_batches']);
+    expect(applied).toEqual(['0079_subject_tokens_in_batches', '0080_batch_event_index']);
     await grantRuntimeRole(owner, 'ward_app');
 
     // After: one batch of three statements (alice and carol in records, bob in billing), then

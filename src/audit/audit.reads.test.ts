@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { superuser } from '../../test/support/control-db.js';
 import { startTestWard, type TestWard } from '../../test/support/ward.js';
 import { listAuditQuery } from '../evidence/index.js';
 import type { RequestContext } from '../lib/context.js';
@@ -142,6 +143,21 @@ describe('pages of a chain that mixes events stored alone and in batches', () =>
         await new Promise((r) => setTimeout(r, 3));
       }
     }
+    // Batches written before migration 0080 have no event index and are read whole: every third
+    // batch here is made one (the others are read through their index by actor and project).
+    await superuser(
+      w,
+      (c) =>
+        c.query(
+          `UPDATE ward.audit_batches SET event_index = NULL WHERE chain_id = $1 AND first_seq % 3 = 1`,
+          [MIXED],
+        ),
+      { replica: true },
+    );
+    const { rows: kinds } = await sql<{ indexed: boolean; n: number }>`
+      SELECT event_index IS NOT NULL AS indexed, count(*)::int AS n FROM ward.audit_batches
+       WHERE chain_id = ${MIXED} GROUP BY 1 ORDER BY 1`.execute(w.ward.services.db);
+    expect(kinds.map((k) => k.indexed)).toEqual([false, true]);
     // The expected answer, read independently: every event from the view that decodes batches in SQL.
     const { rows } = await sql<{ body: string; seq: string; batch: string | null }>`
       SELECT body, seq, batch FROM ward.audit_log WHERE chain_id = ${MIXED}`.execute(w.ward.services.db);

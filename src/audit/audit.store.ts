@@ -19,7 +19,7 @@ import {
   linkHash,
 } from '../evidence/index.js';
 import type { AuditTarget, Outcome } from './actions.js';
-import { PayloadWriter } from './batch-codec.js';
+import { encodeEventIndex, type IndexedEvent, NO_KEY, PayloadWriter } from './batch-codec.js';
 import type { Sealer } from './seal.js';
 
 export interface PendingEvent {
@@ -154,6 +154,18 @@ export interface PreparedBatch {
   seal: Buffer;
   /** The subject tokens its events reached (an index key of the batch's row), or null for none. */
   subjectTokens: Buffer[] | null;
+  /** Where each event lies in the payload and whom it names (audit/batch-codec `event_index`). */
+  eventIndex: Buffer;
+}
+
+/** `key`'s place among a batch's keys, adding it (in order of first appearance) if new. */
+function keyIndex(keys: Map<string, number>, key: string): number {
+  let at = keys.get(key);
+  if (at === undefined) {
+    at = keys.size;
+    keys.set(key, at);
+  }
+  return at;
 }
 
 /**
@@ -170,8 +182,10 @@ export class BatchBuilder {
   private timeFrom = Number.POSITIVE_INFINITY;
   private timeTo = Number.NEGATIVE_INFINITY;
   private readonly payload: PayloadWriter;
-  private readonly actors = new Set<string>();
-  private readonly projects = new Set<string>();
+  /** Each distinct actor and project, with its place in the row's keys (for `event_index`). */
+  private readonly actors = new Map<string, number>();
+  private readonly projects = new Map<string, number>();
+  private readonly indexed: IndexedEvent[] = [];
   private readonly actions = new Set<string>();
   private readonly outcomes = new Set<string>();
   /**
@@ -220,11 +234,13 @@ export class BatchBuilder {
   add(events: PendingEvent[]): void {
     let { seq, hash, lastTime, lastMs, timeFrom, timeTo } = this;
     const mark = this.payload.mark;
+    const offsets: number[] = [];
     try {
       for (const e of events) {
         if (e.chain !== this.chain)
           throw new TypeError(`an event of chain ${e.chain} cannot join chain ${this.chain}`);
         seq += 1;
+        offsets.push(this.payload.mark);
         // Encoded once, into the payload; the hash is taken of the bytes written there.
         const body = this.payload.text(canonicalEventAt(e, seq));
         const next = linkHash(hash, body);
@@ -246,14 +262,18 @@ export class BatchBuilder {
       this.payload.reset(mark);
       throw err;
     }
-    for (const e of events) {
-      if (typeof e.actor.id === 'string') this.actors.add(e.actor.id);
+    events.forEach((e, i) => {
+      const actor = typeof e.actor.id === 'string' ? e.actor.id : null;
       const project = projectOf(e);
-      if (project !== null) this.projects.add(project);
+      this.indexed.push({
+        offset: offsets[i] as number,
+        actor: actor === null ? NO_KEY : keyIndex(this.actors, actor),
+        project: project === null ? NO_KEY : keyIndex(this.projects, project),
+      });
       this.actions.add(e.action);
       this.outcomes.add(e.outcome);
       if (e.subjectTokens) for (const t of e.subjectTokens) this.subjectTokens.push(t);
-    }
+    });
     this.seq = seq;
     this.hash = hash;
     this.lastTime = lastTime;
@@ -271,8 +291,9 @@ export class BatchBuilder {
       payload: this.payload.finish(),
       timeFrom: this.timeFrom,
       timeTo: this.timeTo,
-      actors: [...this.actors],
-      projects: [...this.projects],
+      actors: [...this.actors.keys()],
+      projects: [...this.projects.keys()],
+      eventIndex: encodeEventIndex(this.indexed),
       actions: [...this.actions],
       outcomes: [...this.outcomes],
       seal: sealer.seal(this.chain, this.head, this.next),
@@ -298,7 +319,7 @@ export function prepareBatch(
  * and no result rows: the command tag's row count (1 or 0) says whether the head moved.
  * Parameters: $1 next seq, $2 next hash, $3 chain, $4 head seq, $5 head hash, $6 first seq,
  * $7 and $8 the time range, $9–$12 the keys, $13 the payload, $14 the seal, $15 the subject
- * tokens (null when the batch reached none).
+ * tokens (null when the batch reached none), $16 the event index.
  */
 const SEND_BATCH = `
   WITH head AS (
@@ -307,8 +328,8 @@ const SEND_BATCH = `
     RETURNING id
   )
   INSERT INTO audit_batches (chain_id, first_seq, last_seq, time_from, time_to, actor_ids, project_ids,
-                             actions, outcomes, payload, seal, subject_tokens)
-  SELECT $3, $6, $1, $7, $8, $9, $10, $11, $12, $13, $14, $15
+                             actions, outcomes, payload, seal, subject_tokens, event_index)
+  SELECT $3, $6, $1, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
    WHERE EXISTS (SELECT 1 FROM head)`;
 
 /**
@@ -335,6 +356,7 @@ export async function sendBatch(db: Db, chain: string, b: PreparedBatch): Promis
       b.payload,
       b.seal,
       b.subjectTokens,
+      b.eventIndex,
     ]),
   );
   return Number(result.numAffectedRows ?? 0) === 1;

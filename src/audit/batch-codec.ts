@@ -110,3 +110,40 @@ export function decodeBatch(b: StoredBatch): (ChainRow & { body: Buffer })[] {
   }
   return out;
 }
+
+/** An actor or project index that names none (the event names no actor id or project). */
+export const NO_KEY = 0xffff;
+const INDEX_ENTRY = 8;
+
+/** One event of a batch as its row's `event_index` describes it (migration 0080). */
+export interface IndexedEvent {
+  /** Where its frame (length, text, hashes) starts in the payload. */
+  offset: number;
+  /** Its actor's place in the row's actor_ids, or NO_KEY. */
+  actor: number;
+  /** Its project's place in the row's project_ids, or NO_KEY. */
+  project: number;
+}
+
+/** A batch's `event_index`: per event its offset (uint32), actor and project (uint16 each). */
+export function encodeEventIndex(events: readonly IndexedEvent[]): Buffer {
+  const out = Buffer.allocUnsafe(INDEX_ENTRY * events.length);
+  events.forEach((e, i) => {
+    out.writeUInt32BE(e.offset, INDEX_ENTRY * i);
+    out.writeUInt16BE(e.actor, INDEX_ENTRY * i + 4);
+    out.writeUInt16BE(e.project, INDEX_ENTRY * i + 6);
+  });
+  return out;
+}
+
+/** The entries of an `event_index`; a trailing part too short for an entry is ignored. */
+export function decodeEventIndex(index: Buffer): IndexedEvent[] {
+  const out: IndexedEvent[] = [];
+  for (let at = 0; at + INDEX_ENTRY <= index.length; at += INDEX_ENTRY)
+    out.push({
+      offset: index.readUInt32BE(at),
+      actor: index.readUInt16BE(at + 4),
+      project: index.readUInt16BE(at + 6),
+    });
+  return out;
+}

@@ -13,6 +13,7 @@ import { eventIdTime } from '../lib/ids.js';
 import type { AuditTarget } from './actions.js';
 import { MAX_BATCH_SPAN_MS, projectOf } from './audit.store.js';
 import { decodeBatch } from './batch-codec.js';
+import { type IndexedBatch, readSlices, slicesOf } from './batch-slices.db.js';
 import { copyTuples, int8, type StoredRow } from './chain-rows.db.js';
 
 type Q = Db | Tx;
@@ -127,6 +128,7 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
       sql`time_to <= ${new Date(f.before.ms + MAX_BATCH_SPAN_MS)}`,
     );
   const hints = byteHints(f);
+  const byIndex = f.actors !== undefined || f.projects !== undefined;
   const found: (BatchedEvent & { ms: number })[] = [];
   /** Whether an event at (ms, seq) would still make the page. */
   const wanted = (ms: number, seq: number) => {
@@ -147,18 +149,19 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
       : where;
     // The batches' keys first: a payload is read only when its batch can still add to the page.
     // A payload's size comes from its TOAST pointer; the payload itself is not read.
-    const { rows } = await sql<{
-      first_seq: string;
-      time_from: Date;
-      time_to: Date;
-      bytes: number;
-      events: number;
-    }>`
+    // With an actor or a project, each batch's event index too: only its matching events are read.
+    const { rows } = await sql<
+      Omit<IndexedBatch, 'event_index'> & { time_to: Date; events: number; event_index?: Buffer | null }
+    >`
       SELECT first_seq, time_from, time_to, octet_length(payload) AS bytes,
-             (last_seq - first_seq + 1)::int AS events FROM audit_batches
+             (last_seq - first_seq + 1)::int AS events
+             ${byIndex ? sql`, event_index, actor_ids, project_ids` : sql``} FROM audit_batches
        WHERE ${sql.join(page, sql` AND `)}
        ORDER BY time_to DESC, first_seq DESC LIMIT ${SCAN}`.execute(q);
-    const payloads = new Map<string, BatchRow[]>();
+    const sliced = rows.map((r) =>
+      byIndex ? slicesOf({ ...r, event_index: r.event_index ?? null }, f) : undefined,
+    );
+    const payloads = new Map<string, (Omit<BatchRow, 'seal'> & { seal: Buffer | null })[]>();
     for (const [at, b] of rows.entries()) {
       if (found.length >= n && !wanted(b.time_to.getTime(), Number.POSITIVE_INFINITY)) return found;
       const key = `${b.first_seq}|${b.time_from.getTime()}`;
@@ -170,32 +173,48 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
         // beyond the first (a busy writer's batches hold hundreds of events).
         const share = scanned > 0 ? Math.max(found.length, 1) / scanned : 1;
         const lacking = (n - Math.min(found.length, n) + 1) / share;
+        // A batch read through its index costs the bytes of its matching events only.
+        const cost = (i: number) => sliced[i]?.bytes ?? (rows[i] as (typeof rows)[number]).bytes;
         let take = 1;
         for (
-          let bytes = b.bytes, events = b.events;
+          let bytes = cost(at), events = b.events;
           at + take < rows.length && (take < least || events < lacking);
           take++
         ) {
-          const r = rows[at + take] as (typeof rows)[number];
-          bytes += r.bytes;
-          events += r.events;
+          bytes += cost(at + take);
+          events += (rows[at + take] as (typeof rows)[number]).events;
           if (bytes > AHEAD_BYTES) break;
         }
         const next = rows.slice(at, at + take);
+        const whole = next.filter((_, i) => !sliced[at + i]);
         least = Math.min(take * 2, SCAN);
-        const stored = await payloadsOf(
-          q,
-          chain,
-          next.map((r) => Number(r.first_seq)),
-        );
+        const [stored, slices] = await Promise.all([
+          whole.length > 0
+            ? payloadsOf(
+                q,
+                chain,
+                whole.map((r) => Number(r.first_seq)),
+              )
+            : [],
+          readSlices(
+            q,
+            chain,
+            next.flatMap((_, i) => sliced[at + i]?.slices ?? []),
+          ),
+        ]);
         for (const r of next) payloads.set(`${r.first_seq}|${r.time_from.getTime()}`, []);
         for (const r of stored) payloads.get(`${r.first_seq}|${r.time_from.getTime()}`)?.push(r);
+        for (const r of slices) payloads.get(`${r.batchSeq}|${r.time_from.getTime()}`)?.push(r);
+        // A batch read through its index was looked at whole: all its events count as scanned.
+        next.forEach((r, i) => {
+          if (sliced[at + i]) scanned += r.events;
+        });
       }
       for (const row of payloads.get(key) ?? []) {
         const events = decodeBatch({ first_seq: Number(row.first_seq), payload: row.payload });
         // Newest first (a batch's times rise with its seqs, give or take a clock step), so once
         // the page is full the rest of the batch is passed over by time, unparsed.
-        scanned += events.length;
+        if (!sliced[at]) scanned += events.length;
         for (let i = events.length - 1; i >= 0; i--) {
           const e = events[i] as (typeof events)[number];
           // Only what could still make the page is parsed: its time is read from the record's end.
