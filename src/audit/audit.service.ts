@@ -78,9 +78,9 @@ function pending(ctx: RequestContext, spec: EventSpec, now: number, time: string
     details: spec.project
       ? { ...spec.details, project_id: spec.project }
       : (spec.details as Record<string, unknown>),
-    subjectTokens: spec.subjectTokens,
+    ...(spec.subjectTokens ? { subjectTokens: spec.subjectTokens } : {}),
     // The text is of the details as made; with a project added they are other details.
-    detailsText: spec.project ? undefined : spec.detailsText,
+    ...(spec.detailsText !== undefined && !spec.project ? { detailsText: spec.detailsText } : {}),
   };
 }
 

@@ -11,7 +11,7 @@
 import pg from 'pg';
 import type { Tx } from '../db/index.js';
 import { decodeEventIndex, NO_KEY } from './batch-codec.js';
-import { copyTuples, int8, timestamptz } from './chain-rows.db.js';
+import { copyTuples, int8 } from './chain-rows.db.js';
 
 /** What the keys query gives of a batch, when the page can use its index. */
 export interface IndexedBatch {
@@ -19,8 +19,7 @@ export interface IndexedBatch {
   time_from: Date;
   /** The payload's length in bytes. */
   bytes: number;
-  /** Absent or null for a batch written before migration 0080. */
-  event_index?: Buffer | null;
+  event_index: Buffer | null;
   actor_ids: string[];
   project_ids: string[];
 }
@@ -80,6 +79,9 @@ export interface SliceRow {
   seal: Buffer | null;
 }
 
+/** Milliseconds between the Unix epoch and PostgreSQL's (2000-01-01 UTC). */
+const PG_EPOCH_MS = 946_684_800_000;
+
 /** The bytes of `slices` of `chain`'s batches, in one binary COPY on the page's transaction. */
 export async function readSlices(tx: Tx, chain: string, slices: Slice[]): Promise<SliceRow[]> {
   if (slices.length === 0) return [];
@@ -99,11 +101,11 @@ export async function readSlices(tx: Tx, chain: string, slices: Slice[]): Promis
     5,
   );
   return tuples.map(([first, from, at, payload, seal]) => {
-    if (at?.length !== 4) throw new Error('a slice of a batch arrived malformed');
+    if (from?.length !== 8 || at?.length !== 4) throw new Error('a slice of a batch arrived malformed');
     const batchSeq = int8(first);
     return {
       batchSeq,
-      time_from: timestamptz(from),
+      time_from: new Date(PG_EPOCH_MS + Number(from.readBigInt64BE(0) / 1000n)),
       first_seq: batchSeq + at.readInt32BE(0),
       payload: payload ?? Buffer.alloc(0),
       seal: seal ?? null,

@@ -14,7 +14,7 @@ import type { AuditTarget } from './actions.js';
 import { MAX_BATCH_SPAN_MS, projectOf } from './audit.store.js';
 import { decodeBatch } from './batch-codec.js';
 import { type IndexedBatch, readSlices, slicesOf } from './batch-slices.db.js';
-import { copyTuples, int8, type StoredRow, timestamptz } from './chain-rows.db.js';
+import { copyTuples, int8, type StoredRow } from './chain-rows.db.js';
 
 type Q = Db | Tx;
 
@@ -150,13 +150,17 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
     // The batches' keys first: a payload is read only when its batch can still add to the page.
     // A payload's size comes from its TOAST pointer; the payload itself is not read.
     // With an actor or a project, each batch's event index too: only its matching events are read.
-    const { rows } = await sql<IndexedBatch & { time_to: Date; events: number }>`
+    const { rows } = await sql<
+      Omit<IndexedBatch, 'event_index'> & { time_to: Date; events: number; event_index?: Buffer | null }
+    >`
       SELECT first_seq, time_from, time_to, octet_length(payload) AS bytes,
              (last_seq - first_seq + 1)::int AS events
              ${byIndex ? sql`, event_index, actor_ids, project_ids` : sql``} FROM audit_batches
        WHERE ${sql.join(page, sql` AND `)}
        ORDER BY time_to DESC, first_seq DESC LIMIT ${SCAN}`.execute(q);
-    const sliced = rows.map((r) => (byIndex ? slicesOf(r, f) : undefined));
+    const sliced = rows.map((r) =>
+      byIndex ? slicesOf({ ...r, event_index: r.event_index ?? null }, f) : undefined,
+    );
     const payloads = new Map<string, (Omit<BatchRow, 'seal'> & { seal: Buffer | null })[]>();
     for (const [at, b] of rows.entries()) {
       if (found.length >= n && !wanted(b.time_to.getTime(), Number.POSITIVE_INFINITY)) return found;
@@ -201,13 +205,16 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
         for (const r of next) payloads.set(`${r.first_seq}|${r.time_from.getTime()}`, []);
         for (const r of stored) payloads.get(`${r.first_seq}|${r.time_from.getTime()}`)?.push(r);
         for (const r of slices) payloads.get(`${r.batchSeq}|${r.time_from.getTime()}`)?.push(r);
-        // A batch read through its index was looked at whole, as one read whole is.
-        for (const r of next) scanned += r.events;
+        // A batch read through its index was looked at whole: all its events count as scanned.
+        next.forEach((r, i) => {
+          if (sliced[at + i]) scanned += r.events;
+        });
       }
       for (const row of payloads.get(key) ?? []) {
         const events = decodeBatch({ first_seq: Number(row.first_seq), payload: row.payload });
         // Newest first (a batch's times rise with its seqs, give or take a clock step), so once
         // the page is full the rest of the batch is passed over by time, unparsed.
+        if (!sliced[at]) scanned += events.length;
         for (let i = events.length - 1; i >= 0; i--) {
           const e = events[i] as (typeof events)[number];
           // Only what could still make the page is parsed: its time is read from the record's end.
@@ -232,6 +239,9 @@ export async function batchedPage(q: Tx, chain: string, f: EventFilter, n: numbe
   }
 }
 
+/** Milliseconds between the Unix epoch and PostgreSQL's (2000-01-01 UTC). */
+const PG_EPOCH_MS = 946_684_800_000;
+
 /**
  * The stored batches of `chain` starting at `firstSeqs`, read with a binary COPY on the page's
  * transaction: as a query's text a payload arrives hex-encoded, twice its size, encoded by the
@@ -252,9 +262,11 @@ async function payloadsOf(
     4,
   );
   return tuples.map(([first, from, payload, seal]) => {
+    if (from?.length !== 8) throw new Error(`a batch's time arrived as ${from?.length ?? 'NULL'} bytes`);
+    const us = from.readBigInt64BE(0);
     return {
       first_seq: int8(first),
-      time_from: timestamptz(from),
+      time_from: new Date(PG_EPOCH_MS + Number(us / 1000n)),
       payload: payload ?? Buffer.alloc(0),
       seal: seal ?? Buffer.alloc(0),
     };

@@ -43,15 +43,6 @@ export function int8(b: Buffer | null | undefined): number {
   return b.readInt32BE(0) * 2 ** 32 + b.readUInt32BE(4);
 }
 
-/** Milliseconds between the Unix epoch and PostgreSQL's (2000-01-01 UTC). */
-const PG_EPOCH_MS = 946_684_800_000;
-
-/** A COPY tuple's timestamptz (microseconds since PostgreSQL's epoch), to the millisecond. */
-export function timestamptz(b: Buffer | null | undefined): Date {
-  if (b?.length !== 8) throw new Error(`a batch's time arrived as ${b?.length ?? 'NULL'} bytes`);
-  return new Date(PG_EPOCH_MS + Number(b.readBigInt64BE(0) / 1000n));
-}
-
 /**
  * One COPY tuple as the rows it holds: an event of audit_events (seq, prev_hash, hash, body, seal;
  * the first four are NOT NULL, and a NULL, the constraint dropped and a row changed, hashes as no
